@@ -1,0 +1,34 @@
+# The two commands that matter: `make run` (the service on an embedded default) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-engine lint-assignments bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m grader serve
+
+test: install
+	bash tests/setup.sh
+	$(PY) -m pytest
+
+test-engine: install
+	$(PY) -m pytest tests/unit
+
+lint-assignments: install
+	$(PY) -m grader lint assignments/
+
+bench: install
+	$(PY) benchmarks/check_bench.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache test-output var

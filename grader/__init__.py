@@ -1,0 +1,6 @@
+"""Auto-grading service for derivative assignments.
+
+Kept tiny on purpose: ``import grader.engine`` must never pull in Flask, SQLAlchemy or Celery.
+"""
+
+__version__ = "0.1.0"
