@@ -1,0 +1,87 @@
+"""Service configuration, read from the environment once and passed around as a frozen value.
+
+Nothing here imports Flask, SQLAlchemy or Celery. With no variables set, everything points under
+``<repo>/var`` (the embedded default): a SQLite database, a SQLite broker and a generated secret.
+
+>>> Settings.from_env({"PORT": "8080", "SECRET_KEY": "k"}).port
+8080
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from grader.engine.limits import Limits
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+
+
+def _secret_from_file(path: Path) -> str:
+    """Read the embedded default's secret key, creating it (mode 0600) on first use."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the web app, the worker and the CLI need to know about their environment."""
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'grader.sqlite'}"
+    broker_url: str = f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite'}"
+    secret_key: str = ""
+    port: int = 5000
+    host: str = "127.0.0.1"
+    assignments_dir: Path = REPO_ROOT / "assignments"
+    grading_lease_s: int = 120
+    answer_soft_time_s: float = 5.0
+    answer_hard_time_s: float = 10.0
+    max_answer_chars: int = 4000
+    max_request_bytes: int = 256 * 1024
+    limits: Limits = field(default_factory=Limits)
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then environment variables, then keyword ``overrides`` (tests use these)."""
+        env = os.environ if environ is None else environ
+        default = cls()
+        values: dict[str, Any] = {
+            "database_url": env.get("DATABASE_URL") or default.database_url,
+            "broker_url": env.get("CELERY_BROKER_URL") or default.broker_url,
+            "port": int(env.get("PORT", default.port)),
+            "host": env.get("HOST", default.host),
+            "assignments_dir": Path(env.get("ASSIGNMENTS_DIR") or default.assignments_dir),
+            "grading_lease_s": int(env.get("GRADING_LEASE_S", default.grading_lease_s)),
+            "answer_soft_time_s": float(env.get("ANSWER_SOFT_TIME_S", default.answer_soft_time_s)),
+            "answer_hard_time_s": float(env.get("ANSWER_HARD_TIME_S", default.answer_hard_time_s)),
+            "max_answer_chars": int(env.get("MAX_ANSWER_CHARS", default.max_answer_chars)),
+            "max_request_bytes": int(env.get("MAX_REQUEST_BYTES", default.max_request_bytes)),
+            "limits": Limits.from_env(dict(env)),
+        }
+        values.update(overrides)
+        if "secret_key" not in values:
+            values["secret_key"] = env.get("SECRET_KEY") or _secret_from_file(VAR_DIR / "secret_key")
+        settings = cls(**values)
+        if settings.answer_hard_time_s < settings.answer_soft_time_s:
+            raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")
+        return settings
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded default's database."""
+        return self.database_url.startswith("sqlite")

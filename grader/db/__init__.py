@@ -1,0 +1,8 @@
+"""Persistence: the only package that imports SQLAlchemy (models, engine and session, queries).
+
+Services receive a ``Session`` and call the query functions here, so they never import SQLAlchemy.
+"""
+
+from grader.db.session import Session, make_engine, make_session_factory, session_scope
+
+__all__ = ["Session", "make_engine", "make_session_factory", "session_scope"]

@@ -1,0 +1,11 @@
+"""Every model, importable from one place (``from grader.db.models import Submission``)."""
+
+from grader.db.base import Base
+from grader.db.models.assignments import Assignment, AssignmentVersion
+from grader.db.models.courses import ROLES, ApiToken, Course, Enrollment, Role, User
+from grader.db.models.submissions import SOURCES, GradingResult, RegradeJob, Submission, SubmissionStatus
+
+__all__ = [
+    "ROLES", "SOURCES", "ApiToken", "Assignment", "AssignmentVersion", "Base", "Course", "Enrollment",
+    "GradingResult", "RegradeJob", "Role", "Submission", "SubmissionStatus", "User",
+]

@@ -1,0 +1,1 @@
+"""Use cases (submit, grade, regrade, administer): framework-free, given a database session."""
