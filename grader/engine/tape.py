@@ -1,0 +1,300 @@
+"""Our reverse-mode evaluator: a Wengert list built from a sympy tree, evaluated with numpy or mpmath.
+
+``Tape.from_expr(expr, inputs)`` lays the expression out as rows: the inputs first (in the given
+order), then one row per operation in post-order of sympy's tree (children in sympy's argument
+order), common sub-expressions shared. ``forward`` computes every row's value; ``adjoints`` runs
+the reverse sweep (d output / d row); ``gradient`` returns the inputs' adjoints by symbol name.
+
+Row names: an input row is named by its symbol, a constant row ``c_k``, an operation row ``v_k``.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Mapping, NamedTuple, Sequence
+
+import mpmath
+import numpy as np
+import sympy
+from sympy.core.function import AppliedUndef
+
+from grader.engine.errors import EngineError
+from grader.engine.tape_ops import BACKENDS, BOOLEAN_OPS, OPS
+
+_FUNCS: dict[type, str] = {
+    sympy.exp: "exp", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
+    sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan",
+    sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh",
+    sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
+    sympy.Abs: "abs", sympy.sign: "sign", sympy.Max: "max", sympy.Min: "min",
+    sympy.Add: "add", sympy.Mul: "mul", sympy.Heaviside: "heaviside",
+    sympy.And: "and", sympy.Or: "or", sympy.Not: "not",
+    sympy.StrictLessThan: "lt", sympy.LessThan: "le", sympy.StrictGreaterThan: "gt",
+    sympy.GreaterThan: "ge", sympy.Equality: "eq", sympy.Unequality: "ne",
+}
+
+
+class Row(NamedTuple):
+    """One tape row: ``op`` applied to earlier rows ``args``; ``const`` for inputs/constants/powi."""
+
+    name: str
+    op: str
+    args: tuple[int, ...]
+    const: object | None
+
+
+def _translate(node: sympy.Basic, inputs: Mapping[str, int]) -> tuple[str, list[sympy.Basic], Any]:
+    """(op, children, const) for one sympy node, or EngineError."""
+    if node.is_Symbol:
+        if node.name not in inputs:
+            raise EngineError(f"free symbol {node.name} is not an input of the tape")
+        return "input", [], node.name
+    if node is sympy.true or node is sympy.false:
+        return ("true" if node is sympy.true else "false"), [], None
+    if node.is_Number or node.is_NumberSymbol or node in (sympy.I, sympy.zoo, sympy.nan):
+        return "const", [], node
+    if isinstance(node, AppliedUndef):
+        raise EngineError(f"undefined function {node.func}: substitute its definition first")
+    if node.is_Pow:
+        base, ex = node.args
+        if base is sympy.E:
+            return "exp", [ex], None
+        if ex.is_Integer:
+            return ("inv", [base], None) if ex == -1 else ("powi", [base], int(ex))
+        if ex == sympy.S.Half:
+            return "sqrt", [base], None
+        return "pow", [base, ex], None
+    if isinstance(node, sympy.log):
+        if len(node.args) == 2:  # log(x, b) kept unevaluated: log(x) / log(b)
+            x, b = node.args
+            return "mul", [sympy.log(x), sympy.Pow(sympy.log(b), -1)], None
+        return "log", list(node.args), None
+    if isinstance(node, sympy.Piecewise):
+        kids: list[sympy.Basic] = []
+        for e, c in node.args:
+            kids += [e, c]
+        return "piecewise", kids, None
+    if isinstance(node, sympy.Heaviside) and len(node.args) == 1:
+        return "heaviside", [node.args[0], sympy.S.Half], None
+    op = _FUNCS.get(type(node))
+    if op is None:
+        for cls, name in _FUNCS.items():
+            if isinstance(node, cls):
+                op = name
+                break
+    if op is None:
+        raise EngineError(f"unsupported expression node {type(node).__name__} in {node}")
+    return op, list(node.args), None
+
+
+def _float(c: Any) -> float:
+    try:
+        return float(c)
+    except OverflowError:
+        return math.inf if c > 0 else -math.inf
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _mpf_const(c: sympy.Basic, prec: int) -> Any:
+    try:
+        v = c._to_mpmath(prec + 10)
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return mpmath.nan
+    return mpmath.nan if isinstance(v, mpmath.mpc) else +v
+
+
+def _mpf_input(v: Any, prec: int) -> Any:
+    if isinstance(v, sympy.Basic):
+        return _mpf_const(v, prec)
+    if isinstance(v, Fraction):
+        return mpmath.mpf(v.numerator) / v.denominator
+    return mpmath.mpf(v)
+
+
+class Tape:
+    """A topologically ordered Wengert list with numpy/mpmath forward and reverse sweeps."""
+
+    def __init__(self, rows: Sequence[Row], inputs: Sequence[str]) -> None:
+        self.rows: tuple[Row, ...] = tuple(rows)
+        self.inputs: tuple[str, ...] = tuple(inputs)
+        self._floats = [_float(r.const) if r.op == "const" else None for r in self.rows]
+        self._mp_cache: dict[int, list[Any]] = {}
+
+    @classmethod
+    def from_expr(cls, expr: sympy.Basic, inputs: Sequence[sympy.Symbol]) -> "Tape":
+        """Build the tape of ``expr`` over ``inputs`` (symbols, matched by name)."""
+        names = [getattr(s, "name", str(s)) for s in inputs]
+        if len(set(names)) != len(names):
+            raise EngineError("duplicate input symbols")
+        index = {n: i for i, n in enumerate(names)}
+        rows = [Row(n, "input", (), n) for n in names]
+        memo: dict[sympy.Basic, int] = {}
+        counts = {"const": 0, "op": 0}
+        stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(sympy.sympify(expr), None, None)]
+        while stack:
+            node, kids, info = stack.pop()
+            if node in memo:
+                continue
+            if kids is None:
+                op, kids, const = _translate(node, index)
+                if op == "input":
+                    memo[node] = index[const]
+                    continue
+                stack.append((node, kids, (op, const)))
+                stack.extend((k, None, None) for k in reversed(kids) if k not in memo)
+                continue
+            op, const = info
+            kind = "const" if op == "const" else "op"
+            counts[kind] += 1
+            name = f"c_{counts[kind]}" if kind == "const" else f"v_{counts[kind]}"
+            rows.append(Row(name, op, tuple(memo[k] for k in kids), const))
+            memo[node] = len(rows) - 1
+        root = memo[sympy.sympify(expr)]
+        if root != len(rows) - 1:  # the expression is an input itself: add an identity row
+            rows.append(Row(f"v_{counts['op'] + 1}", "add", (root,), None))
+        return cls(rows, names)
+
+    # -- forward -------------------------------------------------------------------------------
+
+    def forward(self, values: Mapping[str, Any], *, backend: str = "numpy", prec: int | None = None) -> list[Any]:
+        """Values of every row (numpy: floats or arrays over N points; mpmath: mpf, nan if undefined)."""
+        if backend == "numpy":
+            return self._forward_numpy(values)
+        if backend == "mpmath":
+            p = mpmath.mp.prec if prec is None else prec
+            with mpmath.workprec(p):
+                return self._forward_mpmath(values, p)
+        raise EngineError(f"unknown backend {backend!r}")
+
+    def _input(self, values: Mapping[str, Any], name: str) -> Any:
+        try:
+            return values[name]
+        except KeyError:
+            raise EngineError(f"no value given for input {name}") from None
+
+    def _forward_numpy(self, values: Mapping[str, Any]) -> list[Any]:
+        ns = BACKENDS["numpy"]
+        ins = [np.asarray(self._input(values, n), dtype=float) for n in self.inputs]
+        shape = np.broadcast_shapes(*[a.shape for a in ins]) if ins else ()
+        vals: list[Any] = []
+        with np.errstate(all="ignore"):
+            for i, row in enumerate(self.rows):
+                if row.op == "input":
+                    a = ins[i]
+                    vals.append(float(a) if a.ndim == 0 else a)
+                elif row.op == "const":
+                    vals.append(self._floats[i])
+                else:
+                    vals.append(OPS[row.op].forward(ns, [vals[j] for j in row.args], row.const))
+        return [self._shape(v, shape) for v in vals]
+
+    @staticmethod
+    def _shape(v: Any, shape: tuple[int, ...]) -> Any:
+        if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == bool):
+            return np.broadcast_to(v, shape) if shape else bool(v)
+        if shape:
+            return np.broadcast_to(np.asarray(v, dtype=float), shape)
+        return float(v)
+
+    def _forward_mpmath(self, values: Mapping[str, Any], prec: int) -> list[Any]:
+        ns = BACKENDS["mpmath"]
+        consts = self._mp_cache.get(prec)
+        if consts is None:
+            consts = [_mpf_const(r.const, prec) if r.op == "const" else None for r in self.rows]
+            self._mp_cache[prec] = consts
+        vals: list[Any] = []
+        for i, row in enumerate(self.rows):
+            if row.op == "input":
+                vals.append(_mpf_input(self._input(values, row.name), prec))
+            elif row.op == "const":
+                vals.append(consts[i])
+            else:
+                vals.append(_mp_guard(lambda: OPS[row.op].forward(ns, [vals[j] for j in row.args], row.const)))
+        return vals
+
+    def output(self, values: Mapping[str, Any], *, backend: str = "numpy", prec: int | None = None) -> Any:
+        """The last row's value."""
+        return self.forward(values, backend=backend, prec=prec)[-1]
+
+    # -- reverse -------------------------------------------------------------------------------
+
+    def adjoints(self, values: Mapping[str, Any], *, backend: str = "numpy", prec: int | None = None) -> list[Any]:
+        """d output / d row for every row, by one reverse sweep (zero for condition rows)."""
+        return self.evaluate(values, backend=backend, prec=prec)[1]
+
+    def gradient(self, values: Mapping[str, Any], *, backend: str = "numpy", prec: int | None = None) -> dict[str, Any]:
+        """The inputs' adjoints, keyed by symbol name."""
+        adj = self.adjoints(values, backend=backend, prec=prec)
+        return {n: adj[i] for i, n in enumerate(self.inputs)}
+
+    def evaluate(self, values: Mapping[str, Any], *, backend: str = "numpy",
+                 prec: int | None = None) -> tuple[list[Any], list[Any]]:
+        """(forward values, adjoints) of every row in one call."""
+        vals = self.forward(values, backend=backend, prec=prec)
+        if backend == "numpy":
+            with np.errstate(all="ignore"):
+                return vals, self._reverse_numpy(vals)
+        p = mpmath.mp.prec if prec is None else prec
+        with mpmath.workprec(p):
+            return vals, self._reverse_mpmath(vals)
+
+    def _reverse_numpy(self, vals: list[Any]) -> list[Any]:
+        ns = BACKENDS["numpy"]
+        shape = np.shape(vals[-1])
+        adj: list[Any] = [None] * len(self.rows)
+        adj[-1] = np.ones(shape) if shape else 1.0
+        for i in range(len(self.rows) - 1, -1, -1):
+            row, a = self.rows[i], adj[i]
+            if a is None or not row.args or row.op in BOOLEAN_OPS:
+                continue
+            parts = OPS[row.op].partials(ns, [vals[j] for j in row.args], vals[i], row.const)
+            for j, p in zip(row.args, parts):
+                if p is None:
+                    continue
+                if isinstance(p, int) and p == 1:
+                    c = a
+                else:  # 0 * (inf or nan) counts as 0: an unused branch never poisons an adjoint
+                    c = np.where((np.asarray(a) == 0) | (np.asarray(p) == 0), 0.0, np.multiply(a, p))
+                    c = c[()] if np.ndim(c) == 0 else c
+                adj[j] = c if adj[j] is None else adj[j] + c
+        return [self._shape(0.0 if a is None or r.op in BOOLEAN_OPS else a, shape)
+                for a, r in zip(adj, self.rows)]
+
+    def _reverse_mpmath(self, vals: list[Any]) -> list[Any]:
+        ns = BACKENDS["mpmath"]
+        zero = mpmath.mpf(0)
+        adj: list[Any] = [None] * len(self.rows)
+        adj[-1] = mpmath.mpf(1)
+        for i in range(len(self.rows) - 1, -1, -1):
+            row, a = self.rows[i], adj[i]
+            if a is None or a == 0 or not row.args or row.op in BOOLEAN_OPS:
+                continue
+            xs = [vals[j] for j in row.args]
+            try:
+                parts = OPS[row.op].partials(ns, xs, vals[i], row.const)
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                parts = [None if vals[j] is True or vals[j] is False else mpmath.nan for j in row.args]
+            for j, p in zip(row.args, parts):
+                if p is None or p == 0:
+                    continue
+                c = _mp_guard(lambda: a * p)
+                adj[j] = c if adj[j] is None else adj[j] + c
+        return [zero if a is None or r.op in BOOLEAN_OPS else a for a, r in zip(adj, self.rows)]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _mp_guard(f: Any) -> Any:
+    """Evaluate an mpmath step; complex, undefined or erroring results become nan."""
+    try:
+        v = f()
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+        return mpmath.nan
+    if isinstance(v, mpmath.mpc):
+        return mpmath.nan
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return mpmath.mpf(v)
+    return v
