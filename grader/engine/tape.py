@@ -29,7 +29,7 @@ _FUNCS: dict[type, str] = {
     sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
     sympy.Abs: "abs", sympy.sign: "sign", sympy.Max: "max", sympy.Min: "min",
     sympy.Add: "add", sympy.Mul: "mul", sympy.Heaviside: "heaviside",
-    sympy.And: "and", sympy.Or: "or", sympy.Not: "not",
+    sympy.And: "and", sympy.Or: "or", sympy.Not: "not", sympy.ITE: "ite",
     sympy.StrictLessThan: "lt", sympy.LessThan: "le", sympy.StrictGreaterThan: "gt",
     sympy.GreaterThan: "ge", sympy.Equality: "eq", sympy.Unequality: "ne",
 }

@@ -81,6 +81,11 @@ class NumpyNS:
     land, lor = staticmethod(np.logical_and), staticmethod(np.logical_or)
     lnot = staticmethod(np.logical_not)
 
+    @staticmethod
+    def ite(c: Any, a: Any, b: Any) -> Any:
+        out = np.where(c, a, b)
+        return out[()] if out.ndim == 0 else out
+
 
 class MpmathNS:
     """Math namespace for mpmath.mpf scalars (complex or undefined results become nan upstream)."""
@@ -153,6 +158,10 @@ class MpmathNS:
     @staticmethod
     def lnot(a: Any) -> bool:
         return not a
+
+    @staticmethod
+    def ite(c: Any, a: Any, b: Any) -> bool:
+        return bool(a) if c else bool(b)
 
 
 BACKENDS: dict[str, type] = {"numpy": NumpyNS, "mpmath": MpmathNS}
@@ -285,7 +294,8 @@ OPS: dict[str, OpSpec] = {
     "and": _logic(lambda ns, a, b: ns.land(a, b)),
     "or": _logic(lambda ns, a, b: ns.lor(a, b)),
     "not": OpSpec(lambda ns, xs, c: ns.lnot(xs[0]), lambda ns, xs, out, c: [None]),
+    "ite": OpSpec(lambda ns, xs, c: ns.ite(*xs), lambda ns, xs, out, c: [None] * 3),
 }
 
 # Ops whose value is a boolean (conditions); they never carry an adjoint.
-BOOLEAN_OPS = frozenset({"true", "false", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"})
+BOOLEAN_OPS = frozenset({"true", "false", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "ite"})
