@@ -1,0 +1,257 @@
+"""The instructor dashboard's numbers, computed from plain rows (no Flask, no SQLAlchemy).
+
+``grader/db/web_queries.py`` turns the database into ``ResultRow``/``SubmissionRow`` lists; the
+functions here compute what the page shows. Scores and per-question rates use each student's
+latest submission (the one that counts); wrong answers are gathered from every submission.
+
+>>> rows = [ResultRow(1, 7, "a", "1a", "2p", "correct", 1, 1)]
+>>> per_question_table(rows, [QuestionInfo("1a", "expression", 1)])[0].percent_correct
+100.0
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+from grader.services.dashboard_groups import (
+    Equivalence,
+    WrongAnswer,
+    WrongAnswerGroup,
+    answer_text,
+    group_wrong_answers,
+)
+
+WRONG_VERDICTS = ("incorrect",)
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """What the dashboard needs to know about a question."""
+
+    id: str
+    type: str
+    points: float
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One current grading result with the answer it graded."""
+
+    submission_id: int
+    user_id: int
+    user_label: str
+    question_id: str
+    answer: Any
+    verdict: str
+    points: float
+    max_points: float
+    feedback: str = ""
+    method: str = ""
+    result_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """One submission with its status and current total (None while not graded)."""
+
+    submission_id: int
+    user_id: int
+    user_label: str
+    status: str
+    created_at: Any
+    total: float | None
+    max_total: float | None
+
+
+@dataclass(frozen=True)
+class ScoreBin:
+    """Scores in ``[low, high)`` (the last bin includes ``high``)."""
+
+    low: float
+    high: float
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{_fmt(self.low)}–{_fmt(self.high)}"
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One line of the per-question table."""
+
+    question_id: str
+    type: str
+    answered: int
+    percent_correct: float
+    mean_points: float
+    max_points: float
+    invalid_rate: float
+    needs_review: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline numbers of an assignment."""
+
+    submissions: int
+    students: int
+    graded: int
+    pending: int
+    mean_score: float | None
+    max_score: float
+    bins: tuple[ScoreBin, ...] = field(default_factory=tuple)
+
+
+def latest_per_student(submissions: Iterable[SubmissionRow]) -> dict[int, SubmissionRow]:
+    """user id -> that user's latest graded submission (by id)."""
+    out: dict[int, SubmissionRow] = {}
+    for s in submissions:
+        if s.status == "graded" and (s.user_id not in out or s.submission_id > out[s.user_id].submission_id):
+            out[s.user_id] = s
+    return out
+
+
+def score_bins(scores: Sequence[float], max_score: float, *, bins: int = 10) -> list[ScoreBin]:
+    """Counts of ``scores`` in ``bins`` equal bins over ``[0, max_score]``.
+
+    >>> [b.count for b in score_bins([0, 5, 10, 10], 10, bins=2)]
+    [1, 3]
+    """
+    top = max_score if max_score > 0 else 1.0
+    bins = max(1, min(bins, int(top) if float(top).is_integer() and top >= 1 else bins))
+    width = top / bins
+    counts = [0] * bins
+    for score in scores:
+        clamped = min(max(float(score), 0.0), top)
+        counts[min(int(clamped / width), bins - 1)] += 1
+    return [ScoreBin(i * width, (i + 1) * width, c) for i, c in enumerate(counts)]
+
+
+def summarize(submissions: Sequence[SubmissionRow], max_score: float, *, bins: int = 10) -> Summary:
+    """Counts, mean score and the histogram over each student's latest graded submission."""
+    latest = latest_per_student(submissions)
+    scores = [s.total for s in latest.values() if s.total is not None]
+    return Summary(
+        submissions=len(submissions),
+        students=len({s.user_id for s in submissions}),
+        graded=sum(1 for s in submissions if s.status == "graded"),
+        pending=sum(1 for s in submissions if s.status != "graded"),
+        mean_score=round(sum(scores) / len(scores), 2) if scores else None,
+        max_score=max_score,
+        bins=tuple(score_bins(scores, max_score, bins=bins)),
+    )
+
+
+def counted_rows(rows: Iterable[ResultRow], submissions: Iterable[SubmissionRow]) -> list[ResultRow]:
+    """The rows of each student's latest graded submission."""
+    keep = {s.submission_id for s in latest_per_student(submissions).values()}
+    return [r for r in rows if r.submission_id in keep]
+
+
+def per_question_table(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo]) -> list[QuestionRow]:
+    """Percent correct, mean points and invalid rate per question, in the assignment's order."""
+    by_q: dict[str, list[ResultRow]] = defaultdict(list)
+    for r in rows:
+        by_q[r.question_id].append(r)
+    table = []
+    for q in questions:
+        mine = by_q.get(q.id, [])
+        n = len(mine)
+        answered = [r for r in mine if r.verdict != "unanswered"]
+        table.append(QuestionRow(
+            question_id=q.id,
+            type=q.type,
+            answered=len(answered),
+            percent_correct=_pct(sum(r.verdict == "correct" for r in mine), n),
+            mean_points=round(sum(r.points for r in mine) / n, 2) if n else 0.0,
+            max_points=q.points,
+            invalid_rate=_pct(sum(r.verdict == "invalid" for r in mine), n),
+            needs_review=sum(r.verdict == "needs_review" for r in mine),
+        ))
+    return table
+
+
+def wrong_answer_groups(
+    rows: Iterable[ResultRow],
+    questions: Sequence[QuestionInfo],
+    *,
+    equivalence_for: Callable[[str], Equivalence | None],
+    top: int = 5,
+) -> dict[str, list[WrongAnswerGroup]]:
+    """question id -> its most common wrong answers, grouped by equivalence."""
+    by_q: dict[str, list[WrongAnswer]] = defaultdict(list)
+    for r in rows:
+        if r.verdict in WRONG_VERDICTS:
+            by_q[r.question_id].append(WrongAnswer(answer_text(r.answer), r.feedback, r.user_id, r.submission_id))
+    return {
+        q.id: group_wrong_answers(by_q[q.id], equivalent=equivalence_for(q.id), top=top)
+        for q in questions
+        if q.type != "free_text" and by_q.get(q.id)
+    }
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    """A free-text answer waiting for (or given) an instructor's points and comment."""
+
+    result_id: int | None
+    submission_id: int
+    user_label: str
+    question_id: str
+    answer: str
+    max_points: float
+    points: float
+    graded: bool
+
+
+def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *,
+                 include_graded: bool = False) -> list[ManualItem]:
+    """Free-text answers of counted submissions: those needing review first, oldest first."""
+    free = {q.id for q in questions if q.type == "free_text"}
+    items = [
+        ManualItem(r.result_id, r.submission_id, r.user_label, r.question_id, answer_text(r.answer),
+                   r.max_points, r.points, graded=r.method == "manual")
+        for r in rows
+        if r.question_id in free and (include_graded or r.verdict == "needs_review")
+    ]
+    items.sort(key=lambda i: (i.graded, i.submission_id, i.question_id))
+    return items
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    """One student on the per-student list."""
+
+    user_id: int
+    user_label: str
+    attempts: int
+    latest_submission_id: int
+    latest_status: str
+    score: float | None
+    max_score: float | None
+
+
+def student_lines(submissions: Iterable[SubmissionRow]) -> list[StudentLine]:
+    """Every student who submitted, with attempts and the latest submission's score."""
+    by_user: dict[int, list[SubmissionRow]] = defaultdict(list)
+    for s in submissions:
+        by_user[s.user_id].append(s)
+    lines = []
+    for uid, subs in by_user.items():
+        last = max(subs, key=lambda s: s.submission_id)
+        lines.append(StudentLine(uid, last.user_label, len(subs), last.submission_id, last.status,
+                                 last.total, last.max_total))
+    lines.sort(key=lambda line: line.user_label)
+    return lines
+
+
+def _pct(k: int, n: int) -> float:
+    return round(100.0 * k / n, 1) if n else 0.0
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"

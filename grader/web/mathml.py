@@ -1,0 +1,119 @@
+"""Render prompt Markdown with LaTeX as HTML + MathML (Chromium renders MathML natively).
+
+Math is cut out of the Markdown first (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) so
+Markdown never mangles it, then each formula becomes MathML by, in order:
+
+1. ``texmath.tex_to_mathml``: a faithful translation of the notation the author wrote;
+2. our parser + sympy's presentation MathML printer, for what the translator does not know;
+3. an escaped fallback (``<code class="math-fallback">``) when neither can read it.
+
+Student answers are shown as *read by our parser* (``answer_mathml``), which is the point of
+the preview: "we read your answer as ...".
+
+>>> html = render_prompt("Compute $\\\\frac{dl_i}{dp_i}$.")
+>>> "<mfrac>" in html and "<p>" in html
+True
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any, Callable
+
+import markdown as _markdown
+
+from grader.web.texmath import UnsupportedTeX, tex_to_mathml
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+_MATH = re.compile(
+    r"(?<!\\)\$\$(?P<d1>.+?)(?<!\\)\$\$"
+    r"|\\\[(?P<d2>.+?)\\\]"
+    r"|\\\((?P<i2>.+?)\\\)"
+    r"|(?<![\\$])\$(?!\$)(?P<i1>[^$\n]+?)(?<!\\)\$",
+    re.DOTALL,
+)
+_PLACEHOLDER = "MATHXQZ{}ZQX"
+_PLACEHOLDER_RE = re.compile(r"MATHXQZ(\d+)ZQX")
+_UNSAFE_HREF = re.compile(r'href="\s*(?:javascript|data|vbscript):[^"]*"', re.IGNORECASE)
+
+
+def wrap(children: str, *, display: bool = False, alttext: str = "") -> str:
+    """A ``<math>`` element around MathML children."""
+    mode = "block" if display else "inline"
+    alt = f' alttext="{escape(alttext)}"' if alttext else ""
+    return f'<math xmlns="{MATHML_NS}" display="{mode}"{alt}>{children}</math>'
+
+
+def fallback(tex: str) -> str:
+    """The escaped source, marked so CSS can show it as code."""
+    return f'<code class="math-fallback">{escape(tex)}</code>'
+
+
+def sympy_mathml(expr: Any) -> str:
+    """sympy's presentation MathML for an expression (children of ``<math>``)."""
+    from sympy.printing.mathml import mathml
+
+    return str(mathml(expr, printer="presentation"))
+
+
+def parsed_mathml(text: str, *, parse: Callable[[str], Any] | None = None) -> str | None:
+    """MathML of ``text`` as our parser reads it (every chain member), or None when it does not parse."""
+    try:
+        if parse is None:
+            from grader.engine import parse as engine_parse  # imported late: lands in parallel
+
+            parse = engine_parse
+        parsed = parse(text)
+    except Exception:  # noqa: BLE001 - any failure means "not readable": fall back
+        return None
+    members = getattr(parsed, "members", ()) or ()
+    exprs = [m.expr for m in members] if len(members) > 1 else [parsed.expr]
+    try:
+        return "<mo>=</mo>".join(f"<mrow>{sympy_mathml(e)}</mrow>" for e in exprs)
+    except Exception:  # noqa: BLE001 - a printer failure falls back too
+        return None
+
+
+def formula(tex: str, *, display: bool = False) -> str:
+    """One prompt formula as ``<math>``: faithful translation, then parser + sympy, then fallback."""
+    tex = tex.strip()
+    try:
+        return wrap(tex_to_mathml(tex), display=display, alttext=tex)
+    except UnsupportedTeX:
+        pass
+    children = parsed_mathml(tex)
+    if children is not None:
+        return wrap(children, display=display, alttext=tex)
+    return fallback(tex)
+
+
+def answer_mathml(text: str, *, parse: Callable[[str], Any] | None = None) -> str:
+    """A student's answer as our parser reads it, or the escaped text when it does not parse."""
+    children = parsed_mathml(text, parse=parse)
+    return wrap(children, alttext=text) if children is not None else fallback(text)
+
+
+def render_prompt(source: str) -> str:
+    """Markdown + LaTeX prompt -> HTML with MathML. Raw HTML in the source is shown, not run."""
+    formulas: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        display = match.group("d1") is not None or match.group("d2") is not None
+        tex = next(g for g in (match.group("d1"), match.group("d2"), match.group("i1"),
+                               match.group("i2")) if g is not None)
+        formulas.append(formula(tex, display=display))
+        return _PLACEHOLDER.format(len(formulas) - 1)
+
+    text = _MATH.sub(stash, source).replace("<", "&lt;")
+    html = _markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = _UNSAFE_HREF.sub('href="#"', html)
+    return _PLACEHOLDER_RE.sub(lambda m: formulas[int(m.group(1))], html)
+
+
+def render_inline(source: str) -> str:
+    """``render_prompt`` for a short text (feedback, a cell label): no surrounding ``<p>``."""
+    html = render_prompt(source).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

@@ -1,0 +1,108 @@
+"""The dashboard's numbers on plain rows (no database, no Flask)."""
+
+from __future__ import annotations
+
+from grader.services.dashboard import (
+    QuestionInfo,
+    ResultRow,
+    SubmissionRow,
+    counted_rows,
+    manual_queue,
+    per_question_table,
+    score_bins,
+    student_lines,
+    summarize,
+    wrong_answer_groups,
+)
+from grader.services.dashboard_groups import WrongAnswer, answer_text, group_wrong_answers
+
+QUESTIONS = [QuestionInfo("1a", "expression", 2), QuestionInfo("1f", "free_text", 3)]
+
+
+def sub(sid: int, uid: int, total: float | None, status: str = "graded") -> SubmissionRow:
+    return SubmissionRow(sid, uid, f"s{uid}@x", status, None, total, 5)
+
+
+def row(sid: int, uid: int, qid: str, answer: str, verdict: str, points: float, feedback: str = "") -> ResultRow:
+    return ResultRow(sid, uid, f"s{uid}@x", qid, answer, verdict, points, 2 if qid == "1a" else 3,
+                     feedback, "numeric", result_id=sid * 10 + len(qid))
+
+
+def sorted_chars(a: str, b: str) -> bool:
+    """A fake equivalence: same characters ignoring '*' and spaces."""
+    return sorted(a.replace("*", "").replace(" ", "")) == sorted(b.replace("*", "").replace(" ", ""))
+
+
+def test_score_bins_put_the_maximum_in_the_last_bin() -> None:
+    assert [b.count for b in score_bins([0, 4.9, 5, 10], 10, bins=2)] == [2, 2]
+
+
+def test_score_bins_survive_a_zero_maximum() -> None:
+    assert sum(b.count for b in score_bins([0, 0], 0)) == 2
+
+
+def test_summary_uses_each_students_latest_graded_submission() -> None:
+    subs = [sub(1, 1, 1.0), sub(2, 1, 5.0), sub(3, 2, 3.0), sub(4, 2, None, "queued")]
+    s = summarize(subs, 5)
+    assert (s.submissions, s.students, s.graded, s.pending) == (4, 2, 3, 1)
+    assert s.mean_score == 4.0
+    assert sum(b.count for b in s.bins) == 2
+
+
+def test_per_question_table_rates() -> None:
+    rows = [row(1, 1, "1a", "2p", "correct", 2), row(2, 2, "1a", "x", "invalid", 0),
+            row(3, 3, "1a", "3p", "incorrect", 0), row(4, 4, "1a", "", "unanswered", 0)]
+    table = per_question_table(rows, QUESTIONS)
+    first = table[0]
+    assert (first.percent_correct, first.invalid_rate, first.answered, first.mean_points) == (25.0, 25.0, 3, 0.5)
+    assert table[1].answered == 0
+
+
+def test_counted_rows_keep_only_latest_submissions() -> None:
+    subs = [sub(1, 1, 0.0), sub(2, 1, 2.0)]
+    rows = [row(1, 1, "1a", "3p", "incorrect", 0), row(2, 1, "1a", "2p", "correct", 2)]
+    assert [r.submission_id for r in counted_rows(rows, subs)] == [2]
+
+
+def test_wrong_answers_are_grouped_by_equivalence_not_string() -> None:
+    answers = [WrongAnswer("2*p", "half", 1), WrongAnswer("p*2", "half", 2), WrongAnswer("p 2", "", 3),
+               WrongAnswer("3q", "other", 4)]
+    groups = group_wrong_answers(answers, equivalent=sorted_chars)
+    assert [(g.count, g.students) for g in groups] == [(3, 3), (1, 1)]
+    assert groups[0].feedback == "half"
+    assert len(groups[0].variants) == 3
+
+
+def test_without_an_equivalence_answers_group_by_exact_text() -> None:
+    groups = group_wrong_answers([WrongAnswer("a"), WrongAnswer("a"), WrongAnswer("b")])
+    assert [(g.representative, g.count) for g in groups] == [("a", 2), ("b", 1)]
+
+
+def test_a_failing_equivalence_means_not_equivalent() -> None:
+    def boom(a: str, b: str) -> bool:
+        raise RuntimeError("timeout")
+
+    assert len(group_wrong_answers([WrongAnswer("a"), WrongAnswer("b")], equivalent=boom)) == 2
+
+
+def test_dict_answers_are_compared_as_canonical_json() -> None:
+    assert answer_text({"b": 1, "a": 2}) == answer_text({"a": 2, "b": 1})
+
+
+def test_wrong_answer_groups_skip_free_text_and_correct_answers() -> None:
+    rows = [row(1, 1, "1a", "2*p", "incorrect", 0), row(2, 2, "1a", "p*2", "incorrect", 0),
+            row(3, 3, "1a", "2p", "correct", 2), row(4, 4, "1f", "words", "incorrect", 0)]
+    groups = wrong_answer_groups(rows, QUESTIONS, equivalence_for=lambda qid: sorted_chars)
+    assert list(groups) == ["1a"]
+    assert groups["1a"][0].count == 2
+
+
+def test_manual_queue_lists_free_text_needing_review() -> None:
+    rows = [row(1, 1, "1f", "because", "needs_review", 0), row(2, 2, "1a", "x", "needs_review", 0)]
+    items = manual_queue(rows, QUESTIONS)
+    assert [(i.submission_id, i.answer, i.max_points) for i in items] == [(1, "because", 3)]
+
+
+def test_student_lines_count_attempts() -> None:
+    lines = student_lines([sub(1, 1, 1.0), sub(2, 1, 4.0), sub(3, 2, 2.0)])
+    assert [(line.user_label, line.attempts, line.score) for line in lines] == [("s1@x", 2, 4.0), ("s2@x", 1, 2.0)]
