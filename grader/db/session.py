@@ -16,7 +16,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Session", "make_engine", "make_session_factory", "session_scope"]
+__all__ = ["Session", "SessionFactory", "make_engine", "make_session_factory", "session_scope"]
+
+SessionFactory = sessionmaker[Session]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

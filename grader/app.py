@@ -1,0 +1,167 @@
+"""The Flask application factory. Nothing is built at import time.
+
+Blueprints come from ``BLUEPRINTS``: each entry names a module exposing ``bp`` (a Blueprint) or
+``register(app)``. Optional entries are registered only when their module exists, so the pages
+(``grader.web``) and LMS endpoints (``grader.lms.routes``) plug in without editing this file.
+
+Request helpers shared by the API and the pages: ``db_session()`` (one SQLAlchemy session per
+request, closed at teardown), ``settings()`` and ``queue()`` (where grading tasks are sent).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from flask import Flask, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from grader.config import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from grader.db import Session, SessionFactory
+
+log = logging.getLogger(__name__)
+
+# (module, required): the module exposes ``bp`` or ``register(app)``.
+BLUEPRINTS: list[tuple[str, bool]] = [
+    ("grader.api", True),
+    ("grader.web", False),
+    ("grader.lms.routes", False),
+]
+API_PREFIX = "/api/"
+
+
+class Queue(Protocol):
+    """Where the web app sends work after a commit (``grader.services.queue`` in production)."""
+
+    def send_grading(self, submission_id: int) -> None: ...
+
+    def send_regrade(self, job_id: int) -> None: ...
+
+
+class CeleryQueue:
+    """Sends through ``grader.services.queue`` (imported on first use: Celery loads lazily)."""
+
+    def send_grading(self, submission_id: int) -> None:
+        from grader.services import queue
+
+        queue.send_grading(submission_id)
+
+    def send_regrade(self, job_id: int) -> None:
+        from grader.services import queue
+
+        queue.send_regrade(job_id)
+
+
+@dataclass
+class GraderState:
+    """What ``create_app`` attaches to ``app.extensions["grader"]``."""
+
+    settings: Settings
+    session_factory: "SessionFactory"
+    queue: Queue
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: "SessionFactory | None" = None,
+    queue: Queue | None = None,
+) -> Flask:
+    """Build the app: settings (from the environment unless given), database, blueprints."""
+    from grader.db.session import make_session_factory
+
+    settings = settings or Settings.from_env()
+    app = Flask("grader", static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=settings.testing,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["grader"] = GraderState(
+        settings=settings,
+        session_factory=session_factory or make_session_factory(settings.database_url),
+        queue=queue or CeleryQueue(),
+    )
+    app.teardown_appcontext(_close_session)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    for module_name, required in BLUEPRINTS:
+        if not required and importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        if hasattr(module, "register"):
+            module.register(app)
+        elif hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+        elif required:
+            raise RuntimeError(f"{module_name} exposes neither bp nor register(app)")
+
+
+def state() -> GraderState:
+    """The current app's ``GraderState``."""
+    return current_app.extensions["grader"]
+
+
+def settings() -> Settings:
+    """The current app's settings."""
+    return state().settings
+
+
+def queue() -> Queue:
+    """Where the current app sends grading work."""
+    return state().queue
+
+
+def db_session() -> "Session":
+    """The request's database session (created on first use, closed at teardown)."""
+    session = g.get("_grader_db")
+    if session is None:
+        session = state().session_factory()
+        g._grader_db = session
+    return session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("_grader_db", None)
+    if session is not None:
+        session.close()
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _http_error(exc: HTTPException) -> Any:
+    """JSON ``{"error": ...}`` under /api/, Flask's own page elsewhere."""
+    if not _wants_json():
+        return exc
+    message = exc.description or exc.name
+    if exc.code == 413:
+        message = f"request body too large (limit {settings().max_request_bytes} bytes)"
+    response = jsonify(error=message)
+    response.status_code = exc.code or 500
+    for name in ("Allow", "WWW-Authenticate"):
+        if exc.get_response().headers.get(name):
+            response.headers[name] = exc.get_response().headers[name]
+    return response
+
+
+def _unexpected_error(exc: Exception) -> Any:
+    """Log a bug; answer 500 without a traceback."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if _wants_json():
+        return jsonify(error="internal server error"), 500
+    return "Internal Server Error", 500

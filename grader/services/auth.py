@@ -1,0 +1,108 @@
+"""Who is asking: passwords, API tokens (stored as SHA-256 only) and the request's user.
+
+``authenticate`` and ``user_from_token`` take an optional session and otherwise use the current
+request's; ``current_user()`` works for both the API (``Authorization: Bearer``) and the pages
+(Flask session cookie, set by ``login_user``). Only these request helpers touch Flask, and they
+import it lazily so the rest of the service layer stays framework-free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from grader.db import Session
+from grader.db.models import ApiToken, User
+from grader.db.queries import users as q
+
+TOKEN_PREFIX = "grd_"
+SESSION_USER_KEY = "user_id"
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 hex digest stored for a token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, user: User, *, label: str = "") -> str:
+    """Create a token for ``user``; the plaintext is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_sha256=hash_token(token), label=label))
+    session.flush()
+    return token
+
+
+def _session(session: Session | None) -> Session:
+    if session is not None:
+        return session
+    from grader.app import db_session
+
+    return db_session()
+
+
+def authenticate(email: str, password: str, *, session: Session | None = None) -> User | None:
+    """The active user with this email and password, else None (same answer for both failures)."""
+    user = q.user_by_email(_session(session), email)
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def user_from_token(token: str, *, session: Session | None = None) -> User | None:
+    """The active owner of an unrevoked API token, else None."""
+    if not token or len(token) > 200:
+        return None
+    return q.user_by_token_sha256(_session(session), hash_token(token))
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header value."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+def current_user() -> User | None:
+    """The user of the current Flask request: bearer token first, then the login session.
+
+    A request carrying an invalid bearer token is anonymous (no fallback to the cookie).
+    Cached on ``flask.g`` for the rest of the request.
+    """
+    from flask import g, request
+    from flask import session as cookie
+
+    cached: Any = g.get("_grader_user", False)
+    if cached is not False:
+        return cached
+    user: User | None = None
+    header = request.headers.get("Authorization")
+    if header:
+        token = bearer_token(header)
+        user = user_from_token(token) if token else None
+    elif SESSION_USER_KEY in cookie:
+        user = _session(None).get(User, cookie[SESSION_USER_KEY])
+        if user is not None and not user.is_active:
+            user = None
+    g._grader_user = user
+    return user
+
+
+def login_user(user: User) -> None:
+    """Remember ``user`` in the Flask session cookie (for the pages)."""
+    from flask import g
+    from flask import session as cookie
+
+    cookie.clear()
+    cookie[SESSION_USER_KEY] = user.id
+    g._grader_user = user
+
+
+def logout_user() -> None:
+    """Forget the logged-in user."""
+    from flask import g
+    from flask import session as cookie
+
+    cookie.clear()
+    g._grader_user = None

@@ -1,0 +1,163 @@
+"""Submitting answers (idempotently) and reading submissions back with their current results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.db import Session
+from grader.db.models import SOURCES, Submission, User
+from grader.db.queries import submissions as qs
+from grader.services.assignments import STAFF_ROLES, assignment_for, role_for
+from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
+
+DEFAULT_MAX_ANSWER_CHARS = 4000
+MAX_IDEMPOTENCY_KEY = 200
+MAX_CELLS = 200  # entries of one structured answer (an AD table)
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    """A usable key (printable ASCII, at most 200 characters) or None; raises otherwise."""
+    if key is None or key == "":
+        return None
+    if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable() or not key.isascii():
+        raise InvalidRequest("Idempotency-Key must be at most 200 printable ASCII characters", status=400)
+    return key
+
+
+def _check_value(qid: str, value: Any, max_chars: int) -> None:
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return
+        raise InvalidRequest(f"answer to {qid!r} must be a string")
+    if isinstance(value, (int, float)):
+        return
+    if isinstance(value, str):
+        if len(value) > max_chars:
+            raise TooLarge(f"answer to {qid!r} is {len(value)} characters; the limit is {max_chars}")
+        return
+    if isinstance(value, dict) and len(value) <= MAX_CELLS:
+        for cell, cell_value in value.items():
+            if isinstance(cell_value, (dict, list)):
+                raise InvalidRequest(f"answer to {qid!r}: cell {cell!r} must be a string")
+            _check_value(f"{qid}.{cell}", cell_value, max_chars)
+        return
+    raise InvalidRequest(f"answer to {qid!r} must be a string (or an object of strings for a table)")
+
+
+def check_answers(answers: Any, question_ids: list[str], *, max_chars: int) -> dict[str, Any]:
+    """Validate the ``answers`` object against the assignment's question ids and the limits."""
+    if not isinstance(answers, dict):
+        raise InvalidRequest('"answers" must be an object mapping question ids to answers')
+    if not answers:
+        raise InvalidRequest('"answers" is empty')
+    unknown = sorted(str(k) for k in answers if k not in question_ids)
+    if unknown:
+        raise InvalidRequest(f"unknown question id(s): {', '.join(unknown)}")
+    for qid, value in answers.items():
+        _check_value(qid, value, max_chars)
+    return dict(answers)
+
+
+def submit_answers(
+    session: Session,
+    *,
+    user: User,
+    assignment_key: str,
+    answers: Any,
+    idempotency_key: str | None,
+    source: str = "api",
+    max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+) -> tuple[Submission, bool]:
+    """Store a submission (status ``queued``) against the assignment's current version.
+
+    Returns ``(submission, created)``: the same idempotency key again gives the stored submission
+    and ``created=False`` (409 if it was used for different answers). The caller commits, and only
+    then sends the grading task.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    key = check_idempotency_key(idempotency_key)
+    assignment, version, _role = assignment_for(session, user, assignment_key)
+    if key is not None:
+        existing = qs.submission_by_idempotency_key(session, user.id, key)
+        if existing is not None:
+            return _replay(existing, assignment.id, answers), False
+    qids = [str(q["id"]) for q in version.definition.get("questions", [])]
+    clean = check_answers(answers, qids, max_chars=max_answer_chars)
+    submission = Submission(
+        user_id=user.id, assignment_version_id=version.id, answers=clean, source=source,
+        idempotency_key=key, status="queued", grading_attempts=0,
+    )
+    stored = qs.insert_submission_once(session, submission)
+    if stored is not submission:
+        return _replay(stored, assignment.id, answers), False
+    return stored, True
+
+
+def _replay(existing: Submission, assignment_id: int, answers: Any) -> Submission:
+    if existing.assignment_version.assignment_id != assignment_id or existing.answers != answers:
+        raise Conflict("this Idempotency-Key was already used for a different submission")
+    return existing
+
+
+def submission_for(session: Session, user: User, submission_id: int) -> Submission:
+    """A submission the user may read: their own, or any in a course they teach; else 404."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound(f"submission {submission_id} not found")
+    if submission.user_id == user.id:
+        return submission
+    role = role_for(session, user, submission.assignment_version.assignment)
+    if role not in STAFF_ROLES:
+        raise NotFound(f"submission {submission_id} not found")
+    return submission
+
+
+def _num(x: float) -> float | int:
+    r = round(float(x), 4)
+    return int(r) if r == int(r) else r
+
+
+def results_view(results: list[Any]) -> dict[str, Any]:
+    """``{"questions": {qid: {...}}, "total", "max_total"}`` from current result rows."""
+    questions = {
+        r.question_id: {
+            "verdict": r.verdict, "points": _num(r.points), "max_points": _num(r.max_points),
+            "feedback": r.feedback, "method": r.method,
+        }
+        for r in results
+    }
+    return {
+        "questions": questions,
+        "total": _num(sum(r.points for r in results)),
+        "max_total": _num(sum(r.max_points for r in results)),
+    }
+
+
+def submission_view(
+    submission: Submission, results: list[Any] | None, *, include_answers: bool = True
+) -> dict[str, Any]:
+    """The JSON of a submission: status, and its current results once graded."""
+    out: dict[str, Any] = {
+        "id": submission.id,
+        "assignment_id": submission.assignment_version.assignment.key,
+        "version": submission.assignment_version.content_hash[:12],
+        "user": submission.user.email,
+        "status": submission.status,
+        "source": submission.source,
+        "created_at": submission.created_at.isoformat(),
+        "graded_at": submission.graded_at.isoformat() if submission.graded_at else None,
+    }
+    if include_answers:
+        out["answers"] = submission.answers
+    if results:
+        out.update(results_view(results))
+    return out
+
+
+def read_submission(session: Session, user: User, submission_id: int) -> dict[str, Any]:
+    """``GET /api/v1/submissions/<id>``."""
+    submission = submission_for(session, user, submission_id)
+    results = qs.current_results(session, [submission.id]).get(submission.id, [])
+    return submission_view(submission, results)
+

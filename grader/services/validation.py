@@ -1,0 +1,78 @@
+"""The answer preview: parse one answer without grading it and show what we read.
+
+No attempt is counted and nothing is stored. With an assignment and question, the question's
+context names are known to the parser (so ``p_i`` or a defined ``logistic`` read as intended).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.db import Session
+from grader.db.models import User
+from grader.services.assignments import assignment_definition, assignment_for
+from grader.services.errors import InvalidRequest, NotFound, TooLarge
+
+SYNTAXES = ("auto", "text", "latex")
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+
+def _names(session: Session, user: User | None, assignment_key: str, question_id: str) -> Any:
+    from grader.assignments.keys import names_for
+
+    if user is None:
+        raise NotFound(f"assignment {assignment_key!r} not found")
+    _assignment, version, _role = assignment_for(session, user, assignment_key)
+    definition = assignment_definition(version)
+    try:
+        question = definition.question(question_id)
+    except KeyError:
+        raise NotFound(f"question {question_id!r} not found in {assignment_key!r}") from None
+    return names_for(question.context, getattr(question, "inputs", ()))
+
+
+def validate_answer(
+    session: Session,
+    user: User | None,
+    *,
+    answer: Any,
+    syntax: Any = "auto",
+    assignment_key: Any = None,
+    question_id: Any = None,
+    max_chars: int = 4000,
+) -> dict[str, Any]:
+    """``{"ok": True, "latex", "mathml", "text", "syntax"}`` or ``{"ok": False, "error", "column"}``."""
+    if not isinstance(answer, str):
+        raise InvalidRequest('"answer" must be a string')
+    if len(answer) > max_chars:
+        raise TooLarge(f"answer is {len(answer)} characters; the limit is {max_chars}")
+    if syntax is None:
+        syntax = "auto"
+    if syntax not in SYNTAXES:
+        raise InvalidRequest(f'"syntax" must be one of {", ".join(SYNTAXES)}')
+    if (assignment_key is None) != (question_id is None):
+        raise InvalidRequest('give both "assignment_id" and "question_id", or neither')
+    if assignment_key is not None and not (isinstance(assignment_key, str) and isinstance(question_id, str)):
+        raise InvalidRequest('"assignment_id" and "question_id" must be strings')
+    names = _names(session, user, assignment_key, question_id) if assignment_key is not None else None
+
+    from grader.engine.errors import ParseError
+    from grader.engine.parsing import parse
+
+    try:
+        parsed = parse(answer, syntax=syntax, names=names)
+        return {"ok": True, "syntax": parsed.syntax, **render(parsed.expr)}
+    except ParseError as exc:
+        return {"ok": False, "error": exc.message, "column": exc.column}
+
+
+def render(expr: Any) -> dict[str, str]:
+    """LaTeX, presentation MathML and plain text of a sympy expression."""
+    import sympy
+    from sympy.printing.mathml import mathml
+
+    return {
+        "latex": sympy.latex(expr),
+        "mathml": f'<math xmlns="{MATHML_NS}">{mathml(expr, printer="presentation")}</math>',
+        "text": sympy.sstr(expr),
+    }
