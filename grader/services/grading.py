@@ -1,0 +1,208 @@
+"""Grading use cases run by the worker: grade one submission, regrade an assignment, sweep.
+
+``grade_submission_by_id`` is idempotent and safe to run twice, concurrently or after a crash:
+
+1. claim: a conditional UPDATE moves the submission from ``queued`` (or ``grading`` with an
+   expired lease) to ``grading`` with a new lease and ``grading_attempts + 1`` (the fence);
+2. grade every question through ``grader.assignments.grade_submission``: cached verdicts first,
+   the rest in a forked child with a soft and a hard time limit per answer (``grading_runner``);
+   an answer out of time is ``needs_review`` and says so;
+3. save: results inserted and status ``graded`` in one transaction, only if the fence still holds.
+
+A graded submission is never graded again by it (regrades go through ``regrade_submission_by_id``,
+which adds rows and flips the old ones to not current).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from grader import __version__ as GRADER_VERSION
+from grader.config import Settings
+from grader.db import grading_queries as q
+from grader.db.session import session_scope
+from grader.services.grading_runner import run_isolated
+from grader.services.verdict_cache import VerdictCache, cache_key, open_cache
+
+log = logging.getLogger(__name__)
+
+SessionFactory = Callable[[], Any]
+MAX_ATTEMPTS = 5
+NEEDS_REVIEW = "needs_review"
+_TIMEOUT_FEEDBACK = {
+    "soft": "Grading this answer took longer than {soft:g} s, so it was stopped; an instructor will review it.",
+    "hard": "Grading this answer did not finish within {hard:g} s and was stopped; an instructor will review it.",
+    "crash": "The grader failed on this answer; an instructor will review it.",
+    "exception": "The grader failed on this answer; an instructor will review it.",
+    "attempts": "Grading this submission failed {attempts} times; an instructor will review it.",
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@functools.lru_cache(maxsize=64)
+def _assignment(content_hash: str, source_text: str, source_path: str) -> Any:
+    """The assignment of a stored version, built once per process and content."""
+    from grader.assignments import load_text
+
+    return load_text(source_text, source=source_path or f"<version {content_hash[:12]}>")
+
+
+@functools.lru_cache(maxsize=4)
+def _cache_for(settings: Settings) -> VerdictCache:
+    return open_cache(settings)
+
+
+def _grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
+    """Grade one question (run inside the forked child)."""
+    from grader.assignments import grade_submission
+
+    def grade(qid: str) -> dict[str, Any]:
+        _test_hook_answer(answers.get(qid))
+        one = {qid: answers[qid]} if qid in answers else {}
+        return grade_submission(assignment, one, seed=seed).question(qid).to_json()
+
+    return grade
+
+
+def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCache | None = None,
+                  on_progress: Callable[[], None] | None = None, seed: int = 0) -> list[q.ResultRow]:
+    """Grade every question of ``inp``'s assignment version; one ``ResultRow`` each, in order."""
+    assignment = _assignment(inp.content_hash, inp.source_text, inp.source_path)
+    cache = _cache_for(settings) if cache is None else cache
+    qids = [question.id for question in assignment.questions]
+    max_points = {question.id: float(question.points) for question in assignment.questions}
+    keys = {qid: cache_key(inp.content_hash, qid, inp.answers.get(qid), GRADER_VERSION) for qid in qids}
+    found: dict[str, dict[str, Any]] = {}
+    for qid in qids:
+        hit = cache.get(keys[qid])
+        if hit is not None:
+            found[qid] = {"ok": hit, "ms": 0, "cached": True}
+    todo = [qid for qid in qids if qid not in found]
+    if todo:
+        found.update(run_isolated(_grade_one(assignment, inp.answers, seed), todo,
+                                  soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
+                                  on_progress=on_progress))
+    rows = []
+    for qid in qids:
+        outcome = found[qid]
+        if "ok" in outcome:
+            res = outcome["ok"]
+            if not outcome.get("cached") and res.get("verdict") != NEEDS_REVIEW:
+                cache.put(keys[qid], res)
+            rows.append(_row(qid, res, outcome.get("ms", 0)))
+        else:
+            log.warning("submission %s question %s: %s %s", inp.submission_id, qid, outcome["error"],
+                        outcome.get("message", ""))
+            rows.append(_review_row(qid, max_points[qid], outcome["error"], settings, outcome.get("ms", 0)))
+    return rows
+
+
+def _row(qid: str, res: dict[str, Any], ms: int) -> q.ResultRow:
+    return q.ResultRow(question_id=qid, verdict=str(res["verdict"]), points=float(res["points"]),
+                       max_points=float(res["max_points"]), feedback=str(res.get("feedback", "")),
+                       method=str(res.get("method", "")), duration_ms=int(ms))
+
+
+def _review_row(qid: str, max_points: float, why: str, settings: Settings, ms: int,
+                attempts: int = 0) -> q.ResultRow:
+    feedback = _TIMEOUT_FEEDBACK[why].format(soft=settings.answer_soft_time_s,
+                                             hard=settings.answer_hard_time_s, attempts=attempts)
+    return q.ResultRow(question_id=qid, verdict=NEEDS_REVIEW, points=0.0, max_points=max_points,
+                       feedback=feedback, method=f"limit:{why}", duration_ms=int(ms))
+
+
+def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, *,
+                           now: datetime | None = None, settings: Settings | None = None,
+                           cache: VerdictCache | None = None) -> bool:
+    """Grade a queued (or abandoned) submission; True when this call graded it, else False."""
+    settings = settings or Settings.from_env()
+    now = now or _utcnow()
+    lease = settings.grading_lease_s
+    with session_scope(session_factory) as s:
+        fence = q.claim(s, submission_id, now=now, lease_s=lease)
+        if fence is None:
+            return False
+        inp = q.load_input(s, submission_id)
+    _test_hook_slow_grading()
+    if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
+        assignment = _assignment(inp.content_hash, inp.source_text, inp.source_path)
+        rows = [_review_row(x.id, float(x.points), "attempts", settings, 0, attempts=fence - 1)
+                for x in assignment.questions]
+    else:
+        rows = grade_answers(inp, settings, cache=cache,
+                             on_progress=_heartbeat(session_factory, submission_id, fence, lease))
+    with session_scope(session_factory) as s:
+        won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
+                            grader_version=GRADER_VERSION, now=_utcnow())
+    if not won:
+        log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
+                 submission_id, fence)
+    return won
+
+
+def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
+               lease_s: float) -> Callable[[], None]:
+    """Renew the lease at most every third of it while answers keep coming."""
+    last = [time.monotonic()]
+
+    def beat() -> None:
+        if time.monotonic() - last[0] >= lease_s / 3:
+            last[0] = time.monotonic()
+            with session_scope(session_factory) as s:
+                q.renew_lease(s, submission_id, fence=fence, now=_utcnow(), lease_s=lease_s)
+
+    return beat
+
+
+def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: datetime | None = None) -> list[int]:
+    """Start a regrade job: mark it running with its total; the submission ids to fan out."""
+    with session_scope(session_factory) as s:
+        return q.start_regrade(s, job_id, now=now or _utcnow())
+
+
+def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
+                             settings: Settings | None = None, cache: VerdictCache | None = None) -> bool:
+    """Regrade one submission against its assignment's current version, once per job."""
+    settings = settings or Settings.from_env()
+    with session_scope(session_factory) as s:
+        inp = q.load_regrade_input(s, job_id, submission_id)
+    if inp is None:
+        return False
+    rows = grade_answers(inp, settings, cache=cache)
+    with session_scope(session_factory) as s:
+        return q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
+                               grader_version=GRADER_VERSION, now=_utcnow())
+
+
+def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
+                settings: Settings | None = None) -> list[int]:
+    """Submissions left queued or grading past their lease (given a new one): re-enqueue these."""
+    settings = settings or Settings.from_env()
+    with session_scope(session_factory) as s:
+        return q.find_stuck(s, now=now or _utcnow(), lease_s=settings.grading_lease_s)
+
+
+def _test_hook_slow_grading() -> None:
+    """``GRADER_TEST_SLOW_GRADING_S``: sleep after the claim (tests kill a worker meanwhile)."""
+    delay = float(os.environ.get("GRADER_TEST_SLOW_GRADING_S", "0") or 0)
+    if delay > 0:
+        time.sleep(delay)
+
+
+def _test_hook_answer(answer: Any) -> None:
+    """``GRADER_TEST_SLOW_ANSWER``: an answer containing this marker never finishes (in the child)."""
+    marker = os.environ.get("GRADER_TEST_SLOW_ANSWER", "")
+    if marker and isinstance(answer, str) and marker in answer:
+        if "stuck" in answer:  # deaf to the soft limit too: only the hard kill ends it
+            import signal
+
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)

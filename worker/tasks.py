@@ -1,0 +1,80 @@
+"""Thin Celery tasks: each takes ids, builds nothing but a session factory, calls one service.
+
+Every task is idempotent (the services decide from the database what is left to do), which is
+what ``task_acks_late`` and redelivery require.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from grader.config import Settings
+from grader.services import grading
+from grader.services.queue import (
+    TASK_GRADE, TASK_REGRADE, TASK_REGRADE_ONE, TASK_SWEEP, send_grading, send_regrade_one,
+)
+from worker.celery_app import app
+
+log = logging.getLogger(__name__)
+
+_state: dict[str, Any] = {}
+
+# Database hiccups (a restarted PostgreSQL, a locked SQLite file) are retried; the sweeper
+# catches anything that still falls through.
+_RETRY = {"autoretry_for": (Exception,), "retry_backoff": 1, "retry_backoff_max": 30,
+          "max_retries": 5, "retry_jitter": True}
+
+
+def reset_state() -> None:
+    """Forget settings and engine (called in each fresh worker child)."""
+    factory = _state.pop("factory", None)
+    if factory is not None:
+        factory.kw["bind"].dispose(close=False)
+    _state.clear()
+
+
+def _settings() -> Settings:
+    if "settings" not in _state:
+        _state["settings"] = Settings.from_env()
+    return _state["settings"]
+
+
+def _factory() -> Any:
+    if "factory" not in _state:
+        from grader.db.session import make_session_factory
+
+        _state["factory"] = make_session_factory(_settings().database_url)
+    return _state["factory"]
+
+
+@app.task(name=TASK_GRADE, **_RETRY)
+def grade_submission(submission_id: int) -> bool:
+    """Grade one submission (a no-op when it is graded or being graded under a live lease)."""
+    return grading.grade_submission_by_id(_factory(), submission_id, settings=_settings())
+
+
+@app.task(name=TASK_REGRADE, **_RETRY)
+def regrade_assignment(job_id: int) -> int:
+    """Fan a regrade job out as one task per submission; returns how many were sent."""
+    ids = grading.regrade_assignment(_factory(), job_id)
+    for submission_id in ids:
+        send_regrade_one(job_id, submission_id)
+    return len(ids)
+
+
+@app.task(name=TASK_REGRADE_ONE, **_RETRY)
+def regrade_submission(job_id: int, submission_id: int) -> bool:
+    """Regrade one submission for a job and count it in the job's progress."""
+    return grading.regrade_submission_by_id(_factory(), job_id, submission_id, settings=_settings())
+
+
+@app.task(name=TASK_SWEEP)
+def sweep_stuck() -> list[int]:
+    """Re-enqueue submissions left queued or grading past their lease (run by beat)."""
+    ids = grading.sweep_stuck(_factory(), settings=_settings())
+    for submission_id in ids:
+        send_grading(submission_id)
+    if ids:
+        log.warning("sweeper re-enqueued %d submission(s): %s", len(ids), ids[:20])
+    return ids
