@@ -1,0 +1,55 @@
+"""A bounded LRU cache of verdicts, so a repeated answer to the same question returns at once.
+
+Keyed by (question fingerprint: expected + context + syntax + seed + limits, the parsed answer's
+``srepr`` + inexact): the same parsed form typed differently hits the same entry. Thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Hashable
+
+from grader.engine.results import CheckResult
+
+
+class VerdictCache:
+    """``get``/``put`` by key; ``clear()`` empties it; ``maxsize`` entries at most."""
+
+    def __init__(self, maxsize: int = 4096) -> None:
+        self.maxsize = maxsize
+        self._data: "OrderedDict[Hashable, CheckResult]" = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> CheckResult | None:
+        """The cached result for ``key`` (and mark it recently used), or None."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return hit
+
+    def put(self, key: Hashable, result: CheckResult) -> None:
+        """Store ``result``; the least recently used entry goes when full."""
+        with self._lock:
+            self._data[key] = result
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+DEFAULT_CACHE = VerdictCache()

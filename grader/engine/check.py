@@ -1,0 +1,152 @@
+"""``check_answer``: the one entry point that ``grader check``, grading, the service and the worker call.
+
+Parse the key (memoised per question) and the answer with our parser, look the parsed answer up in
+the verdict cache, check the ``allowed`` symbols on the answer as written, then ``compare``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import sympy
+
+from grader.engine.cache import DEFAULT_CACHE, VerdictCache
+from grader.engine.context import GradingContext
+from grader.engine.equivalence import compare, invalid_answer, undetermined
+from grader.engine.errors import ContextError, EngineError, ParseError
+from grader.engine.limits import DEFAULT_LIMITS, Limits
+from grader.engine.results import CheckResult, Verdict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from grader.engine.parsing import Parsed
+
+_KEYS: "OrderedDict[tuple, _Key]" = OrderedDict()
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A parsed key: its expression, whether it was inexact, and a fingerprint for caches."""
+
+    expr: sympy.Expr
+    inexact: bool
+    fingerprint: str
+
+
+def _number_key(value: int | float) -> _Key:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ContextError("the expected answer must be a finite number")
+        f = Fraction(repr(value))
+        return _Key(sympy.Rational(f.numerator, f.denominator), True, f"number:{value!r}")
+    return _Key(sympy.Integer(value), False, f"number:{value}")
+
+
+def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> _Key:
+    """Parse (and memoise) the expected answer; raises ContextError when it cannot be read."""
+    if isinstance(expected, bool):
+        raise ContextError("the expected answer must be an expression or a number")
+    if isinstance(expected, (int, float)):
+        return _number_key(expected)
+    if not isinstance(expected, str):
+        return _Key(expected.expr, bool(expected.inexact), "parsed:" + sympy.srepr(expected.expr))
+    memo = (expected, ctx.fingerprint())
+    hit = _KEYS.get(memo)
+    if hit is not None:
+        _KEYS.move_to_end(memo)
+        return hit
+    from grader.engine.parsing import parse
+
+    try:
+        try:
+            parsed = parse(expected, syntax="text", names=ctx.names)
+        except ParseError:
+            parsed = parse(expected, syntax="auto", names=ctx.names)
+    except ParseError as exc:
+        raise ContextError(f"the expected answer cannot be read: {exc}") from None
+    key = _Key(parsed.expr, bool(parsed.inexact), "text:" + expected)
+    _KEYS[memo] = key
+    while len(_KEYS) > 512:
+        _KEYS.popitem(last=False)
+    return key
+
+
+def allowed_violation(expr: sympy.Expr, allowed: frozenset[str] | None) -> CheckResult | None:
+    """INCORRECT (method ``allowed``) when ``expr`` uses a symbol outside ``allowed``."""
+    if allowed is None:
+        return None
+    extra = sorted({s.name for s in expr.free_symbols} - allowed)
+    if not extra:
+        return None
+    only = ", ".join(sorted(allowed)) if allowed else "numbers"
+    return CheckResult(Verdict.INCORRECT, method="allowed",
+                       feedback=f"Your answer uses {', '.join(extra)}; express it using only {only}.",
+                       extra={"not_allowed": extra})
+
+
+def check_answer(expected: "str | Parsed | int | float", answer: str, *, context: GradingContext | None = None,
+                 syntax: str = "auto", limits: Limits = DEFAULT_LIMITS, seed: int = 0,
+                 cache: VerdictCache | None = DEFAULT_CACHE) -> CheckResult:
+    """Check one answer against the expected answer (text, a ``Parsed``, or a plain number).
+
+    >>> check_answer("2*x", "x + x").verdict.value
+    'correct'
+    """
+    deadline = time.monotonic() + limits.answer_time_s
+    ctx = context or GradingContext()
+    try:
+        key = prepare_key(expected, ctx)
+        names = ctx.names
+    except ContextError as exc:
+        return undetermined(str(exc))
+    if not isinstance(answer, str):
+        return invalid_answer("the answer must be text")
+    from grader.engine.parsing import parse
+
+    try:
+        parsed = parse(answer, syntax=syntax, names=names, limits=limits)
+    except ParseError as exc:
+        return invalid_answer(exc.message, exc.column)
+    except (RecursionError, MemoryError, OverflowError):
+        return invalid_answer("your answer is too large or too deeply nested")
+    cache_key = None
+    if cache is not None:
+        cache_key = ((key.fingerprint, ctx.fingerprint(), syntax, seed, limits),
+                     sympy.srepr(parsed.expr), bool(parsed.inexact))
+        hit = cache.get(cache_key)
+        if hit is not None:
+            return hit
+    result = allowed_violation(parsed.expr, ctx.allowed)
+    if result is None:
+        try:
+            result = compare(key.expr, parsed.expr, context=ctx, inexact=key.inexact or bool(parsed.inexact),
+                             seed=seed, deadline=deadline, limits=limits)
+        except ContextError as exc:
+            result = undetermined(f"could not compare: {exc}")
+        except (EngineError, RecursionError, OverflowError, MemoryError) as exc:
+            result = invalid_answer(f"your answer cannot be evaluated: {exc or type(exc).__name__}")
+    if cache is not None and cache_key is not None:
+        cache.put(cache_key, result)
+    return result
+
+
+def check_json(line: dict[str, Any], *, limits: Limits = DEFAULT_LIMITS, seed: int = 0,
+               cache: VerdictCache | None = DEFAULT_CACHE) -> CheckResult:
+    """One ``grader check`` input object -> result (raises ContextError/ValueError on bad fields)."""
+    expected = line.get("expected")
+    if expected is None or isinstance(expected, bool) or not isinstance(expected, (str, int, float)):
+        raise ValueError('"expected" must be an expression (text) or a number')
+    answer = line.get("answer")
+    if not isinstance(answer, str):
+        raise ValueError('"answer" must be a string')
+    syntax = line.get("syntax", "auto")
+    if syntax is None:
+        syntax = "auto"
+    if syntax not in ("auto", "text", "latex"):
+        raise ValueError('"syntax" must be "auto", "text" or "latex"')
+    ctx = GradingContext.from_json(line.get("context"))
+    return check_answer(expected, answer, context=ctx, syntax=syntax, limits=limits, seed=seed, cache=cache)

@@ -1,0 +1,181 @@
+"""Is an answer equal to the key? Numeric comparison on the domain, then a symbolic proof.
+
+``compare`` takes already parsed sympy expressions (the key and the answer as written), substitutes
+the context's definitions, compares numerically with our tape (``equivalence_numeric``), region by
+region for a piecewise key, and, when they agree, asks the prover within the symbolic budget.
+
+Verdicts:
+  correct    numeric agreement; method ``symbolic`` when proven, else ``numeric:N points``.
+  incorrect  a witness point where they differ (confirmed in 200-bit arithmetic), or the answer is
+             undefined on part of the domain where the key is defined; feedback says which kind.
+  invalid    with ``method="undetermined"`` and ``extra["undetermined"] = True`` when the comparison
+             could not be made because of the key or the context (the key undefined almost
+             everywhere on the domain, a definition that cannot be evaluated). Neither "correct"
+             nor "incorrect" would be true; "invalid" is the verdict that costs the student no
+             attempt, and the flag lets assignment grading route it to an instructor
+             (needs_review). An answer that cannot be evaluated for its own reasons is "invalid"
+             with method ``parse``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+
+from grader.engine.context import Discrete, GradingContext, Interval
+from grader.engine.errors import ContextError, EngineError, ParseError
+from grader.engine.limits import DEFAULT_LIMITS, Limits
+from grader.engine.results import CheckResult, RegionResult, Verdict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from grader.engine.equivalence_numeric import NumericOutcome
+
+_WIDE = Interval(-10.0, 10.0)
+
+
+def undetermined(message: str) -> CheckResult:
+    """The comparison could not be made (the key's or the context's fault)."""
+    return CheckResult(Verdict.INVALID, feedback=message, method="undetermined",
+                       extra={"undetermined": True})
+
+
+def invalid_answer(message: str, column: int | None = None) -> CheckResult:
+    """The answer cannot be read or evaluated."""
+    return CheckResult(Verdict.INVALID, feedback=message, method="parse", column=column)
+
+
+def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: GradingContext | None = None,
+            inexact: bool = False, seed: int = 0, deadline: float | None = None,
+            limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+    """Compare two parsed expressions on the context's domain (see the module docstring).
+
+    >>> x = sympy.Symbol("x", real=True)
+    >>> compare(x**2 / x, x).verdict.value
+    'correct'
+    """
+    ctx = context or GradingContext()
+    if deadline is None:
+        deadline = time.monotonic() + limits.answer_time_s
+    try:
+        key = ctx.substitute(expected_expr)
+    except (ContextError, ParseError) as exc:
+        return undetermined(f"could not compare: {exc}")
+    try:
+        answer = ctx.substitute(answer_expr)
+    except ParseError as exc:
+        return invalid_answer(exc.message, exc.column)
+    from grader.engine.piecewise_compare import regions as key_regions
+
+    regions = key_regions(expected_expr, ctx.substitute)
+    tolerant = bool(inexact or _is_number(key) or _is_number(answer))
+    outcome = _numeric(key, answer, ctx, ctx.domain, regions, tolerant, seed, deadline)
+    if isinstance(outcome, CheckResult):
+        return outcome
+    region_results = tuple(RegionResult(r.text, ok, w) for r, ok, w in
+                           zip(regions, outcome.region_ok, outcome.region_witness))
+    method = f"numeric:{outcome.n_points} points"
+    if outcome.status == "undetermined":
+        return undetermined(outcome.message)
+    if outcome.status in ("undefined", "different"):
+        return _incorrect(outcome, key, answer, answer_expr, ctx, regions, region_results, method, deadline)
+    if not tolerant:
+        proof = _prove(key, answer, ctx, limits, deadline)
+        if proof is True:
+            return CheckResult(Verdict.CORRECT, feedback="Correct.", method="symbolic", regions=region_results)
+        if proof is False:
+            # proven different over the reals; equal on the declared domain unless a wider search
+            # of the symbols without a declared domain finds a witness
+            wide = _wider_search(key, answer, ctx, regions, seed, deadline)
+            if wide is not None:
+                return _incorrect(wide, key, answer, answer_expr, ctx, regions, (), method, deadline)
+    return CheckResult(Verdict.CORRECT, feedback="Correct.", method=method, regions=region_results,
+                       extra={"points": outcome.n_points})
+
+
+def _is_number(expr: Any) -> bool:
+    return isinstance(expr, sympy.Basic) and not expr.free_symbols and not expr.has(sympy.Piecewise)
+
+
+def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
+             tolerant: bool, seed: int, deadline: float) -> "NumericOutcome | CheckResult":
+    from grader.engine.equivalence_numeric import NumericComparison
+    from grader.engine.tape import Tape
+
+    try:
+        Tape.from_expr(key, sorted(key.free_symbols, key=lambda s: s.name))
+    except EngineError as exc:
+        return undetermined(f"could not compare: the expected answer cannot be evaluated ({exc})")
+    try:
+        nc = NumericComparison(key, answer, regions=regions, domain=domain, tolerance=ctx.tolerance,
+                               tolerant=tolerant, rng=np.random.default_rng(seed), deadline=deadline)
+    except EngineError as exc:
+        return invalid_answer(f"your answer cannot be evaluated: {exc}")
+    return nc.run()
+
+
+def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, written: sympy.Expr,
+               ctx: GradingContext, regions: list, region_results: tuple, method: str,
+               deadline: float) -> CheckResult:
+    from grader.engine import feedback
+
+    if outcome.status == "undefined":
+        text = feedback.undefined_sentence(outcome.witness or {}, outcome.witness_values[1])
+        text = text[0].upper() + text[1:]
+    else:
+        text = feedback.explain(outcome, key, answer, ctx=ctx, regions=regions,
+                                answer_as_written=written, deadline=deadline)
+    return CheckResult(Verdict.INCORRECT, feedback=text, method=method, witness=outcome.witness,
+                       regions=region_results, extra={"points": outcome.n_points})
+
+
+def _discrete_cases(exprs: tuple[sympy.Expr, ...], ctx: GradingContext) -> list[dict]:
+    """Substitutions for every combination of the discrete symbols (at most 4), else [{}]."""
+    used = set().union(*(e.free_symbols for e in exprs))
+    cases: list[dict] = [{}]
+    for s in sorted(used, key=lambda s: s.name):
+        dom = ctx.domain.get(s.name)
+        if isinstance(dom, Discrete):
+            cases = [{**c, s: sympy.nsimplify(v) if isinstance(v, float) else sympy.Integer(v)}
+                     for c in cases for v in dom.values]
+    return cases if len(cases) <= 4 else [{}]
+
+
+def _prove(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, limits: Limits,
+           deadline: float) -> bool | None:
+    """prove_equal within the budget; discrete symbols are substituted value by value."""
+    from grader.engine.prover import prove_equal
+
+    cases = _discrete_cases((key, answer), ctx)
+    stop = min(deadline, time.monotonic() + limits.symbolic_time_s)
+    results = []
+    for case in cases:
+        budget = stop - time.monotonic()
+        if budget <= 0.005:
+            return None
+        try:
+            results.append(prove_equal(key.xreplace(case), answer.xreplace(case), budget_s=budget))
+        except Exception:  # noqa: BLE001 - the prover is a confirmation; failing it is "undecided"
+            return None
+        if results[-1] is not True:
+            break
+    if all(r is True for r in results):
+        return True
+    if results[-1] is False and cases == [{}]:
+        return False
+    return None
+
+
+def _wider_search(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, regions: list,
+                  seed: int, deadline: float) -> "NumericOutcome | None":
+    undeclared = {s.name for s in key.free_symbols | answer.free_symbols} - set(ctx.domain)
+    if not undeclared or time.monotonic() > deadline:
+        return None
+    domain = dict(ctx.domain)
+    domain.update({n: _WIDE for n in undeclared})
+    got = _numeric(key, answer, ctx, domain, regions, False, seed + 1, deadline)
+    if isinstance(got, CheckResult) or got.status != "different":
+        return None
+    return got

@@ -1,0 +1,211 @@
+"""The numeric half of equivalence: sample, evaluate both sides on our tape, decide per point.
+
+Doubles first, vectorised over all points; then mpmath (200 bits) wherever doubles cannot be
+trusted: every disagreement is confirmed there before it counts (float noise never flips a
+verdict), and for exact expressions a few agreeing points are re-checked too, so a difference
+below double precision (``x + exp(-50)`` vs ``x``) is still found. Noise floors scale with the
+largest intermediate value on the tape, not with the result, so cancellation is accounted for.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import mpmath
+import numpy as np
+import sympy
+
+from grader.engine.context import Domain
+from grader.engine.piecewise_compare import Boundaries, Region, mp_scale, row_scale
+from grader.engine.sampling import Sampler
+from grader.engine.tape import Tape
+
+EPS = np.finfo(float).eps
+ABS_FLOOR = 1e-12            # absolute floor of the tolerance rule (numbers near 0)
+MP_PREC = 200                # bits (about 60 digits) for high-precision re-checks
+MP_REL_NOISE = mpmath.mpf("1e-45")
+MIN_POINTS = 4               # below this many valid points nothing can be concluded
+PER_REGION = 12              # valid points wanted in every region of the key
+TOTAL = 40                   # valid points wanted overall
+UNDEFINED_SHARE = 0.02       # answer undefined on more than this share of the key's points: wrong
+MAX_DRAWN = 6000
+
+
+@dataclass
+class NumericOutcome:
+    """What sampling found. ``status``: equal | different | undefined | undetermined."""
+
+    status: str
+    n_points: int = 0
+    witness: dict[str, float] | None = None
+    witness_values: tuple[float, ...] | None = None   # (answer, expected[, exact difference])
+    region_ok: list[bool] = field(default_factory=list)
+    region_witness: list[dict[str, float] | None] = field(default_factory=list)
+    region_points: list[int] = field(default_factory=list)
+    points: dict[str, np.ndarray] = field(default_factory=dict)  # valid points (both defined)
+    key: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    answer: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    message: str = ""
+
+
+def _point(points: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
+    return {n: float(v[i]) for n, v in points.items()}
+
+
+class NumericComparison:
+    """Compare expression ``key`` with ``answer`` on ``domain`` (both already substituted)."""
+
+    def __init__(self, key: sympy.Expr, answer: sympy.Expr, *, regions: Sequence[Region],
+                 domain: Mapping[str, Domain], tolerance: float, tolerant: bool,
+                 rng: np.random.Generator, deadline: float | None) -> None:
+        syms: set[sympy.Symbol] = set(key.free_symbols) | set(answer.free_symbols)
+        for r in regions:
+            if isinstance(r.condition, sympy.Basic):
+                syms |= r.condition.free_symbols
+        self.inputs = sorted(syms, key=lambda s: s.name)
+        self.names = [s.name for s in self.inputs]
+        self.key_tape = Tape.from_expr(key, self.inputs)
+        self.ans_tape = Tape.from_expr(answer, self.inputs)
+        self.regions = list(regions)
+        self.bounds = Boundaries([key, answer], self.regions, self.inputs)
+        self.sampler = Sampler(self.names, domain, rng)
+        self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
+        self.last_mp: tuple[float, float, float] = (0.0, 0.0, 0.0)
+        self.mp_values: dict[int, tuple[float, float, float]] = {}
+
+    # -- sampling ------------------------------------------------------------------------------
+
+    def _batch(self, pts: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+        krows, arows = self.key_tape.forward(pts), self.ans_tape.forward(pts)
+        k = np.broadcast_to(np.asarray(krows[-1], dtype=float), (n,))
+        a = np.broadcast_to(np.asarray(arows[-1], dtype=float), (n,))
+        scale = np.maximum(row_scale(krows, n), row_scale(arows, n))
+        near = self.bounds.near(pts, n) if self.bounds.tapes else np.zeros(n, dtype=bool)
+        return {"k": k, "a": a, "scale": scale, "near": near, "region": self.bounds.region_of(pts, n)}
+
+    def _collect(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], bool]:
+        full = self.sampler.exhaustive()
+        if full is not None:
+            n = len(next(iter(full.values()))) if full else 1
+            return full, self._batch(full, n), True
+        parts_p: list[dict[str, np.ndarray]] = []
+        parts_v: list[dict[str, np.ndarray]] = []
+        n, drawn = 64, 0
+        nreg = max(1, len(self.regions))
+        while drawn < MAX_DRAWN:
+            pts = self.sampler.draw(n) if self.names else {}
+            parts_p.append(pts)
+            parts_v.append(self._batch(pts, n))
+            drawn += n
+            good = np.concatenate([np.isfinite(v["k"]) & ~v["near"] for v in parts_v])
+            reg = np.concatenate([v["region"] for v in parts_v])
+            counts = [int(np.sum(good & (reg == r))) for r in range(nreg)] if self.regions else [int(good.sum())]
+            if not self.names or (min(counts) >= PER_REGION and sum(counts) >= TOTAL):
+                break
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                break
+            n = min(4 * n, 2048)
+        pts = {name: np.concatenate([p[name] for p in parts_p]) for name in self.names}
+        vals = {key: np.concatenate([v[key] for v in parts_v]) for key in parts_v[0]}
+        return pts, vals, False
+
+    # -- high precision ------------------------------------------------------------------------
+
+    def _mp(self, point: Mapping[str, float]) -> tuple[Any, Any, Any] | None:
+        """(answer, key, noise scale) in 200-bit arithmetic, or None where either is undefined."""
+        with mpmath.workprec(MP_PREC):
+            krows = self.key_tape.forward(point, backend="mpmath", prec=MP_PREC)
+            arows = self.ans_tape.forward(point, backend="mpmath", prec=MP_PREC)
+            k, a = krows[-1], arows[-1]
+            if not (isinstance(k, mpmath.mpf) and isinstance(a, mpmath.mpf)):
+                return None
+            if not (mpmath.isfinite(k) and mpmath.isfinite(a)):
+                return None
+            return a, k, max(mp_scale(krows), mp_scale(arows))
+
+    def _mp_differs(self, point: Mapping[str, float]) -> bool | None:
+        got = self._mp(point)
+        if got is None:
+            return None
+        a, k, scale = got
+        with mpmath.workprec(MP_PREC):
+            diff = abs(a - k)
+            self.last_mp = (float(a), float(k), float(a - k))
+            if self.tolerant:
+                return bool(diff > self.tolerance * max(abs(a), abs(k)) + ABS_FLOOR)
+            return bool(diff > MP_REL_NOISE * max(scale, abs(a), abs(k)))
+
+    def _answer_defined_mp(self, point: Mapping[str, float]) -> bool:
+        with mpmath.workprec(MP_PREC):
+            a = self.ans_tape.output(point, backend="mpmath", prec=MP_PREC)
+        return isinstance(a, mpmath.mpf) and bool(mpmath.isfinite(a))
+
+    # -- decision ------------------------------------------------------------------------------
+
+    def run(self) -> NumericOutcome:
+        """Sample, evaluate and decide."""
+        pts, v, exhaustive = self._collect()
+        k, a, near, region = v["k"], v["a"], v["near"], v["region"]
+        key_ok = np.isfinite(k) & ~near & (region >= 0)
+        both = key_ok & np.isfinite(a)
+        need = 1 if exhaustive else MIN_POINTS
+        if int(key_ok.sum()) < need:
+            return NumericOutcome("undetermined", message=(
+                "could not compare: the expected answer is undefined at almost every sampled point "
+                "of the domain (check the question's domain and definitions)"))
+        undefined = np.flatnonzero(key_ok & ~np.isfinite(a))
+        if len(undefined) > UNDEFINED_SHARE * int(key_ok.sum()):
+            for i in undefined[:3]:
+                if not self._answer_defined_mp(_point(pts, i)):
+                    return NumericOutcome("undefined", n_points=int(both.sum()), witness=_point(pts, i),
+                                          witness_values=(float("nan"), float(k[i])))
+        if int(both.sum()) < need:
+            return NumericOutcome("undetermined", message=(
+                "could not compare: too few points of the domain where both answers are defined"))
+        idx = np.flatnonzero(both)
+        out = NumericOutcome("equal", n_points=len(idx), points={n: pts[n][idx] for n in self.names},
+                             key=k[idx], answer=a[idx], region=region[idx])
+        ok = self._double_ok(k[idx], a[idx], v["scale"][idx])
+        nreg = max(1, len(self.regions))
+        for r in range(nreg):
+            in_r = out.region == r
+            out.region_points.append(int(in_r.sum()))
+            wit = self._region_witness(out, ok, in_r)
+            out.region_ok.append(wit is None)
+            out.region_witness.append(None if wit is None else _point(out.points, wit))
+            if wit is not None and out.witness is None:
+                out.status, out.witness = "different", _point(out.points, wit)
+                out.witness_values = self.mp_values.get(wit) or (float(out.answer[wit]), float(out.key[wit]))
+        return out
+
+    def _double_ok(self, k: np.ndarray, a: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        d = np.abs(a - k)
+        mag = np.maximum(np.abs(a), np.abs(k))
+        noise = 1e3 * EPS * np.maximum(scale, mag)
+        if self.tolerant:
+            return d <= self.tolerance * mag + ABS_FLOOR + noise
+        return d <= noise
+
+    def _region_witness(self, out: NumericOutcome, ok: np.ndarray, in_r: np.ndarray) -> int | None:
+        """A confirmed witness point index in one region, or None if the region agrees."""
+        bad = np.flatnonzero(in_r & ~ok)
+        if len(bad):
+            # the largest relative disagreements first: the clearest witnesses
+            rel = np.abs(out.answer[bad] - out.key[bad]) / (np.abs(out.key[bad]) + 1e-300)
+            for i in bad[np.argsort(-rel)][:4]:
+                if self._mp_differs(_point(out.points, i)) is True:
+                    self.mp_values[int(i)] = self.last_mp
+                    return int(i)
+            if len(bad) > 4:
+                return None  # the worst points were float noise; the rest are too
+        if self.tolerant:
+            return None
+        good = np.flatnonzero(in_r & ok)
+        for i in good[:: max(1, len(good) // 3)][:3]:
+            if self._mp_differs(_point(out.points, i)):
+                self.mp_values[int(i)] = self.last_mp
+                return int(i)
+        return None

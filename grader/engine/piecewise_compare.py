@@ -1,0 +1,149 @@
+"""Regions of a piecewise key and the boundaries that sampled points must keep away from.
+
+A key ``Piecewise((e1, c1), (e2, c2), (e3, True))`` has regions ``c1``, ``~c1 & c2``,
+``~c1 & ~c2``; each point gets the index of the first branch whose condition holds (-1: none).
+Every relational of either side (and the argument of Heaviside/sign) is a boundary: a point whose
+``lhs - rhs`` is within a small relative distance of 0 is skipped, so "boundaries excluded".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import sympy
+from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
+
+from grader.engine.tape import Tape
+
+BOUNDARY_EPS = 1e-7
+
+
+@dataclass(frozen=True)
+class Region:
+    """One branch region of the key: its condition (as written, and substituted) and its text."""
+
+    condition: Any          # substituted condition (sympy Boolean), evaluated on points
+    text: str               # human text in the context's names, e.g. "y_i*a_i < 1"
+
+
+def key_piecewise(expr: sympy.Expr) -> sympy.Piecewise | None:
+    """The key's Piecewise: the expression itself, or its only Piecewise sub-expression."""
+    if isinstance(expr, sympy.Piecewise):
+        return expr
+    found = list(expr.atoms(sympy.Piecewise))
+    return found[0] if len(found) == 1 else None
+
+
+def _region_text(conds: Sequence[Any], k: int) -> str:
+    cond = conds[k]
+    previous = [c for c in conds[:k] if not isinstance(c, BooleanFalse)]
+    if isinstance(cond, BooleanTrue):
+        if not previous:
+            return "everywhere"
+        negated = sympy.And(*[sympy.Not(c) for c in previous])
+        return _text(negated)
+    return _text(cond)
+
+
+def _text(cond: Any) -> str:
+    return str(cond).replace("&", "and").replace("|", "or").replace("~", "not ")
+
+
+def regions(original: sympy.Expr, substitute: Callable[[sympy.Expr], sympy.Expr]) -> list[Region]:
+    """The regions of ``original`` (a key, before substitution); empty when it is not piecewise."""
+    pw = key_piecewise(original)
+    if pw is None:
+        return []
+    conds = [c for _e, c in pw.args]
+    return [Region(substitute(c) if isinstance(c, sympy.Basic) else c, _region_text(conds, k))
+            for k, c in enumerate(conds)]
+
+
+def _relationals(expr: Any) -> set[sympy.Expr]:
+    """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``."""
+    out: set[sympy.Expr] = set()
+    if not isinstance(expr, sympy.Basic):
+        return out
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.core.relational.Relational):
+            out.add(node.lhs - node.rhs)
+        elif isinstance(node, (sympy.Heaviside, sympy.sign)):
+            out.add(node.args[0])
+    return {g for g in out if g.free_symbols}
+
+
+class Boundaries:
+    """Tapes of the boundary functions of several expressions, and the key's region conditions."""
+
+    def __init__(self, exprs: Sequence[Any], region_list: Sequence[Region], inputs: Sequence[sympy.Symbol]) -> None:
+        funcs: set[sympy.Expr] = set()
+        for e in exprs:
+            funcs |= _relationals(e)
+        for r in region_list:
+            funcs |= _relationals(r.condition)
+        self.tapes = [Tape.from_expr(g, inputs) for g in sorted(funcs, key=sympy.default_sort_key)]
+        self.conditions: list[Tape | bool] = []
+        for r in region_list:
+            c = r.condition
+            if isinstance(c, (BooleanTrue, BooleanFalse)) or c is True or c is False:
+                self.conditions.append(bool(c))
+            else:
+                self.conditions.append(Tape.from_expr(c, inputs))
+
+    def near(self, values: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        """True where a point is within BOUNDARY_EPS (relative) of any boundary."""
+        mask = np.zeros(n, dtype=bool)
+        for tape in self.tapes:
+            rows = tape.forward(values)
+            g = np.broadcast_to(np.asarray(rows[-1], dtype=float), (n,))
+            scale = row_scale(rows, n)
+            with np.errstate(all="ignore"):
+                mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
+        return mask
+
+    def region_of(self, values: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        """Index of the key's region at each point (-1: no branch applies; 0 when not piecewise)."""
+        if not self.conditions:
+            return np.zeros(n, dtype=int)
+        out = np.full(n, -1, dtype=int)
+        for k, cond in enumerate(self.conditions):
+            if isinstance(cond, bool):
+                hold = np.full(n, cond)
+            else:
+                hold = np.broadcast_to(np.asarray(cond.output(values), dtype=bool), (n,))
+            out = np.where((out == -1) & hold, k, out)
+        return out
+
+
+def row_scale(rows: Sequence[Any], n: int) -> np.ndarray:
+    """Per point, the largest finite magnitude among a tape's numeric rows (the noise scale)."""
+    scale = np.zeros(n)
+    for v in rows:
+        if isinstance(v, (bool, np.bool_)):
+            continue
+        arr = np.asarray(v)
+        if arr.dtype == bool:
+            continue
+        a = np.abs(np.broadcast_to(arr.astype(float), (n,)))
+        scale = np.maximum(scale, np.where(np.isfinite(a), a, 0.0))
+    return scale
+
+
+def mp_scale(rows: Sequence[Any]) -> Any:
+    """The largest finite magnitude among a tape's mpmath rows."""
+    import mpmath
+
+    best = mpmath.mpf(0)
+    for v in rows:
+        if isinstance(v, bool) or not isinstance(v, mpmath.mpf):
+            continue
+        if mpmath.isfinite(v) and abs(v) > best:
+            best = abs(v)
+    return best
+
+
+def is_boolean(c: Any) -> bool:
+    """True for sympy booleans (used to tell conditions from values)."""
+    return isinstance(c, Boolean) or isinstance(c, bool)
