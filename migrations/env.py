@@ -8,11 +8,12 @@ import os
 from alembic import context
 from sqlalchemy import Connection, pool
 
-from grader.db import models  # noqa: F401  (registers every table on Base.metadata)
 from grader.db.base import Base
+from grader.db.registry import import_all_models
 from grader.db.session import make_engine
 
 config = context.config
+import_all_models()  # every table on Base.metadata, including other areas' *_models.py modules
 target_metadata = Base.metadata
 
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -1,0 +1,57 @@
+"""Assignments for the authenticated user, and submitting answers to one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request, url_for
+
+from grader.api.common import json_body, require_user
+from grader.app import db_session, queue, settings
+from grader.services.assignments import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
+from grader.services.errors import InvalidRequest
+from grader.services.submissions import submission_view, submit_answers
+
+bp = Blueprint("assignments", __name__)
+
+
+@bp.get("/assignments")
+def list_assignments() -> Any:
+    user = require_user()
+    session = db_session()
+    items = []
+    for assignment, role in visible_assignments(session, user):
+        _a, version, _r = assignment_for(session, user, assignment.key)
+        items.append({**assignment_view(assignment, version, include_keys=False, with_questions=False),
+                      "role": role})
+    return {"items": items}
+
+
+@bp.get("/assignments/<key>")
+def get_assignment(key: str) -> Any:
+    user = require_user()
+    assignment, version, role = assignment_for(db_session(), user, key)
+    return {**assignment_view(assignment, version, include_keys=role in STAFF_ROLES), "role": role}
+
+
+@bp.post("/assignments/<key>/submissions")
+def submit(key: str) -> Any:
+    user = require_user()
+    body = json_body()
+    if "answers" not in body:
+        raise InvalidRequest('the body must have "answers"', status=400)
+    session = db_session()
+    submission, created = submit_answers(
+        session, user=user, assignment_key=key, answers=body["answers"],
+        idempotency_key=request.headers.get("Idempotency-Key"), source="api",
+        max_answer_chars=settings().max_answer_chars,
+    )
+    session.commit()
+    if created:
+        queue().send_grading(submission.id)
+    location = url_for("api.submissions.get_submission", submission_id=submission.id)
+    headers = {"Location": location}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    body = submission_view(submission, None)
+    return body, 202 if created else 200, headers

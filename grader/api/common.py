@@ -1,0 +1,50 @@
+"""Helpers every API route uses: the authenticated user, the JSON body, query parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, request
+from werkzeug.exceptions import Unauthorized
+
+from grader.db.models import User
+from grader.services.auth import current_user
+from grader.services.errors import InvalidRequest, ServiceError
+
+
+class NotAuthenticated(Unauthorized):
+    description = "authentication required: send Authorization: Bearer <token>"
+
+
+def require_user() -> User:
+    """The authenticated user, or 401 with ``WWW-Authenticate: Bearer``."""
+    user = current_user()
+    if user is None:
+        raise NotAuthenticated(www_authenticate='Bearer realm="grader"')  # type: ignore[arg-type]
+    return user
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; 415 for another content type, 400 for bad JSON or non-object."""
+    if not request.is_json:
+        abort(415, description="send a JSON body with Content-Type: application/json")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object", status=400)
+    return body
+
+
+def int_arg(name: str, default: int) -> int:
+    """An integer query parameter (400 when it is not one)."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidRequest(f"query parameter {name!r} must be an integer", status=400) from None
+
+
+def service_error(exc: ServiceError) -> Any:
+    """``{"error": message}`` with the error's status."""
+    return jsonify(error=exc.message), exc.status

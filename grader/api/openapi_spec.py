@@ -1,0 +1,223 @@
+"""The OpenAPI 3.1 document of ``/api/v1``, written as data next to the routes.
+
+``tests/integration/test_api_openapi.py`` walks Flask's url_map and checks that every route is
+documented here and every documented path exists.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from grader import __version__
+
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ok(description: str, schema: dict[str, Any] | None = None, media: str = JSON) -> dict[str, Any]:
+    return {"description": description, "content": {media: {"schema": schema or {"type": "object"}}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _ok(description, _ref("Error"))
+
+
+ERRORS = {
+    "401": _error("missing or invalid credentials"),
+    "404": _error("not found, or not visible to this user"),
+}
+STAFF_ERRORS = {**ERRORS, "403": _error("instructors only")}
+KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"},
+       "description": "the assignment id (as written in its file)"}
+
+
+def _id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+RESULT = {
+    "type": "object",
+    "properties": {
+        "verdict": {"enum": ["correct", "incorrect", "invalid", "unanswered", "needs_review"]},
+        "points": {"type": "number"}, "max_points": {"type": "number"},
+        "feedback": {"type": "string"}, "method": {"type": "string"},
+    },
+}
+SUBMISSION = {
+    "type": "object",
+    "required": ["id", "status", "assignment_id"],
+    "properties": {
+        "id": {"type": "integer"},
+        "assignment_id": {"type": "string"},
+        "version": {"type": "string", "description": "assignment version (content hash prefix)"},
+        "user": {"type": "string"},
+        "status": {"enum": ["queued", "grading", "graded"]},
+        "source": {"enum": ["api", "web", "lms"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "graded_at": {"type": ["string", "null"], "format": "date-time"},
+        "answers": {"type": "object"},
+        "questions": {"type": "object", "additionalProperties": _ref("Result"),
+                      "description": "current results per question id (once graded)"},
+        "total": {"type": "number"},
+        "max_total": {"type": "number"},
+    },
+}
+ASSIGNMENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"}, "title": {"type": "string"}, "course": {"type": "string"},
+        "description": {"type": "string"}, "version": {"type": "string"},
+        "max_points": {"type": "number"}, "question_count": {"type": "integer"},
+        "role": {"enum": ["student", "instructor", "admin"]},
+        "questions": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"}, "type": {"type": "string"}, "points": {"type": "number"},
+                "prompt": {"type": "string"}, "names": {"type": "array", "items": {"type": "string"}},
+                "definition": {"type": "object", "description": "the whole question, keys included (instructors only)"},
+            },
+        }},
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/validate": {"post": {
+        "summary": "Parse one answer without grading it (the form's preview; no attempt counted)",
+        "requestBody": {"required": True, "content": {JSON: {"schema": {
+            "type": "object", "required": ["answer"],
+            "properties": {
+                "answer": {"type": "string"}, "syntax": {"enum": ["auto", "text", "latex"]},
+                "assignment_id": {"type": "string"}, "question_id": {"type": "string"},
+            },
+        }}}},
+        "responses": {
+            "200": _ok("what was read (ok true) or the syntax error and its 1-based column (ok false)", {
+                "type": "object", "required": ["ok"],
+                "properties": {
+                    "ok": {"type": "boolean"}, "latex": {"type": "string"},
+                    "mathml": {"type": "string", "description": "presentation MathML"},
+                    "text": {"type": "string"}, "syntax": {"type": "string"},
+                    "error": {"type": "string"}, "column": {"type": ["integer", "null"]},
+                },
+            }),
+            "413": _error("answer longer than MAX_ANSWER_CHARS"),
+            "422": _error("bad request fields"),
+            **ERRORS,
+        },
+    }},
+    "/api/v1/me": {"get": {
+        "summary": "The authenticated user and their courses",
+        "responses": {"200": _ok("the user"), "401": ERRORS["401"]},
+    }},
+    "/api/v1/assignments": {"get": {
+        "summary": "Assignments of the user's courses",
+        "responses": {"200": _ok("list", {"type": "object", "properties": {
+            "items": {"type": "array", "items": _ref("Assignment")}}}), "401": ERRORS["401"]},
+    }},
+    "/api/v1/assignments/{key}": {"get": {
+        "summary": "One assignment: questions, prompts, points, types (keys for instructors only)",
+        "parameters": [KEY],
+        "responses": {"200": _ok("the assignment", _ref("Assignment")), **ERRORS},
+    }},
+    "/api/v1/assignments/{key}/submissions": {
+        "post": {
+            "summary": "Submit answers; graded asynchronously",
+            "parameters": [KEY, {"name": "Idempotency-Key", "in": "header", "required": False,
+                                 "schema": {"type": "string", "maxLength": 200},
+                                 "description": "the same key again returns the same submission"}],
+            "requestBody": {"required": True, "content": {JSON: {"schema": {
+                "type": "object", "required": ["answers"],
+                "properties": {"answers": {"type": "object", "description": "question id -> answer"}},
+            }}}},
+            "responses": {
+                "202": _ok("queued; Location points at the submission", _ref("Submission")),
+                "200": _ok("replay of an Idempotency-Key: the stored submission", _ref("Submission")),
+                "400": _error("malformed body"), "409": _error("Idempotency-Key reused with other answers"),
+                "413": _error("answer or body too large"), "415": _error("not JSON"),
+                "422": _error("unknown question id or bad answer type"), **ERRORS,
+            },
+        },
+        "get": {
+            "summary": "Instructors: an assignment's submissions, newest first",
+            "parameters": [
+                KEY,
+                {"name": "student", "in": "query", "schema": {"type": "string"}, "description": "email"},
+                {"name": "status", "in": "query", "schema": {"enum": ["queued", "grading", "graded"]}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            ],
+            "responses": {"200": _ok("a page", {"type": "object", "properties": {
+                "items": {"type": "array", "items": _ref("Submission")}, "total": {"type": "integer"},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"},
+                "next_offset": {"type": "integer"}}}), "400": _error("bad filter"), **STAFF_ERRORS},
+        },
+    },
+    "/api/v1/submissions/{submission_id}": {"get": {
+        "summary": "A submission's status and current per-question results",
+        "parameters": [_id("submission_id")],
+        "responses": {"200": _ok("the submission", _ref("Submission")), **ERRORS},
+    }},
+    "/api/v1/assignments/{key}/stats": {"get": {
+        "summary": "Instructors: per question count, percent correct, mean points, invalid rate",
+        "parameters": [KEY],
+        "responses": {"200": _ok("statistics"), **STAFF_ERRORS},
+    }},
+    "/api/v1/assignments/{key}/gradebook.csv": {"get": {
+        "summary": "Instructors: one row per student, latest submission's points per question and total",
+        "parameters": [KEY],
+        "responses": {"200": _ok("CSV", {"type": "string"}, media="text/csv"), **STAFF_ERRORS},
+    }},
+    "/api/v1/assignments/{key}/regrade": {"post": {
+        "summary": "Instructors: regrade every submission (new result rows; old ones kept)",
+        "parameters": [KEY],
+        "responses": {"202": _ok("job created", {"type": "object", "properties": {
+            "job_id": {"type": "integer"}, "status": {"type": "string"}, "total": {"type": "integer"}}}),
+            **STAFF_ERRORS},
+    }},
+    "/api/v1/regrade-jobs/{job_id}": {"get": {
+        "summary": "Instructors: progress of a regrade job",
+        "parameters": [_id("job_id")],
+        "responses": {"200": _ok("progress", {"type": "object", "properties": {
+            "status": {"enum": ["queued", "running", "done", "failed"]},
+            "total": {"type": "integer"}, "done": {"type": "integer"}}}), **ERRORS},
+    }},
+    "/api/v1/openapi.json": {"get": {
+        "summary": "This document", "security": [],
+        "responses": {"200": _ok("OpenAPI 3.1")},
+    }},
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "grader API",
+        "version": __version__,
+        "description": "Auto-grading of derivative answers. Errors are always JSON {\"error\": message}.",
+    },
+    "paths": PATHS,
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "API token from grader admin"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session", "description": "login session"},
+        },
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "Result": RESULT,
+            "Submission": SUBMISSION,
+            "Assignment": ASSIGNMENT,
+        },
+    },
+    "security": [{"bearer": []}, {"session": []}],
+}
+
+
+def document(server_url: str | None = None) -> dict[str, Any]:
+    """A copy of the document, with ``servers`` set when the base URL is known."""
+    doc = copy.deepcopy(DOCUMENT)
+    if server_url:
+        doc["servers"] = [{"url": server_url}]
+    return doc
