@@ -50,7 +50,7 @@ def add_tool_key(session: Session, *, kid: str, private_key_pem: str) -> None:
 # --- grading facts ------------------------------------------------------------------------------
 
 def submission(session: Session, submission_id: int) -> Submission | None:
-    return session.get(Submission, submission_id)
+    return session.get(Submission, submission_id, populate_existing=True)
 
 
 def current_results(session: Session, submission_id: int) -> list[GradingResult]:

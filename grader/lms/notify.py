@@ -1,0 +1,102 @@
+"""After grading: create the webhook deliveries and score posts in the grading transaction,
+then send their Celery tasks once it commits (rows first, so nothing is lost if the broker is
+down: ``sweep_due`` finds them again).
+
+The grading service calls ``on_submission_graded(session, submission_id, regrade=...)`` in the
+transaction that marks the submission graded.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from grader.db import lms_queries as q
+from grader.db.base import utcnow
+from grader.db.lms_models import ScorePost, WebhookDelivery
+from grader.db.session import Session
+from grader.lms.ags import score_payload
+from grader.lms.webhooks_out import (
+    EVENT_GRADED, EVENT_REGRADED, GradedEvent, QuestionPoints, event_body, new_event_id,
+)
+
+log = logging.getLogger(__name__)
+
+TASK_DELIVER = "worker.lms_tasks.deliver_webhook"
+TASK_POST_SCORE = "worker.lms_tasks.post_score"
+NEEDS_REVIEW = "needs_review"
+
+
+def on_submission_graded(session: Session, submission_id: int, *, regrade: bool) -> tuple[list[int], list[int]]:
+    """Queue the LMS notifications of a graded submission; returns (delivery ids, score post ids).
+
+    Safe to call twice for the same grading: rows are keyed by the grading's newest result id.
+    """
+    sub = q.submission(session, submission_id)
+    if sub is None or sub.status != "graded":
+        return [], []
+    results = q.current_results(session, submission_id)
+    assignment = q.assignment_of(sub)
+    marker = max((r.id for r in results), default=0)
+    produced_at: datetime = max((r.created_at for r in results), default=None) or sub.graded_at or utcnow()
+    platforms = q.platforms_of_course(session, assignment.course_id)
+    links = {link.issuer: link.sub for link in q.user_links_of(session, sub.user_id, [p.issuer for p in platforms])}
+    score = sum(r.points for r in results)
+    maximum = sum(r.max_points for r in results)
+    event = GradedEvent(
+        assignment_id=assignment.id, assignment_key=assignment.key, submission_id=sub.id,
+        student_id=sub.user_id, student_lms_id=next(iter(links.values()), None),
+        score=score, max_score=maximum, graded_at=produced_at,
+        questions=tuple(QuestionPoints(r.question_id, r.points, r.max_points, r.verdict) for r in results),
+    )
+    event_type = EVENT_REGRADED if regrade else EVENT_GRADED
+    now = utcnow()
+    deliveries: list[int] = []
+    for endpoint in q.endpoints_for(session, assignment.course_id):
+        if endpoint.events and event_type not in endpoint.events:
+            continue
+        event_id = new_event_id()
+        row = WebhookDelivery(
+            endpoint_id=endpoint.id, submission_id=sub.id, event_id=event_id, event_type=event_type,
+            dedupe_key=f"{event_type}:{sub.id}:{marker}", next_attempt_at=now,
+            payload=event_body(event_id, event_type, event, created_at=now),
+        )
+        if q.insert_once(session, row):
+            deliveries.append(row.id)
+    pending_manual = any(r.verdict == NEEDS_REVIEW for r in results)
+    posts: list[int] = []
+    for platform in platforms:
+        lineitem = q.lineitem_for(session, platform, assignment.id)
+        user_id = links.get(platform.issuer)
+        if not lineitem or not user_id:
+            continue
+        post = ScorePost(
+            platform_id=platform.id, submission_id=sub.id, lineitem_url=lineitem,
+            dedupe_key=f"score:{sub.id}:{marker}", next_attempt_at=now,
+            payload=score_payload(user_id, score, maximum, timestamp=produced_at, pending_manual=pending_manual),
+        )
+        if q.insert_once(session, post):
+            posts.append(post.id)
+    if deliveries or posts:
+        q.call_after_commit(session, lambda: enqueue(deliveries, posts))
+    return deliveries, posts
+
+
+def enqueue(delivery_ids: list[int], score_post_ids: list[int]) -> None:
+    """Send the tasks; a broker failure is logged, the periodic sweep sends them later."""
+    from grader.services.queue import QUEUE, client
+
+    try:
+        app = client()
+        for delivery_id in delivery_ids:
+            app.send_task(TASK_DELIVER, args=[int(delivery_id)], queue=QUEUE)
+        for post_id in score_post_ids:
+            app.send_task(TASK_POST_SCORE, args=[int(post_id)], queue=QUEUE)
+    except Exception:
+        log.warning("could not send LMS tasks %r %r; the sweep will", delivery_ids, score_post_ids, exc_info=True)
+
+
+def sweep_due(session: Session, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """Ids of pending deliveries and score posts whose next attempt time has come."""
+    now = now or utcnow()
+    return q.due_ids(session, WebhookDelivery, now=now), q.due_ids(session, ScorePost, now=now)
