@@ -91,7 +91,7 @@ def load_assignments(session: Session, directory: str | Path) -> list[Assignment
 def _build(text: str, source: str) -> "AssignmentDef":
     from grader.assignments.loader import load_text
 
-    return load_text(text, source=source)
+    return load_text(text, source=source, compile_keys=False)
 
 
 def assignment_definition(version: AssignmentVersion) -> "AssignmentDef":

@@ -1,0 +1,46 @@
+"""Settings come from the environment, with the embedded default when nothing is set."""
+
+from pathlib import Path
+
+import pytest
+
+from grader.config import REPO_ROOT, Settings
+
+
+def test_defaults_point_at_the_embedded_sqlite_files() -> None:
+    s = Settings.from_env({"SECRET_KEY": "k"})
+    assert s.database_url == f"sqlite:///{REPO_ROOT / 'var' / 'grader.sqlite'}"
+    assert s.broker_url.startswith("sqla+sqlite:///")
+    assert (s.port, s.host, s.grading_lease_s) == (5000, "127.0.0.1", 120)
+    assert (s.answer_soft_time_s, s.answer_hard_time_s) == (5.0, 10.0)
+    assert s.max_answer_chars == 4000 and s.max_request_bytes == 256 * 1024
+    assert s.assignments_dir == REPO_ROOT / "assignments"
+    assert s.is_sqlite
+
+
+def test_environment_overrides_every_setting() -> None:
+    env = {
+        "DATABASE_URL": "postgresql+psycopg://u@h/db", "CELERY_BROKER_URL": "redis://h:6379/0",
+        "SECRET_KEY": "s", "PORT": "8080", "HOST": "0.0.0.0", "ASSIGNMENTS_DIR": "/tmp/a",
+        "GRADING_LEASE_S": "30", "ANSWER_SOFT_TIME_S": "1.5", "ANSWER_HARD_TIME_S": "3",
+        "MAX_ANSWER_CHARS": "100", "MAX_REQUEST_BYTES": "2048", "GRADER_LIMIT_MAX_DEPTH": "10",
+    }
+    s = Settings.from_env(env)
+    assert s.database_url == "postgresql+psycopg://u@h/db" and s.broker_url == "redis://h:6379/0"
+    assert (s.secret_key, s.port, s.host) == ("s", 8080, "0.0.0.0")
+    assert s.assignments_dir == Path("/tmp/a")
+    assert (s.grading_lease_s, s.answer_soft_time_s, s.answer_hard_time_s) == (30, 1.5, 3.0)
+    assert (s.max_answer_chars, s.max_request_bytes, s.limits.max_depth) == (100, 2048, 10)
+    assert not s.is_sqlite
+
+
+def test_a_hard_limit_below_the_soft_limit_is_refused() -> None:
+    with pytest.raises(ValueError, match="ANSWER_HARD_TIME_S"):
+        Settings.from_env({"SECRET_KEY": "k", "ANSWER_SOFT_TIME_S": "5", "ANSWER_HARD_TIME_S": "1"})
+
+
+def test_settings_are_frozen() -> None:
+    s = Settings.from_env({"SECRET_KEY": "k"})
+    with pytest.raises(AttributeError):
+        s.port = 1  # type: ignore[misc]
+    assert s.replace(port=1).port == 1
