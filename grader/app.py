@@ -14,7 +14,7 @@ import importlib
 import importlib.util
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -71,8 +71,10 @@ def create_app(
     *,
     session_factory: "SessionFactory | None" = None,
     queue: Queue | None = None,
+    blueprints: Sequence[tuple[str, bool]] | None = None,
 ) -> Flask:
-    """Build the app: settings (from the environment unless given), database, blueprints."""
+    """Build the app: settings (from the environment unless given), database, blueprints
+    (``BLUEPRINTS`` unless a narrower list is given, e.g. only the API in its tests)."""
     from grader.db.session import make_session_factory
 
     settings = settings or Settings.from_env()
@@ -93,12 +95,12 @@ def create_app(
     app.teardown_appcontext(_close_session)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-    _register_blueprints(app)
+    _register_blueprints(app, BLUEPRINTS if blueprints is None else blueprints)
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    for module_name, required in BLUEPRINTS:
+def _register_blueprints(app: Flask, entries: Sequence[tuple[str, bool]]) -> None:
+    for module_name, required in entries:
         if not required and importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
