@@ -1,0 +1,307 @@
+"""A small LMS stand-in on 127.0.0.1 for the LMS tests: a webhook receiver and an LTI 1.3 platform.
+
+It checks what it receives the way a platform would, with its own code (not ``grader.lms``):
+Standard Webhooks signatures (HMAC-SHA256 of ``id.timestamp.body``, 5-minute tolerance), the
+client-credentials grant's RS256 assertion (against the tool's JWKS URL, ``iss`` = ``sub`` =
+client id, ``aud`` = token URL, ``jti`` once), bearer tokens and the score content type; like
+Moodle it answers 409 to a score whose timestamp is not newer than the stored one. It records
+everything, can fail the first N calls of a kind (``fail("webhook", 2, 500)``, ``"timeout"``,
+409, 410), and plays the platform in a launch (auth endpoint issuing a signed ``id_token``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+def new_rsa_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+@dataclass
+class Received:
+    """One request as the stand-in saw it."""
+
+    kind: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    verified: bool
+    note: str = ""
+    at: float = field(default_factory=time.time)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class LmsStandIn:
+    """Start with ``with LmsStandIn(webhook_secret=...) as lms:``; ``lms.url`` is its base URL."""
+
+    def __init__(self, *, webhook_secret: str = "", client_id: str = "tool-client-1",
+                 deployment_id: str = "dep-1", tool_jwks_url: str = "", timeout_sleep_s: float = 1.5) -> None:
+        self.webhook_secret = webhook_secret
+        self.client_id = client_id
+        self.deployment_id = deployment_id
+        self.tool_jwks_url = tool_jwks_url
+        self.tool_redirect_uri = ""
+        self.timeout_sleep_s = timeout_sleep_s
+        self.key_pem = new_rsa_pem()
+        self.kid = "platform-key-1"
+        self.received: list[Received] = []
+        self.tokens: dict[str, float] = {}
+        self.used_jti: set[str] = set()
+        self.grades: dict[tuple[str, str], dict[str, Any]] = {}
+        self.launch_claims: dict[str, Any] = {}
+        self._failures: dict[str, list[Any]] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.issuer = self.url
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # lifecycle --------------------------------------------------------------------------------
+    def __enter__(self) -> "LmsStandIn":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # configuration ----------------------------------------------------------------------------
+    def fail(self, kind: str, times: int, mode: int | str) -> None:
+        """Answer the next ``times`` calls of ``kind`` (webhook, token, score) with ``mode``."""
+        with self._lock:
+            self._failures.setdefault(kind, []).extend([mode] * times)
+
+    def of(self, kind: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if r.kind == kind]
+
+    @property
+    def token_url(self) -> str:
+        return self.url + "/token"
+
+    @property
+    def jwks_url(self) -> str:
+        return self.url + "/jwks"
+
+    @property
+    def auth_url(self) -> str:
+        return self.url + "/auth"
+
+    def lineitem(self, n: int = 1) -> str:
+        return f"{self.url}/lineitems/{n}/lineitem"
+
+    def public_jwks(self) -> dict[str, Any]:
+        private = serialization.load_pem_private_key(self.key_pem.encode(), password=None)
+        jwk = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)  # type: ignore[arg-type]
+        jwk.update(kid=self.kid, alg="RS256", use="sig")
+        return {"keys": [jwk]}
+
+    # the platform's side of a launch ---------------------------------------------------------
+    def login_params(self, *, login_hint: str = "user-hint") -> dict[str, str]:
+        """What the platform sends to the tool's login initiation URL."""
+        return {"iss": self.issuer, "login_hint": login_hint, "target_link_uri": self.tool_redirect_uri,
+                "lti_message_hint": "msg-hint", "client_id": self.client_id,
+                "lti_deployment_id": self.deployment_id}
+
+    def id_token(self, *, nonce: str, key_pem: str | None = None, now: float | None = None,
+                 lifetime_s: int = 300, **overrides: Any) -> str:
+        """A signed id_token for the configured launch (``key_pem`` to forge one)."""
+        issued = int(time.time() if now is None else now)
+        claims: dict[str, Any] = {
+            "iss": self.issuer, "aud": self.client_id, "sub": "lms-user-1", "iat": issued,
+            "exp": issued + lifetime_s, "nonce": nonce, "name": "Ada Student", "email": "ada@example.edu",
+            LTI + "message_type": "LtiResourceLinkRequest", LTI + "version": "1.3.0",
+            LTI + "deployment_id": self.deployment_id, LTI + "target_link_uri": self.tool_redirect_uri,
+            LTI + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+            LTI + "resource_link": {"id": "rl-1"},
+        }
+        claims.update(self.launch_claims)
+        claims.update(overrides)
+        return jwt.encode(claims, key_pem or self.key_pem, algorithm="RS256", headers={"kid": self.kid})
+
+    # request handling ----------------------------------------------------------------------------
+    def _take_failure(self, kind: str) -> Any:
+        with self._lock:
+            queue = self._failures.get(kind) or []
+            return queue.pop(0) if queue else None
+
+    def _record(self, item: Received) -> None:
+        with self._lock:
+            self.received.append(item)
+
+    def _verify_webhook(self, headers: dict[str, str], body: bytes) -> str:
+        msg_id, stamp, sigs = (headers.get(h, "") for h in ("webhook-id", "webhook-timestamp", "webhook-signature"))
+        if not (msg_id and stamp.isdigit() and sigs):
+            return "missing headers"
+        if abs(time.time() - int(stamp)) > 300:
+            return "stale timestamp"
+        key = base64.b64decode(self.webhook_secret.removeprefix("whsec_"))
+        expected = base64.b64encode(hmac.new(key, f"{msg_id}.{stamp}.".encode() + body, hashlib.sha256).digest())
+        ok = any(hmac.compare_digest(expected, s.split(",", 1)[1].encode()) for s in sigs.split() if s.startswith("v1,"))
+        return "" if ok else "bad signature"
+
+    def _verify_assertion(self, form: dict[str, str]) -> str:
+        if form.get("grant_type") != "client_credentials":
+            return "unsupported_grant_type"
+        if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
+            return "invalid_client: assertion type"
+        if SCORE_SCOPE not in form.get("scope", "").split():
+            return "invalid_scope"
+        token = form.get("client_assertion", "")
+        try:
+            key = jwt.PyJWKClient(self.tool_jwks_url, cache_jwk_set=False).get_signing_key_from_jwt(token).key
+            claims = jwt.decode(token, key, algorithms=["RS256"], audience=self.token_url, issuer=self.client_id,
+                                options={"require": ["iss", "sub", "aud", "iat", "exp", "jti"]})
+        except jwt.PyJWTError as exc:
+            return f"invalid_client: {exc}"
+        if claims["sub"] != self.client_id:
+            return "invalid_client: sub"
+        with self._lock:
+            if claims["jti"] in self.used_jti:
+                return "invalid_client: jti replayed"
+            self.used_jti.add(claims["jti"])
+        return ""
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        lms = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def _reply(self, status: int, body: Any = b"", ctype: str = "application/json") -> None:
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _fail(self, kind: str) -> bool:
+                mode = lms._take_failure(kind)
+                if mode is None:
+                    return False
+                if mode == "timeout":
+                    time.sleep(lms.timeout_sleep_s)
+                    self.close_connection = True
+                    return True
+                self._reply(int(mode), {"error": f"injected {mode}"})
+                return True
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path)
+                if path.path == "/jwks":
+                    return self._reply(200, lms.public_jwks())
+                if path.path == "/auth":
+                    return self._auth(parse_qs(path.query))
+                self._reply(404, {"error": "not found"})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0") or 0)
+                body = self.rfile.read(length)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                path = urlsplit(self.path).path
+                if path.startswith("/webhook"):
+                    return self._webhook(path, headers, body)
+                if path == "/token":
+                    return self._token(headers, body)
+                if re.fullmatch(r"/lineitems/\d+/lineitem/scores", path):
+                    return self._score(path, headers, body)
+                self._reply(404, {"error": "not found"})
+
+            def _webhook(self, path: str, headers: dict[str, str], body: bytes) -> None:
+                problem = lms._verify_webhook(headers, body)
+                if not problem and self._fail("webhook"):
+                    return lms._record(Received("webhook", path, headers, body, 0, True, "injected failure"))
+                status = 401 if problem else 204
+                lms._record(Received("webhook", path, headers, body, status, not problem, problem))
+                self._reply(status, {"error": problem} if problem else b"")
+
+            def _token(self, headers: dict[str, str], body: bytes) -> None:
+                form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                problem = lms._verify_assertion(form)
+                if not problem and self._fail("token"):
+                    return lms._record(Received("token", "/token", headers, body, 0, True, "injected failure"))
+                lms._record(Received("token", "/token", headers, body, 401 if problem else 200, not problem, problem))
+                if problem:
+                    return self._reply(401, {"error": problem})
+                token = secrets.token_urlsafe(24)
+                with lms._lock:
+                    lms.tokens[token] = time.time() + 3600
+                self._reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600,
+                                  "scope": SCORE_SCOPE})
+
+            def _score(self, path: str, headers: dict[str, str], body: bytes) -> None:
+                auth = headers.get("authorization", "")
+                token = auth[7:] if auth.startswith("Bearer ") else ""
+                with lms._lock:
+                    valid = lms.tokens.get(token, 0) > time.time()
+                problem = "" if valid else "bad token"
+                if valid and headers.get("content-type", "").split(";")[0].strip() != SCORE_TYPE:
+                    problem = "wrong content type"
+                if problem:
+                    lms._record(Received("score", path, headers, body, 401 if not valid else 415, False, problem))
+                    return self._reply(401 if not valid else 415, {"error": problem})
+                if self._fail("score"):
+                    return lms._record(Received("score", path, headers, body, 0, True, "injected failure"))
+                score = json.loads(body)
+                key = (path, score["userId"])
+                stamp = datetime.fromisoformat(score["timestamp"])
+                with lms._lock:
+                    old = lms.grades.get(key)
+                    stale = old is not None and datetime.fromisoformat(old["timestamp"]) >= stamp
+                    if not stale:
+                        lms.grades[key] = score
+                lms._record(Received("score", path, headers, body, 409 if stale else 200, True,
+                                     "timestamp not newer" if stale else ""))
+                self._reply(409 if stale else 200, {"error": "stale"} if stale else {})
+
+            def _auth(self, query: dict[str, list[str]]) -> None:
+                q = {k: v[0] for k, v in query.items()}
+                ok = (q.get("client_id") == lms.client_id and q.get("response_type") == "id_token"
+                      and q.get("scope") == "openid" and q.get("redirect_uri") == lms.tool_redirect_uri
+                      and q.get("nonce") and q.get("state") and q.get("login_hint"))
+                if not ok:
+                    return self._reply(400, {"error": "invalid_request", "got": q})
+                token = lms.id_token(nonce=q["nonce"])
+                form = (f'<form method="post" action="{q["redirect_uri"]}">'
+                        f'<input type="hidden" name="id_token" value="{token}">'
+                        f'<input type="hidden" name="state" value="{q["state"]}"></form>')
+                self._reply(200, form.encode(), "text/html")
+
+        return Handler
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of the auto-submit form the auth endpoint returns."""
+    return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
