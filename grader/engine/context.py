@@ -127,10 +127,14 @@ class GradingContext:
 
     def substitute(self, expr: "sympy.Expr") -> "sympy.Expr":
         """``expr`` with every definition (symbols and functions) substituted, recursively."""
+        if not self.definitions:
+            return expr
         return compiled(self).substitute(expr)
 
     def abbreviate(self, expr: "sympy.Expr") -> "sympy.Expr":
         """Best effort inverse of ``substitute``: write known sub-expressions with their names."""
+        if not self.definitions:
+            return expr
         return compiled(self).abbreviate(expr)
 
 

@@ -71,7 +71,7 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
 
     regions = key_regions(expected_expr, ctx.substitute)
     tolerant = bool(inexact or _is_number(key) or _is_number(answer))
-    outcome = _numeric(key, answer, ctx, ctx.domain, regions, tolerant, seed, deadline)
+    outcome = _numeric(key, answer, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact)
     if isinstance(outcome, CheckResult):
         return outcome
     region_results = tuple(RegionResult(r.text, ok, w) for r, ok, w in
@@ -100,7 +100,7 @@ def _is_number(expr: Any) -> bool:
 
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
-             tolerant: bool, seed: int, deadline: float) -> "NumericOutcome | CheckResult":
+             tolerant: bool, seed: int, deadline: float, inexact: bool = False) -> "NumericOutcome | CheckResult":
     from grader.engine.equivalence_numeric import NumericComparison
     from grader.engine.tape import Tape
 
@@ -110,7 +110,8 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
         return undetermined(f"could not compare: the expected answer cannot be evaluated ({exc})")
     try:
         nc = NumericComparison(key, answer, regions=regions, domain=domain, tolerance=ctx.tolerance,
-                               tolerant=tolerant, rng=np.random.default_rng(seed), deadline=deadline)
+                               tolerant=tolerant, rng=np.random.default_rng(seed), deadline=deadline,
+                               inexact=inexact)
     except EngineError as exc:
         return invalid_answer(f"your answer cannot be evaluated: {exc}")
     return nc.run()

@@ -23,7 +23,7 @@ from grader.engine.sampling import Sampler
 from grader.engine.tape import Tape
 
 EPS = np.finfo(float).eps
-ABS_FLOOR = 1e-12            # absolute floor of the tolerance rule (numbers near 0)
+ABS_FLOOR = 1e-12            # absolute floor of the tolerance rule, for inexact (decimal) input only
 MP_PREC = 200                # bits (about 60 digits) for high-precision re-checks
 MP_REL_NOISE = mpmath.mpf("1e-45")
 MIN_POINTS = 4               # below this many valid points nothing can be concluded
@@ -60,7 +60,7 @@ class NumericComparison:
 
     def __init__(self, key: sympy.Expr, answer: sympy.Expr, *, regions: Sequence[Region],
                  domain: Mapping[str, Domain], tolerance: float, tolerant: bool,
-                 rng: np.random.Generator, deadline: float | None) -> None:
+                 rng: np.random.Generator, deadline: float | None, inexact: bool = False) -> None:
         syms: set[sympy.Symbol] = set(key.free_symbols) | set(answer.free_symbols)
         for r in regions:
             if isinstance(r.condition, sympy.Basic):
@@ -73,6 +73,8 @@ class NumericComparison:
         self.bounds = Boundaries([key, answer], self.regions, self.inputs)
         self.sampler = Sampler(self.names, domain, rng)
         self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
+        # exact numbers (2^-99 vs 2^-98) are compared purely relatively; decimals get the floor
+        self.floor = ABS_FLOOR if inexact else 0.0
         self.last_mp: tuple[float, float, float] = (0.0, 0.0, 0.0)
         self.mp_values: dict[int, tuple[float, float, float]] = {}
 
@@ -135,7 +137,7 @@ class NumericComparison:
             diff = abs(a - k)
             self.last_mp = (float(a), float(k), float(a - k))
             if self.tolerant:
-                return bool(diff > self.tolerance * max(abs(a), abs(k)) + ABS_FLOOR)
+                return bool(diff > self.tolerance * max(abs(a), abs(k)) + self.floor)
             return bool(diff > MP_REL_NOISE * max(scale, abs(a), abs(k)))
 
     def _answer_defined_mp(self, point: Mapping[str, float]) -> bool:
@@ -186,15 +188,17 @@ class NumericComparison:
         mag = np.maximum(np.abs(a), np.abs(k))
         noise = 1e3 * EPS * np.maximum(scale, mag)
         if self.tolerant:
-            return d <= self.tolerance * mag + ABS_FLOOR + noise
+            return d <= self.tolerance * mag + self.floor + noise
         return d <= noise
 
     def _region_witness(self, out: NumericOutcome, ok: np.ndarray, in_r: np.ndarray) -> int | None:
         """A confirmed witness point index in one region, or None if the region agrees."""
         bad = np.flatnonzero(in_r & ~ok)
         if len(bad):
-            # the largest relative disagreements first: the clearest witnesses
-            rel = np.abs(out.answer[bad] - out.key[bad]) / (np.abs(out.key[bad]) + 1e-300)
+            # the clearest disagreements first: large relative gaps where the key is not tiny
+            ka, aa = np.abs(out.key[bad]), np.abs(out.answer[bad])
+            typical = float(np.median(np.abs(out.key))) or 1.0
+            rel = np.abs(out.answer[bad] - out.key[bad]) / (ka + aa + 1e-300) * np.minimum(1.0, ka / typical)
             for i in bad[np.argsort(-rel)][:4]:
                 if self._mp_differs(_point(out.points, i)) is True:
                     self.mp_values[int(i)] = self.last_mp

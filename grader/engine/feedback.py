@@ -161,14 +161,14 @@ def _shape_hints(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr,
     with np.errstate(all="ignore"):
         ratio = np.where(use, a / np.where(use, k, 1.0), np.nan)
     c = _constant(ratio) if use.sum() >= min(2, len(k)) else None
-    if c is not None:
+    if c is not None and abs(c - 1) > _REL:
         if abs(c + 1) <= _REL:
             return ["sign error: your answer is the negative of the expected answer"]
         num = simple_number(c)
         if num is not None:
             return [f"off by a factor of {num} (your answer is {num} times the expected answer)"]
     d = _constant(a - k)
-    if d is not None and d != 0 and not key.is_number:
+    if d is not None and abs(d) > 1e-9 * max(1.0, float(np.max(np.abs(k)))) and not key.is_number:
         num = simple_number(d) or fmt(d)
         return [f"off by an additive constant: your answer is the expected answer {'+' if d > 0 else '-'} "
                 f"{num.lstrip('-')}"]
