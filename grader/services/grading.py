@@ -50,7 +50,7 @@ def _utcnow() -> datetime:
 @functools.lru_cache(maxsize=64)
 def _assignment(content_hash: str, source_text: str, source_path: str) -> Any:
     """The assignment of a stored version, built once per process and content."""
-    from grader.assignments import load_text
+    from grader.assignments.loader import load_text
 
     return load_text(source_text, source=source_path or f"<version {content_hash[:12]}>")
 
@@ -61,15 +61,26 @@ def _cache_for(settings: Settings) -> VerdictCache:
 
 
 def _grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
-    """Grade one question (run inside the forked child)."""
-    from grader.assignments import grade_submission
+    """Grade one question (run inside the forked child), exactly as ``grade_submission`` does:
+    the same per-question function, with every answer in view (a table's adjoints need the graph
+    given in another answer)."""
+    from grader.assignments.grading import Env, grade_question
+
+    env = Env(assignment, answers, seed)
+    questions = {question.id: question for question in assignment.questions}
 
     def grade(qid: str) -> dict[str, Any]:
         _test_hook_answer(answers.get(qid))
-        one = {qid: answers[qid]} if qid in answers else {}
-        return grade_submission(assignment, one, seed=seed).question(qid).to_json()
+        return grade_question(questions[qid], answers.get(qid), env).to_json()
 
     return grade
+
+
+def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
+    """What a question's verdict depends on: its answer, and the answers it reads (``graph_from``)."""
+    deps = [d for d in (getattr(question, "graph_from", None),) if d]
+    own = answers.get(question.id)
+    return own if not deps else {"answer": own, "uses": {d: answers.get(d) for d in deps}}
 
 
 def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCache | None = None,
@@ -79,7 +90,9 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
     cache = _cache_for(settings) if cache is None else cache
     qids = [question.id for question in assignment.questions]
     max_points = {question.id: float(question.points) for question in assignment.questions}
-    keys = {qid: cache_key(inp.content_hash, qid, inp.answers.get(qid), GRADER_VERSION) for qid in qids}
+    answers = {k: v for k, v in inp.answers.items() if k in max_points}  # the API refuses others
+    keys = {question.id: cache_key(inp.content_hash, question.id, _cached_answer(question, answers),
+                                   GRADER_VERSION) for question in assignment.questions}
     found: dict[str, dict[str, Any]] = {}
     for qid in qids:
         hit = cache.get(keys[qid])
@@ -87,7 +100,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
-        found.update(run_isolated(_grade_one(assignment, inp.answers, seed), todo,
+        found.update(run_isolated(_grade_one(assignment, answers, seed), todo,
                                   soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
                                   on_progress=on_progress))
     rows = []

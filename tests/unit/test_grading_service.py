@@ -1,0 +1,188 @@
+"""The grading service on a migrated SQLite file, with a fake assignment grader (no engine)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from grader.config import Settings
+from grader.db import make_engine, make_session_factory
+from grader.db.models import (
+    Assignment, AssignmentVersion, Course, GradingResult, RegradeJob, Submission, User,
+)
+from grader.services import grading
+from grader.services.verdict_cache import MemoryCache
+
+
+@dataclass(frozen=True)
+class FakeQuestion:
+    id: str
+    points: float
+
+
+@dataclass(frozen=True)
+class FakeAssignment:
+    questions: tuple[FakeQuestion, ...] = (FakeQuestion("q1", 2), FakeQuestion("q2", 1))
+
+
+CALLS: list[str] = []
+
+
+def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
+    def grade(qid: str) -> dict[str, Any]:
+        answer = answers.get(qid)
+        grading._test_hook_answer(answer)
+        ok = answer == "right"
+        points = {"q1": 2, "q2": 1}[qid]
+        return {"verdict": "correct" if ok else "incorrect", "points": points if ok else 0,
+                "max_points": points, "feedback": f"graded {answer}", "method": "fake"}
+    return grade
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from grader.services.admin import migrate
+
+    path = tmp_path_factory.mktemp("grading") / "grader.sqlite"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def factory(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    path = tmp_path / "grader.sqlite"
+    shutil.copy(template, path)
+    monkeypatch.setattr(grading, "_grade_one", fake_grade_one)
+    monkeypatch.setattr(grading, "_assignment", lambda *_a: FakeAssignment())
+    engine = make_engine(f"sqlite:///{path}")
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/grader.sqlite", secret_key="k",
+                             grading_lease_s=60, answer_soft_time_s=0.3, answer_hard_time_s=1.0)
+
+
+def _setup(factory: Any, *answers: dict[str, Any]) -> list[int]:
+    with factory() as s:
+        course = Course(key="c", title="C")
+        assignment = Assignment(key="hw", title="HW", course=course)
+        version = AssignmentVersion(assignment=assignment, content_hash="h1", definition={},
+                                    source_text="", is_current=True)
+        user = User(email="s@example.com")
+        subs = [Submission(user=user, assignment_version=version, answers=a) for a in answers]
+        s.add_all([course, assignment, version, user, *subs])
+        s.commit()
+        return [x.id for x in subs]
+
+
+def _results(factory: Any, sid: int, *, current: bool = True) -> dict[str, GradingResult]:
+    with factory() as s:
+        rows = s.query(GradingResult).filter_by(submission_id=sid).all()
+        return {r.question_id: r for r in rows if r.is_current or not current}
+
+
+def test_a_queued_submission_is_graded_once(factory: Any, settings: Settings) -> None:
+    (sid,) = _setup(factory, {"q1": "right", "q2": "wrong"})
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert not grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    res = _results(factory, sid)
+    assert (res["q1"].verdict, res["q1"].points, res["q2"].verdict) == ("correct", 2, "incorrect")
+    with factory() as s:
+        sub = s.get(Submission, sid)
+        assert (sub.status, sub.grading_attempts, sub.lease_expires_at) == ("graded", 1, None)
+        assert s.query(GradingResult).count() == 2
+
+
+def test_an_abandoned_claim_is_taken_over_and_the_old_claimant_loses(factory: Any, settings: Settings) -> None:
+    from grader.db import grading_queries as q
+
+    (sid,) = _setup(factory, {"q1": "right"})
+    t0 = datetime.now(timezone.utc)
+    with factory() as s:
+        first = q.claim(s, sid, now=t0, lease_s=60)
+        s.commit()
+    assert first == 1
+    assert not grading.grade_submission_by_id(factory, sid, now=t0 + timedelta(seconds=30), settings=settings)
+    assert grading.grade_submission_by_id(factory, sid, now=t0 + timedelta(seconds=61), settings=settings,
+                                          cache=MemoryCache())
+    with factory() as s:  # the first worker finishes late: its results are dropped
+        assert not q.save_graded(s, sid, 1, [], fence=first, grader_version="x", now=t0)
+
+
+def test_the_sweeper_finds_old_queued_and_expired_grading_once_per_lease(factory: Any, settings: Settings) -> None:
+    from grader.db import grading_queries as q
+
+    a, b, c = _setup(factory, {}, {}, {})
+    now = datetime.now(timezone.utc)
+    with factory() as s:
+        q.claim(s, b, now=now, lease_s=60)
+        s.commit()
+    assert grading.sweep_stuck(factory, now=now + timedelta(seconds=1), settings=settings) == []
+    later = now + timedelta(seconds=61)
+    assert grading.sweep_stuck(factory, now=later, settings=settings) == [a, b, c]
+    assert grading.sweep_stuck(factory, now=later + timedelta(seconds=5), settings=settings) == []
+    with factory() as s:
+        assert s.get(Submission, b).status == "queued"
+    assert grading.grade_submission_by_id(factory, b, settings=settings, cache=MemoryCache())
+
+
+def test_an_answer_out_of_time_needs_review_and_the_rest_is_graded(
+        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADER_TEST_SLOW_ANSWER", "__slow__")
+    (sid,) = _setup(factory, {"q1": "__slow__", "q2": "right"})
+    started = time.monotonic()
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert time.monotonic() - started < 5
+    res = _results(factory, sid)
+    assert res["q1"].verdict == "needs_review" and "longer than 0.3 s" in res["q1"].feedback
+    assert res["q1"].max_points == 2 and res["q2"].verdict == "correct"
+
+
+def test_a_stuck_answer_is_killed_at_the_hard_limit(
+        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADER_TEST_SLOW_ANSWER", "__slow__")
+    (sid,) = _setup(factory, {"q1": "stuck __slow__", "q2": "right"})
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    res = _results(factory, sid)
+    assert res["q1"].verdict == "needs_review" and "within 1 s" in res["q1"].feedback
+
+
+def test_repeated_answers_come_from_the_cache(factory: Any, settings: Settings,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = MemoryCache()
+    first, second = _setup(factory, {"q1": "right", "q2": "x"}, {"q1": " right ", "q2": "x"})
+    assert grading.grade_submission_by_id(factory, first, settings=settings, cache=cache)
+    monkeypatch.setattr(grading, "run_isolated", lambda *a, **k: pytest.fail("not cached"))
+    assert grading.grade_submission_by_id(factory, second, settings=settings, cache=cache)
+    assert {k: (r.verdict, r.duration_ms) for k, r in _results(factory, second).items()} == {
+        "q1": ("correct", 0), "q2": ("incorrect", 0)}
+
+
+def test_a_regrade_adds_current_rows_once_and_reports_progress(factory: Any, settings: Settings) -> None:
+    ids = _setup(factory, {"q1": "right"}, {"q1": "wrong"})
+    for sid in ids:
+        grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    with factory() as s:
+        job = RegradeJob(assignment_id=1, total=2, status="queued")
+        s.add(job)
+        s.commit()
+        job_id = job.id
+    assert grading.regrade_assignment(factory, job_id) == ids
+    for sid in ids:
+        assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+        assert not grading.regrade_submission_by_id(factory, job_id, sid, settings=settings)
+    with factory() as s:
+        job = s.get(RegradeJob, job_id)
+        assert (job.status, job.done, job.total) == ("done", 2, 2)
+    with factory() as s:
+        rows = s.query(GradingResult).filter_by(submission_id=ids[0]).all()
+        assert sorted(r.is_current for r in rows) == [False, False, True, True]
