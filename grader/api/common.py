@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, jsonify, request
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from grader.db.models import User
@@ -20,7 +21,7 @@ def require_user() -> User:
     """The authenticated user, or 401 with ``WWW-Authenticate: Bearer``."""
     user = current_user()
     if user is None:
-        raise NotAuthenticated(www_authenticate='Bearer realm="grader"')  # type: ignore[arg-type]
+        raise NotAuthenticated(www_authenticate=WWWAuthenticate("Bearer", {"realm": "grader"}))
     return user
 
 
