@@ -96,6 +96,17 @@ def pg_url() -> Iterator[str]:
         drop_database(url)
 
 
+@pytest.fixture
+def empty_pg() -> Iterator[str]:
+    """URL of a new, empty (unmigrated) database, dropped after the test."""
+    try:
+        url = create_database("grader_empty")
+    except Exception as exc:  # pragma: no cover - no server
+        pytest.skip(f"PostgreSQL not reachable at {SERVER_URL}: {exc}")
+    yield url
+    drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def pg_engine(pg_url: str) -> Iterator[Engine]:
     engine = make_engine(pg_url)
