@@ -1,0 +1,147 @@
+"""Grading and linting the two parts of an AD-table question (the graph itself: ``ad_graph``).
+
+Forward part: one cell for "the graph computes the function" plus one per operation row's
+value. Adjoint part: one cell per row's adjoint. The points are shared equally among the cells.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from grader.assignments.ad_graph import (
+    Graph,
+    TableError,
+    adjoint_cells,
+    close,
+    composed,
+    fmt,
+    forward_cells,
+    function_expr,
+    read_adjoints,
+    read_graph,
+    rows_json,
+    tolerance,
+)
+from grader.assignments.keys import grading_context
+from grader.assignments.model import AdTableQuestion
+from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict
+from grader.engine.check import compare
+from grader.engine.results import Verdict
+from grader.engine.tape import Tape
+
+METHOD = "ad-table: reverse mode over your graph"
+
+
+def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cell:
+    """Does the student's graph compute the question's function?"""
+    f = function_expr(q)
+    result = compare(f, composed(graph), context=grading_context(q.context), inexact=False, seed=seed)
+    if result.verdict is Verdict.CORRECT:
+        return Cell("graph", True, share, share)
+    where = ""
+    if result.witness:
+        where = " (at " + ", ".join(f"{k}={fmt(v)}" for k, v in result.witness.items()) + ")"
+    return Cell("graph", False, 0.0, share,
+                f"your graph computes {composed(graph)}, not {f}{where}")
+
+
+def from_cells(q: AdTableQuestion, cells: list[Cell], intro: str = "") -> QuestionGrade:
+    """A question grade from its cells: correct only when every cell is."""
+    points = sum(c.points for c in cells)
+    wrong = [c for c in cells if not c.correct]
+    notes = [c.note for c in cells if c.note]
+    verdict = QuestionVerdict.CORRECT if not wrong else QuestionVerdict.INCORRECT
+    right = len(cells) - len(wrong)
+    head = f"{right} of {len(cells)} cells right."
+    if verdict is QuestionVerdict.CORRECT:
+        head = "All cells right." + (" (Some by carrying your earlier entries forward.)" if notes else "")
+    feedback = " ".join(x for x in [intro, head, *notes] if x)
+    return QuestionGrade(q.id, verdict, round(points, 6), q.points, feedback, f"{METHOD}, {len(cells)} cells",
+                         tuple(cells))
+
+
+def invalid(q: AdTableQuestion, message: str) -> QuestionGrade:
+    return QuestionGrade(q.id, QuestionVerdict.INVALID, 0.0, q.points, message, "parse")
+
+
+def grade_forward(q: AdTableQuestion, answer: Any, seed: int) -> QuestionGrade:
+    """The forward part: the graph computes f, and every row's value."""
+    try:
+        graph = read_graph(answer, q)
+        n = 1 + sum(1 for r in graph.rows if r.input is None)
+        share = q.points / n
+        return from_cells(q, [graph_cell(graph, q, share, seed), *forward_cells(graph, q, share)])
+    except TableError as exc:
+        return invalid(q, f"cannot read your table: {exc}")
+
+
+def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], seed: int) -> QuestionGrade:
+    """The adjoint part, over the student's graph (their rows here, or in ``graph_from``)."""
+    try:
+        adjoints, rows = read_adjoints(answer)
+    except TableError as exc:
+        return invalid(q, f"cannot read your adjoints: {exc}")
+    intro = ""
+    if rows is None and q.graph_from is not None:
+        rows = answers.get(q.graph_from)
+    try:
+        if rows is None:
+            raise TableError("no graph given")
+        graph = read_graph(rows, q)
+    except TableError as exc:
+        if not q.key_rows:
+            return invalid(q, f"the adjoints need your graph, which cannot be read: {exc}")
+        graph = read_graph(rows_json(q.key_rows), q)
+        intro = f"Your graph cannot be read ({exc}); adjoints checked on the reference graph."
+    unknown = sorted(set(adjoints) - {r.name for r in graph.rows})
+    if unknown:
+        intro += f" Not in your graph (ignored): {', '.join(unknown)}."
+    try:
+        share = q.points / len(graph.rows)
+        return from_cells(q, adjoint_cells(graph, adjoints, q, share), intro.strip())
+    except TableError as exc:
+        return invalid(q, str(exc))
+
+
+def key_answer(q: AdTableQuestion) -> Any:
+    """The key table as an answer (for self-grading the catalog)."""
+    if q.part == "forward":
+        return rows_json(q.key_rows)
+    return {"adjoints": dict(q.key_adjoints), "rows": rows_json(q.key_rows)}
+
+
+def lint_table(q: AdTableQuestion, seed: int = 0) -> list[tuple[str, str]]:
+    """(field, message) problems: the key table must grade fully right and agree with the trace."""
+    problems: list[tuple[str, str]] = []
+    f = function_expr(q)
+    from grader.assignments.keys import symbol
+
+    tape = Tape.from_expr(f, [symbol(x) for x in q.inputs])
+    point = dict(q.point)
+    values, adjoints = tape.evaluate(point, backend="mpmath", prec=113)
+    out, grad = float(values[-1]), {x: float(adjoints[i]) for i, x in enumerate(q.inputs)}
+    if abs(out) == float("inf") or out != out:
+        problems.append(("point", f"the function is undefined at {point}"))
+        return problems
+    if not q.key_rows:
+        return problems
+    graph = read_graph(rows_json(q.key_rows), q)
+    tol = tolerance(q)
+    share = 1.0
+    cells = [graph_cell(graph, q, share, seed), *forward_cells(graph, q, share)]
+    for c in cells:
+        if not c.correct or c.note:
+            problems.append(("key.rows", c.note))
+    given_out = graph.row(graph.output).given
+    if given_out is not None and not close(given_out, out, tol):
+        problems.append(("key.rows", f"output {graph.output} = {fmt(given_out)} but the trace gives {fmt(out)}"))
+    if q.key_adjoints:
+        adj, _ = read_adjoints(dict(q.key_adjoints))
+        for c in adjoint_cells(graph, adj, q, share):
+            if not c.correct or c.note:
+                problems.append(("key.adjoints", c.note))
+        for r in graph.rows:
+            if r.input is not None and adj.get(r.name) is not None and not close(adj[r.name], grad[r.input], tol):
+                problems.append(("key.adjoints", f"adjoint of {r.name} ({r.input}) = {fmt(adj[r.name])} "
+                                 f"but the trace gives d/d{r.input} = {fmt(grad[r.input])}"))
+    return problems

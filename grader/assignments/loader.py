@@ -1,0 +1,200 @@
+"""Reading assignment files: YAML -> schema checks -> semantic checks -> ``Assignment``.
+
+The only module of the package that touches the file system.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from grader.assignments import schema
+from grader.assignments.errors import AssignmentError, Problem
+from grader.assignments.model import (
+    QUESTION_TYPES,
+    AnticipatedError,
+    Assignment,
+    ContextSpec,
+    Interval,
+    Question,
+    ValueSet,
+)
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (a silently lost ``key:`` is a wrong answer key)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def assignment_files(paths: list[str | Path]) -> list[Path]:
+    """Files named, plus every ``*.yaml``/``*.yml`` under directories named (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def load_assignment(path: str | Path, *, compile_keys: bool = True) -> Assignment:
+    """Read, validate and build one assignment; raises ``AssignmentError`` listing every problem.
+
+    With ``compile_keys`` every key, definition and anticipated error is parsed as well, so a
+    key that does not parse is reported here with its column.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AssignmentError(Problem(name, None, None, f"cannot read: {exc}")) from None
+    return load_text(text, source=name, compile_keys=compile_keys)
+
+
+def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True) -> Assignment:
+    """Same as ``load_assignment`` on YAML text already read."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise AssignmentError(Problem(source, None, None, f"YAML: {where}{problem}")) from None
+    problems = validate(data, source)
+    if problems:
+        raise AssignmentError(problems)
+    assignment = build(data, source)
+    if compile_keys:
+        from grader.assignments.keys import compile_problems
+
+        problems = compile_problems(assignment)
+        if problems:
+            raise AssignmentError(problems)
+    return assignment
+
+
+def validate(data: Any, source: str) -> list[Problem]:
+    """Schema problems of the document and of each question, then the semantic ones."""
+    problems = [_located(source, data, path, msg) for path, msg in schema.schema_errors(data, schema.DOCUMENT)]
+    if problems:
+        return problems
+    for i, q in enumerate(data["questions"]):
+        if q["type"] not in QUESTION_TYPES:
+            known = ", ".join(sorted(QUESTION_TYPES))
+            problems.append(Problem(source, q["id"], "type", f"unknown type {q['type']!r} (known: {known})"))
+            continue
+        for path, msg in schema.schema_errors(q, schema.question_schema(q["type"])):
+            problems.append(_located(source, data, ["questions", i, *path], msg))
+    return problems or _semantic(data, source)
+
+
+def _located(source: str, data: Any, path: list[Any], message: str) -> Problem:
+    """A Problem naming the question (by id when it has one) and the field path inside it."""
+    if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+        q = data["questions"][path[1]]
+        qid = q.get("id") if isinstance(q, dict) and isinstance(q.get("id"), str) else f"#{path[1] + 1}"
+        return Problem(source, qid, _dotted(path[2:]) or None, message)
+    return Problem(source, None, _dotted(path) or None, message)
+
+
+def _dotted(path: list[Any]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _semantic(data: Mapping[str, Any], source: str) -> list[Problem]:
+    """What a schema cannot say: unique ids, one key form, sensible domains, table references."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, q in enumerate(data["questions"]):
+        qid = q["id"]
+        if qid in seen:
+            problems.append(Problem(source, qid, "id", f"duplicate id (also question #{seen[qid] + 1})"))
+        seen.setdefault(qid, i)
+        add = lambda field, msg, qid=qid: problems.append(Problem(source, qid, field, msg))  # noqa: E731
+        if q["type"] == "expression":
+            if ("key" in q) == ("derivative_of" in q):
+                add("key", "give exactly one of key and derivative_of")
+            if "derivative_of" in q and "check_against" in q:
+                add("check_against", "a computed key (derivative_of) needs no check_against")
+        if q["type"] == "ad_table":
+            missing = [v for v in q["inputs"] if v not in q["point"]]
+            if missing:
+                add("point", f"no value for input(s) {', '.join(missing)}")
+            if q["part"] == "adjoint" and q.get("graph_from") is not None:
+                ref = q["graph_from"]
+                target = next((o for o in data["questions"] if o["id"] == ref), None)
+                if target is None or target["type"] != "ad_table" or target.get("part") != "forward":
+                    add("graph_from", f"{ref!r} is not a forward ad_table question of this assignment")
+        for scope, where in ((q, f"questions[{i}]"), (data, None)):
+            for sym, dom in (scope.get("domain") or {}).items():
+                if isinstance(dom, list) and not dom[0] < dom[1]:
+                    problems.append(Problem(source, qid if where else None, f"domain.{sym}", f"empty interval {dom}"))
+    return problems
+
+
+def _context(defaults: Mapping[str, Any], q: Mapping[str, Any]) -> ContextSpec:
+    """Assignment-level definitions/domain merged under the question's own (null removes one)."""
+    definitions = {**(defaults.get("definitions") or {}), **(q.get("definitions") or {})}
+    domain = {**(defaults.get("domain") or {}), **(q.get("domain") or {})}
+    allowed = q.get("allowed", defaults.get("allowed"))
+    tolerance = q.get("tolerance", defaults.get("tolerance"))
+    doms = {
+        k: Interval(float(v[0]), float(v[1])) if isinstance(v, list) else ValueSet(tuple(map(float, v["values"])))
+        for k, v in domain.items()
+        if v is not None
+    }
+    return ContextSpec(
+        definitions=tuple(sorted((k, str(v)) for k, v in definitions.items() if v is not None)),
+        domain=tuple(sorted(doms.items())),
+        allowed=None if allowed is None else tuple(allowed),
+        tolerance=None if tolerance is None else float(tolerance),
+    )
+
+
+def build(data: Mapping[str, Any], source: str) -> Assignment:
+    """The ``Assignment`` of a validated document."""
+    questions: list[Question] = []
+    for q in data["questions"]:
+        cls = QUESTION_TYPES[q["type"]]
+        questions.append(
+            cls(
+                id=q["id"],
+                points=float(q["points"]),
+                prompt=q["prompt"],
+                context=_context(data, q),
+                anticipated_errors=tuple(
+                    AnticipatedError(str(a["answer"]), a["feedback"]) for a in q.get("anticipated_errors", ())
+                ),
+                attempts_allowed=q.get("attempts_allowed"),
+                **cls.specific(q),
+            )
+        )
+    return Assignment(
+        id=data["id"],
+        title=data["title"],
+        questions=tuple(questions),
+        course=data.get("course"),
+        description=data.get("description"),
+        source=source,
+    )

@@ -1,0 +1,99 @@
+"""Typed results of grading a whole submission: one ``QuestionGrade`` per question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class QuestionVerdict(str, Enum):
+    """Verdict on one question of a submission (the engine's three, plus two of our own)."""
+
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    INVALID = "invalid"
+    UNANSWERED = "unanswered"
+    NEEDS_REVIEW = "needs_review"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One graded cell of a multi-part answer (a piecewise region, an AD-table value)."""
+
+    name: str
+    correct: bool
+    points: float
+    max_points: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionGrade:
+    """The grade of one question. ``cells`` holds partial-credit detail when there is any."""
+
+    question_id: str
+    verdict: QuestionVerdict
+    points: float
+    max_points: float
+    feedback: str = ""
+    method: str = ""
+    cells: tuple[Cell, ...] = ()
+    witness: dict[str, float] | None = None
+
+    @property
+    def counts_as_attempt(self) -> bool:
+        """Invalid (unreadable) and unanswered answers never use up an attempt."""
+        return self.verdict not in (QuestionVerdict.INVALID, QuestionVerdict.UNANSWERED)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"verdict", "points", "max_points", "feedback", "method"}``."""
+        return {
+            "verdict": self.verdict.value,
+            "points": _num(self.points),
+            "max_points": _num(self.max_points),
+            "feedback": self.feedback,
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class SubmissionGrade:
+    """Every question's grade, in the assignment's order, and the totals."""
+
+    assignment_id: str
+    questions: tuple[QuestionGrade, ...] = field(default_factory=tuple)
+
+    @property
+    def total(self) -> float:
+        return round(sum(q.points for q in self.questions), 6)
+
+    @property
+    def max_total(self) -> float:
+        return round(sum(q.max_points for q in self.questions), 6)
+
+    @property
+    def needs_review(self) -> bool:
+        """True when an instructor still has to look at some question."""
+        return any(q.verdict is QuestionVerdict.NEEDS_REVIEW for q in self.questions)
+
+    def question(self, question_id: str) -> QuestionGrade:
+        """The grade of one question, by id (KeyError when absent)."""
+        for q in self.questions:
+            if q.question_id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"questions": {id: {...}}, "total": .., "max_total": ..}``."""
+        return {
+            "questions": {q.question_id: q.to_json() for q in self.questions},
+            "total": _num(self.total),
+            "max_total": _num(self.max_total),
+        }
+
+
+def _num(x: float) -> float | int:
+    """Whole numbers print as ints (``3``, not ``3.0``); others rounded to 4 places."""
+    r = round(float(x), 4)
+    return int(r) if r == int(r) else r
