@@ -1,0 +1,134 @@
+"""Use cases behind the pages: gather dashboard data, grade by hand, attach feedback to an error.
+
+Framework-free: a ``Session`` comes in, queries live in ``grader/db/web_queries.py``, the numbers
+in ``grader/services/dashboard.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from grader.db import Session
+from grader.db import web_queries as wq
+from grader.db.models import GradingResult, User
+from grader.services import dashboard as d
+from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
+from grader.services.dashboard_groups import WrongAnswerGroup, engine_equivalence
+from grader.services.errors import InvalidRequest, NotFound
+
+MAX_COMMENT = 4000
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the instructor dashboard of one assignment shows."""
+
+    key: str
+    title: str
+    questions: list[d.QuestionInfo]
+    summary: d.Summary
+    table: list[d.QuestionRow]
+    wrong: dict[str, list[WrongAnswerGroup]]
+    attached: dict[str, dict[str, str]]
+    queue: list[d.ManualItem]
+    students: list[d.StudentLine]
+
+
+def question_infos(version: Any) -> list[d.QuestionInfo]:
+    """The questions of a stored version, as the dashboard needs them."""
+    return [d.QuestionInfo(str(q["id"]), str(q.get("type", "expression")), float(q.get("points", 0)),
+                           str(q.get("prompt", "")))
+            for q in version.definition.get("questions", [])]
+
+
+def dashboard_data(session: Session, user: User, key: str, *, group: bool = True) -> DashboardData:
+    """Stats, histogram, per-question table, grouped wrong answers, manual queue, students."""
+    assignment, version, _role = assignment_for(session, user, key, staff=True)
+    questions = question_infos(version)
+    sub_dicts, res_dicts = wq.assignment_rows(session, assignment.id)
+    subs = [d.SubmissionRow(**s) for s in sub_dicts]
+    rows = [d.ResultRow(**r) for r in res_dicts]
+    counted = d.counted_rows(rows, subs)
+    definition = assignment_definition(version)
+
+    def equivalence_for(qid: str) -> Any:
+        if not group:
+            return None
+        try:
+            return engine_equivalence(definition.question(qid))
+        except Exception:  # noqa: BLE001 - no engine comparison: group by text
+            return None
+
+    attached = {qid: dict(pairs) for qid, pairs in wq.anticipated_errors_for(session, assignment.id).items()}
+    return DashboardData(
+        key=assignment.key,
+        title=assignment.title,
+        questions=questions,
+        summary=d.summarize(subs, sum(q.points for q in questions)),
+        table=d.per_question_table(counted, questions),
+        wrong=d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for),
+        attached=attached,
+        queue=d.manual_queue(counted, questions, include_graded=True),
+        students=d.student_lines(subs),
+    )
+
+
+def _staff_result(session: Session, user: User, result_id: int) -> GradingResult:
+    result = session.get(GradingResult, result_id)
+    if result is None or role_for(session, user, result.submission.assignment_version.assignment) not in STAFF_ROLES:
+        raise NotFound(f"result {result_id} not found")
+    return result
+
+
+def grade_manually(session: Session, user: User, result_id: int, *, points: Any, comment: str) -> GradingResult:
+    """Give an answer points and a comment by hand; saved as the new current result, with the grader.
+
+    The caller commits.
+    """
+    result = _staff_result(session, user, result_id)
+    if not result.is_current:
+        raise InvalidRequest("this answer was graded again since; reload the page", status=409)
+    try:
+        value = float(points)
+    except (TypeError, ValueError):
+        raise InvalidRequest("points must be a number") from None
+    if not math.isfinite(value) or not 0 <= value <= result.max_points:
+        raise InvalidRequest(f"points must be between 0 and {result.max_points:g}")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise InvalidRequest(f"the comment is longer than {MAX_COMMENT} characters")
+    return wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment)
+
+
+def attach_feedback(session: Session, user: User, key: str, *, question_id: str, answer: str,
+                    feedback: str) -> None:
+    """Store feedback for a wrong answer as an anticipated error of the question (a regrade applies it)."""
+    assignment, version, _role = assignment_for(session, user, key, staff=True)
+    if question_id not in {q.id for q in question_infos(version)}:
+        raise NotFound(f"question {question_id!r} not found")
+    answer, feedback = (answer or "").strip(), (feedback or "").strip()
+    if not answer or not feedback:
+        raise InvalidRequest("both the answer and the feedback are needed")
+    if len(answer) > MAX_COMMENT or len(feedback) > MAX_COMMENT:
+        raise InvalidRequest(f"at most {MAX_COMMENT} characters each")
+    wq.add_anticipated_error(session, assignment_id=assignment.id, question_id=question_id, answer=answer,
+                             feedback=feedback, created_by_id=user.id)
+
+
+def merge_anticipated(assignment: Any, extra: dict[str, list[tuple[str, str]]]) -> Any:
+    """The grading hook: ``assignment`` (``grader.assignments``) with the dashboard's anticipated
+    errors appended to each question's own (the file's come first, so they win on a tie)."""
+    if not extra:
+        return assignment
+    from grader.assignments.model import AnticipatedError
+
+    questions = []
+    for q in assignment.questions:
+        added = tuple(AnticipatedError(a, f) for a, f in extra.get(q.id, ()))
+        known = {e.answer for e in q.anticipated_errors}
+        added = tuple(e for e in added if e.answer not in known)
+        questions.append(dataclasses.replace(q, anticipated_errors=q.anticipated_errors + added) if added else q)
+    return dataclasses.replace(assignment, questions=tuple(questions), _index={})

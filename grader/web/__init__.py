@@ -1,0 +1,32 @@
+"""The server-rendered pages: log in/out, the student's assignment form, the instructor dashboard.
+
+``register(app)`` is called by the app factory (``grader.app.BLUEPRINTS``). Blueprints are thin:
+they check the request (CSRF, role), call a service, render a template. ``charts``, ``mathml``
+and ``texmath`` do not import Flask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(app: Any) -> None:
+    """Attach the page blueprints, the CSRF guard and the template helpers to ``app``."""
+    from grader.web import auth, instructor, student
+    from grader.web.csrf import check_csrf, csrf_token
+    from grader.web.mathml import answer_mathml, render_inline, render_prompt
+
+    for module in (auth, student, instructor):
+        module.bp.before_request(check_csrf)
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals.update(csrf_token=csrf_token)
+    app.jinja_env.filters.update(prompt=render_prompt, inline_md=render_inline, answer_math=answer_mathml,
+                                 points=_points)
+
+
+def _points(x: Any) -> str:
+    """3.0 -> "3", 2.5 -> "2.5", None -> "–"."""
+    if x is None:
+        return "–"
+    value = round(float(x), 2)
+    return str(int(value)) if value == int(value) else f"{value:g}"

@@ -1,0 +1,82 @@
+"""Student pages: the list of assignments, an assignment's form, a submission's results."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from grader.app import db_session, queue, settings
+from grader.services.assignments import STAFF_ROLES, visible_assignments
+from grader.services.errors import ServiceError
+from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
+from grader.services.submissions import submission_for, submit_answers
+from grader.web.common import flash_error, login_required, user
+
+bp = Blueprint("student", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static")
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    items = visible_assignments(db_session(), user())
+    return render_template("home.html", items=items, staff_roles=STAFF_ROLES)
+
+
+@bp.get("/assignments/<key>")
+@login_required
+def assignment(key: str) -> Any:
+    try:
+        page = student_page(db_session(), user(), key)
+    except ServiceError as exc:
+        abort(exc.status, description=exc.message)
+    last = page.submissions[0].answers if page.submissions else {}
+    tables = {str(q["id"]): table_rows(q, last.get(str(q["id"]))) for q in page.questions
+              if q.get("type") == "ad_table"}
+    return render_template("assignment.html", page=page, last=last, tables=tables,
+                           idempotency_key=secrets.token_urlsafe(16))
+
+
+@bp.post("/assignments/<key>/submit")
+@login_required
+def submit(key: str) -> Any:
+    session = db_session()
+    try:
+        page = student_page(session, user(), key)
+        answers = answers_from_form(page.questions, request.form)
+        if not answers:
+            flash_error("Type at least one answer before submitting.")
+            return redirect(url_for("student.assignment", key=key))
+        submission, created = submit_answers(
+            session, user=user(), assignment_key=key, answers=answers,
+            idempotency_key=request.form.get("idempotency_key") or None, source="web",
+            max_answer_chars=settings().max_answer_chars,
+        )
+        session.commit()
+    except ServiceError as exc:
+        session.rollback()
+        if exc.status == 404:
+            abort(404, description=exc.message)
+        flash_error(exc.message)
+        return redirect(url_for("student.assignment", key=key))
+    if created:
+        queue().send_grading(submission.id)
+    return redirect(url_for("student.submission", submission_id=submission.id))
+
+
+@bp.get("/submissions/<int:submission_id>")
+@login_required
+def submission(submission_id: int) -> Any:
+    session = db_session()
+    try:
+        found = submission_for(session, user(), submission_id)
+    except ServiceError as exc:
+        abort(exc.status, description=exc.message)
+    assignment = found.assignment_version.assignment
+    subs = past_submissions(session, found.user, assignment.id)
+    this = next(s for s in subs if s.id == submission_id)
+    questions = [dict(q) for q in found.assignment_version.definition.get("questions", [])]
+    return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
+                           owner=found.user, mine=found.user_id == user().id)
