@@ -67,6 +67,7 @@ class LmsStandIn:
         self.client_id = client_id
         self.deployment_id = deployment_id
         self.tool_jwks_url = tool_jwks_url
+        self.tool_jwks: dict[str, Any] | None = None  # given instead of a URL when no tool server runs
         self.tool_redirect_uri = ""
         self.timeout_sleep_s = timeout_sleep_s
         self.key_pem = new_rsa_pem()
@@ -177,11 +178,16 @@ class LmsStandIn:
             return "invalid_scope"
         token = form.get("client_assertion", "")
         try:
-            key = jwt.PyJWKClient(self.tool_jwks_url, cache_jwk_set=False).get_signing_key_from_jwt(token).key
+            if self.tool_jwks is not None:
+                kid = jwt.get_unverified_header(token).get("kid")
+                jwk = next(k for k in self.tool_jwks["keys"] if k["kid"] == kid)
+                key = jwt.PyJWK(jwk).key
+            else:
+                key = jwt.PyJWKClient(self.tool_jwks_url, cache_jwk_set=False).get_signing_key_from_jwt(token).key
             claims = jwt.decode(token, key, algorithms=["RS256"], audience=self.token_url, issuer=self.client_id,
                                 options={"require": ["iss", "sub", "aud", "iat", "exp", "jti"]})
-        except jwt.PyJWTError as exc:
-            return f"invalid_client: {exc}"
+        except (jwt.PyJWTError, StopIteration) as exc:
+            return f"invalid_client: {exc!r}"
         if claims["sub"] != self.client_id:
             return "invalid_client: sub"
         with self._lock:
@@ -207,10 +213,12 @@ class LmsStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _fail(self, kind: str) -> bool:
+            def _fail(self, kind: str, seen: Received) -> bool:
                 mode = lms._take_failure(kind)
                 if mode is None:
                     return False
+                seen.status, seen.note = (0 if mode == "timeout" else int(mode)), f"injected {mode}"
+                lms._record(seen)
                 if mode == "timeout":
                     time.sleep(lms.timeout_sleep_s)
                     self.close_connection = True
@@ -241,8 +249,8 @@ class LmsStandIn:
 
             def _webhook(self, path: str, headers: dict[str, str], body: bytes) -> None:
                 problem = lms._verify_webhook(headers, body)
-                if not problem and self._fail("webhook"):
-                    return lms._record(Received("webhook", path, headers, body, 0, True, "injected failure"))
+                if not problem and self._fail("webhook", Received("webhook", path, headers, body, 0, True)):
+                    return
                 status = 401 if problem else 204
                 lms._record(Received("webhook", path, headers, body, status, not problem, problem))
                 self._reply(status, {"error": problem} if problem else b"")
@@ -250,8 +258,8 @@ class LmsStandIn:
             def _token(self, headers: dict[str, str], body: bytes) -> None:
                 form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                 problem = lms._verify_assertion(form)
-                if not problem and self._fail("token"):
-                    return lms._record(Received("token", "/token", headers, body, 0, True, "injected failure"))
+                if not problem and self._fail("token", Received("token", "/token", headers, body, 0, True)):
+                    return
                 lms._record(Received("token", "/token", headers, body, 401 if problem else 200, not problem, problem))
                 if problem:
                     return self._reply(401, {"error": problem})
@@ -272,8 +280,8 @@ class LmsStandIn:
                 if problem:
                     lms._record(Received("score", path, headers, body, 401 if not valid else 415, False, problem))
                     return self._reply(401 if not valid else 415, {"error": problem})
-                if self._fail("score"):
-                    return lms._record(Received("score", path, headers, body, 0, True, "injected failure"))
+                if self._fail("score", Received("score", path, headers, body, 0, True)):
+                    return
                 score = json.loads(body)
                 key = (path, score["userId"])
                 stamp = datetime.fromisoformat(score["timestamp"])
