@@ -1,0 +1,57 @@
+"""The embedded default: the whole API on a migrated SQLite file, no other service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from grader.app import create_app
+from grader.config import Settings
+from grader.db import SessionFactory
+
+
+@dataclass
+class FakeQueue:
+    grading: list[int] = field(default_factory=list)
+    regrades: list[int] = field(default_factory=list)
+
+    def send_grading(self, submission_id: int) -> None:
+        self.grading.append(submission_id)
+
+    def send_regrade(self, job_id: int) -> None:
+        self.regrades.append(job_id)
+
+
+@pytest.fixture
+def queue() -> FakeQueue:
+    return FakeQueue()
+
+
+@pytest.fixture
+def client(factory: SessionFactory, queue: FakeQueue) -> Any:
+    settings = Settings.from_env({}, database_url="sqlite://", secret_key="k", testing=True)
+    app = create_app(settings, session_factory=factory, queue=queue, blueprints=[("grader.api", True)])
+    return app.test_client()
+
+
+def test_submit_and_read_back_on_sqlite(client: Any, world: dict, queue: FakeQueue) -> None:
+    alice = {"Authorization": f"Bearer {world['alice_token']}", "Idempotency-Key": "one"}
+    resp = client.post("/api/v1/assignments/hw1/submissions", json={"answers": {"q1": "2*p - 2*y"}}, headers=alice)
+    assert resp.status_code == 202, resp.json
+    again = client.post("/api/v1/assignments/hw1/submissions", json={"answers": {"q1": "2*p - 2*y"}}, headers=alice)
+    assert again.status_code == 200 and again.json["id"] == resp.json["id"]
+    assert queue.grading == [resp.json["id"]]
+    body = client.get(resp.headers["Location"], headers=alice).json
+    assert body["status"] == "queued" and body["created_at"].endswith("+00:00")
+    bob = {"Authorization": f"Bearer {world['bob_token']}"}
+    assert client.get(resp.headers["Location"], headers=bob).status_code == 404
+
+
+def test_the_app_factory_builds_nothing_at_import_and_can_be_called_twice(factory: SessionFactory) -> None:
+    settings = Settings.from_env({}, database_url="sqlite://", secret_key="k", testing=True)
+    first = create_app(settings, session_factory=factory, queue=FakeQueue())
+    second = create_app(settings, session_factory=factory, queue=FakeQueue())
+    assert first is not second
+    assert {r.rule for r in first.url_map.iter_rules()} == {r.rule for r in second.url_map.iter_rules()}
