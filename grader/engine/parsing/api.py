@@ -1,0 +1,92 @@
+"""``parse()``: the one entry point, and its result types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from grader.engine.errors import LimitExceeded, ParseError
+from grader.engine.limits import DEFAULT_LIMITS, Limits
+
+from . import latex  # noqa: F401  (registers the LaTeX commands with the parser)
+from .build import Builder
+from .chains import parse_top
+from .lexer import detect_syntax, tokenize
+from .names import EMPTY_CONTEXT, NameContext
+from .nodes import State
+from .normalize import normalize
+
+_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+@dataclass(frozen=True)
+class Member:
+    """One valued member of a derivation chain: its value, source text and 1-based column."""
+
+    expr: sympy.Expr
+    text: str
+    column: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed answer. ``expr`` is the final value (the boxed part when there is one)."""
+
+    expr: sympy.Expr
+    members: tuple[Member, ...]
+    syntax: str
+    inexact: bool
+    boxed: bool
+
+
+def _strip_math(src: str, where: list[int]) -> tuple[str, list[int]]:
+    """Drop one pair of surrounding math delimiters (``$...$``, ``\\(...\\)``, ``\\[...\\]``)."""
+    left = len(src) - len(src.lstrip())
+    right = len(src.rstrip())
+    body = src[left:right]
+    for open_, close in _DELIMITERS:
+        if len(body) > len(open_) + len(close) and body.startswith(open_) and body.endswith(close):
+            a, b = left + len(open_), right - len(close)
+            return src[a:b], where[a:b]
+    return src, where
+
+
+def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
+          limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Parse a student's answer (text or LaTeX) into sympy, without eval.
+
+    >>> parse(r"2(y_i - p_i)(-1) = \\boxed{2p_i - 2y_i}").expr
+    2*p_i - 2*y_i
+    """
+    if not isinstance(text, str):
+        raise ParseError("the answer must be text")
+    if syntax not in ("auto", "text", "latex"):
+        raise ValueError(f"syntax must be 'auto', 'text' or 'latex', not {syntax!r}")
+    if len(text) > limits.max_length:
+        raise LimitExceeded(f"answer too long ({len(text)} characters, limit {limits.max_length})")
+    if not text.strip():
+        raise ParseError("empty answer")
+    mode = detect_syntax(text) if syntax == "auto" else syntax
+    src, where = normalize(text, latex=mode == "latex")
+    src, where = _strip_math(src, where)
+    tokens, inexact = tokenize(src, where, latex=mode == "latex", limits=limits)
+    if len(tokens) == 1:
+        raise ParseError("empty answer")
+    st = State(names if names is not None else EMPTY_CONTEXT, limits, mode == "latex")
+    chain = parse_top(tokens, st)
+    builder = Builder(limits)
+    expr = builder.value(chain.final)
+    members: list[Member] = []
+    for node, toks in chain.members:
+        try:
+            value = builder.value(node)
+        except LimitExceeded:
+            raise
+        except ParseError:
+            if chain.boxed:
+                continue
+            raise
+        source = text[toks[0].col - 1:toks[-1].end].strip()
+        members.append(Member(value, source, toks[0].col))
+    return Parsed(expr, tuple(members), mode, inexact, chain.boxed)

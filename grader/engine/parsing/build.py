@@ -1,0 +1,156 @@
+"""Turn the parser's tree into sympy, checking sizes *before* sympy computes anything big.
+
+Each subtree carries an estimate of the digits in its numeric coefficient, so that
+``9**9**9``, ``(2**99)**99`` or ``50!*50!`` are refused without being evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+from sympy.logic.boolalg import Boolean
+
+from grader.engine.errors import LimitExceeded, ParseError
+from grader.engine.limits import Limits
+
+from .nodes import Node
+
+_RELATIONS = {"<": sympy.StrictLessThan, ">": sympy.StrictGreaterThan, "<=": sympy.LessThan,
+              ">=": sympy.GreaterThan, "==": sympy.Eq, "!=": sympy.Ne}
+_FUNCTIONS = {
+    "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "root": sympy.root,
+    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "sec": sympy.sec, "csc": sympy.csc,
+    "cot": sympy.cot, "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
+    "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan, "Abs": sympy.Abs,
+    "Max": sympy.Max, "Min": sympy.Min, "Heaviside": sympy.Heaviside, "sign": sympy.sign,
+}
+_LOGIC = {"And": "and", "Or": "or", "Not": "not", "Eq": "==", "Ne": "!="}
+_CONSTANTS = {"E": sympy.E, "pi": sympy.pi}
+
+
+def _digits(n: int) -> float:
+    return n.bit_length() * 0.30103
+
+
+class Builder:
+    """Builds values (``Expr``) and conditions (``Boolean``) from nodes."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def check(self, estimate: float, col: int) -> float:
+        if estimate > self.limits.max_digits:
+            raise LimitExceeded(f"number too large (about {int(estimate)} digits, limit "
+                                f"{self.limits.max_digits})", col)
+        return estimate
+
+    def value(self, node: Node) -> sympy.Expr:
+        expr, _ = self.val(node)
+        return expr
+
+    def val(self, node: Node) -> tuple[sympy.Expr, float]:
+        kind, args, col = node.kind, node.args, node.col
+        if kind == "num":
+            p, q = args
+            return sympy.Rational(p, q), self.check(max(_digits(p), _digits(q)), col)
+        if kind == "sym":
+            return sympy.Symbol(args[0], real=True), 0.0
+        if kind == "const":
+            if args[0] in _CONSTANTS:
+                return _CONSTANTS[args[0]], 0.0
+            raise ParseError(f"{args[0].capitalize()} is a condition, not a value", col)
+        if kind == "box":
+            return self.val(args[0])
+        if kind == "neg":
+            expr, est = self.val(args[0])
+            return -expr, est
+        if kind == "add":
+            built = [self.val(a) for a in args]
+            numeric = sum(e for x, e in built if x.is_Number)
+            other = max((e for x, e in built if not x.is_Number), default=0.0)
+            return sympy.Add(*(x for x, _ in built)), self.check(numeric + other, col)
+        if kind == "mul":
+            built = [self.val(a) for a in args]
+            return sympy.Mul(*(x for x, _ in built)), self.check(sum(e for _, e in built), col)
+        if kind == "inv":
+            expr, est = self.val(args[0])
+            return sympy.Pow(expr, -1), est
+        if kind == "pow":
+            return self.power(node)
+        if kind == "fact":
+            return self.factorial(args[0], col)
+        if kind == "call":
+            return self.call(node)
+        if kind == "ufunc":
+            built = [self.val(a) for a in args[1:]]
+            return sympy.Function(args[0])(*(x for x, _ in built)), 0.0
+        if kind == "pw":
+            pairs = [(self.val(v)[0], self.cond(c)) for v, c in args]
+            return self.guard(lambda: sympy.Piecewise(*pairs), col), 0.0
+        if kind in ("rel", "and", "or", "not"):
+            raise ParseError("a condition is not a value", col)
+        if kind == "deriv":
+            raise ParseError("this is a derivative operator, not an expression for the derivative",
+                             col)
+        raise ParseError(f"cannot read this ({kind})", col)
+
+    def guard(self, make, col: int):
+        try:
+            return make()
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ParseError(f"cannot build this expression ({exc})", col) from None
+
+    def power(self, node: Node) -> tuple[sympy.Expr, float]:
+        (base, b_est), (exponent, _) = self.val(node.args[0]), self.val(node.args[1])
+        col, limit = node.col, self.limits.max_exponent
+        if exponent.is_Rational:
+            if abs(exponent) > limit:
+                raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
+            return sympy.Pow(base, exponent), self.check(b_est * float(abs(exponent)), col)
+        return sympy.Pow(base, exponent), b_est if base.is_Number else 0.0
+
+    def factorial(self, arg_node: Node, col: int) -> tuple[sympy.Expr, float]:
+        arg, _ = self.val(arg_node)
+        if arg.is_Integer:
+            n = int(arg)
+            if n > self.limits.max_factorial:
+                raise LimitExceeded(f"factorial of {n} is too large "
+                                    f"(limit {self.limits.max_factorial})", col)
+            est = math.lgamma(n + 1) / math.log(10) if n > 0 else 0.0
+            return sympy.factorial(arg), self.check(est, col)
+        return sympy.factorial(arg), 0.0
+
+    def call(self, node: Node) -> tuple[sympy.Expr, float]:
+        name, col = node.args[0], node.col
+        if name in _LOGIC:
+            raise ParseError(f"{name}(...) is a condition, not a value", col)
+        if name == "factorial":
+            return self.factorial(node.args[1], col)
+        built = [self.val(a) for a in node.args[1:]]
+        args = [x for x, _ in built]
+        est = max((e for _, e in built), default=0.0)
+        if name == "logistic":
+            return 1 / (1 + sympy.exp(-args[0])), 0.0
+        return self.guard(lambda: _FUNCTIONS[name](*args), col), est
+
+    def cond(self, node: Node) -> Boolean:
+        kind, args, col = node.kind, node.args, node.col
+        if kind == "const" and args[0] in ("true", "false"):
+            return sympy.true if args[0] == "true" else sympy.false
+        if kind == "rel":
+            left, right = self.value(args[1]), self.value(args[2])
+            return self.guard(lambda: _RELATIONS[args[0]](left, right), col)
+        if kind in ("and", "or"):
+            parts = [self.cond(a) for a in args]
+            return (sympy.And if kind == "and" else sympy.Or)(*parts)
+        if kind == "not":
+            return sympy.Not(self.cond(args[0]))
+        if kind == "call" and args[0] in _LOGIC:
+            op = _LOGIC[args[0]]
+            if op in ("==", "!="):
+                return self.cond(Node("rel", [op, args[1], args[2]], col))
+            return self.cond(Node(op, list(args[1:]), col))
+        if kind == "box":
+            return self.cond(args[0])
+        raise ParseError("expected a condition (such as x < 1)", col)

@@ -1,0 +1,59 @@
+"""``\\begin{cases}`` (values may be chains) and aligned environments inside expressions."""
+
+from __future__ import annotations
+
+from grader.engine.errors import ParseError
+
+from .chains import chain_final, parse_tokens, without_alignment
+from .latex import split_top
+from .nodes import Node
+from .pratt import Parser
+from .tokens import NAME, WORD, Token
+
+_LEADING = frozenset({"if", "for", "when", "where"})
+_OTHERWISE = frozenset({"otherwise", "else"})
+
+
+def _condition_tokens(toks: list[Token]) -> list[Token]:
+    """Drop a leading ``,`` / ``\\text{if}`` (any order) and a trailing comma."""
+    i = 0
+    while i < len(toks) and (toks[i].is_op(",") or
+                             (toks[i].kind in (WORD, NAME) and toks[i].value in _LEADING)):
+        i += 1
+    toks = toks[i:]
+    while toks and toks[-1].is_op(","):
+        toks = toks[:-1]
+    return toks
+
+
+def cases_node(p: Parser, begin: Token, rows: list[list[Token]], end: Token) -> Node:
+    pairs: list[tuple[Node, Node]] = []
+    for row in rows:
+        cells = split_top(row, lambda t: t.is_op("&"))
+        if len(cells) != 2:
+            what = "missing & in" if len(cells) == 1 else "too many & in"
+            raise ParseError(f"{what} a cases row", row[0].col)
+        (value_toks, amp), (cond_toks, _) = cells
+        assert amp is not None
+        if not value_toks:
+            raise ParseError("missing value in a cases row", amp.col)
+        value = chain_final(value_toks, p.st, end=amp)
+        cond_toks = _condition_tokens(cond_toks)
+        if not cond_toks:
+            raise ParseError("missing condition in a cases row", amp.col)
+        first = cond_toks[0]
+        if len(cond_toks) == 1 and first.kind in (WORD, NAME) and first.value in _OTHERWISE:
+            cond = p.node("const", ["true"], first.col)
+        else:
+            end_col = row[-1].end + 1
+            cond = parse_tokens(cond_toks, p.st, end_col)
+        pairs.append((value, cond))
+    if not pairs:
+        raise ParseError("empty cases", begin.col)
+    return p.node("pw", pairs, begin.col)
+
+
+def aligned_value(p: Parser, begin: Token, rows: list[list[Token]], end: Token) -> Node:
+    if not rows:
+        raise ParseError(f"empty {begin.value}", begin.col)
+    return chain_final(without_alignment(rows[-1]), p.st, end=end)

@@ -1,0 +1,216 @@
+"""LaTeX commands and environments for the Pratt parser."""
+
+from __future__ import annotations
+
+from grader.engine.errors import ParseError
+
+from .lexer import normalize_subscript
+from .names import FUNCTION_ALIASES, GREEK
+from .nodes import Node
+from .pratt import _FUNCTION_COMMANDS, ENVIRONMENT, PREFIX_COMMANDS, Parser
+from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
+
+_FUNCTIONS = {name: FUNCTION_ALIASES[name] for name in (
+    "exp", "ln", "log", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh",
+    "arcsin", "arccos", "arctan", "max", "min")}
+_CASES = frozenset({"cases", "dcases", "rcases"})
+_ALIGNED = frozenset({"aligned", "align", "align*", "gathered", "gather", "gather*", "split",
+                      "alignedat", "eqnarray", "eqnarray*"})
+
+
+def group_tokens(p: Parser) -> list[Token]:
+    """Consume a ``{...}`` group and return its tokens (without the braces)."""
+    opener = p.advance()
+    if not (opener.kind == OPEN and opener.value == "{"):
+        raise ParseError("expected {", opener.col)
+    start, depth = p.pos, 1
+    while True:
+        tok = p.advance()
+        if tok.kind in (OPEN, BEGIN):
+            depth += 1
+        elif tok.kind in (CLOSE, END):
+            depth -= 1
+            if depth == 0:
+                return p.toks[start:p.pos - 1]
+        elif tok.kind == EOF:
+            raise ParseError("unbalanced brace", opener.col)
+
+
+def argument(p: Parser) -> Node:
+    """A ``{group}``, or one character/command as TeX reads ``\\frac12`` or ``\\sqrt x``."""
+    tok = p.peek()
+    if tok.kind == OPEN and tok.value == "{":
+        p.advance()
+        inner = p.grouped()
+        p.expect_close(tok)
+        return inner
+    if tok.kind in (NUM, NAME):
+        p.split_token()
+        return p.prefix(0)
+    if tok.kind == CMD:
+        return p.prefix(0)
+    raise p.error(tok)
+
+
+def _is_d(toks: list[Token], *, needs_variable: bool) -> bool:
+    if not toks:
+        return False
+    first = toks[0]
+    if first.kind == CMD and first.value == "partial":
+        return not needs_variable or len(toks) > 1 or first.sub is not None
+    if first.kind in (NAME, WORD) and first.value.startswith("d"):
+        return not needs_variable or len(first.value) > 1 or first.sub is not None or len(toks) > 1
+    return False
+
+
+def frac(p: Parser, tok: Token) -> Node:
+    if p.peek().kind == OPEN and p.peek().value == "{":
+        save = p.pos
+        num = group_tokens(p)
+        if p.peek().kind == OPEN and p.peek().value == "{":
+            den = group_tokens(p)
+            if _is_d(num, needs_variable=False) and _is_d(den, needs_variable=True):
+                return p.node("deriv", [], tok.col)  # \frac{dl}{dw}, \frac{\partial}{\partial a}
+        p.pos = save
+    top = argument(p)
+    bottom = argument(p)
+    return p.node("mul", [top, p.node("inv", [bottom], tok.col)], tok.col, tok)
+
+
+def sqrt(p: Parser, tok: Token) -> Node:
+    index = None
+    if p.peek().kind == OPEN and p.peek().value == "[":
+        opener = p.advance()
+        index = p.grouped()
+        p.expect_close(opener)
+    radicand = argument(p)
+    if index is None:
+        return p.node("call", ["sqrt", radicand], tok.col)
+    return p.node("pow", [radicand, p.node("inv", [index], tok.col)], tok.col)
+
+
+def boxed(p: Parser, tok: Token) -> Node:
+    from .chains import chain_final  # late: chains imports the parser
+
+    if not (p.peek().kind == OPEN and p.peek().value == "{"):
+        raise ParseError("\\boxed needs {...}", tok.col)
+    end = p.peek()
+    inner = group_tokens(p)
+    if not inner:
+        raise ParseError("empty \\boxed{}", tok.col)
+    return p.node("box", [chain_final(inner, p.st, end=end)], tok.col)
+
+
+def greek(p: Parser, tok: Token) -> Node:
+    name, names = tok.value, p.st.names
+    if tok.sub is not None:
+        sub = normalize_subscript(tok.sub)
+        if sub is None:
+            raise ParseError(f"unsupported subscript {{{tok.sub}}}", tok.col)
+        return p.sym(f"{name}_{sub}", tok)
+    if name == "pi" and "pi" not in names.symbols:
+        return p.node("const", ["pi"], tok.col, tok)
+    if name == "sigma" and "sigma" in names.functions:
+        return p.call("sigma", tok, user=True)
+    if name == "sigma" and "sigma" not in names.symbols and p.next_is_paren():
+        return p.call("logistic", tok)
+    return p.sym(name, tok)
+
+
+def function(p: Parser, tok: Token) -> Node:
+    name = _FUNCTIONS[tok.value]
+    if tok.value in p.st.names.functions:
+        return p.call(tok.value, tok, user=True)
+    node = p.call(name, tok)
+    if tok.sub is None:
+        return node
+    if name != "log":
+        raise ParseError(f"unexpected subscript on \\{tok.value}", tok.col)
+    base = tok.sub.strip()  # \log_2 x, \log_{10}(x)
+    if base.isdigit() and len(base) <= 6:
+        base_node = p.node("num", [int(base), 1], tok.col)
+    elif base in ("e", "\\mathrm{e}"):
+        base_node = p.node("const", ["E"], tok.col)
+    elif len(base) == 1 and base.isalpha():
+        base_node = p.sym(base, tok)
+    else:
+        raise ParseError(f"unsupported logarithm base {{{base}}}", tok.col)
+    call = node if node.kind == "call" else node.args[0]
+    if len(call.args) != 2:
+        raise ParseError("\\log with a base takes one argument", tok.col)
+    call.args.append(base_node)
+    return node
+
+
+def partial(p: Parser, tok: Token) -> Node:
+    return p.node("deriv", [], tok.col)
+
+
+def limit(p: Parser, tok: Token) -> Node:
+    raise ParseError("\\lim cannot be graded: write the value of the limit", tok.col)
+
+
+def negation(p: Parser, tok: Token) -> Node:
+    return p.node("not", [p.expr(25)], tok.col)
+
+
+def split_top(toks: list[Token], is_sep) -> list[tuple[list[Token], Token | None]]:
+    """Split at depth-0 separators: [(part, separator after it or None)]."""
+    parts: list[tuple[list[Token], Token | None]] = []
+    depth, start = 0, 0
+    for i, tok in enumerate(toks):
+        if tok.kind in (OPEN, BEGIN):
+            depth += 1
+        elif tok.kind in (CLOSE, END):
+            depth -= 1
+        elif depth == 0 and is_sep(tok):
+            parts.append((toks[start:i], tok))
+            start = i + 1
+    parts.append((toks[start:], None))
+    return parts
+
+
+def environment_rows(p: Parser, begin: Token) -> tuple[list[list[Token]], Token]:
+    """Consume ``\\begin{env} ... \\end{env}``; return its non-empty rows and the end token."""
+    start, depth = p.pos, 1
+    while True:
+        tok = p.advance()
+        if tok.kind in (OPEN, BEGIN):
+            depth += 1
+        elif tok.kind in (CLOSE, END):
+            depth -= 1
+            if depth == 0:
+                break
+        elif tok.kind == EOF:
+            raise ParseError(f"\\begin{{{begin.value}}} without \\end", begin.col)
+    body = p.toks[start:p.pos - 1]
+    rows = [part for part, _ in split_top(body, lambda t: t.is_op("\\\\")) if part]
+    return rows, tok
+
+
+def environment(p: Parser, tok: Token) -> Node:
+    from .cases import aligned_value, cases_node  # late: these import chains
+
+    if tok.value in _CASES:
+        rows, end = environment_rows(p, tok)
+        return cases_node(p, tok, rows, end)
+    if tok.value in _ALIGNED:
+        rows, end = environment_rows(p, tok)
+        return aligned_value(p, tok, rows, end)
+    raise ParseError(f"unsupported environment {tok.value}", tok.col)
+
+
+def _register() -> None:
+    for name in ("frac", "dfrac", "tfrac", "cfrac"):
+        PREFIX_COMMANDS[name] = frac
+    PREFIX_COMMANDS.update(sqrt=sqrt, boxed=boxed, partial=partial, lim=limit, lnot=negation,
+                           neg=negation)
+    for name in GREEK:
+        PREFIX_COMMANDS[name] = greek
+    for name in _FUNCTIONS:
+        PREFIX_COMMANDS[name] = function
+        _FUNCTION_COMMANDS.add(name)
+    ENVIRONMENT[:] = [environment]
+
+
+_register()

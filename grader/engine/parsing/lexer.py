@@ -1,0 +1,310 @@
+"""Tokenizer for both syntaxes; also the static checks that need no parse (brackets, depth,
+literal sizes, forbidden TeX primitives)."""
+
+from __future__ import annotations
+
+import re
+
+from grader.engine.errors import LimitExceeded, ParseError
+from grader.engine.limits import Limits
+
+from .names import GREEK
+from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, END, EOF, NAME, NUM, OP, OPEN,
+                     WORD, Token)
+
+FORBIDDEN = frozenset(
+    "input include def edef gdef xdef let csname endcsname write immediate openin openout read "
+    "readline catcode newcommand renewcommand providecommand DeclareMathOperator usepackage "
+    "documentclass makeatletter makeatother special loop expandafter futurelet uccode lccode "
+    "href url jobname newenvironment renewenvironment begingroup endgroup afterassignment "
+    "everypar everymath toks scantokens detokenize unexpanded noexpand string "
+    "verbatim lstinline includegraphics openout closein closeout newread newwrite".split()
+)
+_SPACING = frozenset("quad qquad displaystyle textstyle scriptstyle limits nolimits "
+                     "enspace thinspace medspace thickspace negthinspace".split())
+_WORD_COMMANDS = frozenset("text textrm textit mathrm mathit operatorname mbox rm".split())
+_SIZE = frozenset("big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
+_DELIMS = {"(": "(", ")": ")", "[": "[", "]": "]", "|": "|", ".": ".", "\\{": "\\{",
+           "\\}": "\\}", "\\lvert": "|L", "\\rvert": "|R", "\\vert": "|", "\\|": "|",
+           "\\lbrace": "\\{", "\\rbrace": "\\}", "\\lbrack": "[", "\\rbrack": "]"}
+_OPENING = {"(", "[", "\\{"}
+_TWO_CHAR = ("**", "<=", ">=", "!=", "==", ":=")
+_ONE_CHAR = "+-*/^,=<>!'|&~"
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+(?!\.))?")
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_SIMPLE_SUB = re.compile(r"[A-Za-z0-9]+")
+
+
+def normalize_subscript(content: str) -> str | None:
+    """``i`` -> ``i``; ``\\alpha`` -> ``alpha``; ``-2`` -> ``{-2}`` (braces keep the sign)."""
+    s = content.replace(" ", "")
+    if _SIMPLE_SUB.fullmatch(s):
+        return s
+    if s.startswith("\\") and s[1:] in GREEK:
+        return s[1:]
+    if re.fullmatch(r"[A-Za-z0-9+\-,]+", s):
+        return "{" + s + "}"
+    return None
+
+
+def detect_syntax(text: str) -> str:
+    """``"latex"`` when the answer has backslash commands or braces, else ``"text"``."""
+    return "latex" if any(c in text for c in "\\{}") else "text"
+
+
+def check_forbidden(text: str, where: list[int]) -> None:
+    """Refuse TeX primitives anywhere, even inside groups that are never parsed."""
+    for m in _COMMAND.finditer(text):
+        if m.group(1) in FORBIDDEN:
+            name = m.group(0)
+            if name == "\\write" and text[m.end():m.end() + 2] == "18":
+                name = "\\write18"
+            raise ParseError(f"{name} is not allowed", where[m.start()] + 1)
+
+
+class _Lexer:
+    def __init__(self, src: str, where: list[int], latex: bool, limits: Limits) -> None:
+        self.src, self.where, self.latex, self.limits = src, where, latex, limits
+        self.i = 0
+        self.tokens: list[Token] = []
+        self.inexact = False
+
+    def fail(self, message: str, index: int) -> ParseError:
+        return ParseError(message, self.where[index] + 1 if index < len(self.where) else None)
+
+    def add(self, kind: str, value: str, start: int, sub: str | None = None) -> None:
+        last = max(start, self.i - 1)
+        self.tokens.append(Token(kind, value, self.where[start] + 1, self.where[last] + 1, sub))
+
+    def skip_spaces(self) -> None:
+        while self.i < len(self.src) and self.src[self.i] == " ":
+            self.i += 1
+
+    def braced(self) -> str:
+        """Raw content of a ``{...}`` group starting at ``self.i`` (balanced braces)."""
+        self.skip_spaces()
+        start = self.i
+        if self.i >= len(self.src) or self.src[self.i] != "{":
+            raise self.fail("expected {", min(start, len(self.src) - 1))
+        depth = 0
+        while self.i < len(self.src):
+            c = self.src[self.i]
+            self.i += 1
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    return self.src[start + 1:self.i - 1]
+        raise self.fail("unbalanced brace", start)
+
+    def subscript(self, *, raw: bool) -> str:
+        """Read what follows ``_``: a group, a command or a character (a run in text)."""
+        self.skip_spaces()
+        start = self.i
+        if self.i >= len(self.src):
+            raise self.fail("subscript expected after _", start - 1)
+        c = self.src[self.i]
+        if c == "{":
+            content = self.braced()
+        elif c == "\\":
+            m = _COMMAND.match(self.src, self.i)
+            if not m:
+                raise self.fail("subscript expected after _", start)
+            self.i = m.end()
+            content = m.group(0)
+        elif c.isalnum():
+            self.i += 1
+            if not self.latex:
+                while self.i < len(self.src) and self.src[self.i].isalnum():
+                    self.i += 1
+            content = self.src[start:self.i]
+        else:
+            raise self.fail("subscript expected after _", start)
+        return content if raw else self.subscript_name(content, start)
+
+    def subscript_name(self, content: str, start: int) -> str:
+        name = normalize_subscript(content)
+        if name is None:
+            raise self.fail(f"unsupported subscript {{{content.strip()}}}", start)
+        return name
+
+    def maybe_sub(self, *, raw: bool) -> str | None:
+        if self.i < len(self.src) and self.src[self.i] == "_":
+            self.i += 1
+            return self.subscript(raw=raw)
+        return None
+
+    def number(self) -> None:
+        start = self.i
+        m = _NUMBER.match(self.src, self.i)
+        assert m is not None
+        self.i = m.end()
+        mantissa, exponent = m.group(1), m.group(2)
+        digits = sum(c.isdigit() for c in mantissa)
+        if digits > self.limits.max_digits:
+            raise LimitExceeded(f"number with {digits} digits (limit {self.limits.max_digits})",
+                                self.where[start] + 1)
+        if exponent and abs(int(exponent[1:])) > self.limits.max_exponent:
+            raise LimitExceeded(f"exponent {exponent[1:]} is too large "
+                                f"(limit {self.limits.max_exponent})", self.where[start] + 1)
+        if "." in mantissa or exponent:
+            self.inexact = True
+        self.add(NUM, m.group(0), start)
+
+    def command(self) -> None:
+        src, start = self.src, self.i
+        m = _COMMAND.match(src, self.i)
+        if not m:  # a symbol command: \, \; \! \\ \{ \} \|
+            if start + 1 >= len(src):
+                raise self.fail("a lone backslash", start)
+            c = src[start + 1]
+            self.i += 2
+            if c in ",;!: ":
+                return
+            if c == "\\":
+                self.add(OP, "\\\\", start)
+            elif c in "{}":
+                self.add(OPEN if c == "{" else CLOSE, "\\" + c, start)
+            elif c == "|":
+                self.add(OP, "|", start)
+            else:
+                raise self.fail(f"unknown command \\{c}", start)
+            return
+        name = m.group(1)
+        self.i = m.end()
+        if name in _SPACING:
+            return
+        if name in ("left", "right") or name in _SIZE:
+            self.delimiter(name, start)
+        elif name in _WORD_COMMANDS:
+            self.word(name, start)
+        elif name in ("begin", "end"):
+            env = self.braced().strip()
+            if not re.fullmatch(r"[A-Za-z]+\*?", env):
+                raise self.fail(f"unsupported environment {env!r}", start)
+            self.add(BEGIN if name == "begin" else END, env, start)
+        elif name in ("lvert", "rvert"):
+            self.add(OPEN if name == "lvert" else CLOSE, "|L" if name == "lvert" else "|R", start)
+        elif name in ("lbrace", "rbrace"):
+            self.add(OPEN if name == "lbrace" else CLOSE, "\\{" if name == "lbrace" else "\\}",
+                     start)
+        else:
+            sub = self.maybe_sub(raw=True)
+            self.add(CMD, name, start, sub)
+
+    def delimiter(self, name: str, start: int) -> None:
+        self.skip_spaces()
+        m = _COMMAND.match(self.src, self.i)
+        if m:
+            raw = m.group(0)
+            self.i = m.end()
+        elif self.src.startswith(("\\{", "\\}", "\\|"), self.i):
+            raw = self.src[self.i:self.i + 2]
+            self.i += 2
+        else:
+            raw = self.src[self.i:self.i + 1]
+            self.i += 1
+        delim = _DELIMS.get(raw)
+        if delim is None:
+            raise self.fail(f"unsupported delimiter after \\{name}", start)
+        if name == "left" or name.endswith("l"):
+            opening = True
+        elif name == "right" or name.endswith("r"):
+            opening = False
+        else:
+            opening = delim in _OPENING
+        if delim in ("|", "|L", "|R"):
+            if name in _SIZE and not name.endswith(("l", "r")):
+                self.add(OP, "|", start)
+                return
+            delim = "|L" if opening else "|R"
+        elif delim != "." and (delim in _OPENING) != opening:
+            raise self.fail(f"\\{name}{raw} is the wrong way round", start)
+        self.add(OPEN if opening else CLOSE, delim, start)
+
+    def word(self, name: str, start: int) -> None:
+        content = self.braced()
+        text = " ".join(content.split()).strip(".,:;")
+        if not text.strip():
+            return
+        if not re.fullmatch(r"[A-Za-z]+( [A-Za-z]+)*", text):
+            raise self.fail(f"unsupported \\{name} content {{{content.strip()}}}", start)
+        sub = self.maybe_sub(raw=False)
+        self.add(WORD, text, start, sub)
+
+    def run(self) -> list[Token]:
+        src = self.src
+        while True:
+            self.skip_spaces()
+            if self.i >= len(src):
+                break
+            c, start = src[self.i], self.i
+            if c.isdigit() or (c == "." and src[self.i + 1:self.i + 2].isdigit()):
+                self.number()
+            elif c.isalpha():
+                j = self.i + 1
+                while j < len(src) and (src[j].isalpha() or (not self.latex and src[j].isdigit())):
+                    j += 1
+                self.i = j
+                sub = self.maybe_sub(raw=False)
+                self.i = max(self.i, j)
+                self.add(NAME, src[start:j], start, sub)
+            elif c == "\\":
+                self.command()
+            elif c in "([{":
+                self.i += 1
+                self.add(OPEN, c, start)
+            elif c in ")]}":
+                self.i += 1
+                self.add(CLOSE, c, start)
+            elif src.startswith(_TWO_CHAR, self.i):
+                self.i += 2
+                self.add(OP, src[start:start + 2], start)
+            elif c == "~" and self.latex:  # a non-breaking space in TeX
+                self.i += 1
+            elif c in _ONE_CHAR:
+                self.i += 1
+                self.add(OP, c, start)
+            elif c == "_":
+                raise self.fail("unexpected _", start)
+            elif c in "'\"`":
+                raise self.fail("quotes are not allowed", start)
+            else:
+                raise self.fail(f"unexpected character '{c}'", start)
+        end = (self.where[-1] + 2) if self.where else 1
+        self.tokens.append(Token(EOF, "", end, end))
+        return self.tokens
+
+
+def check_brackets(tokens: list[Token], limits: Limits) -> None:
+    """Balanced delimiters and environments, and nesting within ``limits.max_depth``."""
+    stack: list[Token] = []
+    for tok in tokens:
+        if tok.kind in (OPEN, BEGIN):
+            stack.append(tok)
+            if len(stack) > limits.max_depth:
+                raise LimitExceeded(f"nesting deeper than {limits.max_depth}", tok.col)
+        elif tok.kind == CLOSE:
+            if not stack or stack[-1].kind != OPEN or tok.value not in CLOSERS[stack[-1].value]:
+                what = stack[-1] if stack and stack[-1].kind == OPEN and tok.value == "." else tok
+                raise ParseError(f"unbalanced {DELIMITER_NAMES[what.value]}", tok.col)
+            stack.pop()
+        elif tok.kind == END:
+            if not stack or stack[-1].kind != BEGIN or stack[-1].value != tok.value:
+                raise ParseError(f"\\end{{{tok.value}}} without matching \\begin", tok.col)
+            stack.pop()
+    if stack:
+        tok = stack[-1]
+        if tok.kind == BEGIN:
+            raise ParseError(f"\\begin{{{tok.value}}} without \\end{{{tok.value}}}", tok.col)
+        raise ParseError(f"unbalanced {DELIMITER_NAMES[tok.value]}", tok.col)
+
+
+def tokenize(src: str, where: list[int], *, latex: bool, limits: Limits) -> tuple[list[Token], bool]:
+    """Tokens (ending with EOF) and whether a decimal or scientific literal appeared."""
+    check_forbidden(src, where)
+    lexer = _Lexer(src, where, latex, limits)
+    tokens = lexer.run()
+    check_brackets(tokens, limits)
+    return tokens, lexer.inexact

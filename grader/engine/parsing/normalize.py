@@ -1,0 +1,83 @@
+"""Unicode clean-up before lexing, keeping a map back to the student's columns.
+
+Superscripts and math symbols are mapped *before* NFKC (which would turn ``x²`` into ``x2``);
+invisible and control characters are refused, naming the character and its column.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from grader.engine.errors import ParseError
+
+_SUPERSCRIPTS = {
+    "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
+    "⁹": "9", "⁻": "-", "⁺": "+",
+}
+
+# character -> (text spelling, LaTeX spelling)
+_SYMBOLS: dict[str, tuple[str, str]] = {
+    "−": ("-", "-"), "–": ("-", "-"), "‐": ("-", "-"), "﹣": ("-", "-"),
+    "·": ("*", r"\cdot "), "⋅": ("*", r"\cdot "), "∙": ("*", r"\cdot "), "×": ("*", r"\times "),
+    "∗": ("*", "*"), "÷": ("/", "/"),
+    "≤": ("<=", r"\le "), "≥": (">=", r"\ge "), "≠": ("!=", r"\ne "),
+    "←": (":=", r"\leftarrow "), "∂": ("d", r"\partial "), "π": ("pi", r"\pi "),
+    "∧": ("&", r"\land "), "∨": ("|", r"\lor "),
+}
+_GREEK_LETTERS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta",
+    "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+_ALLOWED_CONTROL = "\t\n\r"
+
+
+def _refuse(ch: str, index: int) -> ParseError:
+    name = unicodedata.name(ch, "")
+    label = f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+    return ParseError(f"character {label} is not allowed", index + 1)
+
+
+def normalize(text: str, *, latex: bool) -> tuple[str, list[int]]:
+    """Return the cleaned text and, for each of its characters, the 0-based source index."""
+    out: list[str] = []
+    where: list[int] = []
+
+    def emit(s: str, i: int) -> None:
+        out.append(s)
+        where.extend([i] * len(s))
+
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _SUPERSCRIPTS:
+            j = i
+            while j < n and text[j] in _SUPERSCRIPTS:
+                j += 1
+            run = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
+            emit("^" + run if j - i == 1 else "^(" + run + ")", i)
+            i = j
+            continue
+        if ch.isascii():
+            if ch < " " and ch not in _ALLOWED_CONTROL or ch == "\x7f":
+                raise _refuse(ch, i)
+            emit(" " if ch in _ALLOWED_CONTROL else ch, i)
+        elif ch in _SYMBOLS:
+            emit(_SYMBOLS[ch][1 if latex else 0], i)
+        elif ch in _GREEK_LETTERS:
+            emit(("\\" + _GREEK_LETTERS[ch] + " ") if latex else _GREEK_LETTERS[ch], i)
+        else:
+            category = unicodedata.category(ch)
+            if category[0] == "C" or category in ("Zl", "Zp"):
+                raise _refuse(ch, i)
+            if category == "Zs":
+                emit(" ", i)
+            else:
+                folded = unicodedata.normalize("NFKC", ch)
+                if not folded.isascii() or any(c < " " for c in folded):
+                    raise ParseError(f"unexpected character '{ch}'", i + 1)
+                emit(folded, i)
+        i += 1
+    return "".join(out), where

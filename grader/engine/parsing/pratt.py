@@ -1,0 +1,383 @@
+"""A Pratt parser over our tokens, shared by text and LaTeX (LaTeX commands live in latex.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from grader.engine.errors import LimitExceeded, ParseError
+
+from .names import GREEK, KEYWORDS, function_name, split_word
+from .nodes import Node, State
+from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, NAME, NUM, OP, OPEN, WORD,
+                     Token)
+
+OR_BP, AND_BP, REL_BP, ADD_BP, NEG_BP, MUL_BP, POW_BP, POST_BP = 4, 6, 10, 20, 25, 30, 40, 50
+
+REL_OPS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!=", "==": "==", "=": "=="}
+REL_CMDS = {"lt": "<", "gt": ">", "le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=",
+            "geq": ">=", "geqslant": ">=", "ne": "!=", "neq": "!="}
+MUL_CMDS = frozenset({"cdot", "times", "ast"})
+AND_CMDS = frozenset({"land", "wedge"})
+OR_CMDS = frozenset({"lor", "vee"})
+CHAIN_CMDS = frozenset({"leftarrow", "gets", "Leftarrow", "longleftarrow", "coloneqq"})
+
+# LaTeX command -> prefix handler(parser, token); filled in by latex.py
+PREFIX_COMMANDS: dict[str, Callable[["Parser", Token], Node]] = {}
+# handler for \begin{...}; set by latex.py
+ENVIRONMENT: list[Callable[["Parser", Token], Node]] = []
+_FUNCTION_COMMANDS: set[str] = set()
+
+
+def parse_number(text: str) -> tuple[int, int]:
+    """Exact value of a literal: ``4.80`` -> (24, 5) (unreduced is fine), ``2e-3`` -> (2, 1000)."""
+    m = re.fullmatch(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?", text)
+    assert m is not None
+    whole, frac, exp = m.group(1) or "0", m.group(2), int(m.group(3) or 0)
+    p, q = int(whole + frac), 10 ** len(frac)
+    if exp >= 0:
+        p *= 10 ** exp
+    else:
+        q *= 10 ** -exp
+    return p, q
+
+
+class Parser:
+    """Parses one token list (ending in EOF) into a ``Node``."""
+
+    def __init__(self, tokens: list[Token], st: State) -> None:
+        self.toks, self.pos, self.st = tokens, 0, st
+
+    # -- token helpers -------------------------------------------------------------------------
+    def peek(self, k: int = 0) -> Token:
+        return self.toks[min(self.pos + k, len(self.toks) - 1)]
+
+    def advance(self) -> Token:
+        tok = self.toks[self.pos]
+        if tok.kind != EOF:
+            self.pos += 1
+        return tok
+
+    def error(self, tok: Token) -> ParseError:
+        if tok.kind == EOF:
+            return ParseError("unexpected end of input", tok.col)
+        if tok.kind == CLOSE:
+            return ParseError(f"unbalanced {DELIMITER_NAMES[tok.value]}", tok.col)
+        if tok.is_op("'"):
+            return ParseError("quotes are not allowed", tok.col)
+        if tok.is_op(","):
+            return ParseError("unexpected comma", tok.col)
+        return ParseError(f"unexpected {tok.describe()}", tok.col)
+
+    def expect_close(self, opener: Token) -> Token:
+        tok = self.advance()
+        if tok.kind != CLOSE or tok.value not in CLOSERS[opener.value]:
+            if tok.kind == EOF:
+                raise ParseError(f"unbalanced {DELIMITER_NAMES[opener.value]}", opener.col)
+            raise self.error(tok)
+        return tok
+
+    def expect_op(self, value: str) -> Token:
+        tok = self.advance()
+        if not tok.is_op(value):
+            if tok.kind == EOF:
+                raise self.error(tok)
+            raise ParseError(f"expected '{value}' but found {tok.describe()}", tok.col)
+        return tok
+
+    def node(self, kind: str, args: list, col: int, tok: Token | None = None) -> Node:
+        return self.st.node(kind, args, col, tok)
+
+    def split_token(self) -> None:
+        """LaTeX reads one character after ``^`` or ``\\frac``: split ``23`` into ``2``, ``3``."""
+        tok = self.toks[self.pos]
+        if tok.kind in (NUM, NAME) and len(tok.value) > 1:
+            first = Token(tok.kind, tok.value[0], tok.col, tok.col)
+            rest = Token(tok.kind, tok.value[1:], tok.col + 1, tok.end, tok.sub)
+            self.toks[self.pos:self.pos + 1] = [first, rest]
+
+    # -- the Pratt loop ------------------------------------------------------------------------
+    def parse_all(self) -> Node:
+        node = self.expr(0)
+        tok = self.peek()
+        if tok.kind != EOF:
+            raise self.error(tok)
+        return node
+
+    def expr(self, rbp: int) -> Node:
+        st = self.st
+        st.depth += 1
+        try:
+            if st.depth > 2 * st.limits.max_depth:
+                raise LimitExceeded(f"nesting deeper than {st.limits.max_depth}", self.peek().col)
+            left = self.prefix(rbp)
+            while True:
+                tok = self.peek()
+                if self.lbp(tok) <= rbp:
+                    return left
+                left = self.infix(tok, left)
+        finally:
+            st.depth -= 1
+
+    def grouped(self, rbp: int = 0) -> Node:
+        """``expr`` with the bare-argument and abs-bar context reset (inside brackets)."""
+        st = self.st
+        saved = st.bare_arg, st.abs_depth
+        st.bare_arg = st.abs_depth = 0
+        try:
+            return self.expr(rbp)
+        finally:
+            st.bare_arg, st.abs_depth = saved
+
+    def starts_operand(self, tok: Token) -> bool:
+        if tok.kind in (NUM, NAME, BEGIN):
+            return True
+        if tok.kind == OPEN:
+            return True
+        if tok.kind == WORD:
+            return tok.value not in KEYWORDS
+        if tok.kind == CMD:
+            return tok.value in PREFIX_COMMANDS
+        return tok.is_op("|") and self.st.latex
+
+    def is_function_start(self, tok: Token) -> bool:
+        if tok.kind == CMD:
+            return tok.value in _FUNCTION_COMMANDS
+        if tok.kind in (NAME, WORD) and tok.sub is None:
+            return function_name(tok.value, self.st.names) is not None \
+                or tok.value in self.st.names.functions
+        return False
+
+    def lbp(self, tok: Token) -> int:
+        kind, value, st = tok.kind, tok.value, self.st
+        if kind == OP:
+            if value in ("+", "-"):
+                return ADD_BP
+            if value in ("*", "/"):
+                return 0 if st.bare_arg else MUL_BP
+            if value in ("^", "**"):
+                return POW_BP
+            if value in ("!", "'"):
+                return POST_BP
+            if value in REL_OPS:
+                return REL_BP
+            if value == "&":
+                return 0 if st.latex else AND_BP
+            if value == "|":
+                if st.abs_depth:
+                    return 0
+                return MUL_BP if st.latex else OR_BP
+            if value == "~":
+                return 0
+            return 0
+        if kind == CMD:
+            if value in MUL_CMDS or value == "div":
+                return 0 if st.bare_arg else MUL_BP
+            if value in REL_CMDS:
+                return REL_BP
+            if value in AND_CMDS:
+                return AND_BP
+            if value in OR_CMDS:
+                return OR_BP
+        if kind == WORD and value in ("and", "or"):
+            return AND_BP if value == "and" else OR_BP
+        if self.starts_operand(tok):
+            if st.bare_arg and self.is_function_start(tok):
+                return 0
+            return MUL_BP
+        return 0
+
+    def infix(self, tok: Token, left: Node) -> Node:
+        kind, value = tok.kind, tok.value
+        if kind == OP and value in ("+", "-"):
+            self.advance()
+            right = self.expr(ADD_BP)
+            term = right if value == "+" else self.node("neg", [right], tok.col)
+            return self.flat("add", left, term, tok)
+        if (kind == OP and value in ("*", "/")) or (kind == CMD and (value in MUL_CMDS
+                                                                      or value == "div")):
+            self.advance()
+            if value == "/" or value == "div":
+                if self.is_text_derivative(left):
+                    return self.node("deriv", [], left.col)
+                right = self.expr(MUL_BP)
+                return self.flat("mul", left, self.node("inv", [right], tok.col), tok)
+            return self.flat("mul", left, self.expr(MUL_BP), tok)
+        if kind == OP and value in ("^", "**"):
+            self.advance()
+            if self.st.latex and value == "^":
+                self.split_token()
+            right = self.expr(POW_BP - 1)
+            return self.node("pow", [left, right], tok.col)
+        if kind == OP and value == "!":
+            self.advance()
+            if left.kind == "fact":
+                raise ParseError("repeated ! is not supported", tok.col)
+            return self.node("fact", [left], tok.col)
+        if kind == OP and value == "'":
+            self.advance()
+            return left if left.kind == "deriv" else self.node("deriv", [left], left.col)
+        if (kind == OP and value in REL_OPS) or (kind == CMD and value in REL_CMDS):
+            self.advance()
+            op = REL_OPS[value] if kind == OP else REL_CMDS[value]
+            right = self.expr(REL_BP)
+            if left.kind == "rel":  # 0 < x < 1
+                return self.node("and", [left, self.node("rel", [op, left.args[2], right],
+                                                         tok.col)], tok.col)
+            return self.node("rel", [op, left, right], tok.col)
+        if kind in (OP, CMD, WORD) and self.lbp(tok) in (AND_BP, OR_BP) and not (
+                kind == OP and value == "|" and self.st.latex):
+            self.advance()
+            which = "and" if self.lbp(tok) == AND_BP or value in ("&", "and") else "or"
+            bp = AND_BP if which == "and" else OR_BP
+            return self.flat(which, left, self.expr(bp), tok)
+        # implicit multiplication
+        if kind == NUM and self.pos > 0 and self.toks[self.pos - 1].kind == NUM:
+            raise ParseError("missing operator between two numbers", tok.col)
+        return self.flat("mul", left, self.expr(MUL_BP), tok)
+
+    def flat(self, kind: str, left: Node, right: Node, tok: Token) -> Node:
+        if left.kind == kind and left.tok is None:
+            left.args.append(right)
+            return left
+        return self.node(kind, [left, right], left.col)
+
+    def is_text_derivative(self, left: Node) -> bool:
+        """``dl/dw``, ``d/dx``: a name starting with d over a name starting with d."""
+        nxt = self.peek()
+        lt = left.tok
+        return (lt is not None and lt.kind in (NAME, WORD) and lt.value.startswith("d")
+                and nxt.kind == NAME and nxt.value.startswith("d")
+                and (len(nxt.value) > 1 or nxt.sub is not None))
+
+    # -- prefix --------------------------------------------------------------------------------
+    def prefix(self, rbp: int) -> Node:
+        tok = self.advance()
+        kind, value, st = tok.kind, tok.value, self.st
+        if kind == NUM:
+            return self.node("num", list(parse_number(value)), tok.col, tok)
+        if kind == NAME:
+            return self.name(tok)
+        if kind == WORD:
+            return self.word(tok)
+        if kind == CMD:
+            handler = PREFIX_COMMANDS.get(value)
+            if handler is None:
+                if value in CHAIN_CMDS or value in REL_CMDS or value in MUL_CMDS:
+                    raise self.error(tok)
+                raise ParseError(f"unknown command \\{value}", tok.col)
+            return handler(self, tok)
+        if kind == OPEN:
+            if self.peek().kind == CLOSE:
+                raise ParseError(f"empty {DELIMITER_NAMES[value]}s" if value in "([" else
+                                 "empty group", tok.col)
+            if value == "|L":
+                inner = self.grouped()
+                self.expect_close(tok)
+                return self.node("call", ["Abs", inner], tok.col)
+            inner = self.grouped()
+            self.expect_close(tok)
+            return inner
+        if kind == OP:
+            if value == "|":
+                st.abs_depth += 1
+                saved_bare, st.bare_arg = st.bare_arg, 0
+                try:
+                    inner = self.expr(0)
+                finally:
+                    st.abs_depth -= 1
+                    st.bare_arg = saved_bare
+                close = self.advance()
+                if not close.is_op("|"):
+                    raise ParseError("unbalanced absolute value bar", tok.col)
+                return self.node("call", ["Abs", inner], tok.col)
+            if value in ("-", "+", "~"):
+                operand = self.expr(max(NEG_BP, rbp))
+                if value == "+":
+                    return operand
+                return self.node("neg" if value == "-" else "not", [operand], tok.col)
+        if kind == BEGIN and ENVIRONMENT:
+            return ENVIRONMENT[0](self, tok)
+        raise self.error(tok)
+
+    # -- names and calls -----------------------------------------------------------------------
+    def next_is_paren(self) -> bool:
+        tok = self.peek()
+        return tok.kind == OPEN and tok.value == "("
+
+    def sym(self, name: str, tok: Token) -> Node:
+        return self.node("sym", [name], tok.col, tok)
+
+    def known(self, word: str, tok: Token) -> Node | None:
+        """A whole known name without subscript: function call, constant, Greek, or None."""
+        names, st = self.st.names, self.st
+        if word in names.symbols:
+            return self.sym(word, tok)
+        if word in names.functions:
+            return self.call(word, tok, user=True)
+        canonical = function_name(word, names)
+        if canonical is not None and not (word == "sigma" and not self.next_is_paren()):
+            return self.call(canonical, tok)
+        if word == "e":
+            return self.node("const", ["E"], tok.col, tok)
+        if word == "pi":
+            return self.node("const", ["pi"], tok.col, tok)
+        if not st.latex and word in ("E", "True", "False"):
+            return self.node("const", [{"E": "E", "True": "true", "False": "false"}[word]],
+                             tok.col, tok)
+        if word in GREEK:
+            return self.sym(word, tok)
+        return None
+
+    def name(self, tok: Token) -> Node:
+        word, sub, names = tok.value, tok.sub, self.st.names
+        full = f"{word}_{sub}" if sub is not None else word
+        if full in names.symbols:
+            return self.sym(full, tok)
+        if sub is None:
+            found = self.known(word, tok)
+            if found is not None:
+                return found
+        if len(word) == 1 or word in GREEK or word in names.symbols or word in ("e", "pi"):
+            return self.sym(full, tok)
+        if not self.st.latex and any(c.isdigit() for c in word):
+            return self.sym(full, tok)
+        pieces = split_word(word, names, text_mode=not self.st.latex)
+        is_fn = [self.is_function_start(Token(NAME, p, tok.col, tok.end)) for p in pieces]
+        if any(is_fn[:-1]) or (is_fn[-1] and sub is not None):
+            raise ParseError(f"unknown name {word} (write a function's argument in "
+                             f"parentheses, e.g. sin(x))", tok.col)
+        if not is_fn[-1] and self.next_is_paren():
+            raise ParseError(f"unknown function {word}", tok.col)
+        factors: list[Node] = []
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            ptok = Token(NAME, piece, tok.col + sum(map(len, pieces[:i])), tok.end)
+            if last and sub is not None:
+                factors.append(self.sym(f"{piece}_{sub}", ptok))
+            else:
+                factors.append(self.known(piece, ptok) or self.sym(piece, ptok))
+        node = self.node("mul", factors, tok.col)
+        node.tok = tok  # a unit: implicit products after it must not flatten into it
+        return node
+
+    def word(self, tok: Token) -> Node:
+        """``\\text{logistic}``, ``\\mathrm{e}``, ``\\operatorname{asin}``: one whole name."""
+        if tok.value in KEYWORDS or " " in tok.value:
+            raise self.error(tok)
+        if tok.sub is not None:
+            return self.sym(f"{tok.value}_{tok.sub}", tok)
+        found = self.known(tok.value, tok)
+        if found is not None:
+            return found
+        if len(tok.value) == 1 or tok.value in self.st.names.symbols:
+            return self.sym(tok.value, tok)
+        if self.next_is_paren():
+            raise ParseError(f"unknown function {tok.value}", tok.col)
+        return self.sym(tok.value, tok)
+
+    def call(self, name: str, tok: Token, *, user: bool = False, power: Node | None = None) -> Node:
+        """Parse the arguments of ``name`` (a canonical built-in, or a user function)."""
+        from .calls import parse_call  # late: calls.py imports this module
+
+        return parse_call(self, name, tok, user=user, power=power)

@@ -1,0 +1,50 @@
+"""Token type shared by the lexer and the parser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# kinds
+NUM, NAME, WORD, CMD, OP, OPEN, CLOSE, BEGIN, END, EOF = (
+    "NUM", "NAME", "WORD", "CMD", "OP", "OPEN", "CLOSE", "BEGIN", "END", "EOF"
+)
+
+# opening delimiter -> closing delimiters it accepts ("." is \left. / \right.)
+CLOSERS: dict[str, frozenset[str]] = {
+    "(": frozenset({")", "."}), "[": frozenset({"]", "."}), "{": frozenset({"}"}),
+    "\\{": frozenset({"\\}", "."}), "|L": frozenset({"|R", "."}),
+    ".": frozenset({")", "]", "\\}", "|R", "."}),
+}
+DELIMITER_NAMES = {"(": "parenthesis", ")": "parenthesis", "[": "bracket", "]": "bracket",
+                   "{": "brace", "}": "brace", "\\{": "brace", "\\}": "brace",
+                   "|L": "absolute value bar", "|R": "absolute value bar",
+                   ".": "delimiter"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token. ``col`` is the 1-based source column of its first character, ``end`` the
+    0-based source index just past its last one. ``sub`` is a subscript: normalised for names,
+    raw for commands (``\\lim_{p \\to 0}``)."""
+
+    kind: str
+    value: str
+    col: int
+    end: int
+    sub: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == EOF:
+            return "end of input"
+        if self.kind == CMD:
+            return "\\" + self.value
+        if self.kind in (BEGIN, END):
+            return f"\\{self.kind.lower()}{{{self.value}}}"
+        if self.kind == OPEN and self.value == "|L":
+            return "|"
+        if self.kind == CLOSE and self.value == "|R":
+            return "|"
+        return self.value
+
+    def is_op(self, *values: str) -> bool:
+        return self.kind == OP and self.value in values
