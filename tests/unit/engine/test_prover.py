@@ -1,0 +1,94 @@
+"""The symbolic prover: proofs of the seed's identities, disproofs, undecided, and bounded time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy as sp
+
+from grader.engine.prover import exp_to_rational, prove_equal, try_simplify
+
+a, x, w, y, b = sp.symbols("a_i x_i w y_i b", real=True)
+P = 1 / (1 + sp.exp(-a))
+DPDA = sp.exp(-a) / (1 + sp.exp(-a)) ** 2
+KEY_1E = 2 * P ** 3 * sp.exp(-a) * x - 2 * P ** 2 * sp.exp(-a) * y * x
+
+
+@pytest.mark.parametrize("key, answer", [
+    (DPDA, P * (1 - P)),                                     # 1b vs 1c's form
+    (DPDA, sp.exp(a) / (1 + sp.exp(a)) ** 2),
+    (DPDA, 1 / (sp.exp(a) + 2 + sp.exp(-a))),
+    (P * (1 - P), P - P ** 2),                               # 1c
+    (KEY_1E, (2 * P - 2 * y) * P * (1 - P) * x),             # 1e chain rule form
+    (KEY_1E.subs(a, w * x), ((2 * P - 2 * y) * DPDA * x).subs(a, w * x)),
+    (sp.tanh(a), 2 / (1 + sp.exp(-2 * a)) - 1),
+    (sp.exp(-a / 2) ** 2, sp.exp(-a)),
+    (2 * P - 2 * y, 2 * (P - y)),                            # 1a
+    (x ** 2 / x, x),
+    (sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1)),
+    (-y * x + 2 * w, 2 * w - x * y),
+    (x + 1 / (w * x + b), (w * x ** 2 + b * x + 1) / (w * x + b)),
+])
+def test_proves_true_identities_quickly(key, answer):
+    prove_equal(key, answer, budget_s=1.0)  # warm sympy's caches for the timing below
+    t0 = time.monotonic()
+    assert prove_equal(key, answer, budget_s=0.25) is True
+    assert time.monotonic() - t0 < 0.1
+
+
+@pytest.mark.parametrize("key, answer", [
+    (x + sp.exp(-50), x),
+    (DPDA, DPDA + 1),
+    (sp.Integer(-24) / 5, sp.Rational(-5, 1)),
+    (sp.pi * x, sp.pi * x + sp.sqrt(2) - sp.sqrt(3)),
+])
+def test_disproves_a_nonzero_constant_difference(key, answer):
+    assert prove_equal(key, answer, budget_s=0.25) is False
+
+
+@pytest.mark.parametrize("key, answer", [
+    (DPDA, sp.exp(-a) / (1 + sp.exp(-a)) ** 3),              # differs but not by a constant
+    (x, x + x ** 2 / 1000),
+    (sp.Abs(x), x),
+    (sp.exp(-x), 2 * sp.exp(-x)),
+])
+def test_different_but_not_constant_is_undecided_never_true(key, answer):
+    assert prove_equal(key, answer, budget_s=0.25) is None
+
+
+def test_piecewise_proved_branch_by_branch():
+    k = sp.Piecewise((-y * x + 2 * w, y * w * x < 1), (2 * w, True))
+    s = sp.Piecewise((2 * w - x * y, y * w * x < 1), (w + w, True))
+    assert prove_equal(k, s, budget_s=0.25) is True
+
+
+@pytest.mark.parametrize("key, answer", [
+    ((x + y + w) ** 150, (x + 2 * y + w) ** 150),
+    ((x + 1) ** 200 * (y + 1) ** 200, (x * y + x + y + 1) ** 200),
+    (sp.exp(-10 ** 6 * a) / (1 + sp.exp(-a)), sp.exp(a)),
+    (sp.Add(*[sp.sin(x * k) ** 3 / (1 + sp.exp(-k * a)) for k in range(1, 60)]), sp.Integer(0)),
+])
+def test_big_inputs_are_gated_and_return_within_budget(key, answer):
+    t0 = time.monotonic()
+    assert prove_equal(key, answer, budget_s=0.1) is None
+    assert time.monotonic() - t0 < 0.3
+
+
+def test_zero_budget_is_undecided_unless_structural():
+    assert prove_equal(P, P, budget_s=0.0) is True
+    assert prove_equal(DPDA, P * (1 - P), budget_s=0.0) is None
+
+
+def test_exp_to_rational_groups_cores_and_rational_coefficients():
+    rat, back = exp_to_rational(sp.exp(-a) + sp.exp(a / 2) + sp.exp(2 * w * x))
+    assert not rat.has(sp.exp)
+    assert sorted(str(v) for v in back.values()) == ["exp(a_i/2)", "exp(w*x_i)"]
+    assert sp.simplify(rat.xreplace(back) - (sp.exp(-a) + sp.exp(a / 2) + sp.exp(2 * w * x))) == 0
+
+
+def test_try_simplify_finds_simple_ratios():
+    assert try_simplify((2 * P - 2 * y) * x / (P - y), budget_s=0.1) == 2 * x
+    assert try_simplify(DPDA / (P * (1 - P)), budget_s=0.1) == 1
+    assert try_simplify(x, budget_s=0.1) is None
+    assert try_simplify(DPDA / (P * (1 - P)), budget_s=0.0) is None
