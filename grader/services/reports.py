@@ -83,13 +83,13 @@ def gradebook_csv(session: Session, user: User, key: str) -> str:
     for student in qu.students_of_course(session, assignment.course_id):
         sub = latest.get(student.id)
         if sub is None:
-            writer.writerow([student.email, _safe(student.display_name), "", "", "", *([""] * len(qids)), ""])
+            writer.writerow([_safe(student.email), _safe(student.display_name), "", "", "", *([""] * len(qids)), ""])
             continue
         points = {r.question_id: r.points for r in results.get(sub.id, [])}
         cells = [_num(points[q]) if q in points else "" for q in qids]
         total = _num(sum(points.values())) if points else ""
         writer.writerow([
-            student.email, _safe(student.display_name), sub.id, sub.created_at.isoformat(), sub.status,
+            _safe(student.email), _safe(student.display_name), sub.id, sub.created_at.isoformat(), sub.status,
             *cells, total,
         ])
     return out.getvalue()

@@ -188,6 +188,12 @@ def add_assignment(session: Session, course: Course, source: str = ASSIGNMENT_YA
     return version
 
 
+@pytest.fixture
+def make_assignment() -> Any:
+    """``add_assignment`` as a fixture (test modules cannot import a conftest by name)."""
+    return add_assignment
+
+
 @dataclass
 class World:
     """Two courses; course 1 has hw1, an instructor, students alice and bob; eve teaches course 2."""

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from grader.db.models import AssignmentVersion, GradingResult, Submission
 
@@ -69,7 +69,14 @@ def submissions_of_assignment(
     base = select(Submission).join(AssignmentVersion, Submission.assignment_version_id == AssignmentVersion.id)
     total = session.scalar(select(func.count()).select_from(base.where(*where).subquery())) or 0
     page = session.scalars(
-        base.where(*where).order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit).offset(offset)
+        base.where(*where)
+        .options(
+            selectinload(Submission.user),
+            selectinload(Submission.assignment_version).selectinload(AssignmentVersion.assignment),
+        )
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return list(page), int(total)
 

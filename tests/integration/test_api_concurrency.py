@@ -1,0 +1,47 @@
+"""The same Idempotency-Key sent by concurrent requests still makes one submission."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from grader.app import create_app
+from grader.db import SessionFactory
+from grader.db.models import Course, Enrollment, Submission, User
+from grader.services.auth import issue_token
+
+pytestmark = pytest.mark.integration
+
+
+def test_concurrent_requests_with_one_key_make_one_submission(
+    committed_factory: SessionFactory, settings: Any, queue: Any, make_assignment: Any
+) -> None:
+    with committed_factory() as db:
+        course = Course(key="c1", title="c", is_default=True)
+        user = User(email="alice@example.com")
+        db.add_all([course, user, Enrollment(user=user, course=course, role="student")])
+        make_assignment(db, course)
+        token = issue_token(db, user)
+        db.commit()
+    app = create_app(settings, session_factory=committed_factory, queue=queue, blueprints=[("grader.api", True)])
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "race"}
+    barrier = threading.Barrier(6)
+    replies: list[Any] = []
+
+    def send() -> None:
+        client = app.test_client()
+        barrier.wait()
+        replies.append(client.post("/api/v1/assignments/hw1/submissions",
+                                   json={"answers": {"q1": "2*p_i - 2*y_i"}}, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status_code for r in replies) == [200] * 5 + [202]
+    assert len({r.json["id"] for r in replies}) == 1 and len(queue.grading) == 1
+    with committed_factory() as db:
+        assert db.query(Submission).count() == 1
