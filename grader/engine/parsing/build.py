@@ -30,7 +30,8 @@ _CONSTANTS = {"E": sympy.E, "pi": sympy.pi}
 
 
 def _digits(n: int) -> float:
-    return n.bit_length() * 0.30103
+    """log10 of a positive integer (its size in digits), without converting it to text."""
+    return math.log10(n) if n > 0 else 0.0
 
 
 class Builder:

@@ -27,6 +27,7 @@ PREFIX_COMMANDS: dict[str, Callable[["Parser", Token], Node]] = {}
 # handler for \begin{...}; set by latex.py
 ENVIRONMENT: list[Callable[["Parser", Token], Node]] = []
 _FUNCTION_COMMANDS: set[str] = set()
+_MAX_SPLIT = 40  # longest letter run read as a product of single letters
 
 
 def parse_number(text: str) -> tuple[int, int]:
@@ -342,6 +343,8 @@ class Parser:
             return self.sym(full, tok)
         if not self.st.latex and any(c.isdigit() for c in word):
             return self.sym(full, tok)
+        if len(word) > _MAX_SPLIT:
+            raise ParseError(f"unknown name {word[:_MAX_SPLIT]}...", tok.col)
         pieces = split_word(word, names, text_mode=not self.st.latex)
         is_fn = [self.is_function_start(Token(NAME, p, tok.col, tok.end)) for p in pieces]
         if any(is_fn[:-1]) or (is_fn[-1] and sub is not None):
