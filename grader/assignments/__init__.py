@@ -12,13 +12,14 @@ from grader.assignments.model import QUESTION_TYPES, Assignment, Question
 from grader.assignments.results import QuestionGrade, QuestionVerdict, SubmissionGrade
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.assignments.grading import grade_submission
+    from grader.assignments.grading import grade_one, grade_submission
     from grader.assignments.lint import lint_assignment, lint_paths
     from grader.assignments.loader import load_assignment
 
 _LAZY = {
     "load_assignment": "grader.assignments.loader",
     "grade_submission": "grader.assignments.grading",
+    "grade_one": "grader.assignments.grading",
     "lint_assignment": "grader.assignments.lint",
     "lint_paths": "grader.assignments.lint",
 }
@@ -35,6 +36,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "QUESTION_TYPES", "Assignment", "AssignmentError", "Problem", "Question", "QuestionGrade",
-    "QuestionVerdict", "SubmissionError", "SubmissionGrade", "grade_submission", "lint_assignment",
+    "QuestionVerdict", "SubmissionError", "SubmissionGrade", "grade_one", "grade_submission", "lint_assignment",
     "lint_paths", "load_assignment",
 ]

@@ -237,14 +237,14 @@ def grade_cell(name: str, given: float | None, exact: float, carried: float, tol
                share: float, what: str, note: str = "") -> Cell:
     """Credit for one value: exact on the student's graph, or carried forward from their entries."""
     if given is None:
-        return Cell(name, False, 0.0, share, note or f"{what} of {name} is missing")
+        return Cell(name, False, 0.0, share, note or f"{what} of {name} is missing.")
     if close(given, exact, tol):
         return Cell(name, True, share, share)
     if close(given, carried, tol):
         return Cell(name, True, share, share,
                     f"{what} of {name} = {fmt(given)} is right given your earlier entries "
-                    f"(it should be {fmt(exact)}): credit carried forward")
-    return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right (expected {fmt(exact)})")
+                    f"(it should be {fmt(exact)}): credit carried forward.")
+    return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right (expected {fmt(exact)}).")
 
 
 def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
@@ -255,7 +255,7 @@ def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
     for r in graph.rows:
         if r.input is None:
             carried = local(r, student)[0]
-            cells.append(grade_cell(r.name, r.given, exact[r.name], carried, tolerance(q), share, "the value", r.note))
+            cells.append(grade_cell(r.name, r.given, exact[r.name], carried, tolerance(q), share, "The value", r.note))
     return cells
 
 
@@ -275,7 +275,7 @@ def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQue
         for a in d_exact:
             exact[a] += exact[r.name] * d_exact[a]
             carried[a] += upstream * d_student[a]
-    return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share, "the adjoint")
+    return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share, "The adjoint")
             for r in graph.rows]
 
 

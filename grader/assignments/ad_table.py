@@ -42,7 +42,7 @@ def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cel
     if result.witness:
         where = " (at " + ", ".join(f"{k}={fmt(v)}" for k, v in result.witness.items()) + ")"
     return Cell("graph", False, 0.0, share,
-                f"your graph computes {composed(graph)}, not {f}{where}")
+                f"Your graph computes {composed(graph)}, not {f}{where}.")
 
 
 def from_cells(q: AdTableQuestion, cells: list[Cell], intro: str = "") -> QuestionGrade:

@@ -16,6 +16,7 @@ import sympy
 from grader.assignments.keys import grading_context
 from grader.assignments.model import ContextSpec
 from grader.engine.check import compare
+from grader.engine.errors import EngineError
 from grader.engine.results import Verdict
 
 
@@ -42,9 +43,25 @@ def _step_context(spec: ContextSpec):
     return grading_context(replace(spec, allowed=None))
 
 
-def locate_slip(members: Sequence, expected: sympy.Expr, spec: ContextSpec, *,
+def step_number(text: str, column: int | None, fallback: int) -> int:
+    """1-based position of the member starting at ``column`` among the chain's written members
+    (every top-level ``=`` starts a new one, including members that have no value, such as
+    ``\\frac{dl_i}{dp_i} \\cdot \\frac{dp_i}{da_i}``)."""
+    if column is None:
+        return fallback
+    depth, n = 0, 1
+    for ch in text[: max(0, column - 1)]:
+        depth += {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}.get(ch, 0)
+        n += ch == "=" and depth == 0
+    return n
+
+
+def locate_slip(members: Sequence, expected: sympy.Expr, spec: ContextSpec, *, text: str = "",
                 inexact: bool = False, seed: int = 0) -> StepFeedback | None:
-    """Step feedback for a chain whose final member is wrong; None when nothing useful to say."""
+    """Step feedback for a chain whose final member is wrong; None when nothing useful to say.
+
+    ``text`` is the whole answer, used to number the steps as the student wrote them.
+    """
     if len(members) < 2:
         return None
     ctx = _step_context(spec)
@@ -56,11 +73,13 @@ def locate_slip(members: Sequence, expected: sympy.Expr, spec: ContextSpec, *,
         return None
     bad = members[good + 1]
     result = compare(members[good].expr, bad.expr, context=ctx, inexact=inexact, seed=seed)
-    return StepFeedback(good + 1, members[good].text, good + 2, bad.text, result.witness)
+    g = members[good]
+    return StepFeedback(step_number(text, g.column, good + 1), g.text,
+                        step_number(text, bad.column, good + 2), bad.text, result.witness)
 
 
 def _equal(a: sympy.Expr, b: sympy.Expr, ctx, inexact: bool, seed: int) -> bool:
     try:
         return compare(a, b, context=ctx, inexact=inexact, seed=seed).verdict is Verdict.CORRECT
-    except Exception:  # noqa: BLE001 - a member we cannot compare is simply not "right"
-        return False
+    except (EngineError, ArithmeticError, ValueError, TypeError, RecursionError):
+        return False  # a member we cannot compare is simply not "right"

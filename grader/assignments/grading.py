@@ -13,7 +13,7 @@ from grader.assignments import ad_table
 from grader.assignments.answers import as_text, boxed_parts, is_blank, restates_derivative
 from grader.assignments.chains import locate_slip
 from grader.assignments.errors import SubmissionError
-from grader.assignments.keys import Key, anticipated, grading_context, require
+from grader.assignments.keys import Key, anticipated, grading_context, key_of, require
 from grader.assignments.model import (
     AdTableQuestion,
     Assignment,
@@ -71,6 +71,16 @@ def grade_submission(assignment: Assignment, answers: Mapping[str, Any], *, seed
     return SubmissionGrade(assignment.id, tuple(grade_question(q, answers.get(q.id), env) for q in assignment.questions))
 
 
+def grade_one(assignment: Assignment, answers: Mapping[str, Any], question_id: str, *,
+              seed: int = 0) -> QuestionGrade:
+    """One question of a submission, seeing the other answers it depends on (an AD table's
+    adjoint part reads the graph of its ``graph_from`` answer). KeyError for an unknown id."""
+    if not isinstance(answers, Mapping):
+        raise SubmissionError("answers must be an object mapping question ids to answers")
+    q = assignment.question(question_id)
+    return grade_question(q, answers.get(q.id), Env(assignment, answers, seed))
+
+
 def grade_question(q: Question, answer: Any, env: Env) -> QuestionGrade:
     """One question's grade; never raises for a bad answer."""
     if is_blank(answer) and not isinstance(q, FreeTextQuestion):
@@ -107,18 +117,19 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
     text = as_text(answer)
     if text is None:
         return QuestionGrade(q.id, QuestionVerdict.INVALID, 0.0, q.points, "The answer must be text.", "parse")
-    if restates_derivative(text):
-        return QuestionGrade(q.id, QuestionVerdict.INVALID, 0.0, q.points,
-                             "Your answer restates the question: it still contains the derivative to be "
-                             "computed. Write the derivative itself as an expression.", "restated")
     if isinstance(q, NumberQuestion):
         key = replace(key, inexact=True)   # a number question is always within its tolerance
     ctx = grading_context(q.context)
     result, note = check_answer(key, text, context=ctx, seed=env.seed), ""
-    if result.verdict is Verdict.INVALID and result.method == "parse" and boxed_parts(text):
-        boxed = boxed_parts(text)[-1]
-        result = check_answer(key, boxed, context=ctx, seed=env.seed)
-        text, note = boxed, "Graded your boxed answer. "
+    if result.verdict is Verdict.INVALID and result.method == "parse":
+        if restates_derivative(text):
+            return QuestionGrade(q.id, QuestionVerdict.INVALID, 0.0, q.points,
+                                 "Your answer restates the question: it still contains the derivative to be "
+                                 "computed. Write the derivative itself as an expression.", "restated")
+        if boxed_parts(text):
+            boxed = boxed_parts(text)[-1]
+            result = check_answer(key, boxed, context=ctx, seed=env.seed)
+            text, note = boxed, "Graded your boxed answer. "
     if result.extra.get("undetermined"):
         return QuestionGrade(q.id, QuestionVerdict.NEEDS_REVIEW, 0.0, q.points,
                              f"The grader could not decide ({result.feedback}); an instructor will review it.",
@@ -131,15 +142,21 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
         if hint:
             feedback, method = [hint], method + ", anticipated error"
         if parsed is not None and len(parsed.members) > 1:
-            slip = locate_slip(parsed.members, key.expr, q.context, inexact=key.inexact or parsed.inexact,
-                               seed=env.seed)
+            slip = locate_slip(parsed.members, key.expr, q.context, text=text,
+                               inexact=key.inexact or parsed.inexact, seed=env.seed)
             if slip is not None:
                 feedback.append(slip.message())
     if isinstance(q, PiecewiseQuestion) and result.verdict is not Verdict.INVALID:
-        return _regions(q, result, " ".join(f for f in feedback if f), method)
+        return _regions(q, result, sentences(feedback), method)
     points = q.points if result.verdict is Verdict.CORRECT else 0.0
-    return QuestionGrade(q.id, _VERDICTS[result.verdict], points, q.points,
-                         " ".join(f for f in feedback if f), method, witness=result.witness)
+    return QuestionGrade(q.id, _VERDICTS[result.verdict], points, q.points, sentences(feedback), method,
+                         witness=result.witness)
+
+
+def sentences(parts: list[str]) -> str:
+    """Feedback parts joined as sentences (each ends with a full stop)."""
+    out = [p.strip() for p in parts if p and p.strip()]
+    return " ".join(p if p[-1] in ".!?" else p + "." for p in out)
 
 
 def _parse(text: str, q: Question) -> Parsed | None:
@@ -185,6 +202,9 @@ def key_as_answer(q: Question) -> Any:
     from grader.assignments.model import ExpressionQuestion, LimitQuestion
 
     if isinstance(q, ExpressionQuestion):
+        if q.key is None:   # computed: its text form (sympy's printer; our parser reads it back)
+            key = key_of(q)
+            return None if key is None else str(key.expr)
         return q.key
     if isinstance(q, (NumberQuestion, LimitQuestion)):
         return q.value
@@ -197,4 +217,4 @@ def key_as_answer(q: Question) -> Any:
     return None
 
 
-__all__ = ["GRADERS", "Env", "Key", "grade_question", "grade_submission", "key_as_answer"]
+__all__ = ["GRADERS", "Env", "Key", "grade_one", "grade_question", "grade_submission", "key_as_answer"]

@@ -67,7 +67,7 @@ def lint_assignment(assignment: Assignment, *, seed: int = 0) -> list[Problem]:
     problems = []
     for q in assignment.questions:
         try:
-            found = [*check_key(assignment, q, seed), *_self_grade(assignment, q, seed)]
+            found = check_key(assignment, q, seed) or _self_grade(assignment, q, seed)
         except KeyFieldError as exc:
             found = [(exc.field, exc.message)]
         problems.extend(Problem(assignment.source, q.id, field, msg) for field, msg in found)
@@ -160,7 +160,7 @@ def _self_grade(assignment: Assignment, q: Question, seed: int) -> list[tuple[st
     from grader.assignments.results import QuestionVerdict
 
     answer = key_as_answer(q)
-    if answer is None or getattr(q, "derivative_of", None) is not None:
+    if answer is None:
         return []
     answers = {q.id: answer}
     if isinstance(q, AdTableQuestion) and q.graph_from:

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         j = q.to_json()
         print(f"{q.question_id:<{width}}  {q.verdict.value:<12}  {j['points']:>6} / {j['max_points']:<5}  {q.method}")
         if q.feedback:
-            for line in textwrap.wrap(q.feedback, 96):
+            for line in textwrap.wrap(q.feedback, 96, break_on_hyphens=False, break_long_words=False):
                 print(" " * (width + 4) + line)
     j = grade.to_json()
     pending = " (some answers wait for an instructor)" if grade.needs_review else ""
