@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_COURSE_KEY = "default"
 STAFF_ROLES = ("instructor", "admin")
 # Fields of a question a student may see (everything else can give the answer away).
-STUDENT_FIELDS = ("id", "type", "points", "prompt", "attempts_allowed", "inputs", "point", "part")
+STUDENT_FIELDS = (
+    "id", "type", "points", "prompt", "attempts_allowed", "function", "inputs", "point", "part", "graph_from",
+)
 
 
 def content_hash(text: str) -> str:
@@ -45,7 +47,8 @@ def _course_for(session: Session, key: str | None) -> Course:
         return ensure_default_course(session)
     course = qu.course_by_key(session, key)
     if course is None:
-        course = Course(key=key, title=key)
+        # The first course an assignment file names becomes the default one (for create-user).
+        course = Course(key=key, title=key, is_default=not qu.has_flagged_default(session))
         session.add(course)
         session.flush()
     return course

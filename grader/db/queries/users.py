@@ -37,6 +37,11 @@ def default_course(session: Session) -> Course | None:
     return courses[0] if len(courses) == 1 else None
 
 
+def has_flagged_default(session: Session) -> bool:
+    """Whether some course is explicitly marked default."""
+    return session.scalar(select(Course.id).where(Course.is_default.is_(True)).limit(1)) is not None
+
+
 def enrollment(session: Session, user_id: int, course_id: int) -> Enrollment | None:
     return session.scalar(
         select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
