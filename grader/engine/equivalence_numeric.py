@@ -51,6 +51,17 @@ class NumericOutcome:
     message: str = ""
 
 
+def _mpf(v: Any) -> Any:
+    """A tape value as an mpf (the tape may hand back Python ints for integer constants), or None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, mpmath.mpf):
+        return v
+    if isinstance(v, (int, float)):
+        return mpmath.mpf(v)
+    return None
+
+
 def _point(points: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
     return {n: float(v[i]) for n, v in points.items()}
 
@@ -121,8 +132,8 @@ class NumericComparison:
         with mpmath.workprec(MP_PREC):
             krows = self.key_tape.forward(point, backend="mpmath", prec=MP_PREC)
             arows = self.ans_tape.forward(point, backend="mpmath", prec=MP_PREC)
-            k, a = krows[-1], arows[-1]
-            if not (isinstance(k, mpmath.mpf) and isinstance(a, mpmath.mpf)):
+            k, a = _mpf(krows[-1]), _mpf(arows[-1])
+            if k is None or a is None:
                 return None
             if not (mpmath.isfinite(k) and mpmath.isfinite(a)):
                 return None
@@ -142,8 +153,8 @@ class NumericComparison:
 
     def _answer_defined_mp(self, point: Mapping[str, float]) -> bool:
         with mpmath.workprec(MP_PREC):
-            a = self.ans_tape.output(point, backend="mpmath", prec=MP_PREC)
-        return isinstance(a, mpmath.mpf) and bool(mpmath.isfinite(a))
+            a = _mpf(self.ans_tape.output(point, backend="mpmath", prec=MP_PREC))
+        return a is not None and bool(mpmath.isfinite(a))
 
     # -- decision ------------------------------------------------------------------------------
 
@@ -170,12 +181,12 @@ class NumericComparison:
         idx = np.flatnonzero(both)
         out = NumericOutcome("equal", n_points=len(idx), points={n: pts[n][idx] for n in self.names},
                              key=k[idx], answer=a[idx], region=region[idx])
-        ok = self._double_ok(k[idx], a[idx], v["scale"][idx])
+        ok, margin = self._double_ok(k[idx], a[idx], v["scale"][idx])
         nreg = max(1, len(self.regions))
         for r in range(nreg):
             in_r = out.region == r
             out.region_points.append(int(in_r.sum()))
-            wit = self._region_witness(out, ok, in_r)
+            wit = self._region_witness(out, ok, margin, in_r)
             out.region_ok.append(wit is None)
             out.region_witness.append(None if wit is None else _point(out.points, wit))
             if wit is not None and out.witness is None:
@@ -183,15 +194,21 @@ class NumericComparison:
                 out.witness_values = self.mp_values.get(wit) or (float(out.answer[wit]), float(out.key[wit]))
         return out
 
-    def _double_ok(self, k: np.ndarray, a: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    def _double_ok(self, k: np.ndarray, a: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(agrees in doubles, difference / tolerance): the noise allowance scales with the tape's
+        largest intermediate value; points that agree only thanks to it are re-checked in mpmath."""
         d = np.abs(a - k)
         mag = np.maximum(np.abs(a), np.abs(k))
         noise = 1e3 * EPS * np.maximum(scale, mag)
-        if self.tolerant:
-            return d <= self.tolerance * mag + self.floor + noise
-        return d <= noise
+        if not self.tolerant:
+            return d <= noise, np.zeros_like(d)
+        allowed = self.tolerance * mag + self.floor
+        with np.errstate(all="ignore"):
+            margin = np.where(d == 0, 0.0, d / np.where(allowed > 0, allowed, 1e-300))
+        return d <= allowed + noise, margin
 
-    def _region_witness(self, out: NumericOutcome, ok: np.ndarray, in_r: np.ndarray) -> int | None:
+    def _region_witness(self, out: NumericOutcome, ok: np.ndarray, margin: np.ndarray,
+                        in_r: np.ndarray) -> int | None:
         """A confirmed witness point index in one region, or None if the region agrees."""
         bad = np.flatnonzero(in_r & ~ok)
         if len(bad):
@@ -200,15 +217,18 @@ class NumericComparison:
             typical = float(np.median(np.abs(out.key))) or 1.0
             rel = np.abs(out.answer[bad] - out.key[bad]) / (ka + aa + 1e-300) * np.minimum(1.0, ka / typical)
             for i in bad[np.argsort(-rel)][:4]:
-                if self._mp_differs(_point(out.points, i)) is True:
+                if self._mp_differs(_point(out.points, i)) is not False:  # None: mp cannot refute it
                     self.mp_values[int(i)] = self.last_mp
                     return int(i)
             if len(bad) > 4:
                 return None  # the worst points were float noise; the rest are too
-        if self.tolerant:
-            return None
-        good = np.flatnonzero(in_r & ok)
-        for i in good[:: max(1, len(good) // 3)][:3]:
+        if self.tolerant:  # borderline agreements (near the tolerance or within the noise allowance)
+            close = np.flatnonzero(in_r & ok & (margin > 0.1))
+            good = close[np.argsort(-margin[close])][:3]
+        else:  # exact: a difference below double precision is still a difference
+            good = np.flatnonzero(in_r & ok)
+            good = good[:: max(1, len(good) // 3)][:3]
+        for i in good:
             if self._mp_differs(_point(out.points, i)):
                 self.mp_values[int(i)] = self.last_mp
                 return int(i)

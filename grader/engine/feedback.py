@@ -126,6 +126,8 @@ def _simplified_ratio(key: sympy.Expr, answer: sympy.Expr, ctx: "GradingContext"
         return None
     if r is None or r.is_number or sympy.count_ops(r) > 8:
         return None
+    if any(abs(q.p) > 1000 or q.q > 1000 for q in r.atoms(sympy.Rational)):
+        return None
     return f"your answer is ({sympy.sstr(ctx.abbreviate(r))}) times the expected answer"
 
 
@@ -174,6 +176,8 @@ def _shape_hints(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr,
                 f"{num.lstrip('-')}"]
     if key.is_number or answer.is_number or use.sum() < 2:
         return []
+    if np.allclose(ratio[use], 1.0, rtol=1e-9, atol=0):
+        return []  # the difference is below double precision: only the witness can show it
     pts = {n: v[use] for n, v in outcome.points.items()}
     hint = _factor_hint(ratio[use], pts, ctx, _candidates(ctx, (key, answer)))
     if hint is None:

@@ -137,7 +137,7 @@ def mp_scale(rows: Sequence[Any]) -> Any:
 
     best = mpmath.mpf(0)
     for v in rows:
-        if isinstance(v, bool) or not isinstance(v, mpmath.mpf):
+        if isinstance(v, bool) or not isinstance(v, (mpmath.mpf, int, float)):
             continue
         if mpmath.isfinite(v) and abs(v) > best:
             best = abs(v)
