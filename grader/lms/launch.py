@@ -137,6 +137,12 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
     return Launch(user=user, course_id=platform.course_id, role=role, assignment=assignment, lineitem_url=lineitem)
 
 
+def burn_state(session: Session, state: str) -> None:
+    """Use up a state whose launch was refused (one try per login)."""
+    if state:
+        q.take_launch_state(session, state, now=utcnow())
+
+
 def _linked_user(session: Session, issuer: str, sub: str, claims: Mapping[str, Any]) -> User:
     link = q.user_link(session, issuer, sub)
     if link is not None:

@@ -17,7 +17,7 @@ from grader.app import db_session, queue, settings
 from grader.db.lms_models import WebhookDelivery
 from grader.db.models import User
 from grader.lms import admin, inbound, outbox
-from grader.lms.launch import LaunchError, begin_login, complete_launch
+from grader.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.lms.lti_keys import public_jwks
 from grader.lms.notify import enqueue
 from grader.services.auth import current_user, login_user
@@ -73,6 +73,8 @@ def launch() -> Any:
                                  cookie_state=request.cookies.get(STATE_COOKIE + state) if state else None)
     except LaunchError as exc:
         session.rollback()
+        burn_state(session, state)
+        session.commit()
         return _refuse(exc)
     login_user(result.user)
     session.commit()
