@@ -19,6 +19,7 @@ from grader.engine.limits import Limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
 
 
 def _secret_from_file(path: Path) -> str:
@@ -27,10 +28,17 @@ def _secret_from_file(path: Path) -> str:
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
-    return key
+    try:
+        os.link(tmp, path)  # atomic; loses to a concurrent first writer, whose key we then read
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ class Settings:
         }
         values.update(overrides)
         if "secret_key" not in values:
-            values["secret_key"] = env.get("SECRET_KEY") or _secret_from_file(VAR_DIR / "secret_key")
+            values["secret_key"] = env.get("SECRET_KEY") or _secret_from_file(SECRET_KEY_FILE)
         settings = cls(**values)
         if settings.answer_hard_time_s < settings.answer_soft_time_s:
             raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")

@@ -2,6 +2,7 @@
 
     grader admin migrate
     grader admin load-assignments [DIR]
+    grader admin create-course KEY [--title T] [--default]
     grader admin create-user EMAIL --role student|instructor|admin [--course KEY] [--password P]
 
 The database is ``DATABASE_URL`` (default: the embedded SQLite file under var/).
@@ -21,6 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("migrate", help="apply every Alembic migration (alembic upgrade head)")
     load = sub.add_parser("load-assignments", help="load or update assignment files as versions")
     load.add_argument("directory", nargs="?", default=None, help="default: ASSIGNMENTS_DIR or assignments/")
+    course = sub.add_parser("create-course", help="create a course (or retitle one)")
+    course.add_argument("key")
+    course.add_argument("--title", default=None)
+    course.add_argument("--default", action="store_true", help="make it the default course")
     user = sub.add_parser("create-user", help="create a user, enrol them, print an API token last")
     user.add_argument("email")
     user.add_argument("--role", required=True, choices=ROLES)
@@ -49,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
                 for version in admin.load_assignments(session, directory):
                     print(f"{version.assignment.key}: version {version.content_hash[:12]} "
                           f"({len(version.definition.get('questions', []))} questions) from {version.source_path}")
+                return 0
+            if args.action == "create-course":
+                course = admin.create_course(session, args.key, args.title, default=args.default)
+                print(f"course {course.key} ({course.title}){' [default]' if course.is_default else ''}")
                 return 0
             user, token = admin.create_user(
                 session, args.email, args.role, course_key=args.course, password=args.password,

@@ -12,7 +12,7 @@ from grader.services.assignments import ensure_default_course, load_assignments
 from grader.services.auth import issue_token
 from grader.services.errors import InvalidRequest, NotFound
 
-__all__ = ["create_user", "ensure_demo_users", "load_assignments", "migrate", "alembic_config"]
+__all__ = ["alembic_config", "create_course", "create_user", "ensure_demo_users", "load_assignments", "migrate"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_USERS = (("instructor@example.com", "instructor"), ("student@example.com", "student"))
@@ -35,6 +35,23 @@ def migrate(database_url: str, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(database_url), revision)  # type: ignore[arg-type]
+
+
+def create_course(session: Session, key: str, title: str | None = None, *, default: bool = False) -> Course:
+    """Create a course (or retitle an existing one); ``default`` makes it the only default."""
+    key = key.strip()
+    if not key or len(key) > 64 or not key.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise InvalidRequest(f"course key must be 1-64 letters, digits, '-', '_' or '.': {key!r}")
+    course = qu.course_by_key(session, key)
+    if course is None:
+        course = Course(key=key, title=title or key)
+        session.add(course)
+    elif title:
+        course.title = title
+    session.flush()
+    if default:
+        qu.make_default_course(session, course)
+    return course
 
 
 def _course(session: Session, course_key: str | None) -> Course:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from grader.db.base import utcnow
@@ -40,6 +40,16 @@ def default_course(session: Session) -> Course | None:
 def has_flagged_default(session: Session) -> bool:
     """Whether some course is explicitly marked default."""
     return session.scalar(select(Course.id).where(Course.is_default.is_(True)).limit(1)) is not None
+
+
+def make_default_course(session: Session, course: Course) -> None:
+    """Mark ``course`` the one default course."""
+    session.execute(
+        update(Course).where(Course.id != course.id, Course.is_default.is_(True)).values(is_default=False)
+        .execution_options(synchronize_session="fetch")
+    )
+    course.is_default = True
+    session.flush()
 
 
 def enrollment(session: Session, user_id: int, course_id: int) -> Enrollment | None:

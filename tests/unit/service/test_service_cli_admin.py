@@ -57,3 +57,19 @@ def test_load_assignments_prints_each_version(
     (folder / "bad.yaml").write_text("id: bad\n")
     assert main(["admin", "load-assignments", str(folder)]) == 1
     assert "bad.yaml" in capsys.readouterr().err
+
+
+def test_create_course_then_enrol_there(db_url: str, capsys: pytest.CaptureFixture) -> None:
+    main(["admin", "migrate"])
+    assert main(["admin", "create-course", "ml-101", "--title", "Machine learning", "--default"]) == 0
+    assert main(["admin", "create-course", "ml-102"]) == 0
+    assert main(["admin", "create-user", "b@example.com", "--role", "student"]) == 0
+    assert main(["admin", "create-user", "c@example.com", "--role", "student", "--course", "ml-102"]) == 0
+    assert main(["admin", "create-course", "bad key!"]) == 1
+    factory = make_session_factory(db_url)
+    with factory() as session:
+        from grader.db.queries.users import user_by_email
+
+        assert [e.course.key for e in user_by_email(session, "b@example.com").enrollments] == ["ml-101"]
+        assert [e.course.key for e in user_by_email(session, "c@example.com").enrollments] == ["ml-102"]
+    factory.kw["bind"].dispose()

@@ -44,3 +44,15 @@ def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         s.port = 1  # type: ignore[misc]
     assert s.replace(port=1).port == 1
+
+
+def test_without_secret_key_one_is_generated_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import grader.config as config
+
+    path = tmp_path / "var" / "secret_key"
+    monkeypatch.setattr(config, "SECRET_KEY_FILE", path)
+    first = Settings.from_env({}).secret_key
+    assert len(first) == 64 and path.stat().st_mode & 0o777 == 0o600
+    assert Settings.from_env({}).secret_key == first
+    assert Settings.from_env({"SECRET_KEY": "given"}).secret_key == "given"
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
