@@ -1,0 +1,48 @@
+"""Our labelled corpus through the shared scorer: no false accepts, every case right."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCORER = ROOT.parent / "shared" / "tools" / "score_check.py"
+SAMPLE = ROOT.parent / "shared" / "examples" / "check-sample.jsonl"
+CORPUS = ROOT / "tests" / "corpus" / "check-corpus.jsonl"
+
+
+def _summary(corpus: Path) -> dict[str, str]:
+    if not SCORER.exists():
+        pytest.skip(f"the shared scorer is not there ({SCORER}); it lives next to the repository in ../shared")
+    python = ROOT / ".venv" / "bin" / "python"
+    cmd = [sys.executable, str(SCORER), "--corpus", str(corpus), "--",
+           str(python if python.exists() else sys.executable), "-m", "grader", "check"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    last = proc.stdout.strip().splitlines()[-1]
+    return dict(part.split("=", 1) for part in last.split() if "=" in part)
+
+
+def test_corpus_is_large_and_covers_every_group():
+    import json
+
+    cases = [json.loads(l) for l in CORPUS.read_text().splitlines() if l.strip().startswith("{")]
+    groups = {c.get("group") for c in cases}
+    assert len(cases) >= 120
+    assert {"q1a", "q1b", "allowed", "domain", "piecewise", "numeric", "numeric-trap", "hostile", "invalid"} <= groups
+    assert any(c.get("syntax") == "latex" for c in cases)
+    sample_ids = {json.loads(l)["id"] for l in SAMPLE.read_text().splitlines() if l.strip()} if SAMPLE.exists() else set()
+    assert sample_ids <= {c["id"] for c in cases}
+
+
+def test_our_corpus_scores_perfectly():
+    summary = _summary(CORPUS)
+    assert summary["false_accepts"] == "0", summary
+    assert float(summary["accuracy"]) == 1.0, summary
+
+
+def test_shared_sample_scores_perfectly():
+    summary = _summary(SAMPLE)
+    assert summary["false_accepts"] == "0" and float(summary["accuracy"]) == 1.0, summary
