@@ -13,7 +13,7 @@ from grader.db.queries import submissions as qs
 from grader.db.queries import users as qu
 from grader.services.assignments import assignment_for
 from grader.services.errors import InvalidRequest
-from grader.services.submissions import _num, submission_view
+from grader.services.submissions import as_number, submission_view
 
 MAX_PAGE = 200
 STATUSES = tuple(s.value for s in SubmissionStatus)
@@ -61,7 +61,7 @@ def question_statistics(session: Session, user: User, key: str) -> dict[str, Any
             "count": count,
             "percent_correct": round(100.0 * s.correct / count, 2) if s and count else None,
             "mean_points": round(s.mean_points, 4) if s and count else None,
-            "max_points": _num(float(q.get("points", 0))),
+            "max_points": as_number(float(q.get("points", 0))),
             "invalid_rate": round(s.invalid / count, 4) if s and count else None,
             "unanswered_rate": round(s.unanswered / count, 4) if s and count else None,
         })
@@ -86,8 +86,8 @@ def gradebook_csv(session: Session, user: User, key: str) -> str:
             writer.writerow([_safe(student.email), _safe(student.display_name), "", "", "", *([""] * len(qids)), ""])
             continue
         points = {r.question_id: r.points for r in results.get(sub.id, [])}
-        cells = [_num(points[q]) if q in points else "" for q in qids]
-        total = _num(sum(points.values())) if points else ""
+        cells = [as_number(points[q]) if q in points else "" for q in qids]
+        total = as_number(sum(points.values())) if points else ""
         writer.writerow([
             _safe(student.email), _safe(student.display_name), sub.id, sub.created_at.isoformat(), sub.status,
             *cells, total,

@@ -113,7 +113,8 @@ def submission_for(session: Session, user: User, submission_id: int) -> Submissi
     return submission
 
 
-def _num(x: float) -> float | int:
+def as_number(x: float) -> float | int:
+    """Whole numbers as ints (3, not 3.0), others rounded to 4 places."""
     r = round(float(x), 4)
     return int(r) if r == int(r) else r
 
@@ -122,15 +123,15 @@ def results_view(results: list[Any]) -> dict[str, Any]:
     """``{"questions": {qid: {...}}, "total", "max_total"}`` from current result rows."""
     questions = {
         r.question_id: {
-            "verdict": r.verdict, "points": _num(r.points), "max_points": _num(r.max_points),
+            "verdict": r.verdict, "points": as_number(r.points), "max_points": as_number(r.max_points),
             "feedback": r.feedback, "method": r.method,
         }
         for r in results
     }
     return {
         "questions": questions,
-        "total": _num(sum(r.points for r in results)),
-        "max_total": _num(sum(r.max_points for r in results)),
+        "total": as_number(sum(r.points for r in results)),
+        "max_total": as_number(sum(r.max_points for r in results)),
     }
 
 
