@@ -159,7 +159,8 @@ def read_graph(raw_rows: Any, q: AdTableQuestion) -> Graph:
     ops = [r for r in rows if r.input is None]
     if not ops:
         raise TableError("the table has no operation rows")
-    return Graph(tuple(rows), output or ops[-1].name)
+    inputs = sorted((r for r in rows if r.input is not None), key=lambda r: q.inputs.index(r.input or ""))
+    return Graph((*inputs, *ops), output or ops[-1].name)
 
 
 @lru_cache(maxsize=1024)
@@ -243,7 +244,7 @@ def grade_cell(name: str, given: float | None, exact: float, carried: float, tol
     if close(given, carried, tol):
         return Cell(name, True, share, share,
                     f"{what} of {name} = {fmt(given)} is right given your earlier entries "
-                    f"(it should be {fmt(exact)}): credit carried forward.")
+                    f"(it should be {fmt(exact)}): credit carried forward.", carried=True)
     return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right (expected {fmt(exact)}).")
 
 

@@ -49,12 +49,15 @@ def from_cells(q: AdTableQuestion, cells: list[Cell], intro: str = "") -> Questi
     """A question grade from its cells: correct only when every cell is."""
     points = sum(c.points for c in cells)
     wrong = [c for c in cells if not c.correct]
+    carried = [c for c in cells if c.carried]
     notes = [c.note for c in cells if c.note]
-    verdict = QuestionVerdict.CORRECT if not wrong else QuestionVerdict.INCORRECT
-    right = len(cells) - len(wrong)
-    head = f"{right} of {len(cells)} cells right."
+    # Carried-forward cells get their credit, but the table is not "correct" with them.
+    verdict = QuestionVerdict.CORRECT if not wrong and not carried else QuestionVerdict.INCORRECT
+    exact = len(cells) - len(wrong) - len(carried)
+    head = f"{exact} of {len(cells)} cells right" + (f", {len(carried)} credited by error carried forward."
+                                                      if carried else ".")
     if verdict is QuestionVerdict.CORRECT:
-        head = "All cells right." + (" (Some by carrying your earlier entries forward.)" if notes else "")
+        head = "All cells right."
     feedback = " ".join(x for x in [intro, head, *notes] if x)
     return QuestionGrade(q.id, verdict, round(points, 6), q.points, feedback, f"{METHOD}, {len(cells)} cells",
                          tuple(cells))

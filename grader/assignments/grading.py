@@ -134,7 +134,8 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
         return QuestionGrade(q.id, QuestionVerdict.NEEDS_REVIEW, 0.0, q.points,
                              f"The grader could not decide ({result.feedback}); an instructor will review it.",
                              result.method)
-    feedback = [note + result.feedback if result.feedback else note.strip()]
+    where = f" (at column {result.column})" if result.column and result.verdict is Verdict.INVALID else ""
+    feedback = [note + result.feedback + where if result.feedback else note.strip()]
     method = result.method
     if result.verdict is Verdict.INCORRECT and result.method != "allowed":
         parsed = _parse(text, q)
@@ -186,12 +187,8 @@ def _regions(q: PiecewiseQuestion, result: CheckResult, feedback: str, method: s
     cells = tuple(Cell(r.condition, r.correct, share if r.correct else 0.0, share) for r in regions)
     right = [r.condition for r in regions if r.correct]
     wrong = [r for r in regions if not r.correct]
-    if wrong:
-        parts = [f"Right where {', '.join(right)}." if right else "",
-                 "Not right where " + "; ".join(
-                     r.condition + (" (e.g. at " + ", ".join(f"{k}={v:.6g}" for k, v in r.witness.items()) + ")"
-                                    if r.witness else "") for r in wrong) + "."]
-        feedback = " ".join(p for p in [*parts, feedback] if p)
+    if wrong and right:
+        feedback = sentences([f"Right where {'; '.join(right)} ({len(right)} of {len(regions)} regions)", feedback])
     verdict = QuestionVerdict.CORRECT if not wrong else QuestionVerdict.INCORRECT
     return QuestionGrade(q.id, verdict, round(sum(c.points for c in cells), 6), q.points, feedback,
                          method, cells, result.witness)

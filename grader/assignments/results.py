@@ -19,13 +19,17 @@ class QuestionVerdict(str, Enum):
 
 @dataclass(frozen=True)
 class Cell:
-    """One graded cell of a multi-part answer (a piecewise region, an AD-table value)."""
+    """One graded cell of a multi-part answer (a piecewise region, an AD-table value).
+
+    ``carried`` marks a cell credited because it is right given the student's earlier wrong entries.
+    """
 
     name: str
     correct: bool
     points: float
     max_points: float
     note: str = ""
+    carried: bool = False
 
 
 @dataclass(frozen=True)
