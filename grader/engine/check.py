@@ -7,6 +7,7 @@ the verdict cache, check the ``allowed`` symbols on the answer as written, then 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.parsing import Parsed
 
 _KEYS: "OrderedDict[tuple, _Key]" = OrderedDict()
+_KEYS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,11 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
     if not isinstance(expected, str):
         return _Key(expected.expr, bool(expected.inexact), "parsed:" + sympy.srepr(expected.expr))
     memo = (expected, ctx.fingerprint())
-    hit = _KEYS.get(memo)
-    if hit is not None:
-        _KEYS.move_to_end(memo)
-        return hit
+    with _KEYS_LOCK:
+        hit = _KEYS.get(memo)
+        if hit is not None:
+            _KEYS.move_to_end(memo)
+            return hit
     from grader.engine.parsing import parse
 
     try:
@@ -69,9 +72,10 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
     except ParseError as exc:
         raise ContextError(f"the expected answer cannot be read: {exc}") from None
     key = _Key(parsed.expr, bool(parsed.inexact), "text:" + expected)
-    _KEYS[memo] = key
-    while len(_KEYS) > 512:
-        _KEYS.popitem(last=False)
+    with _KEYS_LOCK:
+        _KEYS[memo] = key
+        while len(_KEYS) > 512:
+            _KEYS.popitem(last=False)
     return key
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -229,19 +230,24 @@ def _read_tolerance(raw: Any) -> float:
 _COMPILED: "OrderedDict[str, Any]" = OrderedDict()
 
 
-def compiled(ctx: GradingContext) -> "Any":
-    """The parsed, fully resolved definitions of ``ctx`` (memoised by fingerprint)."""
-    key = ctx.fingerprint()
-    hit = _COMPILED.get(key)
-    if hit is None:
-        from grader.engine.context_defs import CompiledDefinitions
+_COMPILED_LOCK = threading.Lock()
 
-        hit = CompiledDefinitions.build(ctx)
+
+def compiled(ctx: GradingContext) -> "Any":
+    """The parsed, fully resolved definitions of ``ctx`` (memoised by fingerprint, thread-safe)."""
+    key = ctx.fingerprint()
+    with _COMPILED_LOCK:
+        hit = _COMPILED.get(key)
+        if hit is not None:
+            _COMPILED.move_to_end(key)
+            return hit
+    from grader.engine.context_defs import CompiledDefinitions
+
+    hit = CompiledDefinitions.build(ctx)
+    with _COMPILED_LOCK:
         _COMPILED[key] = hit
         while len(_COMPILED) > 256:
             _COMPILED.popitem(last=False)
-    else:
-        _COMPILED.move_to_end(key)
     return hit
 
 

@@ -20,6 +20,7 @@ Verdicts:
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,6 +58,10 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     'correct'
     """
     ctx = context or GradingContext()
+    if not isinstance(expected_expr, sympy.Expr):
+        return undetermined("could not compare: the expected answer is not a value")
+    if not isinstance(answer_expr, sympy.Expr):
+        return invalid_answer("your answer is a condition, not a value")
     if deadline is None:
         deadline = time.monotonic() + limits.answer_time_s
     try:
@@ -139,9 +144,13 @@ def _discrete_cases(exprs: tuple[sympy.Expr, ...], ctx: GradingContext) -> list[
     for s in sorted(used, key=lambda s: s.name):
         dom = ctx.domain.get(s.name)
         if isinstance(dom, Discrete):
-            cases = [{**c, s: sympy.nsimplify(v) if isinstance(v, float) else sympy.Integer(v)}
-                     for c in cases for v in dom.values]
+            cases = [{**c, s: _exact(v)} for c in cases for v in dom.values]
     return cases if len(cases) <= 4 else [{}]
+
+
+def _exact(v: int | float) -> sympy.Rational:
+    f = Fraction(repr(v)) if isinstance(v, float) else Fraction(v)
+    return sympy.Rational(f.numerator, f.denominator)
 
 
 def _prove(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, limits: Limits,

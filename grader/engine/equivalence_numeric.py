@@ -29,6 +29,7 @@ MP_REL_NOISE = mpmath.mpf("1e-45")
 MIN_POINTS = 4               # below this many valid points nothing can be concluded
 PER_REGION = 12              # valid points wanted in every region of the key
 TOTAL = 40                   # valid points wanted overall
+PER_LABEL = 6                # valid points wanted on each side-combination of the boundaries seen
 UNDEFINED_SHARE = 0.02       # answer undefined on more than this share of the key's points: wrong
 MAX_DRAWN = 6000
 
@@ -96,8 +97,12 @@ class NumericComparison:
         k = np.broadcast_to(np.asarray(krows[-1], dtype=float), (n,))
         a = np.broadcast_to(np.asarray(arows[-1], dtype=float), (n,))
         scale = np.maximum(row_scale(krows, n), row_scale(arows, n))
-        near = self.bounds.near(pts, n) if self.bounds.tapes else np.zeros(n, dtype=bool)
-        return {"k": k, "a": a, "scale": scale, "near": near, "region": self.bounds.region_of(pts, n)}
+        if self.bounds.tapes:
+            near, label = self.bounds.near(pts, n)
+        else:
+            near, label = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
+        return {"k": k, "a": a, "scale": scale, "near": near, "label": label,
+                "region": self.bounds.region_of(pts, n)}
 
     def _collect(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], bool]:
         full = self.sampler.exhaustive()
@@ -106,7 +111,7 @@ class NumericComparison:
             return full, self._batch(full, n), True
         parts_p: list[dict[str, np.ndarray]] = []
         parts_v: list[dict[str, np.ndarray]] = []
-        n, drawn = 64, 0
+        n, drawn = (1024 if self.bounds.tapes else 64), 0
         nreg = max(1, len(self.regions))
         while drawn < MAX_DRAWN:
             pts = self.sampler.draw(n) if self.names else {}
@@ -116,7 +121,10 @@ class NumericComparison:
             good = np.concatenate([np.isfinite(v["k"]) & ~v["near"] for v in parts_v])
             reg = np.concatenate([v["region"] for v in parts_v])
             counts = [int(np.sum(good & (reg == r))) for r in range(nreg)] if self.regions else [int(good.sum())]
-            if not self.names or (min(counts) >= PER_REGION and sum(counts) >= TOTAL):
+            labels = np.concatenate([v["label"] for v in parts_v])[good]
+            per_label = np.unique(labels, return_counts=True)[1] if len(labels) else np.zeros(1)
+            if not self.names or (min(counts) >= PER_REGION and sum(counts) >= TOTAL
+                                  and per_label.min() >= PER_LABEL):
                 break
             if self.deadline is not None and time.monotonic() > self.deadline:
                 break

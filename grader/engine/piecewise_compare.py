@@ -69,8 +69,10 @@ def _relationals(expr: Any) -> set[sympy.Expr]:
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.core.relational.Relational):
             out.add(node.lhs - node.rhs)
-        elif isinstance(node, (sympy.Heaviside, sympy.sign)):
+        elif isinstance(node, (sympy.Heaviside, sympy.sign, sympy.Abs)):
             out.add(node.args[0])
+        elif isinstance(node, (sympy.Max, sympy.Min)) and len(node.args) == 2:
+            out.add(node.args[0] - node.args[1])
     return {g for g in out if g.free_symbols}
 
 
@@ -92,16 +94,21 @@ class Boundaries:
             else:
                 self.conditions.append(Tape.from_expr(c, inputs))
 
-    def near(self, values: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-        """True where a point is within BOUNDARY_EPS (relative) of any boundary."""
+    def near(self, values: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(True where a point is within BOUNDARY_EPS (relative) of any boundary, a label per point:
+        which side of each boundary it lies on). Sampling makes sure every label seen gets points,
+        so a branch of either side that covers a small part of the domain is not missed."""
         mask = np.zeros(n, dtype=bool)
-        for tape in self.tapes:
+        label = np.zeros(n, dtype=np.int64)
+        for j, tape in enumerate(self.tapes):
             rows = tape.forward(values)
             g = np.broadcast_to(np.asarray(rows[-1], dtype=float), (n,))
             scale = row_scale(rows, n)
             with np.errstate(all="ignore"):
                 mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
-        return mask
+                if j < 16:
+                    label |= (g > 0).astype(np.int64) << j
+        return mask, label
 
     def region_of(self, values: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         """Index of the key's region at each point (-1: no branch applies; 0 when not piecewise)."""
