@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence, TypeVar
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import Engine, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from grader.db.lms_models import (
     InboundMessage, InboundWebhookSecret, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
     LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )
+from grader.db.base import utcnow
 from grader.db.models import Assignment, Course, Enrollment, GradingResult, Submission, User
 
 T = TypeVar("T", WebhookDelivery, ScorePost)
@@ -44,7 +45,15 @@ def active_tool_keys(session: Session) -> list[LtiToolKey]:
 
 
 def add_tool_key(session: Session, *, kid: str, private_key_pem: str) -> None:
-    insert_once(session, LtiToolKey(kid=kid, private_key_pem=private_key_pem))
+    """Store a new key in its own committed transaction: a platform may fetch our JWKS (from
+    another process) before the caller's transaction ends, and must find the key there."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            conn.execute(insert(LtiToolKey).values(kid=kid, private_key_pem=private_key_pem, active=True,
+                                                   created_at=utcnow()))
+    else:  # a session bound to one connection (tests): nothing else can commit for it
+        insert_once(session, LtiToolKey(kid=kid, private_key_pem=private_key_pem))
 
 
 # --- grading facts ------------------------------------------------------------------------------
