@@ -12,7 +12,8 @@ from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
 
 DEFAULT_MAX_ANSWER_CHARS = 4000
 MAX_IDEMPOTENCY_KEY = 200
-MAX_CELLS = 200  # entries of one structured answer (an AD table)
+MAX_CELLS = 500  # values in one structured answer (an AD table's rows and adjoints)
+MAX_DEPTH = 4
 
 
 def check_idempotency_key(key: str | None) -> str | None:
@@ -24,24 +25,31 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
-def _check_value(qid: str, value: Any, max_chars: int) -> None:
-    if value is None or isinstance(value, bool):
-        if value is None:
-            return
-        raise InvalidRequest(f"answer to {qid!r} must be a string")
-    if isinstance(value, (int, float)):
+def _check_value(qid: str, value: Any, max_chars: int, *, depth: int = 0, budget: list[int] | None = None) -> None:
+    """An answer is text, a number, or (an AD table) lists/objects of those, bounded in size."""
+    budget = [MAX_CELLS] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InvalidRequest(f"answer to {qid!r} has more than {MAX_CELLS} parts")
+    if depth > MAX_DEPTH:
+        raise InvalidRequest(f"answer to {qid!r} is nested too deeply")
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return
     if isinstance(value, str):
         if len(value) > max_chars:
             raise TooLarge(f"answer to {qid!r} is {len(value)} characters; the limit is {max_chars}")
         return
-    if isinstance(value, dict) and len(value) <= MAX_CELLS:
-        for cell, cell_value in value.items():
-            if isinstance(cell_value, (dict, list)):
-                raise InvalidRequest(f"answer to {qid!r}: cell {cell!r} must be a string")
-            _check_value(f"{qid}.{cell}", cell_value, max_chars)
+    if isinstance(value, list):
+        for item in value:
+            _check_value(qid, item, max_chars, depth=depth + 1, budget=budget)
         return
-    raise InvalidRequest(f"answer to {qid!r} must be a string (or an object of strings for a table)")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if len(key) > 100:
+                raise InvalidRequest(f"answer to {qid!r} has a field name over 100 characters")
+            _check_value(qid, item, max_chars, depth=depth + 1, budget=budget)
+        return
+    raise InvalidRequest(f"answer to {qid!r} must be text (or, for a table, lists and objects of text)")
 
 
 def check_answers(answers: Any, question_ids: list[str], *, max_chars: int) -> dict[str, Any]:

@@ -49,8 +49,9 @@ def test_idempotency_keys_are_per_user(session: Session, world: dict) -> None:
     ("answers", "error"),
     [
         ([], InvalidRequest), ({}, InvalidRequest), ({"nope": "1"}, InvalidRequest),
-        ({"q1": ["x"]}, InvalidRequest), ({"q1": True}, InvalidRequest),
-        ({"q1": {"v1": {"deep": "x"}}}, InvalidRequest), ({"q1": "x" * 4001}, TooLarge),
+        ({"q1": True}, InvalidRequest), ({"q1": [[[[["x"]]]]]}, InvalidRequest),
+        ({"q1": ["1"] * 600}, InvalidRequest), ({"q1": [{"expr": "x" * 4001}]}, TooLarge),
+        ({"q1": "x" * 4001}, TooLarge),
     ],
 )
 def test_bad_answers_are_refused_and_nothing_is_stored(session: Session, world: dict, answers: Any, error: type) -> None:
@@ -61,9 +62,10 @@ def test_bad_answers_are_refused_and_nothing_is_stored(session: Session, world: 
     assert session.query(Submission).count() == 0
 
 
-def test_a_table_answer_is_an_object_of_strings(session: Session, world: dict) -> None:
-    sub, created = submit(session, world, answers={"q1": {"v1": "0.3", "v2": 2}})
-    assert created and sub.answers["q1"]["v2"] == 2
+def test_a_table_answer_is_lists_and_objects_of_values(session: Session, world: dict) -> None:
+    table = {"rows": [{"name": "v_1", "expr": "v_{-2}*v_{-1}", "value": 0.15}], "adjoints": {"v_1": -16}}
+    sub, created = submit(session, world, answers={"q1": table})
+    assert created and sub.answers["q1"] == table
 
 
 def test_a_bad_idempotency_key_is_a_400(session: Session, world: dict) -> None:
