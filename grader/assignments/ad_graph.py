@@ -33,6 +33,7 @@ from grader.engine.errors import EngineError, ParseError
 from grader.engine.parsing import NameContext, parse
 from grader.engine.tape import Tape
 
+MAX_ROWS = 200           # a Wengert list longer than this is not an answer
 TABLE_TOLERANCE = 1e-2   # relative: table entries are rounded by hand (0.33 for 1/3)
 _BAR = re.compile(r"\\(?:bar|overline)\s*\{([^{}]*)\}")
 
@@ -107,6 +108,8 @@ def read_graph(raw_rows: Any, q: AdTableQuestion) -> Graph:
         raw_rows = raw_rows["rows"]
     if not isinstance(raw_rows, list) or not raw_rows:
         raise TableError('expected a list of rows like {"name": "v_1", "expr": "v_{-2} v_{-1}", "value": 0.15}')
+    if len(raw_rows) > MAX_ROWS:
+        raise TableError(f"at most {MAX_ROWS} rows")
     n = len(q.inputs)
     conventional = {conventional_name(k, n): x for k, x in enumerate(q.inputs)}
     rows: list[GraphRow] = []
@@ -287,6 +290,8 @@ def read_adjoints(raw: Any) -> tuple[dict[str, float | None], Any]:
         rows, raw = raw.get("rows"), raw["adjoints"]
     if not isinstance(raw, Mapping) or not raw:
         raise TableError('expected the adjoints as {"v_{-2}": -7, "v_{-1}": -4.8, ...}')
+    if len(raw) > MAX_ROWS:
+        raise TableError(f"at most {MAX_ROWS} adjoints")
     out: dict[str, float | None] = {}
     for k, v in raw.items():
         out[canonical_name(k, f"adjoint {k!r}")] = read_value(v)[0]

@@ -25,7 +25,7 @@ from grader.assignments.model import (
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict, SubmissionGrade
 from grader.engine.check import check_answer
 from grader.engine.equivalence import compare
-from grader.engine.errors import ParseError
+from grader.engine.errors import EngineError, ParseError
 from grader.engine.parsing import Parsed, parse
 from grader.engine.results import CheckResult, Verdict
 
@@ -85,7 +85,13 @@ def grade_question(q: Question, answer: Any, env: Env) -> QuestionGrade:
     """One question's grade; never raises for a bad answer."""
     if is_blank(answer) and not isinstance(q, FreeTextQuestion):
         return QuestionGrade(q.id, QuestionVerdict.UNANSWERED, 0.0, q.points, "No answer given.", "")
-    return GRADERS[q.type_name](q, answer, env)
+    try:
+        return GRADERS[q.type_name](q, answer, env)
+    except (EngineError, ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+        # The engine could not decide: an instructor does, rather than the student losing points.
+        return QuestionGrade(q.id, QuestionVerdict.NEEDS_REVIEW, 0.0, q.points,
+                             "This answer could not be graded automatically; an instructor will review it.",
+                             f"error: {type(exc).__name__}: {exc}"[:200])
 
 
 @grader("free_text")

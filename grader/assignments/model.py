@@ -48,7 +48,7 @@ class ContextSpec:
 
 @dataclass(frozen=True)
 class Derivative:
-    """"The derivative of ``function`` with respect to ``wrt``", optionally put in a ``template``
+    """The derivative of ``function`` with respect to ``wrt``, optionally put in a ``template``
     (an expression in ``D``, e.g. ``w - eta D`` for a gradient-descent update)."""
 
     function: str
@@ -152,7 +152,7 @@ class PiecewiseQuestion(Question):
 @register("number")
 @dataclass(frozen=True, kw_only=True)
 class NumberQuestion(Question):
-    """A number, right within ``context.tolerance`` (absolute; default 1e-6 relative)."""
+    """A number, right within ``context.tolerance`` (relative; the engine's default 1e-6)."""
 
     value: str = "0"
 

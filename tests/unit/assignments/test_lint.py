@@ -110,3 +110,9 @@ def test_lint_of_a_directory_and_a_missing_file() -> None:
 def test_the_slip_is_found_whatever_the_seed(seed: int) -> None:
     _, problems = lint_paths([FIXTURES / "planted-1e-slip.yaml"], seed=seed)
     assert len(problems) == 1 and problems[0].question == "1e"
+
+
+def test_a_key_the_engine_cannot_grade_is_reported() -> None:
+    a = make("- {id: q, type: expression, points: 1, prompt: p, key: 'log(x)', domain: {x: [-2, -1]}}\n")
+    (p,) = lint_assignment(a)
+    assert str(p).startswith("t.yaml: question q: key: the key graded as an answer is needs_review")

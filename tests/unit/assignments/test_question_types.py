@@ -197,3 +197,18 @@ def test_piecewise_all_regions_right_is_correct(hinge: Assignment) -> None:
 def test_an_update_rule_with_y_kept_or_substituted_is_correct(hinge: Assignment, answer: str) -> None:
     g = grade(hinge, "2c", answer)
     assert g.verdict is V.CORRECT, g.feedback
+
+
+def test_what_the_engine_cannot_decide_goes_to_an_instructor(monkeypatch: pytest.MonkeyPatch) -> None:
+    a = make("- {id: q, type: expression, points: 1, prompt: p, key: 'log(x)', domain: {x: [-2, -1]}}\n")
+    g = grade(a, "q", "log(x)")
+    assert g.verdict is V.NEEDS_REVIEW and g.method == "undetermined"
+
+    from grader.engine.errors import EngineError
+
+    def broken(*_args):
+        raise EngineError("boom")
+
+    monkeypatch.setitem(GRADERS, "expression", broken)
+    g = grade(a, "q", "x")
+    assert g.verdict is V.NEEDS_REVIEW and g.method == "error: EngineError: boom"
