@@ -11,6 +11,7 @@ latest submission (the one that counts); wrong answers are gathered from every s
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
@@ -115,23 +116,33 @@ def latest_per_student(submissions: Iterable[SubmissionRow]) -> dict[int, Submis
     return out
 
 
-def score_bins(scores: Sequence[float], max_score: float, *, bins: int = 10) -> list[ScoreBin]:
-    """Counts of ``scores`` in ``bins`` equal bins over ``[0, max_score]``.
+def score_bins(scores: Sequence[float], max_score: float, *, bins: int = 12) -> list[ScoreBin]:
+    """Counts of ``scores`` in at most ``bins`` bins of a round width (1, 2, 2.5, 5, 10, ...) over
+    ``[0, max_score]``; the last bin includes ``max_score``.
 
-    >>> [b.count for b in score_bins([0, 5, 10, 10], 10, bins=2)]
-    [1, 3]
+    >>> [(b.label, b.count) for b in score_bins([0, 5, 10, 10], 10, bins=2)]
+    [('0–5', 1), ('5–10', 3)]
     """
     top = max_score if max_score > 0 else 1.0
-    bins = max(1, min(bins, int(top) if float(top).is_integer() and top >= 1 else bins))
-    width = top / bins
-    counts = [0] * bins
+    width = _round_width(top / max(1, bins))
+    n = max(1, math.ceil(top / width - 1e-9))
+    counts = [0] * n
     for score in scores:
         clamped = min(max(float(score), 0.0), top)
-        counts[min(int(clamped / width), bins - 1)] += 1
-    return [ScoreBin(i * width, (i + 1) * width, c) for i, c in enumerate(counts)]
+        counts[min(int(clamped / width), n - 1)] += 1
+    return [ScoreBin(i * width, min((i + 1) * width, top), c) for i, c in enumerate(counts)]
 
 
-def summarize(submissions: Sequence[SubmissionRow], max_score: float, *, bins: int = 10) -> Summary:
+def _round_width(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``raw``."""
+    scale = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    for step in (1, 2, 2.5, 5, 10):
+        if step * scale >= raw - 1e-12:
+            return step * scale
+    return 10 * scale
+
+
+def summarize(submissions: Sequence[SubmissionRow], max_score: float, *, bins: int = 12) -> Summary:
     """Counts, mean score and the histogram over each student's latest graded submission."""
     latest = latest_per_student(submissions)
     scores = [s.total for s in latest.values() if s.total is not None]
@@ -194,6 +205,12 @@ def wrong_answer_groups(
     }
 
 
+def hand_graded(method: str, verdict: str) -> bool:
+    """An instructor's grade: method ``manual`` with a verdict (the engine marks free text that
+    waits for one as ``manual`` + ``needs_review``)."""
+    return method == "manual" and verdict != "needs_review"
+
+
 @dataclass(frozen=True)
 class ManualItem:
     """A free-text answer waiting for (or given) an instructor's points and comment."""
@@ -210,13 +227,15 @@ class ManualItem:
 
 def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *,
                  include_graded: bool = False) -> list[ManualItem]:
-    """Free-text answers of counted submissions: those needing review first, oldest first."""
+    """Free-text answers waiting for an instructor (and, with ``include_graded``, those graded by
+    hand), those waiting first, oldest first. Unanswered questions are not listed."""
     free = {q.id for q in questions if q.type == "free_text"}
     items = [
         ManualItem(r.result_id, r.submission_id, r.user_label, r.question_id, answer_text(r.answer),
-                   r.max_points, r.points, graded=r.method == "manual")
+                   r.max_points, r.points, graded=hand_graded(r.method, r.verdict))
         for r in rows
-        if r.question_id in free and (include_graded or r.verdict == "needs_review")
+        if r.question_id in free
+        and (r.verdict == "needs_review" or (include_graded and hand_graded(r.method, r.verdict)))
     ]
     items.sort(key=lambda i: (i.graded, i.submission_id, i.question_id))
     return items
@@ -254,4 +273,4 @@ def _pct(k: int, n: int) -> float:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+    return f"{round(float(x), 2):g}"

@@ -57,8 +57,9 @@ def sympy_mathml(expr: Any) -> str:
     return str(mathml(expr, printer="presentation"))
 
 
-def parsed_mathml(text: str, *, parse: Callable[[str], Any] | None = None) -> str | None:
-    """MathML of ``text`` as our parser reads it (every chain member), or None when it does not parse."""
+def parsed_mathml(text: str, *, parse: Callable[[str], Any] | None = None, chain: bool = True) -> str | None:
+    """MathML of ``text`` as our parser reads it (every chain member, or with ``chain=False`` the
+    final value only), or None when it does not parse."""
     try:
         if parse is None:
             from grader.engine import parse as engine_parse  # imported late: lands in parallel
@@ -68,7 +69,7 @@ def parsed_mathml(text: str, *, parse: Callable[[str], Any] | None = None) -> st
     except Exception:  # noqa: BLE001 - any failure means "not readable": fall back
         return None
     members = getattr(parsed, "members", ()) or ()
-    exprs = [m.expr for m in members] if len(members) > 1 else [parsed.expr]
+    exprs = [m.expr for m in members] if chain and len(members) > 1 else [parsed.expr]
     try:
         return "<mo>=</mo>".join(f"<mrow>{sympy_mathml(e)}</mrow>" for e in exprs)
     except Exception:  # noqa: BLE001 - a printer failure falls back too
@@ -89,8 +90,8 @@ def formula(tex: str, *, display: bool = False) -> str:
 
 
 def answer_mathml(text: str, *, parse: Callable[[str], Any] | None = None) -> str:
-    """A student's answer as our parser reads it, or the escaped text when it does not parse."""
-    children = parsed_mathml(text, parse=parse)
+    """A student's final answer as our parser reads it, or the escaped text when it does not parse."""
+    children = parsed_mathml(text, parse=parse, chain=False)
     return wrap(children, alttext=text) if children is not None else fallback(text)
 
 

@@ -106,3 +106,11 @@ def test_manual_queue_lists_free_text_needing_review() -> None:
 def test_student_lines_count_attempts() -> None:
     lines = student_lines([sub(1, 1, 1.0), sub(2, 1, 4.0), sub(3, 2, 2.0)])
     assert [(line.user_label, line.attempts, line.score) for line in lines] == [("s1@x", 2, 4.0), ("s2@x", 1, 2.0)]
+
+
+def test_manual_queue_lists_hand_graded_answers_after_waiting_ones() -> None:
+    graded = ResultRow(2, 2, "s2@x", "1f", "why", "correct", 3, 3, "ok", "manual", result_id=9)
+    waiting = ResultRow(1, 1, "s1@x", "1f", "because", "needs_review", 0, 3, "", "manual", result_id=8)
+    rows = [graded, row(3, 3, "1f", "", "unanswered", 0), waiting]
+    items = manual_queue(rows, QUESTIONS, include_graded=True)
+    assert [(i.submission_id, i.graded) for i in items] == [(1, False), (2, True)]

@@ -1,0 +1,154 @@
+"""End to end in Chromium: a student previews, submits and reads verdicts; an instructor reads the
+dashboard, attaches feedback to an error, grades a free-text answer, regrades and exports CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.browser.conftest import PASSWORD, LiveServer, shot
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = json.loads((ROOT / "tests" / "fixtures" / "seed-submission.json").read_text(encoding="utf-8"))["answers"]
+KEY = "assignment-4"
+# Wrong answers to 1a from other students: the first three are one mistake written three ways.
+WRONG_1A = {"ana@example.com": "2p_i + 2y_i", "ben@example.com": "2(y_i + p_i)",
+            "cy@example.com": "2*y_i+2*p_i", "dee@example.com": "p_i - y_i"}
+
+
+def login(page: Any, server: LiveServer, email: str) -> None:
+    """Log in with the keyboard alone: the email field has focus, Tab to the password, Enter."""
+    page.goto(server.url + "/login")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/")
+
+
+def fill_seed_answers(page: Any) -> None:
+    """Every answer of the seed submission, typed into the form (tables cell by cell)."""
+    for qid, value in SEED.items():
+        if isinstance(value, str):
+            page.fill(f"#answer-{qid}", value)
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                page.fill(f'[id="{qid}-name-{i}"]', row["name"])
+                page.fill(f'[id="{qid}-expr-{i}"]', row["expr"])
+                page.fill(f'[id="{qid}-value-{i}"]', str(row["value"]))
+        else:
+            for i, (name, adjoint) in enumerate(value.items()):
+                page.fill(f'[id="{qid}-name-{i}"]', name)
+                page.fill(f'[id="{qid}-adjoint-{i}"]', str(adjoint))
+
+
+def submit_by_api(server: LiveServer, email: str, answers: dict[str, Any]) -> int:
+    token = server.tokens.get(email) or server.create_user(email, "student")
+    r = requests.post(f"{server.url}/api/v1/assignments/{KEY}/submissions", json={"answers": answers},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert r.status_code == 202, r.text
+    return int(r.json()["id"])
+
+
+def wait_graded(server: LiveServer, email: str, submission_id: int, timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = requests.get(f"{server.url}/api/v1/submissions/{submission_id}",
+                         headers={"Authorization": f"Bearer {server.tokens[email]}"}, timeout=30)
+        if r.json().get("status") == "graded":
+            return r.json()
+        time.sleep(0.5)
+    raise AssertionError(f"submission {submission_id} not graded within {timeout} s")
+
+
+def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: LiveServer) -> None:
+    login(page, live_server, "student@example.com")
+    page.get_by_role("link", name=re.compile("Assignment 4")).click()
+    page.wait_for_selector("#answer-1e")
+    assert page.locator("section.question .prompt math").count() > 0  # prompts rendered as MathML
+
+    page.fill("#answer-1e", SEED["1e"])
+    preview = page.locator("#preview-1e")
+    preview.locator("math").wait_for()
+    assert "We read your answer as" in preview.inner_text()
+    shot(page, "student-preview-1e", selector="#q-1e")
+
+    page.fill("#answer-1d", "2*(x_i")
+    page.locator("#preview-1d.problem pre.caret").wait_for()
+    assert "^" in page.locator("#preview-1d .mark").inner_text()
+    assert page.get_attribute("#answer-1d", "aria-invalid") == "true"
+    shot(page, "student-preview-syntax-error", selector="#q-1d")
+
+    fill_seed_answers(page)
+    shot(page, "student-form-filled")
+    page.click("#submit-answers")
+    page.wait_for_url(re.compile(r".*/submissions/\d+$"))
+    page.locator("#score").wait_for(timeout=120_000)  # the progress box polls until graded
+    assert page.locator("table.results tbody tr").count() == len(SEED)
+    row_1a = page.locator("#result-1a")
+    assert "correct" in row_1a.inner_text()
+    assert page.locator("#result-1f-why").inner_text().count("needs review") == 1
+    shot(page, "student-verdicts")
+
+    page.get_by_role("link", name="Back to the assignment").click()
+    assert page.locator("table.past tbody tr").count() >= 1
+    shot(page, "student-assignment-with-past-submissions")
+
+
+def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: LiveServer) -> None:
+    ids = {email: submit_by_api(live_server, email, {"1a": answer, "1f-why": f"Because {email.split('@')[0]}."})
+           for email, answer in WRONG_1A.items()}
+    for email, sid in ids.items():
+        wait_graded(live_server, email, sid)
+
+    login(page, live_server, "instructor@example.com")
+    page.goto(f"{live_server.url}/instructor/assignments/{KEY}")
+    histogram = page.locator("#histogram svg")
+    assert histogram.locator("rect.bar").count() >= 2
+    assert int(page.locator("#stat-submissions").inner_text()) >= len(WRONG_1A)
+    shot(page, "instructor-histogram", selector="#overview")
+
+    groups = page.locator("#wrong-1a li.group")
+    first = groups.first
+    assert first.locator(".count").inner_text() == "3×"   # three ways of writing one mistake
+    assert first.locator("math").count() == 1
+    shot(page, "instructor-wrong-answers", selector="#wrong")
+
+    first.get_by_label("Feedback for this error").fill("You added 2y_i: the derivative of (y-p)^2 in p is -2(y-p).")
+    first.get_by_role("button", name="Attach feedback").click()
+    page.locator(".flash", has_text="Feedback attached").wait_for()
+    assert "You added 2y_i" in page.locator("#wrong-1a li.group").first.inner_text()
+
+    todo = page.locator("#manual .manual-item.todo").first
+    item_id = todo.get_attribute("id")
+    todo.get_by_label(re.compile("Points")).fill("1")
+    todo.get_by_label("Comment").fill("Right idea; say why the gradient vanishes.")
+    todo.get_by_role("button", name="Save grade").click()
+    page.locator(".flash", has_text="Saved").wait_for()
+    assert "graded" in page.locator(f"#{item_id}").inner_text()
+    shot(page, "instructor-manual-grading", selector="#manual")
+
+    with page.expect_download() as info:
+        page.click("#csv-link")
+    rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    assert rows[0][:2] == ["email", "name"] and "1a" in rows[0]
+    emails = {r[0] for r in rows[1:]}
+    assert set(WRONG_1A) <= emails
+
+    page.click("#regrade-button")
+    page.locator("#regrade-status", has_text="done").wait_for(timeout=120_000)
+    shot(page, "instructor-regrade-done", selector="#regrade")
+
+    page.get_by_role("link", name="ana@example.com").click()
+    assert page.locator("table.results").count() >= 1
+    shot(page, "instructor-student-view")
