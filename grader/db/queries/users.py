@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from grader.db.base import utcnow
 from grader.db.models import ApiToken, Course, Enrollment, User
 
 
@@ -81,9 +80,3 @@ def students_of_course(session: Session, course_id: int) -> list[User]:
     )
     return list(session.scalars(stmt))
 
-
-def touch_token(session: Session, digest: str) -> None:
-    """Record that a token was just used."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_sha256 == digest))
-    if token is not None:
-        token.last_used_at = utcnow()
