@@ -47,9 +47,11 @@ def test_the_same_idempotency_key_returns_the_same_submission(client: Any, world
 
 
 def test_a_reused_key_with_other_answers_is_409(client: Any, world: Any) -> None:
-    post(client, world)
+    sid = post(client, world).json["id"]
     resp = post(client, world, body={"answers": {"q1": "0"}})
     assert resp.status_code == 409 and "Idempotency-Key" in resp.json["error"] and count(world) == 1
+    world.session.expire_all()
+    assert world.session.get(Submission, sid).answers == ANSWERS["answers"]
 
 
 def test_without_a_key_every_post_is_a_new_submission(client: Any, world: Any) -> None:
