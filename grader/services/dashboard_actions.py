@@ -32,7 +32,7 @@ class DashboardData:
     summary: d.Summary
     table: list[d.QuestionRow]
     wrong: dict[str, list[WrongAnswerGroup]]
-    attached: dict[str, dict[str, str]]
+    attached: dict[str, dict[str, str]]   # question id -> group representative -> feedback
     queue: list[d.ManualItem]
     students: list[d.StudentLine]
 
@@ -62,18 +62,32 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
         except Exception:  # noqa: BLE001 - no engine comparison: group by text
             return None
 
-    attached = {qid: dict(pairs) for qid, pairs in wq.anticipated_errors_for(session, assignment.id).items()}
+    wrong = d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for)
+    stored = {qid: dict(pairs) for qid, pairs in wq.anticipated_errors_for(session, assignment.id).items()}
     return DashboardData(
         key=assignment.key,
         title=assignment.title,
         questions=questions,
         summary=d.summarize(subs, sum(q.points for q in questions)),
         table=d.per_question_table(counted, questions),
-        wrong=d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for),
-        attached=attached,
+        wrong=wrong,
+        attached=_attached_by_group(wrong, stored),
         queue=d.manual_queue(counted, questions, include_graded=True),
         students=d.student_lines(subs),
     )
+
+
+def _attached_by_group(wrong: dict[str, list[WrongAnswerGroup]],
+                       stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """question id -> representative -> feedback attached to any way of writing that group."""
+    out: dict[str, dict[str, str]] = {}
+    for qid, groups in wrong.items():
+        mine = stored.get(qid, {})
+        for g in groups:
+            found = next((mine[text] for text, _n in g.variants if text in mine), None)
+            if found is not None:
+                out.setdefault(qid, {})[g.representative] = found
+    return out
 
 
 def _staff_result(session: Session, user: User, result_id: int) -> GradingResult:

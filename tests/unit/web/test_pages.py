@@ -1,0 +1,151 @@
+"""The pages through Flask's test client on a migrated SQLite database (no browser, no broker)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+KEY = "assignment-4"
+PASSWORD = "pw-for-tests"
+
+
+class FakeQueue:
+    """Records what would be sent to the workers."""
+
+    def __init__(self) -> None:
+        self.grading: list[int] = []
+        self.regrades: list[int] = []
+
+    def send_grading(self, submission_id: int) -> None:
+        self.grading.append(submission_id)
+
+    def send_regrade(self, job_id: int) -> None:
+        self.regrades.append(job_id)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from grader.app import create_app
+    from grader.config import Settings
+    from grader.db.session import make_session_factory, session_scope
+    from grader.services import admin
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'db.sqlite'}"
+    admin.migrate(url)
+    factory = make_session_factory(url)
+    with session_scope(factory) as s:
+        admin.load_assignments(s, ROOT / "assignments")
+        for email, role in [("stu@example.com", "student"), ("prof@example.com", "instructor"),
+                            ("a@example.com", "student"), ("b@example.com", "student")]:
+            admin.create_user(s, email, role, password=PASSWORD)
+    settings = Settings.from_env({}, database_url=url, secret_key="test", testing=True)
+    queue = FakeQueue()
+    app = create_app(settings, session_factory=factory, queue=queue)
+    yield {"app": app, "factory": factory, "queue": queue, "settings": settings}
+    factory.kw["bind"].dispose()
+
+
+def token_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def logged_in(env: dict[str, Any], email: str) -> Any:
+    client = env["app"].test_client()
+    token = token_of(client.get("/login").text)
+    r = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 302, r.text
+    return client
+
+
+def grade_all(env: dict[str, Any]) -> None:
+    from grader.services.grading import grade_submission_by_id
+
+    while env["queue"].grading:
+        grade_submission_by_id(env["factory"], env["queue"].grading.pop(), settings=env["settings"])
+
+
+def submit(env: dict[str, Any], client: Any, fields: dict[str, str]) -> Any:
+    page = client.get(f"/assignments/{KEY}").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    return client.post(f"/assignments/{KEY}/submit",
+                       data={"csrf_token": token_of(page), "idempotency_key": key, **fields})
+
+
+def test_anonymous_visitors_are_sent_to_login(env: dict[str, Any]) -> None:
+    r = env["app"].test_client().get(f"/assignments/{KEY}")
+    assert r.status_code == 302 and "/login" in r.location
+
+
+def test_wrong_password_is_refused(env: dict[str, Any]) -> None:
+    client = env["app"].test_client()
+    token = token_of(client.get("/login").text)
+    r = client.post("/login", data={"email": "stu@example.com", "password": "nope", "csrf_token": token})
+    assert r.status_code == 401 and "Wrong email or password" in r.text
+
+
+def test_a_post_without_the_csrf_token_is_refused(env: dict[str, Any]) -> None:
+    client = logged_in(env, "stu@example.com")
+    r = client.post(f"/assignments/{KEY}/submit", data={"answer-1a": "2p_i - 2y_i"})
+    assert r.status_code == 400
+    assert env["queue"].grading == []
+
+
+def test_every_input_of_the_form_has_a_label(env: dict[str, Any]) -> None:
+    html = logged_in(env, "stu@example.com").get(f"/assignments/{KEY}").text
+    ids = re.findall(r'<(?:input|textarea)[^>]*\bid="([^"]+)"', html)
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+    assert ids and set(ids) <= labelled
+    assert "<math" in html
+
+
+def test_submitting_queues_grading_and_shows_results_once_graded(env: dict[str, Any]) -> None:
+    client = logged_in(env, "stu@example.com")
+    r = submit(env, client, {"answer-1a": "2p_i - 2y_i", "answer-1f-why": "Because the gradient vanishes."})
+    assert r.status_code == 302 and "/submissions/" in r.location
+    assert len(env["queue"].grading) == 1
+    assert "grading-progress" in client.get(r.location).text
+    grade_all(env)
+    page = client.get(r.location).text
+    assert 'id="score"' in page and 'class="r-correct"' in page
+
+
+def test_students_cannot_open_the_dashboard(env: dict[str, Any]) -> None:
+    assert logged_in(env, "stu@example.com").get(f"/instructor/assignments/{KEY}").status_code == 403
+
+
+def test_dashboard_groups_equivalent_wrong_answers_and_grades_by_hand(env: dict[str, Any]) -> None:
+    for email, answer in [("a@example.com", "2p_i + 2y_i"), ("b@example.com", "2(y_i + p_i)")]:
+        submit(env, logged_in(env, email), {"answer-1a": answer, "answer-1f-why": "Because."})
+    grade_all(env)
+    prof = logged_in(env, "prof@example.com")
+    html = prof.get(f"/instructor/assignments/{KEY}").text
+    assert "<svg" in html and 'class="bar"' in html
+    group = re.search(r'id="wrong-1a".*?<span class="count"[^>]*>(\d+)×', html, re.S)
+    assert group and group.group(1) == "2"
+    token = token_of(html)
+    r = prof.post(f"/instructor/assignments/{KEY}/feedback",
+                  data={"csrf_token": token, "question_id": "1a", "answer": "2p_i + 2y_i", "feedback": "Sign!"})
+    assert r.status_code == 302
+    result_id = re.search(r"/instructor/results/(\d+)/grade", html).group(1)  # type: ignore[union-attr]
+    too_many = prof.post(f"/instructor/results/{result_id}/grade",
+                         data={"csrf_token": token, "assignment": KEY, "points": "99", "comment": ""})
+    assert "must be between" in prof.get(too_many.location).text
+    prof.post(f"/instructor/results/{result_id}/grade",
+              data={"csrf_token": token, "assignment": KEY, "points": "1", "comment": "Good."})
+    html = prof.get(f"/instructor/assignments/{KEY}").text
+    assert "Attached feedback" in html and "Sign!" in html
+    assert "Saved 1/1" in html
+
+
+def test_regrade_button_creates_a_job(env: dict[str, Any]) -> None:
+    prof = logged_in(env, "prof@example.com")
+    token = token_of(prof.get(f"/instructor/assignments/{KEY}").text)
+    r = prof.post(f"/instructor/assignments/{KEY}/regrade", data={"csrf_token": token})
+    assert r.status_code == 302 and "job=" in r.location
+    assert env["queue"].regrades
