@@ -6,6 +6,7 @@ value. Adjoint part: one cell per row's adjoint. The points are shared equally a
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 from grader.assignments.ad_graph import (
@@ -27,7 +28,7 @@ from grader.assignments.model import AdTableQuestion
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict
 from grader.engine.check import compare
 from grader.engine.results import Verdict
-from grader.engine.tape import Tape
+from grader.engine.trace import Trace, build_trace
 
 METHOD = "ad-table: reverse mode over your graph"
 
@@ -96,6 +97,10 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
             return invalid(q, f"the adjoints need your graph, which cannot be read: {exc}")
         graph = read_graph(rows_json(q.key_rows), q)
         intro = f"Your graph cannot be read ({exc}); adjoints checked on the reference graph."
+    by_input = {r.input: r.name for r in graph.rows if r.input is not None and r.input != r.name}
+    for x, row_name in by_input.items():   # \bar{x} for the input x's row
+        if x in adjoints and row_name not in adjoints:
+            adjoints[row_name] = adjoints.pop(x)
     unknown = sorted(set(adjoints) - {r.name for r in graph.rows})
     if unknown:
         intro += f" Not in your graph (ignored): {', '.join(unknown)}."
@@ -114,37 +119,55 @@ def key_answer(q: AdTableQuestion) -> Any:
 
 
 def lint_table(q: AdTableQuestion, seed: int = 0) -> list[tuple[str, str]]:
-    """(field, message) problems: the key table must grade fully right and agree with the trace."""
+    """(field, message) problems: the key table must grade fully right over its own graph and
+    agree with ``grader trace`` of the function (row by row when it is the trace's graph)."""
     problems: list[tuple[str, str]] = []
-    f = function_expr(q)
-    from grader.assignments.keys import symbol
-
-    tape = Tape.from_expr(f, [symbol(x) for x in q.inputs])
     point = dict(q.point)
-    values, adjoints = tape.evaluate(point, backend="mpmath", prec=113)
-    out, grad = float(values[-1]), {x: float(adjoints[i]) for i, x in enumerate(q.inputs)}
-    if abs(out) == float("inf") or out != out:
-        problems.append(("point", f"the function is undefined at {point}"))
-        return problems
+    trace = build_trace(function_expr(q), [(x, point[x]) for x in q.inputs])
+    values = {r.name: float(r.value) for r in trace.forward}
+    out = values[trace.output]
+    if not math.isfinite(out):
+        return [("point", f"the function is undefined at {point}")]
     if not q.key_rows:
         return problems
     graph = read_graph(rows_json(q.key_rows), q)
     tol = tolerance(q)
-    share = 1.0
-    cells = [graph_cell(graph, q, share, seed), *forward_cells(graph, q, share)]
-    for c in cells:
-        if not c.correct or c.note:
-            problems.append(("key.rows", c.note))
+    cells = [graph_cell(graph, q, 1.0, seed), *forward_cells(graph, q, 1.0)]
+    problems += [("key.rows", c.note) for c in cells if not c.correct or c.carried]
+    same = _same_graph(graph, trace)
     given_out = graph.row(graph.output).given
     if given_out is not None and not close(given_out, out, tol):
         problems.append(("key.rows", f"output {graph.output} = {fmt(given_out)} but the trace gives {fmt(out)}"))
+    if same:
+        for r in graph.rows:
+            if r.given is not None and r.name != graph.output and not close(r.given, values[r.name], tol):
+                problems.append(("key.rows", f"{r.name} = {fmt(r.given)} but the trace gives {fmt(values[r.name])}"))
     if q.key_adjoints:
         adj, _ = read_adjoints(dict(q.key_adjoints))
-        for c in adjoint_cells(graph, adj, q, share):
-            if not c.correct or c.note:
-                problems.append(("key.adjoints", c.note))
+        problems += [("key.adjoints", c.note) for c in adjoint_cells(graph, adj, q, 1.0)
+                     if not c.correct or c.carried]
+        trace_adj = {r.name: float(trace.adjoints[r.name]) for r in trace.forward if r.name in trace.adjoints}
+        by_input = {r.symbol: r.name for r in trace.forward if r.symbol is not None}
         for r in graph.rows:
-            if r.input is not None and adj.get(r.name) is not None and not close(adj[r.name], grad[r.input], tol):
-                problems.append(("key.adjoints", f"adjoint of {r.name} ({r.input}) = {fmt(adj[r.name])} "
-                                 f"but the trace gives d/d{r.input} = {fmt(grad[r.input])}"))
+            name = by_input.get(r.input, r.name) if r.input is not None else (r.name if same else None)
+            mine = adj.get(r.name)
+            if name is None or mine is None or name not in trace_adj or close(mine, trace_adj[name], tol):
+                continue
+            label = f"{r.name} ({r.input})" if r.input else r.name
+            problems.append(("key.adjoints", f"adjoint of {label} = {fmt(mine)} but the trace gives "
+                                             f"{fmt(trace_adj[name])}"))
     return problems
+
+
+def _same_graph(graph: Graph, trace: Trace) -> bool:
+    """Is the key's graph the trace's (same row names, each over the same arguments)?"""
+    rows = {r.name: r for r in trace.forward if r.op != "const"}
+    if len(rows) != len(graph.rows):
+        return False
+    for r in graph.rows:
+        t = rows.get(r.name)
+        if t is None or (r.input is not None) != (t.op == "input"):
+            return False
+        if r.expr is not None and {s.name for s in r.expr.free_symbols} != set(t.args):
+            return False
+    return True

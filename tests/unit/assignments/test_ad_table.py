@@ -133,3 +133,9 @@ def test_adjoints_may_carry_their_own_rows(table: Assignment) -> None:
     g = grade_submission(table, {"adj": {"adjoints": ADJ, "rows": ROWS}})
     assert g.question("adj").verdict is V.CORRECT
     assert g.question("fwd").verdict is V.UNANSWERED
+
+
+def test_input_adjoints_may_be_named_by_the_input(table: Assignment) -> None:
+    adj = {"v_4": 1, "v_3": 1, "v_2": -16, "v_1": -16, r"\bar{b}": -16, "w": -4.8, "x": -7}
+    _, a = grade(table, ROWS, adj)
+    assert a.verdict is V.CORRECT, a.feedback

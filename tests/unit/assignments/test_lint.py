@@ -39,7 +39,8 @@ def test_a_key_that_does_not_parse_is_reported_with_its_column() -> None:
 def test_a_wrong_table_key_is_reported_against_the_trace() -> None:
     out = lint("planted-table.yaml")
     assert any("question 3-forward: key.rows: The value of v_3 = 5 is not right (expected 4)" in m for m in out)
-    assert any("question 3-adjoint: key.adjoints: adjoint of v_{-1} (w) = -4.5 but the trace gives d/dw = -4.8" in m
+    assert any("question 3-forward: key.rows: v_3 = 5 but the trace gives 4" in m for m in out)
+    assert any("question 3-adjoint: key.adjoints: adjoint of v_{-1} (w) = -4.5 but the trace gives -4.8" in m
                for m in out)
 
 
