@@ -30,6 +30,28 @@ def _invalid(id_: Any, message: str) -> dict[str, Any]:
     return out
 
 
+class Overtime(BaseException):
+    """Raised by the backstop alarm; a BaseException so no ``except Exception`` swallows it."""
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise Overtime()
+
+
+def _backstop(seconds: float | None) -> None:
+    """Arm (or with None, disarm) the per-line hard limit: a safety net behind the engine's own
+    cooperative deadline, for a sympy call that would run far past it."""
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return
+    if seconds is None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    else:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
 def handle_line(raw: str, *, seed: int = 0, limits: Any = None, cache: Any = "default") -> dict[str, Any]:
     """One input line -> one output object. Never raises (except KeyboardInterrupt/SystemExit)."""
     id_ = None
@@ -54,6 +76,8 @@ def handle_line(raw: str, *, seed: int = 0, limits: Any = None, cache: Any = "de
         except ValueError as exc:
             return _invalid(id_, str(exc))
         return result.to_json(id_) if id_ is not None else result.to_json()
+    except Overtime:
+        return _invalid(id_, "this answer took too long to check")
     except (RecursionError, MemoryError):
         return _invalid(id_, "the input is too large or too deeply nested")
     except Exception as exc:  # noqa: BLE001 - the contract: never a crash, always a line
@@ -96,16 +120,24 @@ def run(args: argparse.Namespace) -> int:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    hard = 3 * limits.answer_time_s + 2.0
     try:
         while True:
-            raw = sys.stdin.readline()
+            raw = sys.stdin.buffer.readline()  # bytes: a line that is not UTF-8 is one bad line
             if not raw:
                 break
-            line = raw.rstrip("\r\n")
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
             if not line.strip():
                 _write(out, _invalid(None, "empty input line"))
                 continue
-            _write(out, handle_line(line, seed=args.seed, limits=limits, cache=cache))
+            try:
+                _backstop(hard)
+                obj = handle_line(line, seed=args.seed, limits=limits, cache=cache)
+            except Overtime:  # fired between handle_line's own handlers and here
+                obj = _invalid(None, "this answer took too long to check")
+            finally:
+                _backstop(None)
+            _write(out, obj)
     finally:
         out.close()
         os.dup2(saved_fd, 1)

@@ -136,12 +136,13 @@ def explain(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, *, c
             deadline: float | None = None) -> str:
     """Feedback for an answer that differs from the key (``outcome.status == "different"``)."""
     hints: list[str] = []
-    if regions and len(regions) > 1:
-        wrong = [r.text for r, ok in zip(regions, outcome.region_ok) if not ok]
-        if wrong and len(wrong) < len(regions):
-            hints.append("wrong when " + "; and when ".join(wrong))
+    wrong = [r.text for r, ok in zip(regions, outcome.region_ok) if not ok] if len(regions) > 1 else []
+    if wrong and len(wrong) < len(regions):
+        hints.append("wrong when " + "; and when ".join(wrong))
     if not hints:
         hints.extend(_shape_hints(outcome, key, answer, ctx, deadline))
+    if not hints and wrong:
+        hints.append("wrong in every region (" + "; ".join(wrong) + ")")
     extra = sorted({s.name for s in (answer_as_written or answer).free_symbols}
                    - {s.name for s in key.free_symbols} - set(ctx.definitions) - set(ctx.domain))
     if extra:
