@@ -130,3 +130,15 @@ def test_question_context_overrides_and_removes_assignment_defaults() -> None:
     assert q2.context.domain_map == {"y_i": ValueSet((-1.0, 1.0))}
     assert q2.context.allowed == ("w",) and q1.context.allowed is None
     assert a.question("q2") is q2 and a.max_points == 2
+
+
+def test_attempts_allowed_is_kept_and_invalid_answers_do_not_count() -> None:
+    from grader.assignments.results import QuestionGrade, QuestionVerdict
+
+    a = load_text(HEAD + "  - {id: q, type: free_text, points: 1, prompt: p, attempts_allowed: 3}\n",
+                  compile_keys=False)
+    assert a.questions[0].attempts_allowed == 3
+    assert not QuestionGrade("q", QuestionVerdict.INVALID, 0, 1).counts_as_attempt
+    assert QuestionGrade("q", QuestionVerdict.INCORRECT, 0, 1).counts_as_attempt
+    assert problems(HEAD + "  - {id: q, type: free_text, points: 1, prompt: p, attempts_allowed: 0}\n") == [
+        "assignments/demo.yaml: question q: attempts_allowed: 0 is less than the minimum of 1"]
