@@ -78,7 +78,7 @@ def launch() -> Any:
         return _refuse(exc)
     login_user(result.user)
     session.commit()
-    response = redirect(_landing(result.assignment.key), code=303)
+    response = redirect(_landing(result.role, result.assignment.key), code=303)
     response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
     return response
 
@@ -94,14 +94,13 @@ def jwks() -> Any:
     return response
 
 
-def _landing(assignment_key: str) -> str:
-    for endpoint in ("web.assignment", "web.assignment_page", "api.assignments.get_assignment"):
-        for arg in ("key", "assignment_id", "assignment_key"):
-            try:
-                return url_for(endpoint, **{arg: assignment_key})
-            except BuildError:
-                continue
-    return f"/api/v1/assignments/{assignment_key}"
+def _landing(role: str, assignment_key: str) -> str:
+    """The assignment's page for the role (the JSON view when the pages are not installed)."""
+    endpoint = "instructor.dashboard" if role == "instructor" else "student.assignment"
+    try:
+        return url_for(endpoint, key=assignment_key)
+    except BuildError:
+        return f"/api/v1/assignments/{assignment_key}"
 
 
 def _refuse(exc: LaunchError) -> Response:

@@ -163,3 +163,23 @@ def test_the_tool_jwks_is_public_and_stable(tool) -> None:  # type: ignore[no-un
     first = tool.get("/lti/jwks.json").get_json()
     second = tool.get("/lti/jwks.json").get_json()
     assert first == second and first["keys"][0]["alg"] == "RS256" and "d" not in first["keys"][0]
+
+
+def test_a_launch_lands_on_the_assignment_page_for_the_role(settings, db_factory, queue, world, lms) -> None:  # type: ignore[no-untyped-def]
+    from grader.app import create_app
+
+    add_platform(world, lms, lineitem=False)
+    world.session.commit()
+    lms.tool_redirect_uri = TOOL + "/lti/launch"
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    app = create_app(settings, session_factory=db_factory, queue=queue)  # every blueprint, pages included
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+    location, _ = _login(client, lms)
+    response = client.post("/lti/launch", data=_platform_form(location))
+    assert response.status_code == 303 and response.headers["Location"] == "/assignments/hw1"
+    lms.launch_claims[LTI + "roles"] = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+    location, _ = _login(client, lms)
+    response = client.post("/lti/launch", data=_platform_form(location))
+    assert response.headers["Location"] == "/instructor/assignments/hw1"
+    assert client.get("/assignments/hw1").status_code == 200  # logged in through the iframe cookie
