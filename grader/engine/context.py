@@ -74,6 +74,9 @@ class GradingContext:
         if self.allowed is not None and not isinstance(self.allowed, frozenset):
             object.__setattr__(self, "allowed", frozenset(self.allowed))
 
+    def __reduce__(self) -> tuple:
+        return (GradingContext, (dict(self.definitions), self.allowed, dict(self.domain), self.tolerance))
+
     def __hash__(self) -> int:
         return hash(self.fingerprint())
 
@@ -95,7 +98,14 @@ class GradingContext:
         )
 
     def fingerprint(self) -> str:
-        """A stable text identifying this context (for caches)."""
+        """A stable text identifying this context (for caches; computed once)."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            cached = self._make_fingerprint()
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
+
+    def _make_fingerprint(self) -> str:
         dom = {k: ([v.lo, v.hi] if isinstance(v, Interval) else {"values": list(v.values)})
                for k, v in self.domain.items()}
         allowed = None if self.allowed is None else sorted(self.allowed)
@@ -120,11 +130,16 @@ class GradingContext:
     @property
     def names(self) -> "NameContext":
         """The names the parser must know: defined and domain symbols, user functions."""
+        cached = self.__dict__.get("_names")
+        if cached is not None:
+            return cached
         from grader.engine.parsing import NameContext
 
         symbols = set(self.symbol_definitions) | set(self.domain) | set(self.allowed or ())
         functions = {name: len(f.params) for name, f in self.function_definitions.items()}
-        return NameContext(symbols=frozenset(symbols), functions=functions)
+        names = NameContext(symbols=frozenset(symbols), functions=functions)
+        object.__setattr__(self, "_names", names)
+        return names
 
     def substitute(self, expr: "sympy.Expr") -> "sympy.Expr":
         """``expr`` with every definition (symbols and functions) substituted, recursively."""

@@ -61,6 +61,13 @@ def test_fingerprint_is_stable_and_hashable():
     assert a.fingerprint() == b.fingerprint() and hash(a) == hash(b) and a == b
 
 
+def test_context_pickles():
+    import pickle
+
+    ctx = GradingContext.from_json({"definitions": SEED_DEFS, "allowed": ["p_i"], "domain": {"y": {"values": [0, 1]}}})
+    assert pickle.loads(pickle.dumps(ctx)) == ctx
+
+
 def test_names_for_the_parser():
     ctx = GradingContext.from_json({"definitions": SEED_DEFS, "domain": {"w": [-2, 2]}, "allowed": ["q"]})
     names = ctx.names
