@@ -30,8 +30,9 @@ def is_assignment(tok: Token) -> bool:
 
 
 def without_alignment(toks: list[Token]) -> list[Token]:
-    """Drop depth-0 ``&`` (alignment points in aligned rows)."""
-    return [t for part, _ in split_top(toks, lambda t: t.is_op("&")) for t in part]
+    """An aligned row as a chain: drop depth-0 ``&`` and a leading ``=`` (``&= x + 1``)."""
+    row = [t for part, _ in split_top(toks, lambda t: t.is_op("&")) for t in part]
+    return row[1:] if row and row[0].is_op("=") else row
 
 
 @dataclass

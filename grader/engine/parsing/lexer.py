@@ -33,6 +33,8 @@ _ONE_CHAR = "+-*/^,=<>!'|&~"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+(?!\.))?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _SIMPLE_SUB = re.compile(r"[A-Za-z0-9]+")
+_LATEX_NAME = re.compile(r"[A-Za-z]+")
+_TEXT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 def normalize_subscript(content: str) -> str | None:
@@ -68,13 +70,27 @@ class _Lexer:
         self.i = 0
         self.tokens: list[Token] = []
         self.inexact = False
+        self.depth = self.values = 0
 
     def fail(self, message: str, index: int) -> ParseError:
         return ParseError(message, self.where[index] + 1 if index < len(self.where) else None)
 
     def add(self, kind: str, value: str, start: int, sub: str | None = None) -> None:
         last = max(start, self.i - 1)
-        self.tokens.append(Token(kind, value, self.where[start] + 1, self.where[last] + 1, sub))
+        col = self.where[start] + 1
+        self.tokens.append(Token(kind, value, col, self.where[last] + 1, sub))
+        # fail fast on huge inputs: these grow without bound before the parser sees them
+        if kind in (OPEN, BEGIN):
+            self.depth += 1
+            if self.depth > self.limits.max_depth:
+                raise LimitExceeded(f"nesting deeper than {self.limits.max_depth}", col)
+        elif kind in (CLOSE, END):
+            self.depth -= 1
+        elif kind in (NUM, NAME, WORD, CMD):
+            self.values += 1
+            if self.values > self.limits.max_nodes:
+                raise LimitExceeded(f"expression too large (more than {self.limits.max_nodes} "
+                                    f"parts)", col)
 
     def skip_spaces(self) -> None:
         while self.i < len(self.src) and self.src[self.i] == " ":
@@ -243,9 +259,7 @@ class _Lexer:
             if c.isdigit() or (c == "." and src[self.i + 1:self.i + 2].isdigit()):
                 self.number()
             elif c.isalpha():
-                j = self.i + 1
-                while j < len(src) and (src[j].isalpha() or (not self.latex and src[j].isdigit())):
-                    j += 1
+                j = (_LATEX_NAME if self.latex else _TEXT_NAME).match(src, self.i).end()
                 self.i = j
                 sub = self.maybe_sub(raw=False)
                 self.i = max(self.i, j)

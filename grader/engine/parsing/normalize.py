@@ -6,6 +6,7 @@ invisible and control characters are refused, naming the character and its colum
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from grader.engine.errors import ParseError
@@ -40,8 +41,17 @@ def _refuse(ch: str, index: int) -> ParseError:
     return ParseError(f"character {label} is not allowed", index + 1)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = str.maketrans("\t\n\r", "   ")
+
+
 def normalize(text: str, *, latex: bool) -> tuple[str, list[int]]:
     """Return the cleaned text and, for each of its characters, the 0-based source index."""
+    if text.isascii():  # the common case, done at C speed
+        bad = _ASCII_CONTROL.search(text)
+        if bad:
+            raise _refuse(bad.group(), bad.start())
+        return text.translate(_WHITESPACE), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
 

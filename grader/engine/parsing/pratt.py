@@ -207,6 +207,9 @@ class Parser:
         if kind == OP and value in ("^", "**"):
             self.advance()
             if self.st.latex and value == "^":
+                nxt = self.peek()
+                if nxt.kind == NUM and len(nxt.value) > 1:
+                    raise ParseError(f"ambiguous exponent: write ^{{{nxt.value}}}", nxt.col)
                 self.split_token()
             right = self.expr(POW_BP - 1)
             return self.node("pow", [left, right], tok.col)
@@ -270,13 +273,17 @@ class Parser:
             return handler(self, tok)
         if kind == OPEN:
             if self.peek().kind == CLOSE:
-                raise ParseError(f"empty {DELIMITER_NAMES[value]}s" if value in "([" else
-                                 "empty group", tok.col)
+                raise ParseError({"(": "empty parentheses", "[": "empty brackets"}.get(
+                    value, "empty group"), tok.col)
             if value == "|L":
                 inner = self.grouped()
                 self.expect_close(tok)
                 return self.node("call", ["Abs", inner], tok.col)
+            at = self.pos - 1
             inner = self.grouped()
+            if self.peek().is_op(",") and at > 0 and self.toks[at - 1].kind in (NAME, WORD):
+                before = self.toks[at - 1]  # f(x, y) with f unknown: not a product
+                raise ParseError(f"unknown function {before.value}", before.col)
             self.expect_close(tok)
             return inner
         if kind == OP:

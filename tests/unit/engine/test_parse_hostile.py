@@ -1,0 +1,112 @@
+"""Hostile input: refused with ParseError/LimitExceeded within milliseconds, never a crash."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy
+
+from grader.engine.errors import LimitExceeded, ParseError
+from grader.engine.limits import DEFAULT_LIMITS, Limits
+from grader.engine.parsing import parse
+
+BIG = Limits(max_length=200_000)  # so the deeper checks, not the length check, are exercised
+
+HOSTILE = [
+    ("9**9**9**9", LimitExceeded),
+    ("10^10^10", LimitExceeded),
+    ("((9**9)**9999)**9999", LimitExceeded),
+    ("factorial(10**7)", LimitExceeded),
+    ("100!", LimitExceeded),
+    ("(x+1)**100000", LimitExceeded),
+    ("x**201", LimitExceeded),
+    ("2^200", LimitExceeded),
+    ("((2^40)^40)^40", LimitExceeded),
+    ("50!*50!*50!", LimitExceeded),
+    ("1e999999", LimitExceeded),
+    ("9" * 5000, LimitExceeded),
+    ("0." + "1" * 60, LimitExceeded),
+    ("(" * 5000 + "x" + ")" * 5000, LimitExceeded),
+    (r"\left(" * 3000 + "x" + r"\right)" * 3000, LimitExceeded),
+    ("{" * 3000 + "x" + "}" * 3000, LimitExceeded),
+    (r"\frac{" * 3000 + "1}{2}" * 3000, LimitExceeded),
+    ("e^{" * 3000 + "x" + "}" * 3000, LimitExceeded),
+    ("sin(" * 3000 + "x" + ")" * 3000, LimitExceeded),
+    ("-" * 5000 + "x", LimitExceeded),
+    ("x^" * 5000 + "x", LimitExceeded),
+    ("x**" * 5000 + "x", LimitExceeded),
+    ("|" * 5000, LimitExceeded),
+    (r"\begin{cases}" * 2000, LimitExceeded),
+    ("x+" * 5000 + "x", LimitExceeded),
+    ("2^99*" * 2000 + "1", LimitExceeded),
+    ("x" * 100_000, ParseError),
+    ("x!" + "!" * 5000, ParseError),
+    ("x" + "'" * 5000, ParseError),
+    ("__import__('os').system('ls')", ParseError),
+    ("().__class__.__base__.__subclasses__()", ParseError),
+    ("lambda: 0", ParseError),
+    ("sin('__import__(\"os\")')", ParseError),
+    (r"\input{/etc/passwd}", ParseError),
+    (r"\def\a{\a\a}\a", ParseError),
+    (r"\csname input\endcsname", ParseError),
+    (r"\write18{rm -rf /}", ParseError),
+    ("x_{" * 2000, ParseError),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_up():
+    parse(r"\frac{1}{2} + x^2 + \sin(x)")
+
+
+@pytest.mark.parametrize(("answer", "error"), HOSTILE, ids=[h[0][:40] for h in HOSTILE])
+def test_hostile_input_is_refused_fast(answer, error):
+    start = time.perf_counter()
+    with pytest.raises(error):
+        parse(answer, limits=BIG)
+    assert time.perf_counter() - start < 0.05
+
+
+@pytest.mark.parametrize("size", [4001, 100_000, 1_000_000])
+def test_overlong_answers_are_refused_by_length(size):
+    start = time.perf_counter()
+    with pytest.raises(LimitExceeded, match="answer too long"):
+        parse("x" * size)
+    assert time.perf_counter() - start < 0.01
+
+
+def test_the_longest_allowed_answers_are_still_fast():
+    too_many_parts = "x+" * 1999 + "x"
+    assert len(too_many_parts) < DEFAULT_LIMITS.max_length
+    start = time.perf_counter()
+    with pytest.raises(LimitExceeded, match="expression too large"):
+        parse(too_many_parts)
+    assert time.perf_counter() - start < 0.05
+    within_limits = "+".join(f"x_{{{i}}}" for i in range(300))
+    start = time.perf_counter()
+    assert len(parse(within_limits).expr.args) == 300
+    assert time.perf_counter() - start < 0.1
+
+
+def test_limits_are_configurable():
+    assert parse("x**300", limits=Limits(max_exponent=400)).expr == sympy.Symbol("x", real=True) ** 300
+    with pytest.raises(LimitExceeded):
+        parse("x**3", limits=Limits(max_exponent=2))
+    with pytest.raises(LimitExceeded):
+        parse("((((x))))", limits=Limits(max_depth=3))
+    with pytest.raises(LimitExceeded):
+        parse("x+y+z", limits=Limits(max_nodes=3))
+    with pytest.raises(LimitExceeded):
+        parse("123456", limits=Limits(max_digits=5))
+    with pytest.raises(LimitExceeded):
+        parse("6!", limits=Limits(max_factorial=5))
+    with pytest.raises(LimitExceeded):
+        parse("x + 1", limits=Limits(max_length=3))
+
+
+def test_small_numeric_powers_still_work():
+    assert parse("2^99").expr == 2**99
+    assert parse("1/2^99").expr == sympy.Rational(1, 2**99)
+    assert parse("20!").expr == sympy.factorial(20)
+    assert parse("x^{200}").expr == sympy.Symbol("x", real=True) ** 200
