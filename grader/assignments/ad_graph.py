@@ -241,7 +241,7 @@ def grade_cell(name: str, given: float | None, exact: float, carried: float, tol
                share: float, what: str, note: str = "") -> Cell:
     """Credit for one value: exact on the student's graph, or carried forward from their entries."""
     if given is None:
-        return Cell(name, False, 0.0, share, note or f"{what} of {name} is missing.")
+        return Cell(name, False, 0.0, share, f"{what} of {name}: {note}." if note else f"{what} of {name} is missing.")
     if close(given, exact, tol):
         return Cell(name, True, share, share)
     if close(given, carried, tol):
@@ -263,7 +263,8 @@ def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
     return cells
 
 
-def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQuestion, share: float) -> list[Cell]:
+def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQuestion, share: float,
+                  notes: Mapping[str, str] | None = None) -> list[Cell]:
     """One cell per row's adjoint: reverse sweep over the student's graph, exact and carried."""
     exact_vals = true_values(graph, q)
     student_vals = {r.name: (r.given if r.given is not None else exact_vals[r.name]) for r in graph.rows}
@@ -279,12 +280,13 @@ def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQue
         for a in d_exact:
             exact[a] += exact[r.name] * d_exact[a]
             carried[a] += upstream * d_student[a]
-    return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share, "The adjoint")
-            for r in graph.rows]
+    notes = notes or {}
+    return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share,
+                       "The adjoint", notes.get(r.name, "")) for r in graph.rows]
 
 
-def read_adjoints(raw: Any) -> tuple[dict[str, float | None], Any]:
-    """(adjoints by row name, rows or None) from an adjoint answer."""
+def read_adjoints(raw: Any) -> tuple[dict[str, float | None], Any, dict[str, str]]:
+    """(adjoints by row name, rows or None, notes on unreadable values) from an adjoint answer."""
     rows = None
     if isinstance(raw, Mapping) and "adjoints" in raw:
         rows, raw = raw.get("rows"), raw["adjoints"]
@@ -293,6 +295,10 @@ def read_adjoints(raw: Any) -> tuple[dict[str, float | None], Any]:
     if len(raw) > MAX_ROWS:
         raise TableError(f"at most {MAX_ROWS} adjoints")
     out: dict[str, float | None] = {}
+    notes: dict[str, str] = {}
     for k, v in raw.items():
-        out[canonical_name(k, f"adjoint {k!r}")] = read_value(v)[0]
-    return out, rows
+        name = canonical_name(k, f"adjoint {k!r}")
+        out[name], note = read_value(v)
+        if note:
+            notes[name] = note
+    return out, rows, notes

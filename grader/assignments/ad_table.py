@@ -82,7 +82,7 @@ def grade_forward(q: AdTableQuestion, answer: Any, seed: int) -> QuestionGrade:
 def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], seed: int) -> QuestionGrade:
     """The adjoint part, over the student's graph (their rows here, or in ``graph_from``)."""
     try:
-        adjoints, rows = read_adjoints(answer)
+        adjoints, rows, notes = read_adjoints(answer)
     except TableError as exc:
         return invalid(q, f"cannot read your adjoints: {exc}")
     intro = ""
@@ -101,12 +101,14 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
     for x, row_name in by_input.items():   # \bar{x} for the input x's row
         if x in adjoints and row_name not in adjoints:
             adjoints[row_name] = adjoints.pop(x)
+            if x in notes:
+                notes[row_name] = notes.pop(x)
     unknown = sorted(set(adjoints) - {r.name for r in graph.rows})
     if unknown:
         intro += f" Not in your graph (ignored): {', '.join(unknown)}."
     try:
         share = q.points / len(graph.rows)
-        return from_cells(q, adjoint_cells(graph, adjoints, q, share), intro.strip())
+        return from_cells(q, adjoint_cells(graph, adjoints, q, share, notes), intro.strip())
     except TableError as exc:
         return invalid(q, str(exc))
 
@@ -143,7 +145,7 @@ def lint_table(q: AdTableQuestion, seed: int = 0) -> list[tuple[str, str]]:
             if r.given is not None and r.name != graph.output and not close(r.given, values[r.name], tol):
                 problems.append(("key.rows", f"{r.name} = {fmt(r.given)} but the trace gives {fmt(values[r.name])}"))
     if q.key_adjoints:
-        adj, _ = read_adjoints(dict(q.key_adjoints))
+        adj, _, _ = read_adjoints(dict(q.key_adjoints))
         problems += [("key.adjoints", c.note) for c in adjoint_cells(graph, adj, q, 1.0)
                      if not c.correct or c.carried]
         trace_adj = {r.name: float(trace.adjoints[r.name]) for r in trace.forward if r.name in trace.adjoints}
