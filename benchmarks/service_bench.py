@@ -223,13 +223,14 @@ def run(args: argparse.Namespace) -> int:
               f"(verdict cache {'off' if args.no_cache else 'on, cold'})")
 
         started: dict[int, float] = {}
+        owner: dict[int, str] = {}
         lock = threading.Lock()
 
         def student(token: str) -> None:
             t = time.time()
             sid = _post(base, key, token, answers)
             with lock:
-                started[sid] = t
+                started[sid], owner[sid] = t, token
 
         t_start = time.time()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
@@ -241,14 +242,15 @@ def run(args: argparse.Namespace) -> int:
             return 1
         latencies = sorted(graded[sid] - started[sid] for sid in started)
         wall = max(graded.values()) - t_start
-        sample = _get(base, tokens[0], min(started))
-        same = {q: v["verdict"] for q, v in sample["questions"].items()} == {
-            q: v["verdict"] for q, v in expected["questions"].items()} and sample["total"] == expected["total"]
         print(f"submitted {len(started)} in {t_submitted - t_start:.2f} s "
               f"({len(started) / (t_submitted - t_start):.1f} POST/s)")
         print(f"graded    {len(graded)} in {wall:.2f} s: {len(graded) / wall:.1f} submissions/s")
         print(f"latency   submit-to-graded p50 {_pct(latencies, 50):.3f} s, p99 {_pct(latencies, 99):.3f} s, "
               f"max {latencies[-1]:.3f} s, mean {statistics.fmean(latencies):.3f} s")
+        sid = min(started)
+        sample = _get(base, owner[sid], sid)
+        same = {q: v["verdict"] for q, v in sample["questions"].items()} == {
+            q: v["verdict"] for q, v in expected["questions"].items()} and sample["total"] == expected["total"]
         print(f"check     API result {'matches' if same else 'DIFFERS FROM'} `grader grade` "
               f"(total {sample['total']}/{sample['max_total']})")
         return 0 if same else 1
