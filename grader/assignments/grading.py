@@ -212,7 +212,8 @@ def key_as_answer(q: Question) -> Any:
     if isinstance(q, (NumberQuestion, LimitQuestion)):
         return q.value
     if isinstance(q, PiecewiseQuestion):
-        return "Piecewise(" + ", ".join(f"({c.value}, {c.when})" for c in q.cases) + ")"
+        key = key_of(q)
+        return None if key is None else str(key.expr)
     if isinstance(q, AdTableQuestion):
         return ad_table.key_answer(q)
     if isinstance(q, FreeTextQuestion):

@@ -106,7 +106,10 @@ def piecewise(q: PiecewiseQuestion) -> sympy.Piecewise:
 
 
 def condition(text: str, names: NameContext, field: str) -> sympy.Basic:
-    """A region condition (``y_i a_i < 1``), read through the parser's Piecewise support."""
+    """A region condition (``y_i a_i < 1``, or ``otherwise`` for the last region), read through
+    the parser's Piecewise support (a bare condition is not a value)."""
+    if text.strip().lower() == "otherwise":
+        return sympy.true
     prefix = "Piecewise((1, "
     try:
         expr = parse(f"{prefix}{text}))", syntax="text", names=names).expr

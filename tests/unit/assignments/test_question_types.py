@@ -212,3 +212,20 @@ def test_what_the_engine_cannot_decide_goes_to_an_instructor(monkeypatch: pytest
     monkeypatch.setitem(GRADERS, "expression", broken)
     g = grade(a, "q", "x")
     assert g.verdict is V.NEEDS_REVIEW and g.method == "error: EngineError: boom"
+
+
+def test_a_last_case_may_be_otherwise() -> None:
+    a = make("""\
+        - id: r
+          type: piecewise
+          points: 2
+          prompt: relu'
+          cases: [{value: "1", when: "x > 0"}, {value: "0", when: otherwise}]
+          check_against: {function: "Max(0, x)", wrt: x}
+    """)
+    from grader.assignments.lint import lint_assignment
+
+    assert lint_assignment(a) == []
+    assert grade(a, "r", "Heaviside(x)").verdict is V.CORRECT
+    g = grade(a, "r", r"\begin{cases} 1 & x > 0 \\ 1 & x \le 0 \end{cases}")
+    assert g.points == 1 and g.verdict is V.INCORRECT

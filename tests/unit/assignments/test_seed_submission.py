@@ -95,3 +95,10 @@ def test_every_key_graded_against_itself_is_correct(path) -> None:
             assert g.verdict in (V.NEEDS_REVIEW, V.UNANSWERED)
         elif q.id in answers:
             assert g.verdict is V.CORRECT, (q.id, g.feedback)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_slip_in_1e_is_located_whatever_the_seed(assignment4: Assignment, seed_answers: dict[str, Any],
+                                                     seed: int) -> None:
+    g = grade_submission(assignment4, {"1e": seed_answers["1e"]}, seed=seed).question("1e")
+    assert g.verdict is V.INCORRECT and "Your step 3 `(2p_i - 2y_i) (e^{-a_i} p_i^2) (x_i)` is correct" in g.feedback
