@@ -18,6 +18,7 @@ from typing import Callable
 
 import mpmath
 import sympy
+import sympy.physics.units  # noqa: F401 - sympy.simplify imports it on its first call (~0.5 s): pay it at load
 from sympy import preorder_traversal
 
 from grader.engine.errors import EngineError
@@ -29,6 +30,7 @@ _MAX_EXPANDED_TERMS = 3000
 _MAX_EXP_DEGREE = 60
 _HUGE = 1e15   # constants beyond this (in floats, at any intermediate step) are left undecided
 _PREC = 200    # bits for deciding a constant difference
+_SIMPLE_OPS = 3  # try_simplify stops at a form this small
 
 
 class _TooLarge(Exception):
@@ -219,7 +221,7 @@ def try_simplify(expr: sympy.Expr, *, budget_s: float) -> sympy.Expr | None:
     """A strictly smaller equal form of ``expr`` found within the budget, or None."""
     deadline = time.monotonic() + budget_s
     best, best_ops = expr, sympy.count_ops(expr)
-    if not _tame(expr):
+    if best_ops <= _SIMPLE_OPS or not _tame(expr):
         return None
     size = _nodes(expr)
     safe = _safe_for_polys(expr)
@@ -234,6 +236,6 @@ def try_simplify(expr: sympy.Expr, *, budget_s: float) -> sympy.Expr | None:
         ops = sympy.count_ops(r)
         if ops < best_ops:
             best, best_ops = r, ops
-        if best_ops == 0:
+        if best_ops <= _SIMPLE_OPS:
             break
     return None if best is expr else best
