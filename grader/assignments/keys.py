@@ -8,6 +8,7 @@ Nothing here calls ``sympify`` or ``parse_expr`` on text: all text goes through 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -27,8 +28,7 @@ from grader.assignments.model import (
     PiecewiseQuestion,
     Question,
 )
-from grader.engine.context import Discrete, GradingContext
-from grader.engine.context import Interval as EngineInterval
+from grader.engine.context import GradingContext
 from grader.engine.errors import ContextError, ParseError
 from grader.engine.parsing import NameContext, parse
 
@@ -50,22 +50,30 @@ def symbol(name: str) -> sympy.Symbol:
 
 @lru_cache(maxsize=512)
 def grading_context(spec: ContextSpec, drop: frozenset[str] = frozenset()) -> GradingContext:
-    """The engine's context of a question (``drop`` leaves some definitions out)."""
-    doms = {
-        k: EngineInterval(v.low, v.high) if isinstance(v, Interval) else Discrete(v.values)
-        for k, v in spec.domain
+    """The engine's context of a question (``drop`` leaves some definitions out), validated by
+    ``GradingContext.from_json`` and with every definition resolved (``KeyFieldError`` if bad)."""
+    raw: dict = {
+        "definitions": {k: v for k, v in spec.definitions if k not in drop},
+        "domain": {k: [v.low, v.high] if isinstance(v, Interval) else {"values": list(v.values)}
+                   for k, v in spec.domain},
     }
+    if spec.allowed is not None:
+        raw["allowed"] = list(spec.allowed)
+    if spec.tolerance is not None:
+        raw["tolerance"] = spec.tolerance
     try:
-        ctx = GradingContext(
-            definitions={k: v for k, v in spec.definitions if k not in drop},
-            allowed=None if spec.allowed is None else frozenset(spec.allowed),
-            domain=doms,
-            **({} if spec.tolerance is None else {"tolerance": spec.tolerance}),
-        )
+        ctx = GradingContext.from_json(raw)
         ctx.substitute(sympy.Integer(0))  # resolves (and so checks) every definition now
     except ContextError as exc:
-        raise KeyFieldError("definitions", str(exc).removeprefix("context.definitions")) from None
+        m = _CONTEXT_MESSAGE.match(str(exc))
+        if m is None:
+            raise KeyFieldError("context", str(exc)) from None
+        field = m["field"] + (f".{m['name']}" if m["name"] else "")
+        raise KeyFieldError(field, m["rest"]) from None
     return ctx
+
+
+_CONTEXT_MESSAGE = re.compile(r"^context\.(?P<field>\w+)(?:\[(?P<q>['\"])(?P<name>.*?)(?P=q)\])?[:\s]*(?P<rest>.*)$", re.S)
 
 
 def names_for(spec: ContextSpec, extra: Iterable[str] = ()) -> NameContext:

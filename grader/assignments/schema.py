@@ -32,7 +32,7 @@ CONTEXT_PROPERTIES: dict[str, Any] = {
         "additionalProperties": {"oneOf": [INTERVAL, VALUE_SET, {"type": "null"}]},
     },
     "allowed": {"type": "array", "items": NAME},
-    "tolerance": {"type": "number", "exclusiveMinimum": 0},
+    "tolerance": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "description": "relative"},
 }
 
 DERIVATIVE = {

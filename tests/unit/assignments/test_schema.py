@@ -142,3 +142,16 @@ def test_attempts_allowed_is_kept_and_invalid_answers_do_not_count() -> None:
     assert QuestionGrade("q", QuestionVerdict.INCORRECT, 0, 1).counts_as_attempt
     assert problems(HEAD + "  - {id: q, type: free_text, points: 1, prompt: p, attempts_allowed: 0}\n") == [
         "assignments/demo.yaml: question q: attempts_allowed: 0 is less than the minimum of 1"]
+
+
+@pytest.mark.parametrize("header,message", [
+    ('definitions: {p_i: "1/(1+exp(-a_i)"}\n', "question q: definitions.p_i: cannot be read: unbalanced parenthesis at column 3"),
+    ('definitions: {p_i: "q_i", q_i: "p_i"}\n', "question q: definitions: are circular: p_i -> q_i -> p_i"),
+    ('definitions: {"2x": "1"}\n', "question q: definitions: '2x' is not a symbol name or a function like f(u)"),
+])
+def test_bad_definitions_are_named(header: str, message: str) -> None:
+    from .conftest import make
+
+    with pytest.raises(AssignmentError) as info:
+        make("- {id: q, type: expression, points: 1, prompt: p, key: p_i}\n", header)
+    assert str(info.value) == f"t.yaml: {message}"
