@@ -67,16 +67,16 @@ def jwks_document(keys: list[ToolKey]) -> dict[str, Any]:
 def current_key(session: Session) -> ToolKey:
     """The signing key: the oldest active one, generated and stored on first use.
 
-    Two processes generating at once both store a key; both are published in the JWKS and the
-    oldest signs, so either way every signature verifies.
+    The new key is committed at once, on its own (a platform may fetch our JWKS before the
+    caller's transaction ends). Two processes generating at once both store a key; both are
+    published in the JWKS, so every signature verifies either way.
     """
     rows = lms_queries.active_tool_keys(session)
-    if not rows:
-        key = ToolKey.generate()
-        lms_queries.add_tool_key(session, kid=key.kid, private_key_pem=key.private_pem)
-        rows = lms_queries.active_tool_keys(session)
-    first = rows[0]
-    return ToolKey(kid=first.kid, private_pem=first.private_key_pem)
+    if rows:
+        return ToolKey(kid=rows[0].kid, private_pem=rows[0].private_key_pem)
+    key = ToolKey.generate()
+    lms_queries.add_tool_key(session, kid=key.kid, private_key_pem=key.private_pem)
+    return key
 
 
 def public_jwks(session: Session) -> dict[str, Any]:
