@@ -99,7 +99,10 @@ def read_value(raw: Any) -> tuple[float | None, str]:
         return None, f"cannot read {raw!r}: {exc}"
     if expr.free_symbols:
         return None, f"{raw!r} is not a number"
-    return float(expr.evalf(30)), ""
+    try:
+        return float(expr.evalf(30)), ""
+    except (TypeError, ValueError, OverflowError):
+        return None, f"{raw!r} is not a real number"
 
 
 def read_graph(raw_rows: Any, q: AdTableQuestion) -> Graph:
