@@ -51,9 +51,18 @@ def fallback(tex: str) -> str:
 
 
 def sympy_mathml(expr: Any) -> str:
-    """sympy's presentation MathML for an expression (children of ``<math>``)."""
+    """sympy's presentation MathML for an expression (children of ``<math>``); a Piecewise is
+    drawn as cases (sympy prints it as a function call)."""
+    from sympy import Piecewise
     from sympy.printing.mathml import mathml
 
+    if isinstance(expr, Piecewise):
+        rows = "".join(
+            f'<mtr><mtd columnalign="left"><mrow>{sympy_mathml(value)}</mrow></mtd>'
+            f'<mtd columnalign="left"><mtext>&#160;if&#160;</mtext><mrow>{sympy_mathml(cond)}</mrow></mtd></mtr>'
+            for value, cond in expr.args
+        )
+        return f'<mrow><mo stretchy="true">{{</mo><mtable>{rows}</mtable></mrow>'
     return str(mathml(expr, printer="presentation"))
 
 

@@ -94,7 +94,7 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     page.click("#submit-answers")
     page.wait_for_url(re.compile(r".*/submissions/\d+$"))
     page.locator("#score").wait_for(timeout=120_000)  # the progress box polls until graded
-    assert page.locator("table.results tbody tr").count() == len(SEED)
+    assert page.locator("table.results > tbody > tr").count() == len(SEED)
     row_1a = page.locator("#result-1a")
     assert "correct" in row_1a.inner_text()
     assert page.locator("#result-1f-why").inner_text().count("needs review") == 1
@@ -135,7 +135,7 @@ def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: 
     todo.get_by_label("Comment").fill("Right idea; say why the gradient vanishes.")
     todo.get_by_role("button", name="Save grade").click()
     page.locator(".flash", has_text="Saved").wait_for()
-    assert "graded" in page.locator(f"#{item_id}").inner_text()
+    assert "graded" in page.locator(f'[id="{item_id}"]').inner_text()
     shot(page, "instructor-manual-grading", selector="#manual")
 
     with page.expect_download() as info:

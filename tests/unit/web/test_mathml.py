@@ -85,3 +85,10 @@ def test_every_formula_of_the_seed_is_translated() -> None:
     html = render_prompt(SEED.read_text(encoding="utf-8"))
     assert "math-fallback" not in html
     assert html.count("<math") > 50
+
+
+def test_piecewise_answers_are_drawn_as_cases() -> None:
+    y, a = sympy.symbols("y_i a_i", real=True)
+    parsed = SimpleNamespace(members=(), expr=sympy.Piecewise((-y, y * a < 1), (0, True)))
+    out = answer_mathml("cases", parse=lambda t: parsed)
+    assert "<mtable>" in out and "piecewise" not in out.lower().replace("mtable", "")
