@@ -70,10 +70,12 @@ class Builder:
             built = [self.val(a) for a in args]
             numeric = sum(e for x, e in built if x.is_Number)
             other = max((e for x, e in built if not x.is_Number), default=0.0)
-            return sympy.Add(*(x for x, _ in built)), self.check(numeric + other, col)
+            est = self.check(numeric + other, col)  # before sympy adds the numbers up
+            return sympy.Add(*(x for x, _ in built)), est
         if kind == "mul":
             built = [self.val(a) for a in args]
-            return sympy.Mul(*(x for x, _ in built)), self.check(sum(e for _, e in built), col)
+            est = self.check(sum(e for _, e in built), col)
+            return sympy.Mul(*(x for x, _ in built)), est
         if kind == "inv":
             expr, est = self.val(args[0])
             return sympy.Pow(expr, -1), est

@@ -52,15 +52,25 @@ def argument(p: Parser) -> Node:
     raise p.error(tok)
 
 
-def _is_d(toks: list[Token], *, needs_variable: bool) -> bool:
-    if not toks:
+def is_differential(tok: Token, p: Parser, *, alone_ok: bool) -> bool:
+    """``d``, ``dx``, ``dl_i``, ``\\mathrm{d}``, ``\\partial``: the start of Leibniz notation
+    (not ``d_i`` or a name the context defines)."""
+    if tok.kind == CMD:
+        return tok.value == "partial"
+    if tok.kind not in (NAME, WORD) or not tok.value.startswith("d"):
         return False
-    first = toks[0]
-    if first.kind == CMD and first.value == "partial":
-        return not needs_variable or len(toks) > 1 or first.sub is not None
-    if first.kind in (NAME, WORD) and first.value.startswith("d"):
-        return not needs_variable or len(first.value) > 1 or first.sub is not None or len(toks) > 1
-    return False
+    if tok.value == "d":
+        return tok.sub is None and alone_ok
+    full = tok.value + (f"_{tok.sub}" if tok.sub else "")
+    return tok.kind == NAME and tok.value not in GREEK and full not in p.st.names.symbols \
+        and tok.value not in p.st.names.symbols
+
+
+def _is_derivative(num: list[Token], den: list[Token], p: Parser) -> bool:
+    if not num or not den:
+        return False
+    return is_differential(num[0], p, alone_ok=True) and is_differential(
+        den[0], p, alone_ok=len(den) > 1)
 
 
 def frac(p: Parser, tok: Token) -> Node:
@@ -69,7 +79,7 @@ def frac(p: Parser, tok: Token) -> Node:
         num = group_tokens(p)
         if p.peek().kind == OPEN and p.peek().value == "{":
             den = group_tokens(p)
-            if _is_d(num, needs_variable=False) and _is_d(den, needs_variable=True):
+            if _is_derivative(num, den, p):
                 return p.node("deriv", [], tok.col)  # \frac{dl}{dw}, \frac{\partial}{\partial a}
         p.pos = save
     top = argument(p)

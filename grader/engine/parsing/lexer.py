@@ -22,7 +22,12 @@ FORBIDDEN = frozenset(
 )
 _SPACING = frozenset("quad qquad displaystyle textstyle scriptstyle limits nolimits "
                      "enspace thinspace medspace thickspace negthinspace".split())
-_WORD_COMMANDS = frozenset("text textrm textit mathrm mathit operatorname mbox rm".split())
+_WORD_COMMANDS = frozenset("text textrm textit textbf mathrm mathit mathbf mathsf mathtt "
+                           "boldsymbol bm operatorname mbox rm".split())
+# accents name symbols the way sympy prints them: \bar{v} is Symbol("vbar")
+_ACCENTS = {"bar": "bar", "overline": "bar", "hat": "hat", "widehat": "hat", "tilde": "tilde",
+            "widetilde": "tilde", "dot": "dot", "ddot": "ddot", "vec": "vec", "check": "check",
+            "breve": "breve", "acute": "acute", "grave": "grave"}
 _SIZE = frozenset("big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
 _DELIMS = {"(": "(", ")": ")", "[": "[", "]": "]", "|": "|", ".": ".", "\\{": "\\{",
            "\\}": "\\}", "\\lvert": "|L", "\\rvert": "|R", "\\vert": "|", "\\|": "|",
@@ -157,7 +162,7 @@ class _Lexer:
         assert m is not None
         self.i = m.end()
         mantissa, exponent = m.group(1), m.group(2)
-        digits = sum(c.isdigit() for c in mantissa)
+        digits = len(mantissa) - ("." in mantissa)
         if digits > self.limits.max_digits:
             raise LimitExceeded(f"number with {digits} digits (limit {self.limits.max_digits})",
                                 self.where[start] + 1)
@@ -195,6 +200,8 @@ class _Lexer:
             self.delimiter(name, start)
         elif name in _WORD_COMMANDS:
             self.word(name, start)
+        elif name in _ACCENTS:
+            self.accent(name, start)
         elif name in ("begin", "end"):
             env = self.braced().strip()
             if not re.fullmatch(r"[A-Za-z]+\*?", env):
@@ -238,6 +245,21 @@ class _Lexer:
         elif delim != "." and (delim in _OPENING) != opening:
             raise self.fail(f"\\{name}{raw} is the wrong way round", start)
         self.add(OPEN if opening else CLOSE, delim, start)
+
+    def accent(self, name: str, start: int) -> None:
+        self.skip_spaces()
+        if self.src.startswith("{", self.i):
+            content = self.braced().strip()
+        else:
+            m = re.compile(r"\\[A-Za-z]+|[A-Za-z]").match(self.src, self.i)
+            if not m:
+                raise self.fail(f"\\{name} needs a letter", start)
+            content = m.group(0)
+            self.i = m.end()
+        base = content[1:] if content.startswith("\\") and content[1:] in GREEK else content
+        if not re.fullmatch(r"[A-Za-z]+", base):
+            raise self.fail(f"unsupported \\{name}{{{content}}}", start)
+        self.add(WORD, base + _ACCENTS[name], start, self.maybe_sub(raw=False))
 
     def word(self, name: str, start: int) -> None:
         content = self.braced()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -16,11 +15,12 @@ class NameContext:
     """
 
     symbols: frozenset[str] = frozenset()
-    functions: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    functions: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # a private copy (a plain dict, so contexts pickle); never mutated
         object.__setattr__(self, "symbols", frozenset(self.symbols))
-        object.__setattr__(self, "functions", MappingProxyType(dict(self.functions)))
+        object.__setattr__(self, "functions", dict(self.functions))
 
     def __hash__(self) -> int:
         return hash((self.symbols, tuple(sorted(self.functions.items()))))

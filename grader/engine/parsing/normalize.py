@@ -23,7 +23,7 @@ _SYMBOLS: dict[str, tuple[str, str]] = {
     "∗": ("*", "*"), "÷": ("/", "/"),
     "≤": ("<=", r"\le "), "≥": (">=", r"\ge "), "≠": ("!=", r"\ne "),
     "←": (":=", r"\leftarrow "), "∂": ("d", r"\partial "), "π": ("pi", r"\pi "),
-    "∧": ("&", r"\land "), "∨": ("|", r"\lor "),
+    "∧": ("&", r"\land "), "∨": ("|", r"\lor "), "√": (" sqrt ", r"\sqrt "),
 }
 _GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",

@@ -247,12 +247,12 @@ class Parser:
         return self.node(kind, [left, right], left.col)
 
     def is_text_derivative(self, left: Node) -> bool:
-        """``dl/dw``, ``d/dx``: a name starting with d over a name starting with d."""
+        """``dl/dw``, ``d/dx``: Leibniz notation in text, a label rather than a value."""
+        from .latex import is_differential
+
         nxt = self.peek()
-        lt = left.tok
-        return (lt is not None and lt.kind in (NAME, WORD) and lt.value.startswith("d")
-                and nxt.kind == NAME and nxt.value.startswith("d")
-                and (len(nxt.value) > 1 or nxt.sub is not None))
+        return (left.tok is not None and is_differential(left.tok, self, alone_ok=True)
+                and is_differential(nxt, self, alone_ok=False))
 
     # -- prefix --------------------------------------------------------------------------------
     def prefix(self, rbp: int) -> Node:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # kinds
 NUM, NAME, WORD, CMD, OP, OPEN, CLOSE, BEGIN, END, EOF = (
@@ -21,8 +21,7 @@ DELIMITER_NAMES = {"(": "parenthesis", ")": "parenthesis", "[": "bracket", "]": 
                    ".": "delimiter"}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token. ``col`` is the 1-based source column of its first character, ``end`` the
     0-based source index just past its last one. ``sub`` is a subscript: normalised for names,
     raw for commands (``\\lim_{p \\to 0}``)."""

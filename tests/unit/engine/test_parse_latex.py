@@ -118,6 +118,12 @@ LATEX = [
     (r"2e^{-60}", 2 * exp(-60)),
     (r"\frac{1}{2^{99}}", Rational(1, 2**99)),
     (r"E", S("E")),
+    (r"\bar{v}_{-2} + \hat{y} + \hat{\theta}", S("vbar_{-2}") + S("yhat") + S("thetahat")),
+    (r"\mathbf{w}^2", w**2),
+    (r"\frac{d_i}{d_j}", S("d_i") / S("d_j")),
+    (r"\sqrt 2", sqrt(2)),
+    (r"√{x}", sqrt(x)),
+    (r"4.8 \times 10^{-3}", Rational(48, 10000)),
 ]
 
 
@@ -178,3 +184,8 @@ def test_boxed_chain_inside_box():
 def test_cases_rows_do_not_get_an_implicit_true():
     expr = parse(r"\begin{cases} 1 & x < 0 \\ 2 & x > 0 \end{cases}").expr
     assert expr.args[-1].cond == (x > 0)
+
+
+def test_a_context_symbol_starting_with_d_is_not_a_differential():
+    names = NameContext(symbols=frozenset({"dw"}))
+    assert parse(r"\frac{1}{dw}", names=names).expr == 1 / S("dw")

@@ -58,6 +58,18 @@ SEED = [
     ("3", r"y = x + \frac{1}{wx + b}", X + 1 / (w * X + b)),
     ("3-v1", r"v_1 = v_{-2}v_{-1}", v_m2 * v_m1),
     ("3-adjoint", r"-\frac{v_{-2}}{v_2^2} = -\frac{0.3}{(0.25)^2} = -4.8", sympy.Rational(-24, 5)),
+    ("3-adjoint-x", r"\bar{v}_{-2} = \frac{\partial y}{\partial v_4} \cdot \frac{\partial v_4}"
+                    r"{\partial v_3} \cdot \frac{\partial v_3}{\partial v_2} \cdot \frac{\partial v_2}"
+                    r"{\partial v_1} \cdot \frac{\partial v_1}{\partial v_{-2}} + \frac{\partial y}"
+                    r"{\partial v_4} \cdot \frac{\partial v_4}{\partial v_{-2}} = (1)(1) \left( "
+                    r"-\frac{1}{v_2^2} \right) (1)(v_{-2}) + (1)(1) = 1 - \frac{v_{-1}}{v_2^2} = "
+                    r"1 - \frac{0.5}{(0.25)^2} = -7", sympy.Integer(-7)),
+    ("3-adjoint-v2", r"\bar{v}_2 = \frac{\partial y}{\partial v_4} \cdot \frac{\partial v_4}"
+                     r"{\partial v_3} \cdot \frac{\partial v_3}{\partial v_2} = (1)(1) \left[ "
+                     r"\frac{\partial}{\partial v_2} \frac{1}{v_2} \right] = -\frac{1}{v_2^2} = "
+                     r"-\frac{1}{(0.25)^2} = -16", sympy.Integer(-16)),
+    ("3-adjoint-v4", r"\bar{v}_4 = \frac{\partial y}{\partial v_4} = \frac{\partial v_4}"
+                     r"{\partial v_4} = 1", sympy.Integer(1)),
     ("3-adjoint-chain", r"(1)(1) \left( -\frac{1}{v_2^2} \right) (1)(v_{-2}) = "
                         r"-\frac{v_{-2}}{v_2^2}", -v_m2 / v_2**2),
 ]
@@ -109,3 +121,9 @@ def test_3_decimals_are_exact_and_flag_inexact():
 
 def test_seed_latex_answers_are_detected_as_latex():
     assert all(parse(answer).syntax == "latex" for q, answer, _ in SEED if "\\" in answer)
+
+
+def test_3_adjoint_rows_keep_only_valued_members():
+    parsed = parse(ANSWER["3-adjoint-v2"])
+    assert [m.text for m in parsed.members] == [
+        r"\bar{v}_2", r"-\frac{1}{v_2^2}", r"-\frac{1}{(0.25)^2}", "-16"]

@@ -97,6 +97,8 @@ TEXT = [
     ("π", pi),
     ("x\u00a0+\ty\n", x + y),
     ("$x+1$", x + 1),
+    ("√x + √(y+1)", sqrt(x) + sqrt(y + 1)),
+    ("d_i/d_j", S("d_i") / S("d_j")),
 ]
 
 
@@ -152,3 +154,13 @@ def test_members_of_a_text_chain():
 @pytest.mark.parametrize("answer", ["f'(x) = 2*x", "w := 2*x", "dl/dw = 2*x", "y = 2*x"])
 def test_labels_and_assignments_are_graded_on_the_right_side(answer):
     assert parse(answer).expr == 2 * x
+
+
+def test_name_context_is_hashable_comparable_and_picklable():
+    import pickle
+
+    names = NameContext(symbols=frozenset({"a"}), functions={"f": 1})
+    assert names == NameContext(symbols=frozenset({"a"}), functions={"f": 1})
+    assert hash(names) == hash(NameContext(symbols=frozenset({"a"}), functions={"f": 1}))
+    assert pickle.loads(pickle.dumps(names)) == names
+    assert NameContext().symbols == frozenset() and dict(NameContext().functions) == {}
