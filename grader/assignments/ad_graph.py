@@ -1,4 +1,4 @@
-"""The student's Wengert list as a graph: reading rows, evaluating them, grading cells.
+"""The student's Wengert list as a graph: reading rows, evaluating them (cells: ``ad_table``).
 
 AD tables are graded over the student's own graph, cell by cell, with error carried forward.
 
@@ -28,7 +28,6 @@ import sympy
 
 from grader.assignments.keys import KeyFieldError, grading_context, names_for, parse_field, symbol
 from grader.assignments.model import AdTableQuestion, Row
-from grader.assignments.results import Cell
 from grader.engine.errors import EngineError, ParseError
 from grader.engine.parsing import NameContext, parse
 from grader.engine.tape import Tape
@@ -238,54 +237,6 @@ def rows_json(rows: tuple[Row, ...]) -> list[dict[str, Any]]:
 
 def tolerance(q: AdTableQuestion) -> float:
     return q.context.tolerance or TABLE_TOLERANCE
-
-
-def grade_cell(name: str, given: float | None, exact: float, carried: float, tol: float,
-               share: float, what: str, note: str = "") -> Cell:
-    """Credit for one value: exact on the student's graph, or carried forward from their entries."""
-    if given is None:
-        return Cell(name, False, 0.0, share, f"{what} of {name}: {note}." if note else f"{what} of {name} is missing.")
-    if close(given, exact, tol):
-        return Cell(name, True, share, share)
-    if close(given, carried, tol):
-        return Cell(name, True, share, share,
-                    f"{what} of {name} = {fmt(given)} is right given your earlier entries "
-                    f"(it should be {fmt(exact)}): credit carried forward.", carried=True)
-    return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right (expected {fmt(exact)}).")
-
-
-def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
-    """One cell per operation row's value."""
-    exact = true_values(graph, q)
-    student = {r.name: (r.given if r.given is not None else exact[r.name]) for r in graph.rows}
-    cells = []
-    for r in graph.rows:
-        if r.input is None:
-            carried = local(r, student)[0]
-            cells.append(grade_cell(r.name, r.given, exact[r.name], carried, tolerance(q), share, "The value", r.note))
-    return cells
-
-
-def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQuestion, share: float,
-                  notes: Mapping[str, str] | None = None) -> list[Cell]:
-    """One cell per row's adjoint: reverse sweep over the student's graph, exact and carried."""
-    exact_vals = true_values(graph, q)
-    student_vals = {r.name: (r.given if r.given is not None else exact_vals[r.name]) for r in graph.rows}
-    ops = [r for r in graph.rows if r.input is None]
-    exact: dict[str, float] = {r.name: 0.0 for r in graph.rows}
-    carried: dict[str, float] = {r.name: 0.0 for r in graph.rows}
-    exact[graph.output] = carried[graph.output] = 1.0
-    for r in reversed(ops):
-        _, d_exact = local(r, exact_vals)
-        _, d_student = local(r, student_vals)
-        mine = given.get(r.name)
-        upstream = mine if mine is not None else exact[r.name]
-        for a in d_exact:
-            exact[a] += exact[r.name] * d_exact[a]
-            carried[a] += upstream * d_student[a]
-    notes = notes or {}
-    return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share,
-                       "The adjoint", notes.get(r.name, "")) for r in graph.rows]
 
 
 def read_adjoints(raw: Any) -> tuple[dict[str, float | None], Any, dict[str, str]]:

@@ -12,16 +12,16 @@ from typing import Any, Mapping
 from grader.assignments.ad_graph import (
     Graph,
     TableError,
-    adjoint_cells,
     close,
     composed,
     fmt,
-    forward_cells,
     function_expr,
+    local,
     read_adjoints,
     read_graph,
     rows_json,
     tolerance,
+    true_values,
 )
 from grader.assignments.keys import grading_context
 from grader.assignments.model import AdTableQuestion
@@ -44,6 +44,54 @@ def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cel
         where = " (at " + ", ".join(f"{k}={fmt(v)}" for k, v in result.witness.items()) + ")"
     return Cell("graph", False, 0.0, share,
                 f"Your graph computes {composed(graph)}, not {f}{where}.")
+
+
+def grade_cell(name: str, given: float | None, exact: float, carried: float, tol: float,
+               share: float, what: str, note: str = "") -> Cell:
+    """Credit for one value: exact on the student's graph, or carried forward from their entries."""
+    if given is None:
+        return Cell(name, False, 0.0, share, f"{what} of {name}: {note}." if note else f"{what} of {name} is missing.")
+    if close(given, exact, tol):
+        return Cell(name, True, share, share)
+    if close(given, carried, tol):
+        return Cell(name, True, share, share,
+                    f"{what} of {name} = {fmt(given)} is right given your earlier entries "
+                    f"(it should be {fmt(exact)}): credit carried forward.", carried=True)
+    return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right (expected {fmt(exact)}).")
+
+
+def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
+    """One cell per operation row's value."""
+    exact = true_values(graph, q)
+    student = {r.name: (r.given if r.given is not None else exact[r.name]) for r in graph.rows}
+    cells = []
+    for r in graph.rows:
+        if r.input is None:
+            carried = local(r, student)[0]
+            cells.append(grade_cell(r.name, r.given, exact[r.name], carried, tolerance(q), share, "The value", r.note))
+    return cells
+
+
+def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQuestion, share: float,
+                  notes: Mapping[str, str] | None = None) -> list[Cell]:
+    """One cell per row's adjoint: reverse sweep over the student's graph, exact and carried."""
+    exact_vals = true_values(graph, q)
+    student_vals = {r.name: (r.given if r.given is not None else exact_vals[r.name]) for r in graph.rows}
+    ops = [r for r in graph.rows if r.input is None]
+    exact: dict[str, float] = {r.name: 0.0 for r in graph.rows}
+    carried: dict[str, float] = {r.name: 0.0 for r in graph.rows}
+    exact[graph.output] = carried[graph.output] = 1.0
+    for r in reversed(ops):
+        _, d_exact = local(r, exact_vals)
+        _, d_student = local(r, student_vals)
+        mine = given.get(r.name)
+        upstream = mine if mine is not None else exact[r.name]
+        for a in d_exact:
+            exact[a] += exact[r.name] * d_exact[a]
+            carried[a] += upstream * d_student[a]
+    notes = notes or {}
+    return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share,
+                       "The adjoint", notes.get(r.name, "")) for r in graph.rows]
 
 
 def from_cells(q: AdTableQuestion, cells: list[Cell], intro: str = "") -> QuestionGrade:
