@@ -127,11 +127,11 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
         key = replace(key, inexact=True)   # a number question is always within its tolerance
     ctx = grading_context(q.context)
     result, note = check_answer(key, text, context=ctx, seed=env.seed), ""
+    if result.verdict is not Verdict.CORRECT and restates_derivative(text):
+        return QuestionGrade(q.id, QuestionVerdict.INVALID, 0.0, q.points,
+                             "Your answer restates the question: it still contains the derivative to be "
+                             "computed. Write the derivative itself as an expression.", "restated")
     if result.verdict is Verdict.INVALID and result.method == "parse":
-        if restates_derivative(text):
-            return QuestionGrade(q.id, QuestionVerdict.INVALID, 0.0, q.points,
-                                 "Your answer restates the question: it still contains the derivative to be "
-                                 "computed. Write the derivative itself as an expression.", "restated")
         if boxed_parts(text):
             boxed = boxed_parts(text)[-1]
             result = check_answer(key, boxed, context=ctx, seed=env.seed)

@@ -97,9 +97,15 @@ def test_an_unreadable_answer_is_invalid_with_its_column(logistic: Assignment) -
     assert g.verdict is V.INVALID and "column" in g.feedback and not g.counts_as_attempt
 
 
-def test_a_restated_question_is_invalid(logistic: Assignment) -> None:
-    g = grade(logistic, "da", r"\frac{d}{da_i}(p_i)")
-    assert g.verdict is V.INVALID and "restates the question" in g.feedback
+@pytest.mark.parametrize("answer", [r"\frac{d}{da_i}(p_i)", r"\frac{dp_i}{da_i}", "d/da_i p_i",
+                                    r"\frac{\partial p_i}{\partial a_i}"])
+def test_a_restated_question_is_invalid(logistic: Assignment, answer: str) -> None:
+    g = grade(logistic, "da", answer)
+    assert g.verdict is V.INVALID and g.method == "restated" and "restates the question" in g.feedback
+
+
+def test_a_chain_starting_from_the_question_is_graded_on_its_result(logistic: Assignment) -> None:
+    assert grade(logistic, "da", r"\frac{d p_i}{d a_i} = \boxed{p_i - p_i^2}").verdict is V.CORRECT
 
 
 @pytest.mark.parametrize("answer,verdict", [("0.333", V.CORRECT), ("1/3", V.CORRECT), ("0.34", V.INCORRECT)])
