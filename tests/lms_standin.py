@@ -12,6 +12,7 @@ everything, can fail the first N calls of a kind (``fail("webhook", 2, 500)``, `
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -33,6 +34,12 @@ from jwt.algorithms import RSAAlgorithm
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+@functools.lru_cache(maxsize=1)
+def platform_key_pem() -> str:
+    """The stand-in platform's signing key (one per test process: key generation is slow)."""
+    return new_rsa_pem()
 
 
 def new_rsa_pem() -> str:
@@ -70,7 +77,7 @@ class LmsStandIn:
         self.tool_jwks: dict[str, Any] | None = None  # given instead of a URL when no tool server runs
         self.tool_redirect_uri = ""
         self.timeout_sleep_s = timeout_sleep_s
-        self.key_pem = new_rsa_pem()
+        self.key_pem = platform_key_pem()
         self.kid = "platform-key-1"
         self.received: list[Received] = []
         self.tokens: dict[str, float] = {}
