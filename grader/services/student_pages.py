@@ -43,6 +43,7 @@ class StudentPage:
     questions: list[dict[str, Any]]
     submissions: list[PastSubmission]
     attempts_left: dict[str, int | None] = field(default_factory=dict)
+    attempts_used: dict[str, int] = field(default_factory=dict)
 
 
 def past_submissions(session: Session, user: User, assignment_id: int) -> list[PastSubmission]:
@@ -62,18 +63,20 @@ def past_submissions(session: Session, user: User, assignment_id: int) -> list[P
     return out
 
 
+def attempts_used(questions: list[dict[str, Any]], subs: list[PastSubmission]) -> dict[str, int]:
+    """question id -> graded attempts. Invalid and unanswered answers do not count."""
+    return {
+        str(q["id"]): sum(1 for s in subs
+                          if (r := s.results.get(str(q["id"]))) is not None and r.verdict not in NOT_ATTEMPTS)
+        for q in questions
+    }
+
+
 def attempts_left(questions: list[dict[str, Any]], subs: list[PastSubmission]) -> dict[str, int | None]:
-    """question id -> attempts left (None: unlimited). Invalid and unanswered answers do not count."""
-    out: dict[str, int | None] = {}
-    for q in questions:
-        allowed = q.get("attempts_allowed")
-        if allowed is None:
-            out[str(q["id"])] = None
-            continue
-        used = sum(1 for s in subs
-                   if (r := s.results.get(str(q["id"]))) is not None and r.verdict not in NOT_ATTEMPTS)
-        out[str(q["id"])] = max(0, int(allowed) - used)
-    return out
+    """question id -> attempts left (None: unlimited)."""
+    used = attempts_used(questions, subs)
+    return {str(q["id"]): None if q.get("attempts_allowed") is None
+            else max(0, int(q["attempts_allowed"]) - used[str(q["id"])]) for q in questions}
 
 
 def student_page(session: Session, user: User, key: str) -> StudentPage:
@@ -87,6 +90,7 @@ def student_page(session: Session, user: User, key: str) -> StudentPage:
         key=assignment.key, title=assignment.title,
         description=str(version.definition.get("description") or ""), role=role,
         questions=visible, submissions=subs, attempts_left=attempts_left(visible, subs),
+        attempts_used=attempts_used(visible, subs),
     )
 
 

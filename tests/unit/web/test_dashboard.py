@@ -114,3 +114,30 @@ def test_manual_queue_lists_hand_graded_answers_after_waiting_ones() -> None:
     rows = [graded, row(3, 3, "1f", "", "unanswered", 0), waiting]
     items = manual_queue(rows, QUESTIONS, include_graded=True)
     assert [(i.submission_id, i.graded) for i in items] == [(1, False), (2, True)]
+
+
+def test_attempts_left_ignore_invalid_and_unanswered_answers() -> None:
+    from types import SimpleNamespace
+
+    from grader.services.student_pages import PastSubmission, attempts_left, attempts_used
+
+    def past(verdict: str) -> PastSubmission:
+        return PastSubmission(1, "graded", None, {}, {"1a": SimpleNamespace(verdict=verdict)}, 0, 1)
+
+    questions = [{"id": "1a", "attempts_allowed": 3}, {"id": "1b"}]
+    subs = [past("incorrect"), past("invalid"), past("unanswered"), past("correct")]
+    assert attempts_used(questions, subs) == {"1a": 2, "1b": 0}
+    assert attempts_left(questions, subs) == {"1a": 1, "1b": None}
+
+
+def test_form_fields_become_the_submission_shape() -> None:
+    from grader.services.student_pages import answers_from_form, table_rows
+
+    questions = [{"id": "1a", "type": "expression"}, {"id": "3f", "type": "ad_table", "part": "forward"},
+                 {"id": "3a", "type": "ad_table", "part": "adjoint"}, {"id": "2d", "type": "free_text"}]
+    form = {"answer-1a": " 2p_i ", "answer-2d": "  ", "3f-name-0": "v_1", "3f-expr-0": "x w", "3f-value-0": "0.15",
+            "3f-name-1": "", "3f-expr-1": "ignored", "3a-name-0": "v_1", "3a-adjoint-0": "-16"}
+    answers = answers_from_form(questions, form)
+    assert answers == {"1a": "2p_i", "3f": [{"name": "v_1", "expr": "x w", "value": "0.15"}], "3a": {"v_1": "-16"}}
+    assert table_rows(questions[1], answers["3f"])[0]["expr"] == "x w"
+    assert table_rows(questions[2], answers["3a"])[0] == {"name": "v_1", "adjoint": "-16"}
