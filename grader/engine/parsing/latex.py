@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from grader.engine.errors import ParseError
 
-from .lexer import normalize_subscript
-from .names import FUNCTION_ALIASES, GREEK
+from .names import FUNCTION_ALIASES, GREEK, normalize_subscript
 from .nodes import Node
 from .pratt import _FUNCTION_COMMANDS, ENVIRONMENT, PREFIX_COMMANDS, Parser
 from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token

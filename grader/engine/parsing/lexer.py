@@ -1,5 +1,4 @@
-"""Tokenizer for both syntaxes; also the static checks that need no parse (brackets, depth,
-literal sizes, forbidden TeX primitives)."""
+"""Tokenizer for both syntaxes (literal sizes, nesting and size are checked as it goes)."""
 
 from __future__ import annotations
 
@@ -8,18 +7,10 @@ import re
 from grader.engine.errors import LimitExceeded, ParseError
 from grader.engine.limits import Limits
 
-from .names import GREEK
-from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, END, EOF, NAME, NUM, OP, OPEN,
-                     WORD, Token)
+from .names import GREEK, normalize_subscript
+from .static_checks import check_brackets, check_forbidden
+from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OP, OPEN, WORD, Token
 
-FORBIDDEN = frozenset(
-    "input include def edef gdef xdef let csname endcsname write immediate openin openout read "
-    "readline catcode newcommand renewcommand providecommand DeclareMathOperator usepackage "
-    "documentclass makeatletter makeatother special loop expandafter futurelet uccode lccode "
-    "href url jobname newenvironment renewenvironment begingroup endgroup afterassignment "
-    "everypar everymath toks scantokens detokenize unexpanded noexpand string "
-    "verbatim lstinline includegraphics openout closein closeout newread newwrite".split()
-)
 _SPACING = frozenset("quad qquad displaystyle textstyle scriptstyle limits nolimits "
                      "enspace thinspace medspace thickspace negthinspace".split())
 _WORD_COMMANDS = frozenset("text textrm textit textbf mathrm mathit mathbf mathsf mathtt "
@@ -42,31 +33,9 @@ _LATEX_NAME = re.compile(r"[A-Za-z]+")
 _TEXT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
-def normalize_subscript(content: str) -> str | None:
-    """``i`` -> ``i``; ``\\alpha`` -> ``alpha``; ``-2`` -> ``{-2}`` (braces keep the sign)."""
-    s = content.replace(" ", "")
-    if _SIMPLE_SUB.fullmatch(s):
-        return s
-    if s.startswith("\\") and s[1:] in GREEK:
-        return s[1:]
-    if re.fullmatch(r"[A-Za-z0-9+\-,]+", s):
-        return "{" + s + "}"
-    return None
-
-
 def detect_syntax(text: str) -> str:
     """``"latex"`` when the answer has backslash commands or braces, else ``"text"``."""
     return "latex" if any(c in text for c in "\\{}") else "text"
-
-
-def check_forbidden(text: str, where: list[int]) -> None:
-    """Refuse TeX primitives anywhere, even inside groups that are never parsed."""
-    for m in _COMMAND.finditer(text):
-        if m.group(1) in FORBIDDEN:
-            name = m.group(0)
-            if name == "\\write" and text[m.end():m.end() + 2] == "18":
-                name = "\\write18"
-            raise ParseError(f"{name} is not allowed", where[m.start()] + 1)
 
 
 class _Lexer:
@@ -311,30 +280,6 @@ class _Lexer:
         end = (self.where[-1] + 2) if self.where else 1
         self.tokens.append(Token(EOF, "", end, end))
         return self.tokens
-
-
-def check_brackets(tokens: list[Token], limits: Limits) -> None:
-    """Balanced delimiters and environments, and nesting within ``limits.max_depth``."""
-    stack: list[Token] = []
-    for tok in tokens:
-        if tok.kind in (OPEN, BEGIN):
-            stack.append(tok)
-            if len(stack) > limits.max_depth:
-                raise LimitExceeded(f"nesting deeper than {limits.max_depth}", tok.col)
-        elif tok.kind == CLOSE:
-            if not stack or stack[-1].kind != OPEN or tok.value not in CLOSERS[stack[-1].value]:
-                what = stack[-1] if stack and stack[-1].kind == OPEN and tok.value == "." else tok
-                raise ParseError(f"unbalanced {DELIMITER_NAMES[what.value]}", tok.col)
-            stack.pop()
-        elif tok.kind == END:
-            if not stack or stack[-1].kind != BEGIN or stack[-1].value != tok.value:
-                raise ParseError(f"\\end{{{tok.value}}} without matching \\begin", tok.col)
-            stack.pop()
-    if stack:
-        tok = stack[-1]
-        if tok.kind == BEGIN:
-            raise ParseError(f"\\begin{{{tok.value}}} without \\end{{{tok.value}}}", tok.col)
-        raise ParseError(f"unbalanced {DELIMITER_NAMES[tok.value]}", tok.col)
 
 
 def tokenize(src: str, where: list[int], *, latex: bool, limits: Limits) -> tuple[list[Token], bool]:

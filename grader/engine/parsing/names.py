@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -91,3 +92,15 @@ def split_word(word: str, names: NameContext, *, text_mode: bool) -> list[str]:
                 i += length
                 break
     return pieces
+
+
+def normalize_subscript(content: str) -> str | None:
+    """``i`` -> ``i``; ``\\alpha`` -> ``alpha``; ``-2`` -> ``{-2}`` (braces keep the sign)."""
+    s = content.replace(" ", "")
+    if re.fullmatch(r"[A-Za-z0-9]+", s):
+        return s
+    if s.startswith("\\") and s[1:] in GREEK:
+        return s[1:]
+    if re.fullmatch(r"[A-Za-z0-9+\-,]+", s):
+        return "{" + s + "}"
+    return None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from grader.engine.errors import LimitExceeded, ParseError
 
-from .names import GREEK, KEYWORDS, function_name, split_word
+from .names import KEYWORDS, function_name
 from .nodes import Node, State
+from .resolve import is_text_derivative, resolve_name, resolve_word
 from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, NAME, NUM, OP, OPEN, WORD,
-                     Token)
+                     Token, parse_number)
 
 OR_BP, AND_BP, REL_BP, ADD_BP, NEG_BP, MUL_BP, POW_BP, POST_BP = 4, 6, 10, 20, 25, 30, 40, 50
 
@@ -27,20 +27,6 @@ PREFIX_COMMANDS: dict[str, Callable[["Parser", Token], Node]] = {}
 # handler for \begin{...}; set by latex.py
 ENVIRONMENT: list[Callable[["Parser", Token], Node]] = []
 _FUNCTION_COMMANDS: set[str] = set()
-_MAX_SPLIT = 40  # longest letter run read as a product of single letters
-
-
-def parse_number(text: str) -> tuple[int, int]:
-    """Exact value of a literal: ``4.80`` -> (24, 5) (unreduced is fine), ``2e-3`` -> (2, 1000)."""
-    m = re.fullmatch(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?", text)
-    assert m is not None
-    whole, frac, exp = m.group(1) or "0", m.group(2), int(m.group(3) or 0)
-    p, q = int(whole + frac), 10 ** len(frac)
-    if exp >= 0:
-        p *= 10 ** exp
-    else:
-        q *= 10 ** -exp
-    return p, q
 
 
 class Parser:
@@ -199,7 +185,7 @@ class Parser:
                                                                       or value == "div")):
             self.advance()
             if value == "/" or value == "div":
-                if self.is_text_derivative(left):
+                if is_text_derivative(self, left):
                     return self.node("deriv", [], left.col)
                 right = self.expr(MUL_BP)
                 return self.flat("mul", left, self.node("inv", [right], tok.col), tok)
@@ -246,14 +232,6 @@ class Parser:
             return left
         return self.node(kind, [left, right], left.col)
 
-    def is_text_derivative(self, left: Node) -> bool:
-        """``dl/dw``, ``d/dx``: Leibniz notation in text, a label rather than a value."""
-        from .latex import is_differential
-
-        nxt = self.peek()
-        return (left.tok is not None and is_differential(left.tok, self, alone_ok=True)
-                and is_differential(nxt, self, alone_ok=False))
-
     # -- prefix --------------------------------------------------------------------------------
     def prefix(self, rbp: int) -> Node:
         tok = self.advance()
@@ -261,9 +239,9 @@ class Parser:
         if kind == NUM:
             return self.node("num", list(parse_number(value)), tok.col, tok)
         if kind == NAME:
-            return self.name(tok)
+            return resolve_name(self, tok)
         if kind == WORD:
-            return self.word(tok)
+            return resolve_word(self, tok)
         if kind == CMD:
             handler = PREFIX_COMMANDS.get(value)
             if handler is None:
@@ -315,76 +293,6 @@ class Parser:
 
     def sym(self, name: str, tok: Token) -> Node:
         return self.node("sym", [name], tok.col, tok)
-
-    def known(self, word: str, tok: Token) -> Node | None:
-        """A whole known name without subscript: function call, constant, Greek, or None."""
-        names, st = self.st.names, self.st
-        if word in names.symbols:
-            return self.sym(word, tok)
-        if word in names.functions:
-            return self.call(word, tok, user=True)
-        canonical = function_name(word, names)
-        if canonical is not None and not (word == "sigma" and not self.next_is_paren()):
-            return self.call(canonical, tok)
-        if word == "e":
-            return self.node("const", ["E"], tok.col, tok)
-        if word == "pi":
-            return self.node("const", ["pi"], tok.col, tok)
-        if not st.latex and word in ("E", "True", "False"):
-            return self.node("const", [{"E": "E", "True": "true", "False": "false"}[word]],
-                             tok.col, tok)
-        if word in GREEK:
-            return self.sym(word, tok)
-        return None
-
-    def name(self, tok: Token) -> Node:
-        word, sub, names = tok.value, tok.sub, self.st.names
-        full = f"{word}_{sub}" if sub is not None else word
-        if full in names.symbols:
-            return self.sym(full, tok)
-        if sub is None:
-            found = self.known(word, tok)
-            if found is not None:
-                return found
-        if len(word) == 1 or word in GREEK or word in names.symbols or word in ("e", "pi"):
-            return self.sym(full, tok)
-        if not self.st.latex and any(c.isdigit() for c in word):
-            return self.sym(full, tok)
-        if len(word) > _MAX_SPLIT:
-            raise ParseError(f"unknown name {word[:_MAX_SPLIT]}...", tok.col)
-        pieces = split_word(word, names, text_mode=not self.st.latex)
-        is_fn = [self.is_function_start(Token(NAME, p, tok.col, tok.end)) for p in pieces]
-        if any(is_fn[:-1]) or (is_fn[-1] and sub is not None):
-            raise ParseError(f"unknown name {word} (write a function's argument in "
-                             f"parentheses, e.g. sin(x))", tok.col)
-        if not is_fn[-1] and self.next_is_paren():
-            raise ParseError(f"unknown function {word}", tok.col)
-        factors: list[Node] = []
-        for i, piece in enumerate(pieces):
-            last = i == len(pieces) - 1
-            ptok = Token(NAME, piece, tok.col + sum(map(len, pieces[:i])), tok.end)
-            if last and sub is not None:
-                factors.append(self.sym(f"{piece}_{sub}", ptok))
-            else:
-                factors.append(self.known(piece, ptok) or self.sym(piece, ptok))
-        node = self.node("mul", factors, tok.col)
-        node.tok = tok  # a unit: implicit products after it must not flatten into it
-        return node
-
-    def word(self, tok: Token) -> Node:
-        """``\\text{logistic}``, ``\\mathrm{e}``, ``\\operatorname{asin}``: one whole name."""
-        if tok.value in KEYWORDS or " " in tok.value:
-            raise self.error(tok)
-        if tok.sub is not None:
-            return self.sym(f"{tok.value}_{tok.sub}", tok)
-        found = self.known(tok.value, tok)
-        if found is not None:
-            return found
-        if len(tok.value) == 1 or tok.value in self.st.names.symbols:
-            return self.sym(tok.value, tok)
-        if self.next_is_paren():
-            raise ParseError(f"unknown function {tok.value}", tok.col)
-        return self.sym(tok.value, tok)
 
     def call(self, name: str, tok: Token, *, user: bool = False, power: Node | None = None) -> Node:
         """Parse the arguments of ``name`` (a canonical built-in, or a user function)."""

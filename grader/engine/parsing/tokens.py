@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 # kinds
@@ -47,3 +48,16 @@ class Token(NamedTuple):
 
     def is_op(self, *values: str) -> bool:
         return self.kind == OP and self.value in values
+
+
+def parse_number(text: str) -> tuple[int, int]:
+    """Exact value of a literal: ``4.80`` -> (24, 5) (unreduced is fine), ``2e-3`` -> (2, 1000)."""
+    m = re.fullmatch(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?", text)
+    assert m is not None
+    whole, frac, exp = m.group(1) or "0", m.group(2), int(m.group(3) or 0)
+    p, q = int(whole + frac), 10 ** len(frac)
+    if exp >= 0:
+        p *= 10 ** exp
+    else:
+        q *= 10 ** -exp
+    return p, q
