@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence, TypeVar
 
-from sqlalchemy import Engine, event, insert, or_, select, update
+from sqlalchemy import Engine, delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -186,3 +186,10 @@ def take_launch_state(session: Session, state: str, *, now: datetime) -> LtiLaun
             .execution_options(synchronize_session=False))
     row_id = session.execute(stmt).scalar_one_or_none()
     return session.get(LtiLaunchState, row_id) if row_id is not None else None
+
+
+def delete_launch_states(session: Session, *, expired_before: datetime) -> int:
+    """Forget login states that expired before ``expired_before``; how many."""
+    result = session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < expired_before)
+                             .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)

@@ -9,7 +9,7 @@ transaction that marks the submission graded.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from grader.db import lms_queries as q
 from grader.db.base import utcnow
@@ -97,6 +97,8 @@ def enqueue(delivery_ids: list[int], score_post_ids: list[int]) -> None:
 
 
 def sweep_due(session: Session, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
-    """Ids of pending deliveries and score posts whose next attempt time has come."""
+    """Ids of pending deliveries and score posts whose next attempt time has come (and expired
+    login states are deleted on the way)."""
     now = now or utcnow()
+    q.delete_launch_states(session, expired_before=now - timedelta(days=1))
     return q.due_ids(session, WebhookDelivery, now=now), q.due_ids(session, ScorePost, now=now)
