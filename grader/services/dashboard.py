@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from grader.services.dashboard_groups import (
+    Budget,
     Equivalence,
     WrongAnswer,
     WrongAnswerGroup,
@@ -192,6 +193,7 @@ def wrong_answer_groups(
     *,
     equivalence_for: Callable[[str], Equivalence | None],
     top: int = 5,
+    budget: Budget | None = None,
 ) -> dict[str, list[WrongAnswerGroup]]:
     """question id -> its most common wrong answers, grouped by equivalence."""
     by_q: dict[str, list[WrongAnswer]] = defaultdict(list)
@@ -199,7 +201,7 @@ def wrong_answer_groups(
         if r.verdict in WRONG_VERDICTS:
             by_q[r.question_id].append(WrongAnswer(answer_text(r.answer), r.feedback, r.user_id, r.submission_id))
     return {
-        q.id: group_wrong_answers(by_q[q.id], equivalent=equivalence_for(q.id), top=top)
+        q.id: group_wrong_answers(by_q[q.id], equivalent=equivalence_for(q.id), top=top, budget=budget)
         for q in questions
         if q.type != "free_text" and by_q.get(q.id)
     }

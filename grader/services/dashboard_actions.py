@@ -16,10 +16,11 @@ from grader.db import web_queries as wq
 from grader.db.models import GradingResult, User
 from grader.services import dashboard as d
 from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
-from grader.services.dashboard_groups import WrongAnswerGroup, engine_equivalence
+from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.errors import InvalidRequest, NotFound
 
 MAX_COMMENT = 4000
+GROUPING_BUDGET_S = 4.0  # per page view; comparisons are cached, so later views group further
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class DashboardData:
     attached: dict[str, dict[str, str]]   # question id -> group representative -> feedback
     queue: list[d.ManualItem]
     students: list[d.StudentLine]
+    grouping_partial: bool = False
 
 
 def question_infos(version: Any) -> list[d.QuestionInfo]:
@@ -62,7 +64,8 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
         except Exception:  # noqa: BLE001 - no engine comparison: group by text
             return None
 
-    wrong = d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for)
+    budget = Budget(GROUPING_BUDGET_S)
+    wrong = d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for, budget=budget)
     stored = {qid: dict(pairs) for qid, pairs in wq.anticipated_errors_for(session, assignment.id).items()}
     return DashboardData(
         key=assignment.key,
@@ -74,6 +77,7 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
         attached=_attached_by_group(wrong, stored),
         queue=d.manual_queue(counted, questions, include_graded=True),
         students=d.student_lines(subs),
+        grouping_partial=budget.hit,
     )
 
 

@@ -15,8 +15,10 @@ plain data.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 Equivalence = Callable[[str, str], bool]
@@ -56,17 +58,35 @@ def answer_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
+class Budget:
+    """A time budget shared by every comparison of one page (comparisons cost 5-30 ms each).
+
+    ``hit`` records that it ran out, so the page can say the grouping is partial; comparisons
+    already made are cached, so the next view goes further.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.hit = False
+
+    def exhausted(self) -> bool:
+        if time.monotonic() > self.deadline:
+            self.hit = True
+        return self.hit
+
+
 def group_wrong_answers(
     answers: Iterable[WrongAnswer],
     *,
     equivalent: Equivalence | None = None,
-    max_distinct: int = 150,
+    max_distinct: int = 100,
     top: int = 10,
+    budget: Budget | None = None,
 ) -> list[WrongAnswerGroup]:
     """Groups of equivalent wrong answers, largest first (at most ``top``).
 
-    Only the ``max_distinct`` most common distinct texts are compared (the comparison costs a
-    few milliseconds each); rarer ones are grouped by exact text only.
+    Only the ``max_distinct`` most common distinct texts are compared, while the ``budget``
+    lasts; the others are grouped by exact text only.
     """
     rows = [a for a in answers if a.text]
     by_text = Counter(a.text for a in rows)
@@ -75,7 +95,9 @@ def group_wrong_answers(
     clusters: list[list[str]] = []
     for text in compared:
         for cluster in clusters:
-            if equivalent is not None and _safe(equivalent, cluster[0], text):
+            if equivalent is None or (budget is not None and budget.exhausted()):
+                continue
+            if _safe(equivalent, cluster[0], text):
                 cluster.append(text)
                 break
         else:
@@ -108,9 +130,11 @@ def _group(cluster: list[str], by_text: Counter[str], rows: list[WrongAnswer]) -
     )
 
 
+@lru_cache(maxsize=256)
 def engine_equivalence(question: Any) -> Equivalence | None:
     """The question's own comparison (parser + ``compare`` with its context), or None when the
-    question's answers are not single expressions (AD tables, free text)."""
+    question's answers are not single expressions (AD tables, free text). Cached per question
+    (questions are frozen and hashable), with its parses and comparisons, across page views."""
     if getattr(question, "type_name", "") not in ("expression", "number", "limit", "piecewise"):
         return None
     from grader.assignments.keys import grading_context, names_for
@@ -121,16 +145,15 @@ def engine_equivalence(question: Any) -> Equivalence | None:
     spec = question.context
     ctx = grading_context(spec)
     names = names_for(spec)
-    cache: dict[str, Any] = {}
 
+    @lru_cache(maxsize=2048)
     def read(text: str) -> Any:
-        if text not in cache:
-            try:
-                cache[text] = parse(text, names=names)
-            except Exception:  # noqa: BLE001 - unreadable answers never join a group
-                cache[text] = None
-        return cache[text]
+        try:
+            return parse(text, names=names)
+        except Exception:  # noqa: BLE001 - unreadable answers never join a group
+            return None
 
+    @lru_cache(maxsize=20000)
     def equivalent(a: str, b: str) -> bool:
         pa, pb = read(a), read(b)
         if pa is None or pb is None:

@@ -141,3 +141,11 @@ def test_form_fields_become_the_submission_shape() -> None:
     assert answers == {"1a": "2p_i", "3f": [{"name": "v_1", "expr": "x w", "value": "0.15"}], "3a": {"v_1": "-16"}}
     assert table_rows(questions[1], answers["3f"])[0]["expr"] == "x w"
     assert table_rows(questions[2], answers["3a"])[0] == {"name": "v_1", "adjoint": "-16"}
+
+
+def test_an_exhausted_budget_falls_back_to_exact_text() -> None:
+    from grader.services.dashboard_groups import Budget
+
+    budget = Budget(-1)
+    groups = group_wrong_answers([WrongAnswer("2*p"), WrongAnswer("p*2")], equivalent=sorted_chars, budget=budget)
+    assert len(groups) == 2 and budget.hit
