@@ -35,6 +35,8 @@ def cases_node(p: Parser, begin: Token, rows: list[list[Token]], end: Token) -> 
             raise ParseError(f"{what} a cases row", row[0].col)
         (value_toks, amp), (cond_toks, _) = cells
         assert amp is not None
+        while value_toks and value_toks[-1].is_op(","):  # "-y_i, & y_i a_i < 1"
+            value_toks = value_toks[:-1]
         if not value_toks:
             raise ParseError("missing value in a cases row", amp.col)
         value = chain_final(value_toks, p.st, end=amp)

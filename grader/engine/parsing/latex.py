@@ -11,7 +11,7 @@ from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
 
 _FUNCTIONS = {name: FUNCTION_ALIASES[name] for name in (
     "exp", "ln", "log", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh",
-    "arcsin", "arccos", "arctan", "max", "min")}
+    "arcsin", "arccos", "arctan", "coth", "max", "min")}
 _CASES = frozenset({"cases", "dcases", "rcases"})
 _ALIGNED = frozenset({"aligned", "align", "align*", "gathered", "gather", "gather*", "split",
                       "alignedat", "eqnarray", "eqnarray*"})
@@ -200,6 +200,11 @@ def environment_rows(p: Parser, begin: Token) -> tuple[list[list[Token]], Token]
 def environment(p: Parser, tok: Token) -> Node:
     from .cases import aligned_value, cases_node  # late: these import chains
 
+    if tok.value == "array":  # \left\{ \begin{array}{ll} v & c \\ ... \end{array} \right.
+        if p.peek().kind == OPEN and p.peek().value == "{":
+            group_tokens(p)
+        rows, end = environment_rows(p, tok)
+        return cases_node(p, tok, rows, end)
     if tok.value in _CASES:
         rows, end = environment_rows(p, tok)
         return cases_node(p, tok, rows, end)

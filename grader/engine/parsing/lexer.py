@@ -108,6 +108,8 @@ class _Lexer:
             if not self.latex:
                 while self.i < len(self.src) and self.src[self.i].isalnum():
                     self.i += 1
+                if self.src.startswith("_", self.i):  # y_ix_i: a run cannot own the next _
+                    self.i = start + 1
             content = self.src[start:self.i]
         else:
             raise self.fail("subscript expected after _", start)

@@ -33,7 +33,8 @@ EMPTY_CONTEXT = NameContext()
 BUILTINS: dict[str, tuple[int, int | None]] = {
     "exp": (1, 1), "log": (1, 2), "sqrt": (1, 1), "root": (2, 2),
     "sin": (1, 1), "cos": (1, 1), "tan": (1, 1), "sec": (1, 1), "csc": (1, 1), "cot": (1, 1),
-    "sinh": (1, 1), "cosh": (1, 1), "tanh": (1, 1),
+    "sinh": (1, 1), "cosh": (1, 1), "tanh": (1, 1), "sech": (1, 1), "csch": (1, 1),
+    "coth": (1, 1),
     "asin": (1, 1), "acos": (1, 1), "atan": (1, 1),
     "Abs": (1, 1), "Max": (1, None), "Min": (1, None),
     "Heaviside": (1, 1), "sign": (1, 1), "factorial": (1, 1),

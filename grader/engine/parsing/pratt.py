@@ -198,12 +198,12 @@ class Parser:
                     raise ParseError(f"ambiguous exponent: write ^{{{nxt.value}}}", nxt.col)
                 self.split_token()
             right = self.expr(POW_BP - 1)
-            return self.node("pow", [left, right], tok.col)
+            return self.on_last(left, lambda base: self.node("pow", [base, right], tok.col))
         if kind == OP and value == "!":
             self.advance()
             if left.kind == "fact":
                 raise ParseError("repeated ! is not supported", tok.col)
-            return self.node("fact", [left], tok.col)
+            return self.on_last(left, lambda arg: self.node("fact", [arg], tok.col))
         if kind == OP and value == "'":
             self.advance()
             return left if left.kind == "deriv" else self.node("deriv", [left], left.col)
@@ -225,6 +225,14 @@ class Parser:
         if kind == NUM and self.pos > 0 and self.toks[self.pos - 1].kind == NUM:
             raise ParseError("missing operator between two numbers", tok.col)
         return self.flat("mul", left, self.expr(MUL_BP), tok)
+
+    def on_last(self, left: Node, make: Callable[[Node], Node]) -> Node:
+        """Apply a postfix/power to ``left``; for a split letter run (``xy^2``) only to its
+        last letter."""
+        if left.kind == "mul" and left.tok is not None and left.tok.kind == NAME:
+            left.args[-1] = make(left.args[-1])
+            return left
+        return make(left)
 
     def flat(self, kind: str, left: Node, right: Node, tok: Token) -> Node:
         if left.kind == kind and left.tok is None:

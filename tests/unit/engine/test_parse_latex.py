@@ -124,6 +124,12 @@ LATEX = [
     (r"\sqrt 2", sqrt(2)),
     (r"√{x}", sqrt(x)),
     (r"4.8 \times 10^{-3}", Rational(48, 10000)),
+    (r"xy^2", x * y**2),
+    (r"\operatorname{sech}^2(x)", sympy.sech(x) ** 2),
+    (r"\begin{cases}-y_i,& y_ia_i<1\\0,& y_ia_i>1\end{cases}",
+     Piecewise((-y_i, y_i * a_i < 1), (0, y_i * a_i > 1))),
+    (r"\left\{ \begin{array}{ll} -y_i & y_i a_i < 1 \\ 0 & y_i a_i > 1 \end{array} \right.",
+     Piecewise((-y_i, y_i * a_i < 1), (0, y_i * a_i > 1))),
 ]
 
 

@@ -99,6 +99,12 @@ TEXT = [
     ("$x+1$", x + 1),
     ("√x + √(y+1)", sqrt(x) + sqrt(y + 1)),
     ("d_i/d_j", S("d_i") / S("d_j")),
+    ("xy^2", x * y**2),
+    ("wx_i^2", w * x_i**2),
+    ("ab!", S("a") * sympy.factorial(S("b"))),
+    ("2w - y_ix_i", 2 * w - y_i * x_i),
+    ("y_ia_i", y_i * a_i),
+    ("sech(x)**2 + coth(x)", sympy.sech(x) ** 2 + sympy.coth(x)),
 ]
 
 
