@@ -15,24 +15,20 @@ import base64
 import functools
 import hashlib
 import hmac
-import json
 import re
-import secrets
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
-SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+from lms_standin_http import SCORE_SCOPE, SCORE_TYPE, Received, make_handler  # noqa: F401
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
@@ -46,23 +42,6 @@ def new_rsa_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode()
-
-
-@dataclass
-class Received:
-    """One request as the stand-in saw it."""
-
-    kind: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    status: int
-    verified: bool
-    note: str = ""
-    at: float = field(default_factory=time.time)
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 class LmsStandIn:
@@ -86,7 +65,7 @@ class LmsStandIn:
         self.launch_claims: dict[str, Any] = {}
         self._failures: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.issuer = self.url
@@ -202,120 +181,6 @@ class LmsStandIn:
                 return "invalid_client: jti replayed"
             self.used_jti.add(claims["jti"])
         return ""
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        lms = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def _reply(self, status: int, body: Any = b"", ctype: str = "application/json") -> None:
-                data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _fail(self, kind: str, seen: Received) -> bool:
-                mode = lms._take_failure(kind)
-                if mode is None:
-                    return False
-                seen.status, seen.note = (0 if mode == "timeout" else int(mode)), f"injected {mode}"
-                lms._record(seen)
-                if mode == "timeout":
-                    time.sleep(lms.timeout_sleep_s)
-                    self.close_connection = True
-                    return True
-                self._reply(int(mode), {"error": f"injected {mode}"})
-                return True
-
-            def do_GET(self) -> None:
-                path = urlsplit(self.path)
-                if path.path == "/jwks":
-                    return self._reply(200, lms.public_jwks())
-                if path.path == "/auth":
-                    return self._auth(parse_qs(path.query))
-                self._reply(404, {"error": "not found"})
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0") or 0)
-                body = self.rfile.read(length)
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                path = urlsplit(self.path).path
-                if path.startswith("/webhook"):
-                    return self._webhook(path, headers, body)
-                if path == "/token":
-                    return self._token(headers, body)
-                if re.fullmatch(r"/lineitems/\d+/lineitem/scores", path):
-                    return self._score(path, headers, body)
-                self._reply(404, {"error": "not found"})
-
-            def _webhook(self, path: str, headers: dict[str, str], body: bytes) -> None:
-                problem = lms._verify_webhook(headers, body)
-                if not problem and self._fail("webhook", Received("webhook", path, headers, body, 0, True)):
-                    return
-                status = 401 if problem else 204
-                lms._record(Received("webhook", path, headers, body, status, not problem, problem))
-                self._reply(status, {"error": problem} if problem else b"")
-
-            def _token(self, headers: dict[str, str], body: bytes) -> None:
-                form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-                problem = lms._verify_assertion(form)
-                if not problem and self._fail("token", Received("token", "/token", headers, body, 0, True)):
-                    return
-                lms._record(Received("token", "/token", headers, body, 401 if problem else 200, not problem, problem))
-                if problem:
-                    return self._reply(401, {"error": problem})
-                token = secrets.token_urlsafe(24)
-                with lms._lock:
-                    lms.tokens[token] = time.time() + 3600
-                self._reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600,
-                                  "scope": SCORE_SCOPE})
-
-            def _score(self, path: str, headers: dict[str, str], body: bytes) -> None:
-                auth = headers.get("authorization", "")
-                token = auth[7:] if auth.startswith("Bearer ") else ""
-                with lms._lock:
-                    valid = lms.tokens.get(token, 0) > time.time()
-                problem = "" if valid else "bad token"
-                if valid and headers.get("content-type", "").split(";")[0].strip() != SCORE_TYPE:
-                    problem = "wrong content type"
-                if problem:
-                    lms._record(Received("score", path, headers, body, 401 if not valid else 415, False, problem))
-                    return self._reply(401 if not valid else 415, {"error": problem})
-                if self._fail("score", Received("score", path, headers, body, 0, True)):
-                    return
-                score = json.loads(body)
-                key = (path, score["userId"])
-                stamp = datetime.fromisoformat(score["timestamp"])
-                with lms._lock:
-                    old = lms.grades.get(key)
-                    stale = old is not None and datetime.fromisoformat(old["timestamp"]) >= stamp
-                    if not stale:
-                        lms.grades[key] = score
-                lms._record(Received("score", path, headers, body, 409 if stale else 200, True,
-                                     "timestamp not newer" if stale else ""))
-                self._reply(409 if stale else 200, {"error": "stale"} if stale else {})
-
-            def _auth(self, query: dict[str, list[str]]) -> None:
-                q = {k: v[0] for k, v in query.items()}
-                ok = (q.get("client_id") == lms.client_id and q.get("response_type") == "id_token"
-                      and q.get("scope") == "openid" and q.get("redirect_uri") == lms.tool_redirect_uri
-                      and q.get("nonce") and q.get("state") and q.get("login_hint"))
-                if not ok:
-                    return self._reply(400, {"error": "invalid_request", "got": q})
-                token = lms.id_token(nonce=q["nonce"])
-                form = (f'<form method="post" action="{q["redirect_uri"]}">'
-                        f'<input type="hidden" name="id_token" value="{token}">'
-                        f'<input type="hidden" name="state" value="{q["state"]}"></form>')
-                self._reply(200, form.encode(), "text/html")
-
-        return Handler
-
 
 def form_fields(html: str) -> dict[str, str]:
     """The hidden inputs of the auto-submit form the auth endpoint returns."""
