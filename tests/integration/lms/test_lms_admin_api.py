@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import graded_submission  # type: ignore[import-not-found]
+from lms_fixtures import graded_submission  # type: ignore[import-not-found]
 from grader.lms import notify
 
 pytestmark = pytest.mark.integration

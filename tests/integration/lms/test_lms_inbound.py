@@ -108,7 +108,7 @@ def test_a_student_outside_the_course_is_not_found(lms_app, world, secret) -> No
 
 
 def test_a_student_is_found_by_their_lms_id(lms_app, world, secret, lms) -> None:  # type: ignore[no-untyped-def]
-    from conftest import add_platform  # type: ignore[import-not-found]
+    from lms_fixtures import add_platform  # type: ignore[import-not-found]
 
     add_platform(world, lms, link_users=("bob",))
     world.session.commit()

@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from conftest import add_platform  # type: ignore[import-not-found]
+from lms_fixtures import add_platform  # type: ignore[import-not-found]
 from lms_standin import LTI, form_fields, new_rsa_pem  # type: ignore[import-not-found]
 from grader.db.lms_models import LtiResourceLink, LtiUserLink
 from grader.db.models import Enrollment

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from conftest import add_platform, graded_submission  # type: ignore[import-not-found]
+from lms_fixtures import add_platform, graded_submission  # type: ignore[import-not-found]
 from grader.db.lms_models import ScorePost
 from grader.lms import notify, outbox
 from grader.lms.ags import SCORE_CONTENT_TYPE, TokenCache

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import requests
 
-from conftest import add_endpoint, graded_submission  # type: ignore[import-not-found]
+from lms_fixtures import add_endpoint, graded_submission  # type: ignore[import-not-found]
 from grader.db.base import utcnow
 from grader.db.lms_models import WebhookDelivery, WebhookEndpoint
 from grader.lms import notify, outbox
