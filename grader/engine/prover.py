@@ -5,21 +5,24 @@ its input is too large for it (a static size gate) or for the remaining budget (
 the node count). sympy calls cannot be interrupted, so the gates are conservative: a call never
 starts on an input that could make it run far past the budget.
 
-The exponential trick: every ``exp(c*m)`` (``c`` rational, ``m`` the coefficient-free core) becomes
-``t_m**(c*L)`` with ``t_m = exp(m/L)``, so logistic-style expressions become rational functions that
-``cancel`` decides in milliseconds (``e^{-a}/(1+e^{-a})^2 == p(1-p)`` with ``p = 1/(1+e^{-a})``).
+The first strategy puts a - b in a rational normal form over sympy's sparse polynomials (numerator
+and denominator, no gcds), with the exponential trick: every ``exp(c*m)`` (``c`` rational, ``m`` the
+coefficient-free core) becomes ``t_m**(c*L)`` with ``t_m = exp(m/L)``, so logistic-style expressions
+are rational functions and a zero numerator proves them equal in milliseconds
+(``e^{-a}/(1+e^{-a})^2 == p(1-p)`` with ``p = 1/(1+e^{-a})``).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import mpmath
 import sympy
 import sympy.physics.units  # noqa: F401 - sympy.simplify imports it on its first call (~0.5 s): pay it at load
-from sympy import preorder_traversal
+from sympy import QQ, preorder_traversal
+from sympy.polys.rings import ring
 
 from grader.engine.errors import EngineError
 from grader.engine.tape import Tape
@@ -30,7 +33,7 @@ _MAX_EXPANDED_TERMS = 3000
 _MAX_EXP_DEGREE = 60
 _HUGE = 1e15   # constants beyond this (in floats, at any intermediate step) are left undecided
 _PREC = 200    # bits for deciding a constant difference
-_SIMPLE_OPS = 3  # try_simplify stops at a form this small
+_SIMPLE_NODES = 5  # try_simplify stops at a form this small (2*x_i, 1 - p_i)
 
 
 class _TooLarge(Exception):
@@ -87,43 +90,160 @@ def _safe_for_polys(expr: sympy.Basic) -> bool:
     return _expanded_terms(expr) <= _MAX_EXPANDED_TERMS and _exp_degree(expr) <= _MAX_EXP_DEGREE
 
 
-def exp_to_rational(expr: sympy.Expr) -> tuple[sympy.Expr, dict[sympy.Symbol, sympy.Expr]]:
-    """Replace exp(c*m) by t_m**(c*L) (t_m = exp(m/L)); returns the new expression and t_m -> exp(m/L)."""
-    expr = expr.replace(lambda e: isinstance(e, sympy.exp) and e.args[0].is_Add,
-                        lambda e: sympy.Mul(*[sympy.exp(t) for t in e.args[0].args]))
-    cores: dict[sympy.Expr, list[sympy.Rational]] = {}
-    for e in expr.atoms(sympy.exp):
-        c, m = e.args[0].as_coeff_Mul()
-        if not c.is_Rational:
-            c, m = sympy.Integer(1), e.args[0]
-        cores.setdefault(m, []).append(c)
-    subs: dict[sympy.Expr, sympy.Expr] = {}
-    back: dict[sympy.Symbol, sympy.Expr] = {}
-    for i, (m, cs) in enumerate(sorted(cores.items(), key=lambda kv: sympy.default_sort_key(kv[0]))):
-        lcm = math.lcm(*[int(c.q) for c in cs])
-        if max(abs(int(c * lcm)) for c in cs) > _MAX_EXP_DEGREE:
-            raise _TooLarge
-        t = sympy.Dummy(f"t{i}", positive=True)
-        back[t] = sympy.exp(m / lcm)
-        for c in cs:
-            subs[sympy.exp(c * m)] = t ** (c * lcm)
-    return expr.xreplace(subs), back
+Key = tuple  # a ring generator: ("sym", node) | ("root", base, q) | ("exp", core)
 
 
-def _exp_trick(expr: sympy.Expr) -> sympy.Expr:
+class _Fraction:
+    """``expr`` as num/den in a sparse polynomial ring over QQ (no gcds while building).
+
+    Generators: the free symbols and opaque nodes (sin(x), log(x), pi, ...), ``b**(1/q)`` for rational
+    powers, and ``t_m = exp(m/L)`` for every exponential core ``m`` (``exp(c*m) = t_m**(c*L)``), so
+    a zero numerator proves the expression zero. Exponentials of sums are split.
+    """
+
+    def __init__(self, expr: sympy.Expr, max_terms: int = 4000) -> None:
+        self.max_terms = max_terms
+        self.keys: dict[Key, int] = {}
+        self.exp_l: dict[sympy.Basic, int] = {}
+        self._collect(expr, set())
+        names = [sympy.Dummy(f"g{i}") for i in range(len(self.keys))] or [sympy.Dummy("z")]
+        self.ring, *gens = ring(names, QQ)
+        self.gens = {k: gens[i] for k, i in self.keys.items()}
+        self.names = {k: names[i] for k, i in self.keys.items()}
+        self.memo: dict[sympy.Basic, tuple[Any, Any]] = {}
+        self.num, self.den = self._eval(expr)
+
+    @staticmethod
+    def _exp_terms(arg: sympy.Expr) -> list[tuple[sympy.Rational, sympy.Expr]]:
+        out = []
+        for term in sympy.Add.make_args(arg):
+            c, m = term.as_coeff_Mul()
+            out.append((c, m) if c.is_Rational else (sympy.Integer(1), term))
+        return out
+
+    def _collect(self, node: sympy.Basic, seen: set) -> None:
+        if node in seen or node.is_Rational or node.is_Float:
+            return
+        seen.add(node)
+        if node.is_Add or node.is_Mul:
+            for a in node.args:
+                self._collect(a, seen)
+        elif node.is_Pow and node.exp.is_Rational:
+            if not node.exp.is_Integer:
+                self.keys.setdefault(("root", node.base, int(node.exp.q)), len(self.keys))
+            self._collect(node.base, seen)
+        elif isinstance(node, sympy.exp):
+            for c, m in self._exp_terms(node.args[0]):
+                self.keys.setdefault(("exp", m), len(self.keys))
+                self.exp_l[m] = math.lcm(self.exp_l.get(m, 1), int(c.q))
+                if abs(c * self.exp_l[m]) > _MAX_EXP_DEGREE:
+                    raise _TooLarge("exponential degree")
+        else:
+            self.keys.setdefault(("sym", node), len(self.keys))
+
+    def _power(self, g: Any, k: int) -> tuple[Any, Any]:
+        return (g ** k, self.ring.one) if k >= 0 else (self.ring.one, g ** -k)
+
+    def _eval(self, node: sympy.Basic) -> tuple[Any, Any]:
+        hit = self.memo.get(node)
+        if hit is not None:
+            return hit
+        if node.is_Rational or node.is_Float:
+            q = sympy.Rational(node)
+            out = (self.ring(QQ(int(q.p), int(q.q))), self.ring.one)
+        elif node.is_Add or node.is_Mul or isinstance(node, sympy.exp):
+            if isinstance(node, sympy.exp):
+                parts = [self._power(self.gens[("exp", m)], int(c * self.exp_l[m]))
+                         for c, m in self._exp_terms(node.args[0])]
+            else:
+                parts = [self._eval(a) for a in node.args]
+            n, d = parts[0]
+            for pn, pd in parts[1:]:
+                if not node.is_Add:
+                    n, d = n * pn, d * pd
+                elif d == pd:
+                    n = n + pn
+                else:
+                    n, d = n * pd + pn * d, d * pd
+                self._check(n, d)
+            out = (n, d)
+        elif node.is_Pow and node.exp.is_Rational:
+            if node.exp.is_Integer:
+                (n, d), k = self._eval(node.base), int(node.exp)
+            else:
+                (n, d), k = self._power(self.gens[("root", node.base, int(node.exp.q))], 1), int(node.exp.p)
+            if k < 0:
+                if not n:
+                    raise _TooLarge("division by zero")
+                n, d, k = d, n, -k
+            out = (n ** k, d ** k)
+        else:
+            out = self._power(self.gens[("sym", node)], 1)
+        self._check(*out)
+        self.memo[node] = out
+        return out
+
+    def _check(self, n: Any, d: Any) -> None:
+        if len(n) + len(d) > self.max_terms:
+            raise _TooLarge("too many terms")
+
+    def zero(self) -> bool | None:
+        """True if zero, False if a nonzero constant, None otherwise."""
+        if not self.num:
+            return True
+        return False if self.num.is_ground and self.den.is_ground else None
+
+    def independent(self) -> bool:
+        """Generators are symbols and exponentials of monomials: a nonzero numerator is then final."""
+        def monomial(m: sympy.Basic) -> bool:
+            return bool(m.free_symbols) and all(
+                f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer and f.exp > 0)
+                for f in sympy.Mul.make_args(m))
+        return all((k[0] == "sym" and k[1].is_Symbol) or (k[0] == "exp" and monomial(k[1])) for k in self.keys)
+
+    def as_expr(self) -> sympy.Expr:
+        """num/den with common factors cancelled, generators put back."""
+        n, d = self.num.cancel(self.den)
+        back = {}
+        for k, name in self.names.items():
+            if k[0] == "sym":
+                back[name] = k[1]
+            elif k[0] == "root":
+                back[name] = sympy.Pow(k[1], sympy.Rational(1, k[2]))
+            else:
+                back[name] = sympy.exp(k[1] / self.exp_l[k[1]])
+        return n.as_expr().xreplace(back) / d.as_expr().xreplace(back)
+
+
+def _fraction(expr: sympy.Expr) -> _Fraction | None:
     if expr.has(sympy.sinh, sympy.cosh, sympy.tanh):
         expr = expr.rewrite(sympy.exp)
     try:
-        rat, back = exp_to_rational(expr)
+        return _Fraction(expr)
     except _TooLarge:
-        return expr
-    if not back or not _safe_for_polys(rat):
-        return expr
-    return sympy.cancel(sympy.together(rat)).xreplace(back)
+        return None
 
 
-def _cancel(expr: sympy.Expr) -> sympy.Expr:
-    return sympy.cancel(sympy.together(expr))
+class _Final(Exception):
+    """The rational normal form is nonzero and its generators independent: nothing will prove it zero."""
+
+
+def _ratnorm(expr: sympy.Expr) -> sympy.Expr:
+    """0 or a constant when the rational normal form decides it, else ``expr`` unchanged."""
+    f = _fraction(expr)
+    verdict = None if f is None else f.zero()
+    if verdict is True:
+        return sympy.Integer(0)
+    if verdict is False:
+        return f.num.as_expr() / f.den.as_expr()
+    if f is not None and f.independent():
+        raise _Final
+    return expr
+
+
+def _ratsimp(expr: sympy.Expr) -> sympy.Expr:
+    f = _fraction(expr)
+    return expr if f is None else f.as_expr()
 
 
 def _powsimp_trig(expr: sympy.Expr) -> sympy.Expr:
@@ -135,9 +255,7 @@ def _powsimp_trig(expr: sympy.Expr) -> sympy.Expr:
 
 # name, function, max nodes, seconds per node (a pessimistic estimate), needs polynomial-safe input
 STRATEGIES: tuple[tuple[str, Strategy, int, float, bool], ...] = (
-    ("expand", sympy.expand, 600, 2e-5, True),
-    ("cancel", _cancel, 300, 1e-4, True),
-    ("exp", _exp_trick, 300, 2e-4, False),
+    ("rational", _ratnorm, 2000, 2e-5, True),
     ("powsimp/trigsimp", _powsimp_trig, 60, 2e-3, True),
     ("simplify", sympy.simplify, 25, 1e-2, True),
 )
@@ -161,6 +279,9 @@ def _tame(expr: sympy.Expr) -> bool:
         if not sub.free_symbols and _constant_value(sub) is None:
             return False
     return True
+
+
+SIMPLIFIERS = (("rational", _ratsimp, 2000, 2e-5, True),) + STRATEGIES[1:]
 
 
 def _decide(r: sympy.Expr) -> bool | None:
@@ -193,19 +314,19 @@ def _run(diff: sympy.Expr, deadline: float) -> bool | None:
         return None
     size = _nodes(diff)
     safe = _safe_for_polys(diff)
-    rational = diff.is_rational_function()
     for name, f, max_nodes, per_node, needs_safe in STRATEGIES:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return None
         if size > max_nodes or size * per_node > remaining or (needs_safe and not safe):
             continue
-        r = f(diff)
+        try:
+            r = f(diff)
+        except _Final:
+            return None
         verdict = _decide(r)
         if verdict is not None:
             return verdict
-        if name == "cancel" and rational:
-            return None  # cancel's normal form of a rational function is nonzero: nothing will prove it
     return None
 
 
@@ -218,24 +339,23 @@ def prove_equal(a: sympy.Expr, b: sympy.Expr, *, budget_s: float) -> bool | None
 
 
 def try_simplify(expr: sympy.Expr, *, budget_s: float) -> sympy.Expr | None:
-    """A strictly smaller equal form of ``expr`` found within the budget, or None."""
+    """A strictly smaller (fewer tree nodes) equal form of ``expr`` found within the budget, or None."""
     deadline = time.monotonic() + budget_s
-    best, best_ops = expr, sympy.count_ops(expr)
-    if best_ops <= _SIMPLE_OPS or not _tame(expr):
-        return None
     size = _nodes(expr)
+    if size <= _SIMPLE_NODES or not _tame(expr):
+        return None
+    best, best_size = expr, size
     safe = _safe_for_polys(expr)
-    for _name, f, max_nodes, per_node, needs_safe in (STRATEGIES[1], STRATEGIES[2], STRATEGIES[0],
-                                                      STRATEGIES[3], STRATEGIES[4]):
+    for _name, f, max_nodes, per_node, needs_safe in SIMPLIFIERS:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
         if size > max_nodes or size * per_node > remaining or (needs_safe and not safe):
             continue
         r = f(expr)
-        ops = sympy.count_ops(r)
-        if ops < best_ops:
-            best, best_ops = r, ops
-        if best_ops <= _SIMPLE_OPS:
+        n = _nodes(r)
+        if n < best_size:
+            best, best_size = r, n
+        if best_size <= _SIMPLE_NODES:
             break
     return None if best is expr else best
