@@ -77,12 +77,12 @@ def chain(toks: list[Token], st: State, *, end: Token) -> Chain:
             node, error = None, exc
         segs.append((part, node, label, _has_box(part), error))
         previous = sep
-    any_box = any(boxed for _, _, _, boxed, _ in segs)
+    any_box = any(boxed and not label for _, _, label, boxed, _ in segs)
     for _, _, label, boxed, error in segs:
         if error is not None and not label and (boxed or not any_box):
             raise error
     if any_box:
-        node = [n for _, n, _, boxed, _ in segs if boxed][-1]
+        node = [n for _, n, label, boxed, _ in segs if boxed and not label][-1]
         assert node is not None
         final = last_box(node) or node
     else:

@@ -78,6 +78,8 @@ class Parser:
     def split_token(self) -> None:
         """LaTeX reads one character after ``^`` or ``\\frac``: split ``23`` into ``2``, ``3``."""
         tok = self.toks[self.pos]
+        if tok.kind == NUM and not tok.value.isdigit():
+            raise ParseError(f"ambiguous {tok.value}: use braces", tok.col)
         if tok.kind in (NUM, NAME) and len(tok.value) > 1:
             first = Token(tok.kind, tok.value[0], tok.col, tok.col)
             rest = Token(tok.kind, tok.value[1:], tok.col + 1, tok.end, tok.sub)
