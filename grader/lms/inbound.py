@@ -73,7 +73,8 @@ def receive(session: Session, headers: Mapping[str, str], body: bytes, *, now: f
             max_answer_chars: int = 4000) -> InboundResult:
     """Verify, deduplicate and store one inbound submission (the caller commits, then sends grading)."""
     data = _parse(body)
-    course = q.course_by_ref(session, data.get("course", "")) if isinstance(data.get("course"), (str, int)) else None
+    ref = data.get("course")
+    course = q.course_by_ref(session, ref) if isinstance(ref, (str, int)) and not isinstance(ref, bool) else None
     secrets = q.inbound_secrets(session, course.id) if course is not None else []
     if course is None or not secrets:
         raise Unauthorized("invalid signature")

@@ -148,15 +148,21 @@ def _linked_user(session: Session, issuer: str, sub: str, claims: Mapping[str, A
     if link is not None:
         return link.user
     # never link to an existing account by email: a platform could claim anyone's address
+    digest = hashlib.sha256(f"{issuer}\0{sub}".encode()).hexdigest()[:20]
     email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email or q.user_by_email(session, email) is not None:
-        digest = hashlib.sha256(f"{issuer}\0{sub}".encode()).hexdigest()[:20]
+    if not isinstance(email, str) or "@" not in email or len(email) > 254 or q.user_by_email(session, email):
         email = f"lti-{digest}@lti.invalid"
     user = User(email=email, display_name=str(claims.get("name") or "")[:200], password_hash=None)
-    session.add(user)
-    session.flush()
-    q.insert_once(session, LtiUserLink(issuer=issuer, sub=sub, user_id=user.id))
-    return q.user_link(session, issuer, sub).user  # type: ignore[union-attr]
+    if not q.insert_once(session, user):  # the address was taken meanwhile
+        user = User(email=f"lti-{digest}@lti.invalid", display_name=user.display_name, password_hash=None)
+        q.insert_once(session, user)
+    if not q.insert_once(session, LtiUserLink(issuer=issuer, sub=sub, user_id=user.id)):
+        session.delete(user)  # a concurrent first launch linked this person first: use theirs
+        session.flush()
+    linked = q.user_link(session, issuer, sub)
+    if linked is None:
+        raise LaunchError("could not link the LMS user; try again", status=409)
+    return linked.user
 
 
 def _enrol(session: Session, user: User, course_id: int, role: str) -> None:

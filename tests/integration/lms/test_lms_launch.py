@@ -183,3 +183,13 @@ def test_a_launch_lands_on_the_assignment_page_for_the_role(settings, db_factory
     response = client.post("/lti/launch", data=_platform_form(location))
     assert response.headers["Location"] == "/instructor/assignments/hw1"
     assert client.get("/assignments/hw1").status_code == 200  # logged in through the iframe cookie
+
+
+def test_a_launch_never_takes_over_an_account_by_email(tool, lms, world) -> None:  # type: ignore[no-untyped-def]
+    lms.launch_claims["email"] = "teacher@example.com"  # an existing instructor's address
+    location, _ = _login(tool, lms)
+    assert tool.post("/lti/launch", data=_platform_form(location)).status_code == 303
+    me = tool.get("/api/v1/me").get_json()
+    assert me["email"].endswith("@lti.invalid") and me["courses"][0]["role"] == "student"
+    link = world.session.query(LtiUserLink).filter_by(sub="lms-user-1").one()
+    assert link.user_id != world.users["teacher"].id
