@@ -247,6 +247,10 @@ def _ratsimp(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _powsimp_trig(expr: sympy.Expr) -> sympy.Expr:
+    """powsimp, then trigsimp; only where the rational normal form cannot see through (roots, trig)."""
+    if not expr.has(sympy.sin, sympy.cos, sympy.tan, sympy.log) and not any(
+            not p.exp.is_Integer for p in expr.atoms(sympy.Pow)):
+        return expr
     out = sympy.powsimp(expr, force=False)
     if out.has(sympy.sin, sympy.cos, sympy.tan):
         out = sympy.trigsimp(out)
