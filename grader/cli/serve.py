@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -63,11 +64,13 @@ def _worker_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_worker(settings: Settings, *, concurrency: int) -> subprocess.Popen[bytes]:
-    """A Celery worker (prefork) with the sweeper's beat embedded, in its own process group."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+def start_worker(settings: Settings, *, concurrency: int, schedule: Path) -> subprocess.Popen[bytes]:
+    """A Celery worker (prefork) with the sweeper's beat embedded, in its own process group.
+
+    ``schedule`` is beat's state file: one per run (the sweeper's interval schedule needs no
+    history, and two ``grader serve`` on one checkout must not share a shelve file)."""
     cmd = [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--pool", "prefork",
-           "-c", str(concurrency), "-B", "-s", str(VAR_DIR / "celerybeat-schedule"),
+           "-c", str(concurrency), "-B", "-s", str(schedule),
            "-n", f"embedded-{os.getpid()}@%h", "-l", "warning", "-Q", "grader"]
     return subprocess.Popen(cmd, env=_worker_env(settings), start_new_session=True)
 
@@ -114,10 +117,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"grader serve: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1
     stopping = threading.Event()
+    scratch = tempfile.TemporaryDirectory(prefix="grader-serve-")
     worker = None
     if not args.no_worker:
         print(f"broker     {settings.broker_url}")
-        worker = start_worker(settings, concurrency=args.concurrency)
+        worker = start_worker(settings, concurrency=args.concurrency,
+                              schedule=Path(scratch.name) / "celerybeat-schedule")
         threading.Thread(target=_watch, args=(worker, stopping), daemon=True).start()
 
     def _terminate(_signum: int, _frame: object) -> None:
@@ -139,4 +144,5 @@ def run(args: argparse.Namespace) -> int:
             started = time.monotonic()
             stop_worker(worker, timeout=args.stop_timeout)
             print(f"worker stopped ({time.monotonic() - started:.1f} s)", flush=True)
+        scratch.cleanup()
     return 0
