@@ -212,3 +212,20 @@ def test_missing_value_and_unknown_backend():
         tape.output({"x": 1.0})
     with pytest.raises(EngineError, match="unknown backend"):
         tape.output({"x": 1.0, "w": 1.0}, backend="torch")
+
+
+def test_condition_as_the_output_and_ite():
+    cond = Tape.from_expr(sp.And(x > 0, w < 1), [x, w])
+    out = cond.output({"x": np.array([1.0, -1.0, 1.0]), "w": np.array([0.0, 0.0, 2.0])})
+    assert out.dtype == bool and out.tolist() == [True, False, False]
+    assert cond.output({"x": 1, "w": 0}, backend="mpmath") is True
+    ite = Tape.from_expr(sp.Piecewise((x, sp.ITE(x > 0, w > 0, w < 0)), (-x, True)), [x, w])
+    assert ite.output({"x": np.array([1.0, 1.0, -1.0]), "w": np.array([1.0, -1.0, -1.0])}).tolist() == [1, -1, -1]
+
+
+def test_heaviside_sign_abs_values_and_derivatives():
+    h = Tape.from_expr(sp.Heaviside(x) * w + sp.Abs(x) + sp.sign(x), [x, w])
+    xs = np.array([-2.0, 0.0, 3.0])
+    assert h.output({"x": xs, "w": 4.0}).tolist() == [1.0, 2.0, 8.0]
+    assert h.gradient({"x": xs, "w": 4.0})["x"].tolist() == [-1.0, 0.0, 1.0]
+    assert h.gradient({"x": xs, "w": 4.0})["w"].tolist() == [0.0, 0.5, 1.0]
