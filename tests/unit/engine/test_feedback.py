@@ -69,7 +69,7 @@ def test_undefined_answer_feedback():
 
 def test_extra_symbol_is_named():
     r = compare(2 * w, 2 * w + R("z"), context=PLAIN)
-    assert "your answer uses z, which the expected answer does not" in r.feedback
+    assert "your answer uses z, which the expected answer does not" in r.feedback.lower()
 
 
 def test_number_feedback_without_point():
