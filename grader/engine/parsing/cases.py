@@ -26,10 +26,22 @@ def _condition_tokens(toks: list[Token]) -> list[Token]:
     return toks
 
 
+def _split_at_keyword(row: list[Token]) -> list[tuple[list[Token], Token | None]] | None:
+    parts = split_top(row, lambda t: t.kind == WORD and t.value in _LEADING | _OTHERWISE)
+    if len(parts) < 2 or not parts[0][0]:
+        return None
+    keyword = parts[0][1]
+    assert keyword is not None
+    rest = row[len(parts[0][0]):]  # keep the keyword: "otherwise" is the condition
+    return [(parts[0][0], keyword), (rest, None)]
+
+
 def cases_node(p: Parser, begin: Token, rows: list[list[Token]], end: Token) -> Node:
     pairs: list[tuple[Node, Node]] = []
     for row in rows:
         cells = split_top(row, lambda t: t.is_op("&"))
+        if len(cells) == 1:  # "-y_i \text{ if } y_i a_i < 1" without the &
+            cells = _split_at_keyword(row) or cells
         if len(cells) != 2:
             what = "missing & in" if len(cells) == 1 else "too many & in"
             raise ParseError(f"{what} a cases row", row[0].col)

@@ -221,6 +221,7 @@ def _register() -> None:
                            neg=negation)
     for name in GREEK:
         PREFIX_COMMANDS[name] = greek
+    PREFIX_COMMANDS["ell"] = greek
     for name in _FUNCTIONS:
         PREFIX_COMMANDS[name] = function
         _FUNCTION_COMMANDS.add(name)

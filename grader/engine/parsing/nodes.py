@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from grader.engine.errors import LimitExceeded
 from grader.engine.limits import Limits
@@ -36,7 +36,6 @@ class State:
     depth: int = 0
     abs_depth: int = 0
     bare_arg: int = 0
-    extra: dict = field(default_factory=dict)
 
     def node(self, kind: str, args: list, col: int, tok: Token | None = None) -> Node:
         self.nodes += 1

@@ -50,8 +50,11 @@ def resolve_name(p: "Parser", tok: Token) -> Node:
             return found
     if len(word) == 1 or word in GREEK or word in names.symbols or word in ("e", "pi"):
         return p.sym(full, tok)
-    if not p.st.latex and any(c.isdigit() for c in word):
-        return p.sym(full, tok)
+    if not p.st.latex and any(c.isdigit() for c in word):  # x1, w0, alpha2: a single symbol
+        letters = word.rstrip("0123456789")
+        if (len(letters) == 1 or letters in GREEK) and letters != word and letters.isalpha():
+            return p.sym(full, tok)
+        raise ParseError(f"unknown name {word}", tok.col)
     if len(word) > _MAX_SPLIT:
         raise ParseError(f"unknown name {word[:_MAX_SPLIT]}...", tok.col)
     pieces = split_word(word, names, text_mode=not p.st.latex)

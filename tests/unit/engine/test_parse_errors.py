@@ -21,6 +21,7 @@ ERRORS = [
     ("2 + wx(x)", "unknown function wx", 5),
     (r"\operatorname{foo}(x)", "unknown function foo", 1),
     ("sinx", "unknown name sinx", 1),
+    ("2 + sin2x", "unknown name sin2x", 5),
     ("x +", "unexpected end of input", 4),
     ("2p_i -* ", "unexpected *", 7),
     ("x + * y", "unexpected *", 5),
