@@ -13,7 +13,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -32,6 +32,7 @@ class LiveServer:
     url: str
     env: dict[str, str]
     tokens: dict[str, str] = field(default_factory=dict)
+    password: str = PASSWORD
 
     def create_user(self, email: str, role: str) -> str:
         """Create a user with ``PASSWORD``; returns their API token."""
@@ -75,7 +76,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env.update(DATABASE_URL=f"sqlite:///{tmp / 'grader.sqlite'}",
                CELERY_BROKER_URL=f"sqla+sqlite:///{tmp / 'broker.sqlite'}",
                SECRET_KEY="browser-test-secret", HOST="127.0.0.1", PORT=str(port),
-               ASSIGNMENTS_DIR=str(ROOT / "assignments"), GRADER_SWEEP_INTERVAL_S="5")
+               ASSIGNMENTS_DIR=str(ROOT / "assignments"), GRADER_SWEEP_INTERVAL_S="5",
+               ANSWER_SOFT_TIME_S="60", ANSWER_HARD_TIME_S="120")  # a loaded machine: no needs_review
     log = tmp / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--concurrency", "1",
@@ -118,8 +120,13 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
-def shot(page: object, name: str, *, full_page: bool = True, selector: str | None = None) -> Path:
-    """Save a screenshot under test-output/screenshots/ (gitignored)."""
+@pytest.fixture()
+def shot() -> Callable[..., Path]:
+    """``shot(page, name, selector=None)``: a screenshot under test-output/screenshots/ (gitignored)."""
+    return _shot
+
+
+def _shot(page: object, name: str, *, full_page: bool = True, selector: str | None = None) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     if selector:

@@ -9,14 +9,14 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import requests
 
-from tests.browser.conftest import PASSWORD, LiveServer, shot
 
 pytestmark = pytest.mark.browser
+LiveServer = Any  # the ``live_server`` fixture's object (tests/browser/conftest.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = json.loads((ROOT / "tests" / "fixtures" / "seed-submission.json").read_text(encoding="utf-8"))["answers"]
@@ -31,7 +31,7 @@ def login(page: Any, server: LiveServer, email: str) -> None:
     page.goto(server.url + "/login")
     page.keyboard.type(email)
     page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
+    page.keyboard.type(server.password)
     page.keyboard.press("Enter")
     page.wait_for_url(server.url + "/")
 
@@ -71,7 +71,8 @@ def wait_graded(server: LiveServer, email: str, submission_id: int, timeout: flo
     raise AssertionError(f"submission {submission_id} not graded within {timeout} s")
 
 
-def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: LiveServer) -> None:
+def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: LiveServer,
+                                                    shot: Callable[..., Path]) -> None:
     login(page, live_server, "student@example.com")
     page.get_by_role("link", name=re.compile("Assignment 4")).click()
     page.wait_for_selector("#answer-1e")
@@ -105,7 +106,8 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     shot(page, "student-assignment-with-past-submissions")
 
 
-def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: LiveServer) -> None:
+def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: LiveServer,
+                                                        shot: Callable[..., Path]) -> None:
     ids = {email: submit_by_api(live_server, email, {"1a": answer, "1f-why": f"Because {email.split('@')[0]}."})
            for email, answer in WRONG_1A.items()}
     for email, sid in ids.items():
