@@ -213,9 +213,13 @@ class Parser:
             self.advance()
             op = REL_OPS[value] if kind == OP else REL_CMDS[value]
             right = self.expr(REL_BP)
-            if left.kind == "rel":  # 0 < x < 1
-                return self.node("and", [left, self.node("rel", [op, left.args[2], right],
-                                                         tok.col)], tok.col)
+            last = left.args[-1] if left.kind == "and" else left
+            if last.kind == "rel":  # 0 < x < 1 (< 2 ...)
+                chained = self.node("rel", [op, last.args[2], right], tok.col)
+                if last is left:
+                    return self.node("and", [left, chained], tok.col)
+                left.args.append(chained)
+                return left
             return self.node("rel", [op, left, right], tok.col)
         if kind in (OP, CMD, WORD) and self.lbp(tok) in (AND_BP, OR_BP) and not (
                 kind == OP and value == "|" and self.st.latex):
@@ -273,6 +277,8 @@ class Parser:
                 before = self.toks[at - 1]  # f(x, y) with f unknown: not a product
                 raise ParseError(f"unknown function {before.value}", before.col)
             self.expect_close(tok)
+            if inner.kind == "mul":
+                inner.tok = None  # (xy)^2 squares the whole group
             return inner
         if kind == OP:
             if value == "|":
