@@ -183,7 +183,7 @@ class NumericComparison:
         if len(undefined) > UNDEFINED_SHARE * int(key_ok.sum()) and (exhaustive or len(undefined) >= 2):
             for i in undefined[:3]:
                 if not self._answer_defined_mp(_point(pts, i)):
-                    return NumericOutcome("undefined", n_points=int(both.sum()), witness=_point(pts, i),
+                    return NumericOutcome("undefined", n_points=int(key_ok.sum()), witness=_point(pts, i),
                                           witness_values=(float("nan"), float(k[i])))
         if int(both.sum()) < need:
             return NumericOutcome("undetermined", message=(
