@@ -69,7 +69,7 @@ def start_worker(settings: Settings, *, concurrency: int, schedule: Path) -> sub
 
     ``schedule`` is beat's state file: one per run (the sweeper's interval schedule needs no
     history, and two ``grader serve`` on one checkout must not share a shelve file)."""
-    cmd = [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--pool", "prefork",
+    cmd = [sys.executable, "-m", "celery", "-A", "worker.celery_app", "--quiet", "worker", "--pool", "prefork",
            "-c", str(concurrency), "-B", "-s", str(schedule),
            "-n", f"embedded-{os.getpid()}@%h", "-l", "warning", "-Q", "grader"]
     return subprocess.Popen(cmd, env=_worker_env(settings), start_new_session=True)
@@ -128,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     def _terminate(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
+    # Both explicitly: a shell that starts us in the background sets SIGINT to "ignore".
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     url = f"http://{settings.host}:{settings.port}"
     print(f"serving    {url}  (API under {url}/api/v1; Ctrl-C to stop)", flush=True)
     try:
@@ -138,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stopping.set()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the clean-up
         print("\nstopping...", flush=True)
         server.server_close()
         if worker is not None:

@@ -1,4 +1,4 @@
-"""``grader serve`` with nothing but SQLite: it grades through its own Celery worker, and stops cleanly."""
+"""``grader serve`` with nothing but SQLite: it grades through its own Celery worker and stops it on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_the_embedded_default_grades_asynchronously_and_stops_its_worker(tmp_pat
             q: v["verdict"] for q, v in expected["questions"].items()}
         assert body["total"] == expected["total"]
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
         code = proc.wait(60)
     reader.join(30)  # EOF only once the worker, which shares the pipe, has exited too
     assert not reader.is_alive(), "the worker is still running"
