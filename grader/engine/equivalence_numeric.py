@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from grader.engine.context import Domain
+from grader.engine.context import Discrete, Domain
 from grader.engine.piecewise_compare import Boundaries, Region, mp_scale, row_scale
 from grader.engine.sampling import Sampler
 from grader.engine.tape import Tape
@@ -82,7 +82,8 @@ class NumericComparison:
         self.key_tape = Tape.from_expr(key, self.inputs)
         self.ans_tape = Tape.from_expr(answer, self.inputs)
         self.regions = list(regions)
-        self.bounds = Boundaries([key, answer], self.regions, self.inputs)
+        discrete = frozenset(n for n, d in domain.items() if isinstance(d, Discrete))
+        self.bounds = Boundaries([key, answer], self.regions, self.inputs, discrete)
         self.sampler = Sampler(self.names, domain, rng)
         self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
         # exact numbers (2^-99 vs 2^-98) are compared purely relatively; decimals get the floor

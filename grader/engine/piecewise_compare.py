@@ -79,13 +79,18 @@ def _relationals(expr: Any) -> set[sympy.Expr]:
 class Boundaries:
     """Tapes of the boundary functions of several expressions, and the key's region conditions."""
 
-    def __init__(self, exprs: Sequence[Any], region_list: Sequence[Region], inputs: Sequence[sympy.Symbol]) -> None:
+    def __init__(self, exprs: Sequence[Any], region_list: Sequence[Region], inputs: Sequence[sympy.Symbol],
+                 discrete: frozenset[str] = frozenset()) -> None:
         funcs: set[sympy.Expr] = set()
         for e in exprs:
             funcs |= _relationals(e)
         for r in region_list:
             funcs |= _relationals(r.condition)
-        self.tapes = [Tape.from_expr(g, inputs) for g in sorted(funcs, key=sympy.default_sort_key)]
+        ordered = sorted(funcs, key=sympy.default_sort_key)
+        self.tapes = [Tape.from_expr(g, inputs) for g in ordered]
+        # a boundary in discrete symbols only (y_i >= 1 with y_i in {0, 1}) is met exactly, not
+        # approached: those points are decided by the condition itself, never skipped
+        self.exact = [{s.name for s in g.free_symbols} <= discrete for g in ordered]
         self.conditions: list[Tape | bool] = []
         for r in region_list:
             c = r.condition
@@ -105,7 +110,8 @@ class Boundaries:
             g = np.broadcast_to(np.asarray(rows[-1], dtype=float), (n,))
             scale = row_scale(rows, n)
             with np.errstate(all="ignore"):
-                mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
+                if not self.exact[j]:
+                    mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
                 if j < 16:
                     label |= (g > 0).astype(np.int64) << j
         return mask, label

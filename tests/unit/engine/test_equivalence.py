@@ -154,3 +154,18 @@ def test_every_region_gets_points_even_a_small_one():
     r = compare(key, x, context=GradingContext(domain={"x_i": Interval(-2.5, 2.5)}))
     assert r.verdict is Verdict.INCORRECT
     assert not r.regions[1].correct and r.regions[0].correct
+
+
+def test_conditions_on_discrete_symbols_are_decided_exactly_not_skipped():
+    ctx = GradingContext(domain={"y_i": Discrete((0, 1))})
+    key = sp.Piecewise((x, y >= 1), (0, True))
+    assert compare(key, x * y, context=ctx).verdict is Verdict.CORRECT
+    r = compare(key, 2 * x * y, context=ctx)
+    assert r.verdict is Verdict.INCORRECT and not r.regions[0].correct and r.regions[1].correct
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_small_wrong_branch_of_the_answer_is_found(seed):
+    # the answer is wrong only on x > 2.45 (1% of the default interval)
+    answer = sp.Piecewise((x, x < sp.Rational(245, 100)), (x + 1, True))
+    assert compare(x, answer, seed=seed).verdict is Verdict.INCORRECT
