@@ -40,6 +40,8 @@ def argument(p: Parser) -> Node:
     tok = p.peek()
     if tok.kind == OPEN and tok.value == "{":
         p.advance()
+        if p.peek().kind == CLOSE:
+            raise ParseError("empty group", tok.col)
         inner = p.grouped()
         p.expect_close(tok)
         return inner
@@ -103,8 +105,8 @@ def boxed(p: Parser, tok: Token) -> Node:
 
     if not (p.peek().kind == OPEN and p.peek().value == "{"):
         raise ParseError("\\boxed needs {...}", tok.col)
-    end = p.peek()
     inner = group_tokens(p)
+    end = p.toks[p.pos - 1]  # the closing brace
     if not inner:
         raise ParseError("empty \\boxed{}", tok.col)
     return p.node("box", [chain_final(inner, p.st, end=end)], tok.col)

@@ -28,7 +28,7 @@ _TWO_CHAR = ("**", "<=", ">=", "!=", "==", ":=")
 _ONE_CHAR = "+-*/^,=<>!'|&~"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+(?!\.))?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_SIMPLE_SUB = re.compile(r"[A-Za-z0-9]+")
+_ACCENTED = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 _LATEX_NAME = re.compile(r"[A-Za-z]+")
 _TEXT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -222,7 +222,7 @@ class _Lexer:
         if self.src.startswith("{", self.i):
             content = self.braced().strip()
         else:
-            m = re.compile(r"\\[A-Za-z]+|[A-Za-z]").match(self.src, self.i)
+            m = _ACCENTED.match(self.src, self.i)
             if not m:
                 raise self.fail(f"\\{name} needs a letter", start)
             content = m.group(0)
@@ -255,7 +255,6 @@ class _Lexer:
                 j = (_LATEX_NAME if self.latex else _TEXT_NAME).match(src, self.i).end()
                 self.i = j
                 sub = self.maybe_sub(raw=False)
-                self.i = max(self.i, j)
                 self.add(NAME, src[start:j], start, sub)
             elif c == "\\":
                 self.command()
