@@ -13,12 +13,11 @@ from typing import Any
 def register(app: Any) -> None:
     """Attach the page blueprints, the CSRF guard and the template helpers to ``app``."""
     from grader.web import auth, instructor, student
-    from grader.web.csrf import check_csrf, csrf_token
+    from grader.web.csrf import csrf_token
     from grader.web.mathml import answer_mathml, render_inline, render_prompt
 
     for module in (auth, student, instructor):
-        module.bp.before_request(check_csrf)
-        app.register_blueprint(module.bp)
+        app.register_blueprint(module.bp)  # each checks CSRF on unsafe methods (set at import)
     app.jinja_env.globals.update(csrf_token=csrf_token)
     app.jinja_env.filters.update(prompt=render_prompt, inline_md=render_inline, answer_math=answer_mathml,
                                  points=_points)

@@ -9,8 +9,10 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from grader.app import db_session
 from grader.services.auth import authenticate, login_user, logout_user
 from grader.web.common import page_user, safe_next
+from grader.web.csrf import check_csrf
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+bp.before_request(check_csrf)  # once, at import: blueprints are shared by every app
 
 
 @bp.route("/login", methods=["GET", "POST"])

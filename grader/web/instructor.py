@@ -13,8 +13,10 @@ from grader.services.errors import ServiceError
 from grader.services.student_pages import past_submissions
 from grader.web.charts import bins_svg
 from grader.web.common import flash_error, login_required, user
+from grader.web.csrf import check_csrf
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor", template_folder="templates")
+bp.before_request(check_csrf)  # once, at import: blueprints are shared by every app
 
 
 def _fail(exc: ServiceError) -> None:

@@ -13,9 +13,11 @@ from grader.services.errors import ServiceError
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
 from grader.services.submissions import submission_for, submit_answers
 from grader.web.common import flash_error, login_required, user
+from grader.web.csrf import check_csrf
 
 bp = Blueprint("student", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static")
+bp.before_request(check_csrf)  # once, at import: blueprints are shared by every app
 
 
 @bp.get("/")

@@ -151,3 +151,13 @@ def test_regrade_button_creates_a_job(env: dict[str, Any]) -> None:
     r = prof.post(f"/instructor/assignments/{KEY}/regrade", data={"csrf_token": token})
     assert r.status_code == 302 and "job=" in r.location
     assert env["queue"].regrades
+
+
+def test_the_app_with_the_pages_can_be_built_twice(env: dict[str, Any]) -> None:
+    from grader.app import create_app
+
+    first = create_app(env["settings"], session_factory=env["factory"], queue=FakeQueue())
+    second = create_app(env["settings"], session_factory=env["factory"], queue=FakeQueue())
+    assert {r.rule for r in first.url_map.iter_rules()} == {r.rule for r in second.url_map.iter_rules()}
+    client = second.test_client()
+    assert client.post("/logout").status_code == 400  # CSRF still checked, once
