@@ -68,14 +68,17 @@ def render(trace: Any) -> str:
     consts = {r.name for r in trace.forward if r.op == "const"}
     inputs = [r for r in trace.forward if r.op == "input"]
     ops = [r for r in trace.forward if r.op not in ("input", "const")]
-    fwd = [(r.name, r.formula, display(r.value)) for r in inputs] + [("", "", "")]
-    fwd += [(r.name, r.formula, display(r.value)) for r in ops] + [("", "", "")]
+    fwd: list[tuple[str, str, str]] = []
+    for group in (inputs, ops):
+        if group:
+            fwd += [(r.name, r.formula, display(r.value)) for r in group] + [("", "", "")]
     last = trace.forward[-1]
     fwd.append(("y", last.name if last.name not in consts else last.formula, display(last.value)))
     symbols = {r.name: r.symbol for r in inputs}
     adj = [(n[0] + BAR + n[1:], f, display(trace.adjoints[n]) + (f"   (d y / d {symbols[n]})" if n in symbols else ""))
            for n, f in trace.adjoint_formulas.items()]
-    lines = ["Forward primal trace", *_table(fwd), "", "Reverse adjoint trace", *_table(adj)]
+    lines = ["Forward primal trace", *_table(fwd), "", "Reverse adjoint trace",
+             *(_table(adj) if adj else ["  (the expression has no inputs)"])]
     return "\n".join(lines)
 
 

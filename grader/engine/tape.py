@@ -231,14 +231,24 @@ class Tape:
 
     def evaluate(self, values: Mapping[str, Any], *, backend: str = "numpy",
                  prec: int | None = None) -> tuple[list[Any], list[Any]]:
-        """(forward values, adjoints) of every row in one call."""
+        """(forward values, adjoints) of every row in one call; adjoints are nan where the output is."""
         vals = self.forward(values, backend=backend, prec=prec)
+        out = vals[-1]
         if backend == "numpy":
             with np.errstate(all="ignore"):
-                return vals, self._reverse_numpy(vals)
+                adj = self._reverse_numpy(vals)
+            if isinstance(out, np.ndarray) and out.dtype != bool and np.isnan(out).any():
+                bad = np.isnan(out)
+                adj = [np.where(bad, np.nan, a) for a in adj]
+            elif isinstance(out, float) and math.isnan(out):
+                adj = [math.nan] * len(adj)
+            return vals, adj
         p = mpmath.mp.prec if prec is None else prec
         with mpmath.workprec(p):
-            return vals, self._reverse_mpmath(vals)
+            adj = self._reverse_mpmath(vals)
+        if isinstance(out, mpmath.mpf) and mpmath.isnan(out):
+            adj = [mpmath.nan] * len(adj)
+        return vals, adj
 
     def _reverse_numpy(self, vals: list[Any]) -> list[Any]:
         ns = BACKENDS["numpy"]

@@ -229,3 +229,11 @@ def test_heaviside_sign_abs_values_and_derivatives():
     assert h.output({"x": xs, "w": 4.0}).tolist() == [1.0, 2.0, 8.0]
     assert h.gradient({"x": xs, "w": 4.0})["x"].tolist() == [-1.0, 0.0, 1.0]
     assert h.gradient({"x": xs, "w": 4.0})["w"].tolist() == [0.0, 0.5, 1.0]
+
+
+def test_adjoints_are_nan_where_the_output_is_undefined():
+    tape = Tape.from_expr(sp.log(x) * w, [x, w])
+    g = tape.gradient({"x": np.array([-1.0, 2.0]), "w": 1.0})
+    assert math.isnan(g["x"][0]) and math.isnan(g["w"][0]) and g["x"][1] == 0.5
+    assert all(math.isnan(v) for v in tape.gradient({"x": -1.0, "w": 1.0}).values())
+    assert all(mpmath.isnan(v) for v in tape.gradient({"x": -1, "w": 1}, backend="mpmath").values())
