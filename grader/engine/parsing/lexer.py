@@ -272,6 +272,9 @@ class _Lexer:
             elif c in _ONE_CHAR:
                 self.i += 1
                 self.add(OP, c, start)
+            elif c == "_" and self.tokens and self.tokens[-1].kind in (NUM, CLOSE):
+                self.i += 1  # x^2_i: TeX puts the subscript on x; the parser moves it there
+                self.add(OP, "_", start, self.subscript(raw=False))
             elif c == "_":
                 raise self.fail("unexpected _", start)
             elif c in "'\"`":

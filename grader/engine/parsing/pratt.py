@@ -148,6 +148,8 @@ class Parser:
                 return POW_BP
             if value in ("!", "'"):
                 return POST_BP
+            if value == "_":  # below ^ so that x^2_i is read as (x^2)_i
+                return POW_BP - 5
             if value in REL_OPS:
                 return REL_BP
             if value == "&":
@@ -206,6 +208,13 @@ class Parser:
             if left.kind == "fact":
                 raise ParseError("repeated ! is not supported", tok.col)
             return self.on_last(left, lambda arg: self.node("fact", [arg], tok.col))
+        if kind == OP and value == "_":  # x^2_i is x_i^2
+            self.advance()
+            base = left.args[0] if left.kind == "pow" else None
+            if base is None or base.kind != "sym" or "_" in base.args[0]:
+                raise ParseError("unexpected _", tok.col)
+            base.args[0] = f"{base.args[0]}_{tok.sub}"
+            return left
         if kind == OP and value == "'":
             self.advance()
             return left if left.kind == "deriv" else self.node("deriv", [left], left.col)

@@ -27,6 +27,8 @@ ERRORS = [
     ("x + * y", "unexpected *", 5),
     ("2 3", "missing operator between two numbers", 3),
     ("x_", "subscript expected after _", 2),
+    ("(x+1)_i", "unexpected _", 6),
+    ("x_i^2_j", "unexpected _", 6),
     ("()", "empty parentheses", 1),
     ("sin()", "sin needs an argument", 4),
     ("sin", "sin needs an argument", 4),
