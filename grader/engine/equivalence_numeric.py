@@ -63,6 +63,31 @@ def _mpf(v: Any) -> Any:
     return None
 
 
+def _decimal_rows(tape: Tape) -> list[tuple[int, float]]:
+    """(row, |value|) of the constants that came from decimals (non-integer, denominator 2^a 5^b)."""
+    out = []
+    for i, row in enumerate(tape.rows):
+        c = row.const
+        if row.op == "const" and isinstance(c, sympy.Rational) and c.q > 1:
+            q = int(c.q)
+            for f in (2, 5):
+                while q % f == 0:
+                    q //= f
+            if q == 1:
+                out.append((i, abs(float(c))))
+    return out
+
+
+def _decimal_sensitivity(tape: Tape, rows: list[tuple[int, float]], pts: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """sum |d output / d c| |c| over decimal constants c, by one reverse sweep: how much a relative
+    rounding of the typed decimals moves the value (``x + 0.3333333`` near ``x = -1/3``)."""
+    adj = tape.adjoints(pts)
+    total = np.zeros(n)
+    for i, mag in rows:
+        total = total + np.abs(np.broadcast_to(np.asarray(adj[i], dtype=float), (n,))) * mag
+    return np.where(np.isfinite(total), total, 0.0)
+
+
 def _point(points: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
     return {n: float(v[i]) for n, v in points.items()}
 
@@ -88,6 +113,7 @@ class NumericComparison:
         self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
         # exact numbers (2^-99 vs 2^-98) are compared purely relatively; decimals get the floor
         self.floor = ABS_FLOOR if inexact else 0.0
+        self.key_decimals, self.ans_decimals = _decimal_rows(self.key_tape), _decimal_rows(self.ans_tape)
         self.last_mp: tuple[float, float, float] = (0.0, 0.0, 0.0)
         self.mp_values: dict[int, tuple[float, float, float]] = {}
 
@@ -98,11 +124,16 @@ class NumericComparison:
         k = np.broadcast_to(np.asarray(krows[-1], dtype=float), (n,))
         a = np.broadcast_to(np.asarray(arows[-1], dtype=float), (n,))
         scale = np.maximum(row_scale(krows, n), row_scale(arows, n))
+        sens = np.zeros(n)
+        if self.tolerant:
+            for tape, rows in ((self.key_tape, self.key_decimals), (self.ans_tape, self.ans_decimals)):
+                if rows:
+                    sens = sens + _decimal_sensitivity(tape, rows, pts, n)
         if self.bounds.tapes:
             near, label = self.bounds.near(pts, n)
         else:
             near, label = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
-        return {"k": k, "a": a, "scale": scale, "near": near, "label": label,
+        return {"k": k, "a": a, "scale": scale, "sens": sens, "near": near, "label": label,
                 "region": self.bounds.region_of(pts, n)}
 
     def _collect(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], bool]:
@@ -148,7 +179,7 @@ class NumericComparison:
                 return None
             return a, k, max(mp_scale(krows), mp_scale(arows))
 
-    def _mp_differs(self, point: Mapping[str, float]) -> bool | None:
+    def _mp_differs(self, point: Mapping[str, float], sens: float = 0.0) -> bool | None:
         got = self._mp(point)
         if got is None:
             return None
@@ -157,7 +188,7 @@ class NumericComparison:
             diff = abs(a - k)
             self.last_mp = (float(a), float(k), float(a - k))
             if self.tolerant:
-                return bool(diff > self.tolerance * max(abs(a), abs(k)) + self.floor)
+                return bool(diff > self.tolerance * max(abs(a), abs(k), sens) + self.floor)
             return bool(diff > MP_REL_NOISE * max(scale, abs(a), abs(k)))
 
     def _answer_defined_mp(self, point: Mapping[str, float]) -> bool:
@@ -192,7 +223,8 @@ class NumericComparison:
         idx = np.flatnonzero(both)
         out = NumericOutcome("equal", n_points=len(idx), points={n: pts[n][idx] for n in self.names},
                              key=k[idx], answer=a[idx], region=region[idx])
-        ok, margin = self._double_ok(k[idx], a[idx], v["scale"][idx])
+        self.sens_out = v["sens"][idx]
+        ok, margin = self._double_ok(k[idx], a[idx], v["scale"][idx], v["sens"][idx])
         nreg = max(1, len(self.regions))
         for r in range(nreg):
             in_r = out.region == r
@@ -205,7 +237,8 @@ class NumericComparison:
                 out.witness_values = self.mp_values.get(wit) or (float(out.answer[wit]), float(out.key[wit]))
         return out
 
-    def _double_ok(self, k: np.ndarray, a: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _double_ok(self, k: np.ndarray, a: np.ndarray, scale: np.ndarray,
+                   sens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(agrees in doubles, difference / tolerance): the noise allowance scales with the tape's
         largest intermediate value; points that agree only thanks to it are re-checked in mpmath."""
         d = np.abs(a - k)
@@ -213,7 +246,7 @@ class NumericComparison:
         noise = 1e3 * EPS * np.maximum(scale, mag)
         if not self.tolerant:
             return d <= noise, np.zeros_like(d)
-        allowed = self.tolerance * mag + self.floor
+        allowed = self.tolerance * np.maximum(mag, sens) + self.floor
         with np.errstate(all="ignore"):
             margin = np.where(d == 0, 0.0, d / np.where(allowed > 0, allowed, 1e-300))
         return d <= allowed + noise, margin
@@ -228,7 +261,7 @@ class NumericComparison:
             typical = float(np.median(np.abs(out.key))) or 1.0
             rel = np.abs(out.answer[bad] - out.key[bad]) / (ka + aa + 1e-300) * np.minimum(1.0, ka / typical)
             for i in bad[np.argsort(-rel)][:4]:
-                if self._mp_differs(_point(out.points, i)) is not False:  # None: mp cannot refute it
+                if self._mp_differs(_point(out.points, i), float(self.sens_out[i])) is not False:  # None: no refutation
                     self.mp_values[int(i)] = self.last_mp
                     return int(i)
             if len(bad) > 4:
@@ -240,7 +273,7 @@ class NumericComparison:
             good = np.flatnonzero(in_r & ok)
             good = good[:: max(1, len(good) // 3)][:3]
         for i in good:
-            if self._mp_differs(_point(out.points, i)):
+            if self._mp_differs(_point(out.points, i), float(self.sens_out[i])):
                 self.mp_values[int(i)] = self.last_mp
                 return int(i)
         return None

@@ -93,6 +93,15 @@ def test_inexact_expression_within_tolerance():
     assert compare(x / 3, sp.Rational(333, 1000) * x, inexact=True).verdict is Verdict.INCORRECT
 
 
+def test_decimal_constants_near_a_zero_of_the_key():
+    # near x = -1/3 the relative error of x + 0.3333333 is large, but it is the rounding of a typed
+    # decimal: the tolerance follows the decimals' sensitivity (reverse sweep of the tape)
+    third = sp.Rational(3333333, 10**7)
+    assert compare(x + sp.Rational(1, 3), x + third, inexact=True, seed=3).verdict is Verdict.CORRECT
+    assert compare(x + sp.Rational(1, 3), x + sp.Rational(33333, 10**5), inexact=True).verdict is Verdict.INCORRECT
+    assert compare(sp.exp(10 * x), sp.exp(10 * x) + 1, inexact=True).verdict is Verdict.INCORRECT
+
+
 def test_symbolic_method_when_proven_and_points_when_not():
     assert compare(2 * x, x + x).method == "symbolic"
     r = compare(2 * p - 2 * y, 2 * p - 2 * y ** 2, context=Q1)
