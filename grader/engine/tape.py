@@ -11,29 +11,15 @@ Row names: an input row is named by its symbol, a constant row ``c_k``, an opera
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import Any, Mapping, NamedTuple, Sequence
 
 import mpmath
 import numpy as np
 import sympy
-from sympy.core.function import AppliedUndef
 
 from grader.engine.errors import EngineError
 from grader.engine.tape_ops import BACKENDS, BOOLEAN_OPS, OPS
-
-_FUNCS: dict[type, str] = {
-    sympy.exp: "exp", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
-    sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan",
-    sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh",
-    sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
-    sympy.Abs: "abs", sympy.sign: "sign", sympy.Max: "max", sympy.Min: "min",
-    sympy.Add: "add", sympy.Mul: "mul", sympy.Heaviside: "heaviside",
-    sympy.And: "and", sympy.Or: "or", sympy.Not: "not", sympy.ITE: "ite",
-    sympy.StrictLessThan: "lt", sympy.LessThan: "le", sympy.StrictGreaterThan: "gt",
-    sympy.GreaterThan: "ge", sympy.Equality: "eq", sympy.Unequality: "ne",
-}
-
+from grader.engine.tape_sympy import mpf_const, mpf_input, to_float, translate
 
 class Row(NamedTuple):
     """One tape row: ``op`` applied to earlier rows ``args``; ``const`` for inputs/constants/powi."""
@@ -44,82 +30,13 @@ class Row(NamedTuple):
     const: object | None
 
 
-def _translate(node: sympy.Basic, inputs: Mapping[str, int]) -> tuple[str, list[sympy.Basic], Any]:
-    """(op, children, const) for one sympy node, or EngineError."""
-    if node.is_Symbol:
-        if node.name not in inputs:
-            raise EngineError(f"free symbol {node.name} is not an input of the tape")
-        return "input", [], node.name
-    if node is sympy.true or node is sympy.false:
-        return ("true" if node is sympy.true else "false"), [], None
-    if node.is_Number or node.is_NumberSymbol or node in (sympy.I, sympy.zoo, sympy.nan):
-        return "const", [], node
-    if isinstance(node, AppliedUndef):
-        raise EngineError(f"undefined function {node.func}: substitute its definition first")
-    if node.is_Pow:
-        base, ex = node.args
-        if base is sympy.E:
-            return "exp", [ex], None
-        if ex.is_Integer:
-            return ("inv", [base], None) if ex == -1 else ("powi", [base], int(ex))
-        if ex == sympy.S.Half:
-            return "sqrt", [base], None
-        return "pow", [base, ex], None
-    if isinstance(node, sympy.log):
-        if len(node.args) == 2:  # log(x, b) kept unevaluated: log(x) / log(b)
-            x, b = node.args
-            return "mul", [sympy.log(x), sympy.Pow(sympy.log(b), -1)], None
-        return "log", list(node.args), None
-    if isinstance(node, sympy.Piecewise):
-        kids: list[sympy.Basic] = []
-        for e, c in node.args:
-            kids += [e, c]
-        return "piecewise", kids, None
-    if isinstance(node, sympy.Heaviside) and len(node.args) == 1:
-        return "heaviside", [node.args[0], sympy.S.Half], None
-    op = _FUNCS.get(type(node))
-    if op is None:
-        for cls, name in _FUNCS.items():
-            if isinstance(node, cls):
-                op = name
-                break
-    if op is None:
-        raise EngineError(f"unsupported expression node {type(node).__name__} in {node}")
-    return op, list(node.args), None
-
-
-def _float(c: Any) -> float:
-    try:
-        return float(c)
-    except OverflowError:
-        return math.inf if c > 0 else -math.inf
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _mpf_const(c: sympy.Basic, prec: int) -> Any:
-    try:
-        v = c._to_mpmath(prec + 10)
-    except (TypeError, ValueError, AttributeError, ZeroDivisionError):
-        return mpmath.nan
-    return mpmath.nan if isinstance(v, mpmath.mpc) else +v
-
-
-def _mpf_input(v: Any, prec: int) -> Any:
-    if isinstance(v, sympy.Basic):
-        return _mpf_const(v, prec)
-    if isinstance(v, Fraction):
-        return mpmath.mpf(v.numerator) / v.denominator
-    return mpmath.mpf(v)
-
-
 class Tape:
     """A topologically ordered Wengert list with numpy/mpmath forward and reverse sweeps."""
 
     def __init__(self, rows: Sequence[Row], inputs: Sequence[str]) -> None:
         self.rows: tuple[Row, ...] = tuple(rows)
         self.inputs: tuple[str, ...] = tuple(inputs)
-        self._floats = [_float(r.const) if r.op == "const" else None for r in self.rows]
+        self._floats = [to_float(r.const) if r.op == "const" else None for r in self.rows]
         self._mp_cache: dict[int, list[Any]] = {}
 
     @classmethod
@@ -138,7 +55,7 @@ class Tape:
             if node in memo:
                 continue
             if kids is None:
-                op, kids, const = _translate(node, index)
+                op, kids, const = translate(node, index)
                 if op == "input":
                     memo[node] = index[const]
                     continue
@@ -202,12 +119,12 @@ class Tape:
         ns = BACKENDS["mpmath"]
         consts = self._mp_cache.get(prec)
         if consts is None:
-            consts = [_mpf_const(r.const, prec) if r.op == "const" else None for r in self.rows]
+            consts = [mpf_const(r.const, prec) if r.op == "const" else None for r in self.rows]
             self._mp_cache[prec] = consts
         vals: list[Any] = []
         for i, row in enumerate(self.rows):
             if row.op == "input":
-                vals.append(_mpf_input(self._input(values, row.name), prec))
+                vals.append(mpf_input(self._input(values, row.name), prec))
             elif row.op == "const":
                 vals.append(consts[i])
             else:
