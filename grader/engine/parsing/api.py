@@ -74,6 +74,14 @@ def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
     if len(tokens) == 1:
         raise ParseError("empty answer")
     st = State(names if names is not None else EMPTY_CONTEXT, limits, mode == "latex")
+    try:
+        return _parse_tokens(text, tokens, st, mode, inexact)
+    except RecursionError:  # only reachable with a max_depth configured far above the default
+        raise LimitExceeded("expression nested too deeply") from None
+
+
+def _parse_tokens(text: str, tokens: list, st: State, mode: str, inexact: bool) -> Parsed:
+    limits = st.limits
     chain = parse_top(tokens, st)
     builder = Builder(limits)
     expr = builder.value(chain.final)

@@ -11,10 +11,19 @@ import unicodedata
 
 from grader.engine.errors import ParseError
 
-_SUPERSCRIPTS = {
-    "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
-    "⁹": "9", "⁻": "-", "⁺": "+",
-}
+def _script(ch: str) -> str | None:
+    """``"^"`` for a superscript character (², ⁿ), ``"_"`` for a subscript one (₁), else None."""
+    tag = unicodedata.decomposition(ch)
+    if tag.startswith("<super>"):
+        return "^"
+    if tag.startswith("<sub>"):
+        return "_"
+    return None
+
+
+def _script_text(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).replace("−", "-")
+
 
 # character -> (text spelling, LaTeX spelling)
 _SYMBOLS: dict[str, tuple[str, str]] = {
@@ -62,12 +71,16 @@ def normalize(text: str, *, latex: bool) -> tuple[str, list[int]]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _SUPERSCRIPTS:
+        script = None if ch.isascii() else _script(ch)
+        if script is not None:  # x², xⁿ, x₁: before NFKC, which would make them plain x2
             j = i
-            while j < n and text[j] in _SUPERSCRIPTS:
+            while j < n and not text[j].isascii() and _script(text[j]) == script:
                 j += 1
-            run = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
-            emit("^" + run if j - i == 1 else "^(" + run + ")", i)
+            run = "".join(_script_text(c) for c in text[i:j])
+            if script == "_":
+                emit("_{" + run + "}", i)
+            else:
+                emit("^" + run if len(run) == 1 else "^(" + run + ")", i)
             i = j
             continue
         if ch.isascii():

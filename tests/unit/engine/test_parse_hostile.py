@@ -119,3 +119,9 @@ def test_small_numeric_powers_still_work():
     assert parse("1/2^99").expr == sympy.Rational(1, 2**99)
     assert parse("20!").expr == sympy.factorial(20)
     assert parse("x^{200}").expr == sympy.Symbol("x", real=True) ** 200
+
+
+def test_a_depth_limit_set_far_too_high_still_fails_cleanly():
+    deep = Limits(max_length=1_000_000, max_depth=100_000)
+    with pytest.raises(LimitExceeded):
+        parse("(" * 5000 + "x" + ")" * 5000, limits=deep)
