@@ -96,13 +96,20 @@ def _candidates(ctx: "GradingContext", exprs: Iterable[sympy.Expr]) -> list[symp
 
 def _factor_hint(ratio: np.ndarray, points: Mapping[str, np.ndarray], ctx: "GradingContext",
                  cands: Sequence[sympy.Expr]) -> str | None:
+    """Match answer/expected against each candidate and each product of two (``p_i*(1 - p_i)``:
+    the whole dp/da factor of a chain rule), up to a simple constant."""
     names = list(points)
     inputs = [sympy.Symbol(n, real=True) for n in names]
+    values: list[tuple[sympy.Expr, np.ndarray]] = []
     for cand in cands:
         value = ctx.substitute(cand)
         if not {s.name for s in value.free_symbols} <= set(names):
             continue
         f = np.broadcast_to(np.asarray(Tape.from_expr(value, inputs).output(points), dtype=float), ratio.shape)
+        if np.all(np.isfinite(f)):
+            values.append((cand, f))
+    tries = list(values) + [(c1 * c2, f1 * f2) for i, (c1, f1) in enumerate(values) for c2, f2 in values[i:]]
+    for cand, f in tries:
         with np.errstate(all="ignore"):
             for kind, q in (("an extra", ratio / f), ("a missing", ratio * f)):
                 c = _constant(q) if np.all(np.isfinite(q)) else None

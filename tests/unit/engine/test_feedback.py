@@ -50,6 +50,8 @@ def test_factor_named_with_definitions():
     assert "missing factor of 1 - p_i" in r.feedback
     r = compare(key, key * p, context=SEED)
     assert "extra factor of p_i" in r.feedback
+    r = compare(key, key / (p * (1 - p)), context=SEED)   # the whole dp/da factor forgotten
+    assert "missing factor of p_i*(1 - p_i)" in r.feedback
 
 
 def test_piecewise_feedback_names_the_wrong_region():
