@@ -11,17 +11,19 @@ from hypothesis import strategies as st
 
 from grader.engine.parsing import parse
 
-X, Y, Z = (sympy.Symbol(n, real=True) for n in ("x", "y", "z"))
-POINTS = ({X: 0.7, Y: 1.3, Z: 2.1}, {X: -1.1, Y: 0.4, Z: 0.9}, {X: 1.9, Y: -0.6, Z: -1.4})
+X, Y, Z, P, ETA = (sympy.Symbol(n, real=True) for n in ("x", "y", "z", "p_i", "eta"))
+POINTS = ({X: 0.7, Y: 1.3, Z: 2.1, P: 0.35, ETA: 0.1}, {X: -1.1, Y: 0.4, Z: 0.9, P: 0.8, ETA: 2.0},
+          {X: 1.9, Y: -0.6, Z: -1.4, P: -0.5, ETA: -0.7})
 
 leaves = st.one_of(
-    st.sampled_from([X, Y, Z]),
+    st.sampled_from([X, Y, Z, P, ETA]),
     st.integers(-9, 9).map(sympy.Integer),
     st.tuples(st.integers(-9, 9), st.integers(1, 9)).map(lambda t: sympy.Rational(*t)),
     st.sampled_from([sympy.E, sympy.pi]),
 )
 UNARY = [sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh, sympy.sinh,
-         sympy.sqrt, sympy.Abs, sympy.atan, lambda a: 1 / (1 + sympy.exp(-a))]
+         sympy.sqrt, sympy.Abs, sympy.atan, sympy.asin, sympy.sign, sympy.cosh,
+         lambda a: 1 / (1 + sympy.exp(-a))]
 
 
 def _safe(make):
@@ -45,6 +47,9 @@ def _extend(children):
         st.tuples(children, children).map(_safe(sympy.Max)),
         st.tuples(children, children, st.integers(-3, 3)).map(
             _safe(lambda a, b, c: sympy.Piecewise((a, X < c), (b, True)))),
+        st.tuples(children, children, st.integers(-3, 3)).map(
+            _safe(lambda a, b, c: sympy.Piecewise((a, (Y >= c) & (P < 1)), (b, Y <= c)))),
+        st.tuples(children, children).map(_safe(sympy.Min)),
     )
 
 
