@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from grader.engine.context import Discrete, Domain
-from grader.engine.piecewise_compare import Boundaries, Region, mp_scale, row_scale
+from grader.engine.piecewise_compare import Boundaries, Region, mp_scale, row_scale, summed_rows
 from grader.engine.sampling import Sampler
 from grader.engine.tape import Tape
 
@@ -113,6 +113,7 @@ class NumericComparison:
         self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
         # exact numbers (2^-99 vs 2^-98) are compared purely relatively; decimals get the floor
         self.floor = ABS_FLOOR if inexact else 0.0
+        self.key_sums, self.ans_sums = summed_rows(self.key_tape), summed_rows(self.ans_tape)
         self.key_decimals, self.ans_decimals = _decimal_rows(self.key_tape), _decimal_rows(self.ans_tape)
         self.last_mp: tuple[float, float, float] = (0.0, 0.0, 0.0)
         self.mp_values: dict[int, tuple[float, float, float]] = {}
@@ -123,7 +124,7 @@ class NumericComparison:
         krows, arows = self.key_tape.forward(pts), self.ans_tape.forward(pts)
         k = np.broadcast_to(np.asarray(krows[-1], dtype=float), (n,))
         a = np.broadcast_to(np.asarray(arows[-1], dtype=float), (n,))
-        scale = np.maximum(row_scale(krows, n), row_scale(arows, n))
+        scale = np.maximum(row_scale(krows, n, self.key_sums), row_scale(arows, n, self.ans_sums))
         sens = np.zeros(n)
         if self.tolerant:
             for tape, rows in ((self.key_tape, self.key_decimals), (self.ans_tape, self.ans_decimals)):
@@ -177,7 +178,7 @@ class NumericComparison:
                 return None
             if not (mpmath.isfinite(k) and mpmath.isfinite(a)):
                 return None
-            return a, k, max(mp_scale(krows), mp_scale(arows))
+            return a, k, max(mp_scale(krows, self.key_sums), mp_scale(arows, self.ans_sums))
 
     def _mp_differs(self, point: Mapping[str, float], sens: float = 0.0) -> bool | None:
         got = self._mp(point)

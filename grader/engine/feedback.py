@@ -171,7 +171,7 @@ def _shape_hints(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr,
     k, a = outcome.key, outcome.answer
     if len(k) == 0:
         return []
-    use = np.abs(k) > 1e-12
+    use = np.abs(k) > 1e-9 * float(np.max(np.abs(k)))  # relative: values may all be tiny
     with np.errstate(all="ignore"):
         ratio = np.where(use, a / np.where(use, k, 1.0), np.nan)
     c = _constant(ratio) if use.sum() >= min(2, len(k)) else None

@@ -88,6 +88,7 @@ class Boundaries:
             funcs |= _relationals(r.condition)
         ordered = sorted(funcs, key=sympy.default_sort_key)
         self.tapes = [Tape.from_expr(g, inputs) for g in ordered]
+        self.summed = [summed_rows(t) for t in self.tapes]
         # a boundary in discrete symbols only (y_i >= 1 with y_i in {0, 1}) is met exactly, not
         # approached: those points are decided by the condition itself, never skipped
         self.exact = [{s.name for s in g.free_symbols} <= discrete for g in ordered]
@@ -108,7 +109,7 @@ class Boundaries:
         for j, tape in enumerate(self.tapes):
             rows = tape.forward(values)
             g = np.broadcast_to(np.asarray(rows[-1], dtype=float), (n,))
-            scale = row_scale(rows, n)
+            scale = row_scale(rows, n, self.summed[j])
             with np.errstate(all="ignore"):
                 if not self.exact[j]:
                     mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
@@ -130,10 +131,25 @@ class Boundaries:
         return out
 
 
-def row_scale(rows: Sequence[Any], n: int) -> np.ndarray:
-    """Per point, the largest finite magnitude among a tape's numeric rows (the noise scale)."""
+def summed_rows(tape: Tape) -> list[int]:
+    """Rows whose rounding errors can cancel: the terms of every sum, and the output.
+
+    Products, quotients and functions carry a relative error; only a sum turns the size of its
+    terms into an absolute error of the result. So the noise scale of a point is the largest term
+    summed there, not the largest number on the tape (the 60 of ``exp(-60)`` is no noise scale).
+    """
+    rows = {len(tape.rows) - 1}
+    for row in tape.rows:
+        if row.op == "add":
+            rows.update(row.args)
+    return sorted(rows)
+
+
+def row_scale(rows: Sequence[Any], n: int, which: Sequence[int] | None = None) -> np.ndarray:
+    """Per point, the largest finite magnitude among the ``which`` rows (default all numeric rows)."""
     scale = np.zeros(n)
-    for v in rows:
+    for i in (range(len(rows)) if which is None else which):
+        v = rows[i]
         if isinstance(v, (bool, np.bool_)):
             continue
         arr = np.asarray(v)
@@ -144,12 +160,13 @@ def row_scale(rows: Sequence[Any], n: int) -> np.ndarray:
     return scale
 
 
-def mp_scale(rows: Sequence[Any]) -> Any:
-    """The largest finite magnitude among a tape's mpmath rows."""
+def mp_scale(rows: Sequence[Any], which: Sequence[int] | None = None) -> Any:
+    """The largest finite magnitude among the ``which`` mpmath rows (default all)."""
     import mpmath
 
     best = mpmath.mpf(0)
-    for v in rows:
+    for i in (range(len(rows)) if which is None else which):
+        v = rows[i]
         if isinstance(v, bool) or not isinstance(v, (mpmath.mpf, int, float)):
             continue
         if mpmath.isfinite(v) and abs(v) > best:

@@ -80,11 +80,13 @@ class Sampler:
         return out
 
     def _uniform(self, iv: Interval, n: int) -> np.ndarray:
+        x = self.rng.uniform(iv.lo, iv.hi, size=n)
         step = grid_step(iv)
-        x = np.round(self.rng.uniform(iv.lo, iv.hi, size=n) / step) * step
-        decimals = min(15, max(0, 3 - math.floor(math.log10(iv.hi - iv.lo))))
-        x = np.clip(np.round(x, decimals), iv.lo, iv.hi)
+        if 1e-12 <= step <= 1e12:  # readable values; very small or large scales are left alone
+            decimals = max(0, -math.floor(math.log10(step)))
+            x = np.clip(np.round(np.round(x / step) * step, decimals), iv.lo, iv.hi)
         zero = x == 0
         if zero.any():  # exact 0 is where x^2/x-style answers are undefined: step off it
-            x[zero] = step if iv.hi >= step else -step
+            off = step if iv.lo <= step <= iv.hi else (-step if iv.lo <= -step <= iv.hi else iv.lo + 0.5371 * (iv.hi - iv.lo))
+            x[zero] = off if off != 0 else iv.hi
         return x

@@ -178,3 +178,11 @@ def test_a_small_wrong_branch_of_the_answer_is_found(seed):
     # the answer is wrong only on x > 2.45 (1% of the default interval)
     answer = sp.Piecewise((x, x < sp.Rational(245, 100)), (x + 1, True))
     assert compare(x, answer, seed=seed).verdict is Verdict.INCORRECT
+
+
+@pytest.mark.parametrize("lo,hi", [(1e-300, 2e-300), (1e-20, 3e-20), (30, 40), (1e300, 1.5e300)])
+def test_scale_of_the_domain_does_not_hide_a_factor_of_two(lo, hi):
+    r = compare(sp.exp(-x) * x, 2 * sp.exp(-x) * x, context=GradingContext(domain={"x_i": Interval(lo, hi)}))
+    assert r.verdict is Verdict.INCORRECT if lo < 700 else r.verdict is not Verdict.CORRECT
+    r = compare(x, 2 * x, context=GradingContext(domain={"x_i": Interval(lo, hi)}))
+    assert r.verdict is Verdict.INCORRECT and "factor of 2" in r.feedback
