@@ -8,6 +8,7 @@ from grader.engine.errors import LimitExceeded, ParseError
 
 from .names import KEYWORDS, function_name
 from .nodes import Node, State
+from .groups import abs_bars, bracketed
 from .resolve import is_text_derivative, resolve_name, resolve_word
 from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, NAME, NUM, OP, OPEN, WORD,
                      Token, parse_number)
@@ -158,8 +159,6 @@ class Parser:
                 if st.abs_depth:
                     return 0
                 return MUL_BP if st.latex else OR_BP
-            if value == "~":
-                return 0
             return 0
         if kind == CMD:
             if value in MUL_CMDS or value == "div":
@@ -273,35 +272,10 @@ class Parser:
                 raise ParseError(f"unknown command \\{value}", tok.col)
             return handler(self, tok)
         if kind == OPEN:
-            if self.peek().kind == CLOSE:
-                raise ParseError({"(": "empty parentheses", "[": "empty brackets"}.get(
-                    value, "empty group"), tok.col)
-            if value == "|L":
-                inner = self.grouped()
-                self.expect_close(tok)
-                return self.node("call", ["Abs", inner], tok.col)
-            at = self.pos - 1
-            inner = self.grouped()
-            if self.peek().is_op(",") and at > 0 and self.toks[at - 1].kind in (NAME, WORD):
-                before = self.toks[at - 1]  # f(x, y) with f unknown: not a product
-                raise ParseError(f"unknown function {before.value}", before.col)
-            self.expect_close(tok)
-            if inner.kind == "mul":
-                inner.tok = None  # (xy)^2 squares the whole group
-            return inner
+            return bracketed(self, tok)
         if kind == OP:
             if value == "|":
-                st.abs_depth += 1
-                saved_bare, st.bare_arg = st.bare_arg, 0
-                try:
-                    inner = self.expr(0)
-                finally:
-                    st.abs_depth -= 1
-                    st.bare_arg = saved_bare
-                close = self.advance()
-                if not close.is_op("|"):
-                    raise ParseError("unbalanced absolute value bar", tok.col)
-                return self.node("call", ["Abs", inner], tok.col)
+                return abs_bars(self, tok)
             if value in ("-", "+", "~"):
                 operand = self.expr(max(NEG_BP, rbp))
                 if value == "+":
