@@ -132,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
     url = f"http://{settings.host}:{settings.port}"
-    print(f"serving    {url}  (API under {url}/api/v1; Ctrl-C to stop)", flush=True)
+    print(f"serving    {url}  (API under {url}/api/v1; Ctrl-C to stop)")
+    print(f"try        curl -H 'Authorization: Bearer <token>' {url}/api/v1/assignments", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
