@@ -144,7 +144,8 @@ class NumericComparison:
             return full, self._batch(full, n), True
         parts_p: list[dict[str, np.ndarray]] = []
         parts_v: list[dict[str, np.ndarray]] = []
-        n, drawn = (1024 if self.bounds.tapes else 64), 0
+        # the first batch covers every discrete combination (and both sides of every boundary)
+        n, drawn = max(1024 if self.bounds.tapes else 64, self.sampler.cycle), 0
         nreg = max(1, len(self.regions))
         while drawn < MAX_DRAWN:
             pts = self.sampler.draw(n) if self.names else {}
@@ -161,7 +162,7 @@ class NumericComparison:
                 break
             if self.deadline is not None and time.monotonic() > self.deadline:
                 break
-            n = min(4 * n, 2048)
+            n = min(4 * n, max(2048, self.sampler.cycle))
         pts = {name: np.concatenate([p[name] for p in parts_p]) for name in self.names}
         vals = {key: np.concatenate([v[key] for v in parts_v]) for key in parts_v[0]}
         return pts, vals, False

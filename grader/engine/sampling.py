@@ -20,7 +20,7 @@ import numpy as np
 from grader.engine.context import Discrete, Domain, Interval
 
 DEFAULT_INTERVAL = Interval(-2.5, 2.5)
-_MAX_CYCLED = 64        # discrete combinations cycled through evenly (more: drawn at random)
+_MAX_CYCLED = 1024      # discrete combinations cycled through evenly (more: drawn at random)
 _MAX_EXHAUSTIVE = 256   # all-discrete problems enumerated exactly up to this many points
 
 
@@ -48,6 +48,13 @@ class Sampler:
         if count <= max(_MAX_CYCLED, _MAX_EXHAUSTIVE if not self._continuous else 0):
             self._combos = np.array(list(itertools.product(*values)), dtype=float).reshape(count, len(values))
         self._offset = 0
+
+    @property
+    def cycle(self) -> int:
+        """How many discrete combinations one full cycle has (0 when they are drawn at random)."""
+        if self._discrete and self._combos is not None and len(self._combos) <= _MAX_CYCLED:
+            return len(self._combos)
+        return 0
 
     def interval(self, name: str) -> Interval:
         """The interval a continuous symbol is drawn from."""

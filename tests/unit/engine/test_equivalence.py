@@ -186,3 +186,13 @@ def test_scale_of_the_domain_does_not_hide_a_factor_of_two(lo, hi):
     assert r.verdict is Verdict.INCORRECT if lo < 700 else r.verdict is not Verdict.CORRECT
     r = compare(x, 2 * x, context=GradingContext(domain={"x_i": Interval(lo, hi)}))
     assert r.verdict is Verdict.INCORRECT and "factor of 2" in r.feedback
+
+
+def test_every_discrete_combination_is_visited():
+    # wrong only when a = b = c = 4 (1 of 125 combinations)
+    a_, b_, c_ = R("a"), R("b"), R("c")
+    ctx = GradingContext(domain={n: Discrete((0, 1, 2, 3, 4)) for n in "abc"} | {"x_i": Interval(-1, 1)})
+    bump = sp.Mul(*[s * (s - 1) * (s - 2) * (s - 3) for s in (a_, b_, c_)])
+    r = compare(x * (a_ + b_ + c_), x * (a_ + b_ + c_ + bump), context=ctx)
+    assert r.verdict is Verdict.INCORRECT
+    assert (r.witness["a"], r.witness["b"], r.witness["c"]) == (4, 4, 4)
