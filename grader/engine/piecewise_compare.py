@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
-from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
+from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from grader.engine.tape import Tape
 
@@ -172,8 +172,3 @@ def mp_scale(rows: Sequence[Any], which: Sequence[int] | None = None) -> Any:
         if mpmath.isfinite(v) and abs(v) > best:
             best = abs(v)
     return best
-
-
-def is_boolean(c: Any) -> bool:
-    """True for sympy booleans (used to tell conditions from values)."""
-    return isinstance(c, Boolean) or isinstance(c, bool)
