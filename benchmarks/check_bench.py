@@ -207,8 +207,12 @@ def _baseline_worker() -> Any:
     return handle
 
 
-def worker_main(kind: str) -> None:
-    """Answer tasks (JSON lines on stdin) on a private copy of stdout; fd 1 goes to stderr."""
+def worker_main(kind: str, repeat: int) -> None:
+    """Answer tasks (JSON lines on stdin) on a private copy of stdout; fd 1 goes to stderr.
+
+    Each answer runs ``repeat`` times (caches emptied every time) when its first run took under
+    0.5 s, and the fastest run counts: the machine is shared, and the minimum filters its noise.
+    """
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
@@ -218,19 +222,25 @@ def worker_main(kind: str) -> None:
     handle = _engine_worker() if kind == "engine" else _baseline_worker()
     out.write('{"ready": true}\n')
     for line in sys.stdin:
-        out.write(json.dumps(handle(json.loads(line))) + "\n")
+        task = json.loads(line)
+        res = handle(task)
+        for _ in range(repeat - 1 if res["ms"] < 500 else 0):
+            again = handle(task)
+            res = {**res, **{k: min(res[k], again[k]) for k in ("ms", "hit_ms") if k in res}}
+        out.write(json.dumps(res) + "\n")
 
 
 class Worker:
     """A worker process with a per-answer timeout; restarted after a timeout or a crash."""
 
-    def __init__(self, kind: str, timeout: float) -> None:
-        self.kind, self.timeout, self.proc = kind, timeout, None
+    def __init__(self, kind: str, timeout: float, repeat: int) -> None:
+        self.kind, self.timeout, self.repeat, self.proc = kind, timeout, repeat, None
         self.restarts = 0
 
     def _start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, __file__, "--worker", self.kind], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        cmd = [sys.executable, __file__, "--worker", self.kind, "--repeat", str(self.repeat)]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
         self._read(120.0)
 
     def _read(self, timeout: float) -> dict[str, Any] | None:
@@ -243,7 +253,7 @@ class Worker:
             self._start()
         self.proc.stdin.write(json.dumps(task) + "\n")
         self.proc.stdin.flush()
-        res = self._read(self.timeout)
+        res = self._read(self.timeout + 0.5 * (self.repeat - 1))
         if res is None:
             crashed = self.proc.poll() is not None
             self.stop()
@@ -276,15 +286,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", choices=("engine", "baseline"), help=argparse.SUPPRESS)
     ap.add_argument("--timeout", type=float, default=5.0, help="seconds per answer before a worker is killed")
+    ap.add_argument("--repeat", type=int, default=3, help="cold runs per answer, the fastest counts (default 3)")
     ap.add_argument("--no-baseline", action="store_true", help="run our engine only")
     ap.add_argument("--json", metavar="FILE", help="also write every per-answer result to FILE")
     args = ap.parse_args()
     if args.worker:
-        worker_main(args.worker)
+        worker_main(args.worker, max(1, args.repeat))
         return 0
     items = corpus()
-    engine = Worker("engine", args.timeout)
-    baseline = None if args.no_baseline else Worker("baseline", args.timeout)
+    engine = Worker("engine", args.timeout, args.repeat)
+    baseline = None if args.no_baseline else Worker("baseline", args.timeout, args.repeat)
     t_start = time.monotonic()
     for it in items:
         it["engine"] = engine.run(it)
@@ -293,21 +304,21 @@ def main() -> int:
     engine.stop()
     if baseline is not None:
         baseline.stop()
-    report(items, baseline is not None, time.monotonic() - t_start)
+    report(items, baseline is not None, time.monotonic() - t_start, args.repeat)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(items, fh, indent=1, ensure_ascii=False)
     return 0
 
 
-def report(items: list[dict[str, Any]], with_baseline: bool, wall: float) -> None:
+def report(items: list[dict[str, Any]], with_baseline: bool, wall: float, repeat: int) -> None:
     """Print the figures and the targets."""
     seed = [it for it in items if not it["hostile"]]
     hostile = [it for it in items if it["hostile"]]
     n_latex = sum(it["latex"] for it in seed)
     print(f"{len(seed)} seed-like answers ({len(seed) - n_latex} text, {n_latex} LaTeX; "
           f"{sum(it['label'] == C for it in seed)} correct, {sum(it['label'] == W for it in seed)} incorrect) "
-          f"+ {len(hostile)} hostile; wall time {wall:.1f} s\n")
+          f"+ {len(hostile)} hostile; wall time {wall:.1f} s; per answer: fastest of {repeat} cold runs\n")
     sides = [("engine", "our engine (cold verdict cache)")] + ([("baseline", "naive sympy baseline")] if with_baseline else [])
     sums = {}
     for key, title in sides:

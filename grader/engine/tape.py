@@ -37,6 +37,8 @@ class Tape:
         self.rows: tuple[Row, ...] = tuple(rows)
         self.inputs: tuple[str, ...] = tuple(inputs)
         self._floats = [to_float(r.const) if r.op == "const" else None for r in self.rows]
+        self._program = [(i, OPS[r.op].forward, r.args, r.const) for i, r in enumerate(self.rows)
+                         if r.op not in ("input", "const")]
         self._mp_cache: dict[int, list[Any]] = {}
 
     @classmethod
@@ -95,20 +97,19 @@ class Tape:
         ns = BACKENDS["numpy"]
         ins = [np.asarray(self._input(values, n), dtype=float) for n in self.inputs]
         shape = np.broadcast_shapes(*[a.shape for a in ins]) if ins else ()
-        vals: list[Any] = []
+        vals: list[Any] = [float(a) if a.ndim == 0 else a for a in ins]
+        vals += self._floats[len(ins):]
         with np.errstate(all="ignore"):
-            for i, row in enumerate(self.rows):
-                if row.op == "input":
-                    a = ins[i]
-                    vals.append(float(a) if a.ndim == 0 else a)
-                elif row.op == "const":
-                    vals.append(self._floats[i])
-                else:
-                    vals.append(OPS[row.op].forward(ns, [vals[j] for j in row.args], row.const))
+            for i, fwd, args, const in self._program:
+                vals[i] = fwd(ns, [vals[j] for j in args], const)
         return [self._shape(v, shape) for v in vals]
 
     @staticmethod
     def _shape(v: Any, shape: tuple[int, ...]) -> Any:
+        if type(v) is float and not shape:
+            return v
+        if isinstance(v, np.ndarray) and v.shape == shape and v.dtype == float:
+            return v
         if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == bool):
             return np.broadcast_to(v, shape) if shape else bool(v)
         if shape:
