@@ -156,6 +156,19 @@ class GradingContext:
 
 # --------------------------------------------------------------------------- validation
 
+def normalize_name(name: str) -> str:
+    """A context name as our parser spells the symbol: ``x_{i}`` -> ``x_i``, ``\\alpha`` -> ``alpha``,
+    ``v_-2`` -> ``v_{-2}`` (so a domain or definition keyed either way meets the answer's symbol)."""
+    name = name.strip().lstrip("\\")
+    m = re.match(r"^(.*)_\{([A-Za-z0-9]+)\}$", name)
+    if m:
+        return f"{m.group(1)}_{m.group(2)}"
+    m = re.match(r"^(.*)_(-[0-9]+)$", name)
+    if m:
+        return f"{m.group(1)}_{{{m.group(2)}}}"
+    return name
+
+
 def _read_definitions(raw: Any) -> dict[str, str]:
     if raw is None:
         return {}
@@ -173,10 +186,14 @@ def _read_definitions(raw: Any) -> dict[str, str]:
             params = [p.strip() for p in m.group(2).split(",")]
             if not params or not all(_SYMBOL_KEY.match(p) for p in params):
                 raise ContextError(f"context.definitions: bad parameter list in {key!r}")
+            params = [normalize_name(p) for p in params]
             if len(set(params)) != len(params):
                 raise ContextError(f"context.definitions: repeated parameter in {key!r}")
+            key = f"{m.group(1)}({', '.join(params)})"
         elif not _SYMBOL_KEY.match(key):
             raise ContextError(f"context.definitions: {key!r} is not a symbol name or a function like f(u)")
+        else:
+            key = normalize_name(key)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ContextError(f"context.definitions[{key!r}] must be an expression (text)")
         if isinstance(value, float) and not math.isfinite(value):
@@ -193,7 +210,7 @@ def _read_allowed(raw: Any) -> frozenset[str] | None:
         return None
     if not isinstance(raw, (list, tuple)) or not all(isinstance(s, str) and s.strip() for s in raw):
         raise ContextError("context.allowed must be a list of symbol names")
-    return frozenset(s.strip() for s in raw)
+    return frozenset(normalize_name(s) for s in raw)
 
 
 def _number(value: Any, where: str) -> float:
@@ -217,7 +234,7 @@ def _read_domain(raw: Any) -> dict[str, Domain]:
             if not isinstance(values, (list, tuple)) or not values or len(values) > 1000:
                 raise ContextError(f"{where}.values must be a non-empty list of numbers")
             vals = tuple(dict.fromkeys(_number(v, where + ".values[]") for v in values))
-            out[name.strip()] = Discrete(vals)
+            out[normalize_name(name)] = Discrete(vals)
         elif isinstance(spec, (list, tuple)) or (isinstance(spec, Mapping) and "interval" in spec):
             pair = spec["interval"] if isinstance(spec, Mapping) else spec
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
@@ -225,7 +242,7 @@ def _read_domain(raw: Any) -> dict[str, Domain]:
             lo, hi = _number(pair[0], where + "[0]"), _number(pair[1], where + "[1]")
             if not lo < hi:
                 raise ContextError(f"{where}: need lo < hi, got [{lo}, {hi}]")
-            out[name.strip()] = Interval(float(lo), float(hi))
+            out[normalize_name(name)] = Interval(float(lo), float(hi))
         else:
             raise ContextError(f"{where} must be [lo, hi] or {{\"values\": [...]}}")
     return out

@@ -106,3 +106,11 @@ def test_abbreviate_writes_definitions_by_name():
     ctx = GradingContext.from_json({"definitions": SEED_DEFS})
     full = ctx.substitute(R("p_i") * R("x_i"))
     assert ctx.abbreviate(full) == R("p_i") * R("x_i")
+
+
+@pytest.mark.parametrize("written,name", [("x_{i}", "x_i"), ("x_i", "x_i"), ("\\alpha", "alpha"),
+                                          ("v_-2", "v_{-2}"), ("w_{12}", "w_12")])
+def test_names_are_spelled_as_the_parser_spells_symbols(written, name):
+    ctx = GradingContext.from_json({"domain": {written: [0, 1]}, "allowed": [written],
+                                    "definitions": {written: "1"}})
+    assert name in ctx.domain and ctx.allowed == {name} and name in ctx.definitions
