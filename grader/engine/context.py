@@ -288,6 +288,9 @@ def parse_definition(text: str, names: "NameContext", what: str) -> "sympy.Expr"
     from grader.engine.parsing import parse
 
     try:
-        return parse(text, syntax="text", names=names).expr
+        try:
+            return parse(text, syntax="text", names=names).expr
+        except ParseError:
+            return parse(text, syntax="auto", names=names).expr  # a definition written in LaTeX
     except ParseError as exc:
         raise ContextError(f"context.definitions[{what!r}] cannot be read: {exc}") from None
