@@ -31,6 +31,7 @@ class GradingInput:
     source_text: str
     source_path: str
     attempts: int
+    questions: tuple[tuple[str, float], ...] = ()  # (id, points) as stored, for when loading fails
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,25 @@ def renew_lease(session: Session, submission_id: int, *, fence: int, now: dateti
     return session.execute(stmt).rowcount == 1
 
 
+def release(session: Session, submission_id: int, *, fence: int, now: datetime, retry_after_s: float) -> bool:
+    """Give a claim back after a failure: queued again, to be retried (or swept) after a pause."""
+    stmt = (
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.status == GRADING,
+               Submission.grading_attempts == fence)
+        .values(status=QUEUED, lease_expires_at=now + timedelta(seconds=retry_after_s))
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount == 1
+
+
 def _input(session: Session, submission: Submission, version: AssignmentVersion) -> GradingInput:
+    stored = (version.definition or {}).get("questions") or []
+    questions = tuple((str(q.get("id")), float(q.get("points") or 0)) for q in stored if isinstance(q, dict))
     return GradingInput(
         submission_id=submission.id, answers=dict(submission.answers or {}), version_id=version.id,
         content_hash=version.content_hash, source_text=version.source_text,
-        source_path=version.source_path, attempts=submission.grading_attempts,
+        source_path=version.source_path, attempts=submission.grading_attempts, questions=questions,
     )
 
 

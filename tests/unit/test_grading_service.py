@@ -31,7 +31,7 @@ class FakeAssignment:
     questions: tuple[FakeQuestion, ...] = (FakeQuestion("q1", 2), FakeQuestion("q2", 1))
 
 
-CALLS: list[str] = []
+DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "points": 1}]}
 
 
 def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
@@ -75,7 +75,7 @@ def _setup(factory: Any, *answers: dict[str, Any]) -> list[int]:
     with factory() as s:
         course = Course(key="c", title="C")
         assignment = Assignment(key="hw", title="HW", course=course)
-        version = AssignmentVersion(assignment=assignment, content_hash="h1", definition={},
+        version = AssignmentVersion(assignment=assignment, content_hash="h1", definition=DEFINITION,
                                     source_text="", is_current=True)
         user = User(email="s@example.com")
         subs = [Submission(user=user, assignment_version=version, answers=a) for a in answers]
@@ -186,3 +186,25 @@ def test_a_regrade_adds_current_rows_once_and_reports_progress(factory: Any, set
     with factory() as s:
         rows = s.query(GradingResult).filter_by(submission_id=ids[0]).all()
         assert sorted(r.is_current for r in rows) == [False, False, True, True]
+
+
+def test_a_submission_that_cannot_be_graded_is_retried_then_handed_to_a_person(
+        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    (sid,) = _setup(factory, {"q1": "right"})
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise RuntimeError("assignment cannot be loaded")
+
+    monkeypatch.setattr(grading, "grade_answers", broken)
+    for attempt in range(1, grading.MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            grading.grade_submission_by_id(factory, sid, settings=settings)
+        with factory() as s:
+            sub = s.get(Submission, sid)
+            assert (sub.status, sub.grading_attempts) == ("queued", attempt)
+    assert grading.grade_submission_by_id(factory, sid, settings=settings)
+    with factory() as s:
+        sub = s.get(Submission, sid)
+        rows = s.query(GradingResult).filter_by(submission_id=sid).all()
+        assert sub.status == "graded" and {r.verdict for r in rows} == {"needs_review"}
+        assert "failed 5 times" in rows[0].feedback
