@@ -27,10 +27,12 @@ from sympy.polys.rings import ring
 from grader.engine.errors import EngineError
 from grader.engine.tape import Tape
 
-Strategy = Callable[[sympy.Expr], sympy.Expr]
+Strategy = Callable[[sympy.Expr, float], sympy.Expr]  # (expression, deadline) -> expression
 
 _MAX_EXPANDED_TERMS = 3000
 _MAX_EXP_DEGREE = 60
+_MAX_PRODUCT = 20_000  # term pairs in one polynomial product of the rational normal form
+_MAX_GCD_TERMS = 300   # try_simplify cancels common factors only below this many terms
 _HUGE = 1e15   # constants beyond this (in floats, at any intermediate step) are left undecided
 _PREC = 200    # bits for deciding a constant difference
 _SIMPLE_NODES = 5  # try_simplify stops at a form this small (2*x_i, 1 - p_i)
@@ -101,8 +103,8 @@ class _Fraction:
     a zero numerator proves the expression zero. Exponentials of sums are split.
     """
 
-    def __init__(self, expr: sympy.Expr, max_terms: int = 4000) -> None:
-        self.max_terms = max_terms
+    def __init__(self, expr: sympy.Expr, deadline: float = math.inf, max_terms: int = 4000) -> None:
+        self.max_terms, self.deadline = max_terms, deadline
         self.keys: dict[Key, int] = {}
         self.exp_l: dict[sympy.Basic, int] = {}
         self._collect(expr, set())
@@ -160,11 +162,11 @@ class _Fraction:
             n, d = parts[0]
             for pn, pd in parts[1:]:
                 if not node.is_Add:
-                    n, d = n * pn, d * pd
+                    n, d = self._mul(n, pn), self._mul(d, pd)
                 elif d == pd:
                     n = n + pn
                 else:
-                    n, d = n * pd + pn * d, d * pd
+                    n, d = self._mul(n, pd) + self._mul(pn, d), self._mul(d, pd)
                 self._check(n, d)
             out = (n, d)
         elif node.is_Pow and node.exp.is_Rational:
@@ -176,6 +178,9 @@ class _Fraction:
                 if not n:
                     raise _TooLarge("division by zero")
                 n, d, k = d, n, -k
+            for p in (n, d):
+                if len(p) > 1 and math.comb(len(p) + k - 1, k) > self.max_terms:
+                    raise _TooLarge("power too large")
             out = (n ** k, d ** k)
         else:
             out = self._power(self.gens[("sym", node)], 1)
@@ -183,9 +188,16 @@ class _Fraction:
         self.memo[node] = out
         return out
 
+    def _mul(self, a: Any, b: Any) -> Any:
+        if len(a) * len(b) > _MAX_PRODUCT:
+            raise _TooLarge("product too large")
+        return a * b
+
     def _check(self, n: Any, d: Any) -> None:
         if len(n) + len(d) > self.max_terms:
             raise _TooLarge("too many terms")
+        if time.monotonic() > self.deadline:
+            raise _TooLarge("out of time")
 
     def zero(self) -> bool | None:
         """True if zero, False if a nonzero constant, None otherwise."""
@@ -203,6 +215,8 @@ class _Fraction:
 
     def as_expr(self) -> sympy.Expr:
         """num/den with common factors cancelled, generators put back."""
+        if len(self.num) + len(self.den) > _MAX_GCD_TERMS:
+            raise _TooLarge("too large for a gcd")
         n, d = self.num.cancel(self.den)
         back = {}
         for k, name in self.names.items():
@@ -215,11 +229,11 @@ class _Fraction:
         return n.as_expr().xreplace(back) / d.as_expr().xreplace(back)
 
 
-def _fraction(expr: sympy.Expr) -> _Fraction | None:
+def _fraction(expr: sympy.Expr, deadline: float) -> _Fraction | None:
     if expr.has(sympy.sinh, sympy.cosh, sympy.tanh):
         expr = expr.rewrite(sympy.exp)
     try:
-        return _Fraction(expr)
+        return _Fraction(expr, deadline)
     except _TooLarge:
         return None
 
@@ -228,9 +242,9 @@ class _Final(Exception):
     """The rational normal form is nonzero and its generators independent: nothing will prove it zero."""
 
 
-def _ratnorm(expr: sympy.Expr) -> sympy.Expr:
+def _ratnorm(expr: sympy.Expr, deadline: float) -> sympy.Expr:
     """0 or a constant when the rational normal form decides it, else ``expr`` unchanged."""
-    f = _fraction(expr)
+    f = _fraction(expr, deadline)
     verdict = None if f is None else f.zero()
     if verdict is True:
         return sympy.Integer(0)
@@ -241,12 +255,15 @@ def _ratnorm(expr: sympy.Expr) -> sympy.Expr:
     return expr
 
 
-def _ratsimp(expr: sympy.Expr) -> sympy.Expr:
-    f = _fraction(expr)
-    return expr if f is None else f.as_expr()
+def _ratsimp(expr: sympy.Expr, deadline: float) -> sympy.Expr:
+    f = _fraction(expr, deadline)
+    try:
+        return expr if f is None else f.as_expr()
+    except _TooLarge:
+        return expr
 
 
-def _powsimp_trig(expr: sympy.Expr) -> sympy.Expr:
+def _powsimp_trig(expr: sympy.Expr, deadline: float) -> sympy.Expr:
     """powsimp, then trigsimp; only where the rational normal form cannot see through (roots, trig)."""
     if not expr.has(sympy.sin, sympy.cos, sympy.tan, sympy.log) and not any(
             not p.exp.is_Integer for p in expr.atoms(sympy.Pow)):
@@ -261,7 +278,7 @@ def _powsimp_trig(expr: sympy.Expr) -> sympy.Expr:
 STRATEGIES: tuple[tuple[str, Strategy, int, float, bool], ...] = (
     ("rational", _ratnorm, 2000, 2e-5, True),
     ("powsimp/trigsimp", _powsimp_trig, 60, 2e-3, True),
-    ("simplify", sympy.simplify, 25, 1e-2, True),
+    ("simplify", lambda e, _deadline: sympy.simplify(e), 25, 1e-2, True),
 )
 
 
@@ -325,7 +342,7 @@ def _run(diff: sympy.Expr, deadline: float) -> bool | None:
         if size > max_nodes or size * per_node > remaining or (needs_safe and not safe):
             continue
         try:
-            r = f(diff)
+            r = f(diff, deadline)
         except _Final:
             return None
         verdict = _decide(r)
@@ -356,7 +373,7 @@ def try_simplify(expr: sympy.Expr, *, budget_s: float) -> sympy.Expr | None:
             break
         if size > max_nodes or size * per_node > remaining or (needs_safe and not safe):
             continue
-        r = f(expr)
+        r = f(expr, deadline)
         n = _nodes(r)
         if n < best_size:
             best, best_size = r, n

@@ -68,6 +68,8 @@ def test_piecewise_proved_branch_by_branch():
     ((x + 1) ** 200 * (y + 1) ** 200, (x * y + x + y + 1) ** 200),
     (sp.exp(-10 ** 6 * a) / (1 + sp.exp(-a)), sp.exp(a)),
     (sp.Add(*[sp.sin(x * k) ** 3 / (1 + sp.exp(-k * a)) for k in range(1, 60)]), sp.Integer(0)),
+    (sp.Add(*[1 / (1 + sp.exp(-k * x * w + y)) for k in range(1, 30)]), sp.Integer(0)),  # stopped by the clock
+    (sp.Add(*[1 / (x + k * y + k ** 2) for k in range(1, 60)]), sp.Add(*[1 / (x + k * y) for k in range(1, 60)])),
 ])
 def test_big_inputs_are_gated_and_return_within_budget(key, answer):
     t0 = time.monotonic()
