@@ -356,11 +356,21 @@ def prove_equal(a: sympy.Expr, b: sympy.Expr, *, budget_s: float) -> bool | None
     deadline = time.monotonic() + budget_s
     if a == b:
         return True
-    return _run(sympy.Add(a, -b), deadline)
+    try:
+        return _run(sympy.Add(a, -b), deadline)
+    except (RecursionError, OverflowError, MemoryError, EngineError):
+        return None  # a tree too deep or numbers too big for a proof: undecided
 
 
 def try_simplify(expr: sympy.Expr, *, budget_s: float) -> sympy.Expr | None:
     """A strictly smaller (fewer tree nodes) equal form of ``expr`` found within the budget, or None."""
+    try:
+        return _try_simplify(expr, budget_s)
+    except (RecursionError, OverflowError, MemoryError, EngineError):
+        return None
+
+
+def _try_simplify(expr: sympy.Expr, budget_s: float) -> sympy.Expr | None:
     deadline = time.monotonic() + budget_s
     size = _nodes(expr)
     if size <= _SIMPLE_NODES or not _tame(expr):

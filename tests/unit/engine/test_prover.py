@@ -102,3 +102,11 @@ def test_try_simplify_finds_simple_ratios():
     assert try_simplify(DPDA / (P * (1 - P)), budget_s=0.1) == 1
     assert try_simplify(x, budget_s=0.1) is None
     assert try_simplify(DPDA / (P * (1 - P)), budget_s=0.0) is None
+
+
+def test_very_deep_trees_are_undecided_not_errors():
+    deep = x
+    for k in range(3000):
+        deep = sp.Add(sp.Mul(2, deep, evaluate=False), k, evaluate=False)
+    assert prove_equal(deep, deep + 1, budget_s=0.1) in (None, False)
+    try_simplify(deep, budget_s=0.05)  # must not raise
