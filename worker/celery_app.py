@@ -9,8 +9,8 @@ Configured from the environment (``CELERY_BROKER_URL``, ``DATABASE_URL``, ...) t
 - ``worker_prefetch_multiplier=1``: a worker holds one task per process, so a class's burst is
   spread over every worker;
 - a Redis ``visibility_timeout`` longer than any task: redelivery after a whole worker is killed;
-- the beat schedule runs ``sweep_stuck`` every ``GRADER_SWEEP_INTERVAL_S`` seconds: the database,
-  not the broker, decides what still has to be graded.
+- the beat schedule runs ``sweep_stuck`` every ``GRADER_SWEEP_INTERVAL_S`` seconds (the database,
+  not the broker, decides what still has to be graded) and the LMS outbox sweep every minute.
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ from celery.signals import worker_process_init
 from grader.config import Settings
 from grader.services.queue import SWEEP_INTERVAL_S, TASK_SWEEP, celery_config
 
+# Grading, and the LMS integration's deliveries and score posts.
+TASK_MODULES = ("worker.tasks", "worker.lms_tasks")
+
 
 def make_celery(settings: Settings | None = None) -> Celery:
     """A configured Celery app; tasks are registered from ``worker.tasks``."""
     settings = settings or Settings.from_env()
-    app = Celery("grader", include=["worker.tasks"])
+    app = Celery("grader", include=list(TASK_MODULES))
     app.conf.update(celery_config(settings))
     app.conf.update(
         worker_hijack_root_logger=False,
@@ -35,6 +38,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_time_limit=max(600, settings.grading_lease_s * 5),
         beat_schedule={
             "sweep-stuck-submissions": {"task": TASK_SWEEP, "schedule": SWEEP_INTERVAL_S},
+            # docs/lms.md: webhooks and score posts that are due (long back-offs, lost tasks).
+            "sweep-lms-outbox": {"task": "worker.lms_tasks.sweep_lms", "schedule": 60.0},
         },
     )
     return app

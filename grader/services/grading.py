@@ -162,6 +162,8 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
     with session_scope(session_factory) as s:
         won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
                             grader_version=GRADER_VERSION, now=_utcnow())
+        if won:
+            _notify_lms(s, submission_id, regrade=False)
     if not won:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
@@ -198,8 +200,24 @@ def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submi
         return False
     rows = grade_answers(inp, settings, cache=cache)
     with session_scope(session_factory) as s:
-        return q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
-                               grader_version=GRADER_VERSION, now=_utcnow())
+        won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
+                              grader_version=GRADER_VERSION, now=_utcnow())
+        if won:
+            _notify_lms(s, submission_id, regrade=True)
+        return won
+
+
+def _notify_lms(session: Any, submission_id: int, *, regrade: bool) -> None:
+    """Queue the LMS webhooks and score posts in the grading's own transaction (they are sent
+    after it commits). A failure there is logged and must not lose the grade."""
+    try:
+        from grader.lms.notify import on_submission_graded
+    except ImportError:  # pragma: no cover - a deployment without the LMS package
+        return
+    try:
+        on_submission_graded(session, submission_id, regrade=regrade)
+    except Exception:
+        log.exception("submission %s: LMS notification failed; the grade is kept", submission_id)
 
 
 def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
