@@ -28,6 +28,11 @@ _FUNCTIONS = {
 }
 _LOGIC = {"And": "and", "Or": "or", "Not": "not", "Eq": "==", "Ne": "!="}
 _CONSTANTS = {"E": sympy.E, "pi": sympy.pi}
+# sympy's automatic simplification of these is slow (Max of 20 symbols: ~130 ms)
+_COSTLY = frozenset({"Max", "Min", "Abs", "sign", "Heaviside"})
+_EVALUATION_BUDGET = 8   # evaluated Max/Min/Abs/Piecewise calls per answer
+_EVALUATED_ARGS = 4      # ... each with at most this many arguments (or rows)
+_CONDITION_PARTS = 32    # comparisons joined by one And/Or
 
 
 def _digits(n: int) -> float:
@@ -40,6 +45,16 @@ class Builder:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        self.evaluations = _EVALUATION_BUDGET
+
+    def evaluate(self, size: int) -> bool:
+        """Whether sympy may simplify the next Max/Min/Abs/Piecewise call: its own evaluation
+        costs up to ~10 ms each and grows quadratically with the arguments, so only a few
+        small ones are evaluated; the rest are built as written (equal in value)."""
+        if size > _EVALUATED_ARGS:
+            return False
+        self.evaluations -= 1
+        return self.evaluations >= 0
 
     def check(self, estimate: float, col: int) -> float:
         if estimate > self.limits.max_digits:
@@ -91,7 +106,8 @@ class Builder:
             return sympy.Function(args[0])(*(x for x, _ in built)), 0.0
         if kind == "pw":
             pairs = [(self.val(v)[0], self.cond(c)) for v, c in args]
-            return self.guard(lambda: sympy.Piecewise(*pairs), col), 0.0
+            evaluate = self.evaluate(len(pairs))
+            return self.guard(lambda: sympy.Piecewise(*pairs, evaluate=evaluate), col), 0.0
         if kind in ("rel", "and", "or", "not"):
             raise ParseError("a condition is not a value", col)
         if kind == "deriv":
@@ -136,6 +152,8 @@ class Builder:
         est = max((e for _, e in built), default=0.0)
         if name == "logistic":
             return 1 / (1 + sympy.exp(-args[0])), 0.0
+        if name in _COSTLY and not self.evaluate(len(args)):
+            return self.guard(lambda: _FUNCTIONS[name](*args, evaluate=False), col), est
         return self.guard(lambda: _FUNCTIONS[name](*args), col), est
 
     def cond(self, node: Node) -> Boolean:
@@ -147,6 +165,8 @@ class Builder:
             return self.guard(lambda: _RELATIONS[args[0]](left, right), col)
         if kind in ("and", "or"):
             parts = [self.cond(a) for a in args]
+            if len(parts) > _CONDITION_PARTS:
+                raise LimitExceeded(f"condition with more than {_CONDITION_PARTS} parts", col)
             return (sympy.And if kind == "and" else sympy.Or)(*parts)
         if kind == "not":
             return sympy.Not(self.cond(args[0]))

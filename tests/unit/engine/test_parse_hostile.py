@@ -125,3 +125,40 @@ def test_a_depth_limit_set_far_too_high_still_fails_cleanly():
     deep = Limits(max_length=1_000_000, max_depth=100_000)
     with pytest.raises(LimitExceeded):
         parse("(" * 5000 + "x" + ")" * 5000, limits=deep)
+
+
+SLOW_FOR_SYMPY = [
+    "+".join(f"Max(x_{i},y_{i})" for i in range(200)),
+    "Max(" + ",".join(f"x_{i}" for i in range(300)) + ")",
+    "+".join(f"Abs(x_{i}-y_{i})" for i in range(200)),
+    "Min(" + ",".join(f"Min(x_{i},y_{i}+1)" for i in range(60)) + ")",
+    "+".join(f"Piecewise((x_{i}, x<{i}), (y, True))" for i in range(100)),
+    "Piecewise(" + ",".join(f"(x, (x_{i}<y_{i})|(y_{i}<1))" for i in range(100)) + ")",
+]
+
+
+@pytest.mark.parametrize("answer", SLOW_FOR_SYMPY, ids=[a[:30] for a in SLOW_FOR_SYMPY])
+def test_many_max_abs_piecewise_calls_stay_fast(answer):
+    """sympy's own simplification of Max/Min/Abs/Piecewise is quadratic; only a few are
+    evaluated, the rest are built as written."""
+    assert len(answer) <= DEFAULT_LIMITS.max_length
+    parse(answer)  # first run creates the symbols
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        parse(answer)
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.05
+
+
+def test_long_conditions_are_refused():
+    answer = "Piecewise((x, " + "&".join(f"(x_{i}<y_{i})" for i in range(40)) + "), (0, True))"
+    with pytest.raises(LimitExceeded, match="condition with more than 32 parts"):
+        parse(answer)
+
+
+def test_a_few_small_max_calls_are_still_simplified():
+    x = sympy.Symbol("x", real=True)
+    assert parse("Max(0, 1)").expr == 1
+    assert parse("Max(x, x)").expr == x
+    assert parse("Abs(-x)").expr == sympy.Abs(x)
