@@ -51,7 +51,8 @@ class Tape:
         rows = [Row(n, "input", (), n) for n in names]
         memo: dict[sympy.Basic, int] = {}
         counts = {"const": 0, "op": 0}
-        stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(sympy.sympify(expr), None, None)]
+        expr = sympy.sympify(expr)
+        stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(expr, None, None)]
         while stack:
             node, kids, info = stack.pop()
             if node in memo:
@@ -70,7 +71,7 @@ class Tape:
             name = f"c_{counts[kind]}" if kind == "const" else f"v_{counts[kind]}"
             rows.append(Row(name, op, tuple(memo[k] for k in kids), const))
             memo[node] = len(rows) - 1
-        root = memo[sympy.sympify(expr)]
+        root = memo[expr]
         if root != len(rows) - 1:  # the expression is an input itself: add an identity row
             rows.append(Row(f"v_{counts['op'] + 1}", "add", (root,), None))
         return cls(rows, names)

@@ -27,13 +27,16 @@ _FUNCS: dict[type, str] = {
 
 def translate(node: sympy.Basic, inputs: Mapping[str, int]) -> tuple[str, list[sympy.Basic], Any]:
     """(op, children, const) for one sympy node, or EngineError."""
+    op = _FUNCS.get(type(node))
+    if op is not None and not (op == "heaviside" and len(node.args) == 1):
+        return op, list(node.args), None
     if node.is_Symbol:
         if node.name not in inputs:
             raise EngineError(f"free symbol {node.name} is not an input of the tape")
         return "input", [], node.name
     if node is sympy.true or node is sympy.false:
         return ("true" if node is sympy.true else "false"), [], None
-    if node.is_Number or node.is_NumberSymbol or node in (sympy.I, sympy.zoo, sympy.nan):
+    if node.is_Number or node.is_NumberSymbol or node is sympy.I or node is sympy.zoo or node is sympy.nan:
         return "const", [], node
     if isinstance(node, AppliedUndef):
         raise EngineError(f"undefined function {node.func}: substitute its definition first")
@@ -58,7 +61,6 @@ def translate(node: sympy.Basic, inputs: Mapping[str, int]) -> tuple[str, list[s
         return "piecewise", kids, None
     if isinstance(node, sympy.Heaviside) and len(node.args) == 1:
         return "heaviside", [node.args[0], sympy.S.Half], None
-    op = _FUNCS.get(type(node))
     if op is None:
         for cls, name in _FUNCS.items():
             if isinstance(node, cls):
