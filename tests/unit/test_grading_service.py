@@ -208,3 +208,25 @@ def test_a_submission_that_cannot_be_graded_is_retried_then_handed_to_a_person(
         rows = s.query(GradingResult).filter_by(submission_id=sid).all()
         assert sub.status == "graded" and {r.verdict for r in rows} == {"needs_review"}
         assert "failed 5 times" in rows[0].feedback
+
+
+def test_a_regrade_grades_against_the_assignments_current_version(factory: Any, settings: Settings) -> None:
+    (sid,) = _setup(factory, {"q1": "right"})
+    grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    with factory() as s:
+        old = s.query(AssignmentVersion).one()
+        old.is_current = False
+        new = AssignmentVersion(assignment_id=old.assignment_id, content_hash="h2", definition=DEFINITION,
+                                source_text="", is_current=True)
+        s.add(new)
+        s.flush()
+        job = RegradeJob(assignment_id=old.assignment_id, total=1, status="queued")
+        s.add(job)
+        s.commit()
+        new_id, old_id, job_id = new.id, old.id, job.id
+    assert grading.regrade_assignment(factory, job_id) == [sid]
+    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    with factory() as s:
+        versions = {(r.assignment_version_id, r.is_current)
+                    for r in s.query(GradingResult).filter_by(submission_id=sid)}
+    assert versions == {(old_id, False), (new_id, True)}
