@@ -108,7 +108,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
         outcome = found[qid]
         if "ok" in outcome:
             res = outcome["ok"]
-            if not outcome.get("cached") and res.get("verdict") != NEEDS_REVIEW:
+            if not outcome.get("cached") and _cacheable(res):
                 cache.put(keys[qid], res)
             rows.append(_row(qid, res, outcome.get("ms", 0)))
         else:
@@ -116,6 +116,12 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
                         outcome.get("message", ""))
             rows.append(_review_row(qid, max_points[qid], outcome["error"], settings, outcome.get("ms", 0)))
     return rows
+
+
+def _cacheable(res: dict[str, Any]) -> bool:
+    """Definite verdicts, and answers that always wait for a person (free text, method ``manual``);
+    not an engine's "undecided", which may have run out of its time budget on a busy machine."""
+    return res.get("verdict") != NEEDS_REVIEW or res.get("method") == "manual"
 
 
 def _row(qid: str, res: dict[str, Any], ms: int) -> q.ResultRow:

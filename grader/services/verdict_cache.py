@@ -10,7 +10,8 @@ LRU in ``grader/engine/cache.py`` still saves their parses).
 Backends, chosen by ``open_cache(settings)``: Redis when the broker is Redis (the deployed
 service), a SQLite file next to the database in the embedded default (shared by the worker's
 processes), and an in-process LRU otherwise. ``GRADER_VERDICT_CACHE=off`` turns caching off.
-Only definite verdicts are cached (never ``needs_review``: a timeout may not recur).
+Only definite verdicts are cached, and free text's "an instructor will grade this": never an
+undecided ``needs_review`` or a timeout, which may not recur.
 """
 
 from __future__ import annotations
