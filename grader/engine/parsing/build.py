@@ -128,7 +128,23 @@ class Builder:
             if abs(exponent) > limit:
                 raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
             return sympy.Pow(base, exponent), self.check(b_est * float(abs(exponent)), col)
-        return sympy.Pow(base, exponent), b_est if base.is_Number else 0.0
+        self.check_log_exponent(exponent, col)
+        return self.numeric_result(sympy.Pow(base, exponent), col)
+
+    def check_log_exponent(self, exponent: sympy.Expr, col: int) -> None:
+        """sympy turns ``exp(k*log(b))`` (also inside a sum) into ``b**k`` at once, so
+        ``e^{10^{30} \\ln 10}`` would compute 10**(10**30): bound such k before sympy sees it."""
+        limit = self.limits.max_exponent
+        for term in sympy.Add.make_args(exponent):
+            coeff, rest = term.as_coeff_Mul()
+            if rest.has(sympy.log) and coeff.is_Rational and abs(coeff) > limit:
+                raise LimitExceeded(f"exponent {coeff}*... is too large (limit {limit})", col)
+
+    def numeric_result(self, expr: sympy.Expr, col: int) -> tuple[sympy.Expr, float]:
+        """The size of a number sympy has just computed (bounded by the checks above)."""
+        if expr.is_Rational:
+            return expr, self.check(max(_digits(abs(expr.p)), _digits(expr.q)), col)
+        return expr, 0.0
 
     def factorial(self, arg_node: Node, col: int) -> tuple[sympy.Expr, float]:
         arg, _ = self.val(arg_node)
@@ -152,6 +168,9 @@ class Builder:
         est = max((e for _, e in built), default=0.0)
         if name == "logistic":
             return 1 / (1 + sympy.exp(-args[0])), 0.0
+        if name == "exp" and not args[0].is_Rational:
+            self.check_log_exponent(args[0], col)
+            return self.numeric_result(sympy.exp(args[0]), col)
         if name in _COSTLY and not self.evaluate(len(args)):
             return self.guard(lambda: _FUNCTIONS[name](*args, evaluate=False), col), est
         return self.guard(lambda: _FUNCTIONS[name](*args), col), est

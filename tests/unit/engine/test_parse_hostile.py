@@ -52,6 +52,11 @@ HOSTILE = [
     (r"\csname input\endcsname", ParseError),
     (r"\write18{rm -rf /}", ParseError),
     ("x_{" * 2000, ParseError),
+    (r"e^{10^{30} \ln 10}", LimitExceeded),       # sympy makes exp(k log b) into b**k
+    (r"\exp(x + 10^{30} \ln(10))", LimitExceeded),
+    (r"10^{10^{20} \log_{10} 2}", LimitExceeded),
+    ("exp(log(2)*10**9)", LimitExceeded),
+    (r"e^{200\ln 10}", LimitExceeded),
 ]
 
 

@@ -125,6 +125,8 @@ LATEX = [
     (r"√{x}", sqrt(x)),
     (r"4.8 \times 10^{-3}", Rational(48, 10000)),
     (r"xy^2", x * y**2),
+    (r"e^{2\ln x}", x**2),
+    (r"e^{\ln 2}", 2),
     (r"p^2_i", p_i**2),
     (r"2p^3_i e^{-a_i} x^{2}_{i}", 2 * p_i**3 * exp(-a_i) * x_i**2),
     (r"\ell_i + \ell", S("ell_i") + S("ell")),
