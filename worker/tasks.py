@@ -19,6 +19,8 @@ from worker.celery_app import app
 log = logging.getLogger(__name__)
 
 _state: dict[str, Any] = {}
+MAX_LEASE_RETRIES = 3
+MAX_COUNTDOWN_S = 600.0  # below the Redis visibility timeout, or the waiting task is redelivered
 
 # Database hiccups (a restarted PostgreSQL, a locked SQLite file) are retried; the sweeper
 # catches anything that still falls through.
@@ -48,10 +50,20 @@ def _factory() -> Any:
     return _state["factory"]
 
 
-@app.task(name=TASK_GRADE, **_RETRY)
-def grade_submission(submission_id: int) -> bool:
-    """Grade one submission (a no-op when it is graded or being graded under a live lease)."""
-    return grading.grade_submission_by_id(_factory(), submission_id, settings=_settings())
+@app.task(name=TASK_GRADE, bind=True, **_RETRY)
+def grade_submission(self: Any, submission_id: int) -> bool:
+    """Grade one submission (a no-op when it is graded).
+
+    When another claim holds it, try again once that lease runs out: if its worker child was
+    SIGKILLed, ``task_reject_on_worker_lost`` brings the message straight back here, and this
+    retry grades it without waiting for the sweeper. If the holder finishes, the retry is a no-op.
+    """
+    if grading.grade_submission_by_id(_factory(), submission_id, settings=_settings()):
+        return True
+    left = grading.lease_left(_factory(), submission_id)
+    if left is not None and self.request.retries < MAX_LEASE_RETRIES:
+        raise self.retry(countdown=min(left + 1.0, MAX_COUNTDOWN_S), max_retries=MAX_LEASE_RETRIES)
+    return False
 
 
 @app.task(name=TASK_REGRADE, **_RETRY)

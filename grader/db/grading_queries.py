@@ -81,6 +81,14 @@ def renew_lease(session: Session, submission_id: int, *, fence: int, now: dateti
     return session.execute(stmt).rowcount == 1
 
 
+def lease_of(session: Session, submission_id: int) -> tuple[str, datetime | None] | None:
+    """(status, lease_expires_at) of a submission, or None when it does not exist."""
+    row = session.execute(
+        select(Submission.status, Submission.lease_expires_at).where(Submission.id == submission_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def release(session: Session, submission_id: int, *, fence: int, now: datetime, retry_after_s: float) -> bool:
     """Give a claim back after a failure: queued again, to be retried (or swept) after a pause."""
     stmt = (

@@ -150,7 +150,8 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         if fence is None:
             return False
         inp = q.load_input(s, submission_id)
-    _test_hook_slow_grading()
+    if fence == 1:
+        _test_hook_slow_grading()
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
             raise RuntimeError(f"claimed {fence} times")
@@ -174,6 +175,16 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
     return won
+
+
+def lease_left(session_factory: SessionFactory, submission_id: int, *, now: datetime | None = None) -> float | None:
+    """Seconds until the claim on a submission being graded runs out (0 if it already has);
+    None when it is not being graded."""
+    with session_scope(session_factory) as s:
+        found = q.lease_of(s, submission_id)
+    if found is None or found[0] != q.GRADING or found[1] is None:
+        return None
+    return max(0.0, (found[1] - (now or _utcnow())).total_seconds())
 
 
 def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
@@ -235,7 +246,8 @@ def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
 
 
 def _test_hook_slow_grading() -> None:
-    """``GRADER_TEST_SLOW_GRADING_S``: sleep after the claim (tests kill a worker meanwhile)."""
+    """``GRADER_TEST_SLOW_GRADING_S``: sleep after a first claim (tests kill the worker meanwhile;
+    the retry after the lease then grades at normal speed)."""
     delay = float(os.environ.get("GRADER_TEST_SLOW_GRADING_S", "0") or 0)
     if delay > 0:
         time.sleep(delay)
