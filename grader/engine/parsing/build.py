@@ -14,6 +14,7 @@ from sympy.logic.boolalg import Boolean
 from grader.engine.errors import LimitExceeded, ParseError
 from grader.engine.limits import Limits
 
+from .magnitude import check_magnitudes
 from .nodes import Node
 
 _RELATIONS = {"<": sympy.StrictLessThan, ">": sympy.StrictGreaterThan, "<=": sympy.LessThan,
@@ -63,6 +64,7 @@ class Builder:
         return estimate
 
     def value(self, node: Node) -> sympy.Expr:
+        check_magnitudes(node)
         expr, _ = self.val(node)
         return expr
 

@@ -57,6 +57,13 @@ HOSTILE = [
     (r"10^{10^{20} \log_{10} 2}", LimitExceeded),
     ("exp(log(2)*10**9)", LimitExceeded),
     (r"e^{200\ln 10}", LimitExceeded),
+    # sympy evaluates constant sums numerically to learn their sign: towers never return
+    (r"1/(e^{e^{e^{100}}} - 10)", LimitExceeded),
+    (r"\sqrt{e^{e^{e^{100}}} - 10}", LimitExceeded),
+    ("log(exp(exp(exp(100))) - 10)", LimitExceeded),
+    ("Piecewise((1, exp(exp(exp(100))) < 1), (0, True))", LimitExceeded),
+    ("x + exp(exp(exp(100)))", LimitExceeded),
+    ("x**(exp(exp(100)))", LimitExceeded),
 ]
 
 
@@ -167,3 +174,9 @@ def test_a_few_small_max_calls_are_still_simplified():
     assert parse("Max(0, 1)").expr == 1
     assert parse("Max(x, x)").expr == x
     assert parse("Abs(-x)").expr == sympy.Abs(x)
+
+
+def test_large_but_reasonable_constants_are_kept():
+    assert parse(r"e^{e^{10}}").expr == sympy.exp(sympy.exp(10))
+    assert parse("1/(exp(exp(9)) - 1)").expr == 1 / (sympy.exp(sympy.exp(9)) - 1)
+    assert parse("exp(-60)").expr == sympy.exp(-60)
