@@ -76,8 +76,13 @@ def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
     st = State(names if names is not None else EMPTY_CONTEXT, limits, mode == "latex")
     try:
         return _parse_tokens(text, tokens, st, mode, inexact)
+    except ParseError:
+        raise
     except RecursionError:  # only reachable with a max_depth configured far above the default
         raise LimitExceeded("expression nested too deeply") from None
+    except Exception as exc:  # sympy's own evaluation failing on a strange but legal input
+        raise ParseError(f"cannot build this expression ({str(exc)[:80] or type(exc).__name__})"
+                         ) from None
 
 
 def _parse_tokens(text: str, tokens: list, st: State, mode: str, inexact: bool) -> Parsed:

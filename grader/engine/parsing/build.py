@@ -36,6 +36,29 @@ _EVALUATED_ARGS = 4      # ... each with at most this many arguments (or rows)
 _CONDITION_PARTS = 32    # comparisons joined by one And/Or
 
 
+def _simple(expr: sympy.Basic) -> bool:
+    """A polynomial in symbols with rational coefficients. sympy decides signs of anything
+    else numerically (Max, Abs, comparisons), which can take seconds: those are left as
+    written instead."""
+    if expr.is_Rational or expr.is_Symbol:
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(map(_simple, expr.args))
+    if expr.is_Pow:
+        return expr.exp.is_Integer and _simple(expr.base)
+    return False
+
+
+def _simple_condition(cond: sympy.Basic) -> bool:
+    if cond in (sympy.true, sympy.false):
+        return True
+    if isinstance(cond, sympy.core.relational.Relational):
+        return _simple(cond.lhs) and _simple(cond.rhs)
+    if isinstance(cond, (sympy.And, sympy.Or, sympy.Not)):
+        return all(map(_simple_condition, cond.args))
+    return False
+
+
 def _digits(n: int) -> float:
     """log10 of a positive integer (its size in digits), without converting it to text."""
     return math.log10(n) if n > 0 else 0.0
@@ -108,7 +131,7 @@ class Builder:
             return sympy.Function(args[0])(*(x for x, _ in built)), 0.0
         if kind == "pw":
             pairs = [(self.val(v)[0], self.cond(c)) for v, c in args]
-            evaluate = self.evaluate(len(pairs))
+            evaluate = all(_simple_condition(c) for _, c in pairs) and self.evaluate(len(pairs))
             return self.guard(lambda: sympy.Piecewise(*pairs, evaluate=evaluate), col), 0.0
         if kind in ("rel", "and", "or", "not"):
             raise ParseError("a condition is not a value", col)
@@ -173,7 +196,7 @@ class Builder:
         if name == "exp" and not args[0].is_Rational:
             self.check_log_exponent(args[0], col)
             return self.numeric_result(sympy.exp(args[0]), col)
-        if name in _COSTLY and not self.evaluate(len(args)):
+        if name in _COSTLY and not (all(map(_simple, args)) and self.evaluate(len(args))):
             return self.guard(lambda: _FUNCTIONS[name](*args, evaluate=False), col), est
         return self.guard(lambda: _FUNCTIONS[name](*args), col), est
 
@@ -183,7 +206,11 @@ class Builder:
             return sympy.true if args[0] == "true" else sympy.false
         if kind == "rel":
             left, right = self.value(args[1]), self.value(args[2])
-            return self.guard(lambda: _RELATIONS[args[0]](left, right), col)
+            if left.has(sympy.Piecewise) or right.has(sympy.Piecewise):
+                # sympy would rewrite it as if-then-else and simplify it: unbounded work
+                raise ParseError("a condition cannot contain a piecewise expression", col)
+            evaluate = _simple(left) and _simple(right)
+            return self.guard(lambda: _RELATIONS[args[0]](left, right, evaluate=evaluate), col)
         if kind in ("and", "or"):
             parts = [self.cond(a) for a in args]
             if len(parts) > _CONDITION_PARTS:

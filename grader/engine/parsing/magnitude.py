@@ -68,6 +68,8 @@ def check_magnitudes(root: Node) -> None:
         if kind == "fact":
             return _power(mags[0], mags[0]) + 1.0  # n! < n**n; n itself is capped at build
         name = args[0]
+        if name == "factorial":
+            return _power(mags[0], mags[0]) + 1.0
         if name in ("exp", "sinh", "cosh", "logistic"):
             return _LOG10_E * _power(1.0, mags[0])
         if name == "log":

@@ -180,3 +180,31 @@ def test_large_but_reasonable_constants_are_kept():
     assert parse(r"e^{e^{10}}").expr == sympy.exp(sympy.exp(10))
     assert parse("1/(exp(exp(9)) - 1)").expr == 1 / (sympy.exp(sympy.exp(9)) - 1)
     assert parse("exp(-60)").expr == sympy.exp(-60)
+
+
+# Each of these once kept sympy busy for seconds (numeric sign checks of constants inside
+# Max/comparisons, Piecewise inside a condition rewritten and simplified) or crashed it.
+SYMPY_TRAPS = [
+    "Max((((((1/2)-sqrt(2))+3)-(1*(1/2)))/log(asin(pi))), Max(exp(100), ((x**(10**39)**(-1))"
+    "-tan(factorial(1/3)))))",
+    "Piecewise((sqrt(2), (asin(E))**(200) < x), (Piecewise((tan(log((sqrt(2)+pi))), "
+    "Max(exp(tan(exp(exp(9)))), (Abs(10**39)*(1/2))) < 1), (0, True)), True))",
+    "Piecewise((asin(Piecewise(((2**130-1), (E**(1/2)) < Piecewise((1/3, exp(100) < 50), "
+    "(3, True))), (sqrt(2), True))), tanh(2**130) < Piecewise((asin(y), log(2) < 3), (E, True))),"
+    " (1, True))",
+    "Piecewise((2, (Heaviside(2**130))**(-1) < (Piecewise(((1/2), cos(2) < sin(3)), "
+    "(Abs(9**9), True)))**(-1)), ((0/1), True))",
+    "Max(x, Piecewise((2**130, (Max(log(2), exp(exp(9)))+1) < sign(2)), (9**9, True)))",
+    "cos(asin(Max(factorial(exp(exp(9))), (50-sqrt(2)))))",
+    "Max(exp(pi*sqrt(163)), 262537412640768744) + Abs(exp(pi*sqrt(163)) - 262537412640768744)",
+]
+
+
+@pytest.mark.parametrize("answer", SYMPY_TRAPS, ids=[a[:30] for a in SYMPY_TRAPS])
+def test_sympy_evaluation_traps_return_quickly(answer):
+    start = time.perf_counter()
+    try:
+        parse(answer)
+    except ParseError:
+        pass
+    assert time.perf_counter() - start < 0.5
