@@ -86,11 +86,13 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
         return undetermined(outcome.message)
     if outcome.status in ("undefined", "different"):
         return _incorrect(outcome, key, answer, answer_expr, ctx, regions, region_results, method, deadline)
-    if not tolerant:
+    # exact input is proven when possible, plain numbers included (2e vs 2*E); a number typed
+    # with decimals is judged by the tolerance alone
+    if not inexact:
         proof = _prove(key, answer, ctx, limits, deadline)
         if proof is True:
             return CheckResult(Verdict.CORRECT, feedback="Correct.", method="symbolic", regions=region_results)
-        if proof is False:
+        if proof is False and not tolerant:
             # proven different over the reals; equal on the declared domain unless a wider search
             # of the symbols without a declared domain finds a witness
             wide = _wider_search(key, answer, ctx, regions, seed, deadline)

@@ -57,8 +57,6 @@ def test_the_app_factory_can_be_called_twice(factory: SessionFactory) -> None:
     assert {r.rule for r in apps[0].url_map.iter_rules()} == {r.rule for r in apps[1].url_map.iter_rules()}
 
 
-@pytest.mark.xfail(reason="grader.web.register() calls bp.before_request on already-registered blueprints "
-                          "(pages' bug: set the CSRF hook once, at import, in each page module)", strict=False)
 def test_the_full_app_with_every_registered_blueprint_can_be_built_twice(factory: SessionFactory) -> None:
     settings = Settings.from_env({}, database_url="sqlite://", secret_key="k", testing=True)
     first = create_app(settings, session_factory=factory, queue=FakeQueue())
