@@ -49,6 +49,12 @@ def _simple(expr: sympy.Basic) -> bool:
     return False
 
 
+def _conditional(base: sympy.Basic) -> bool:
+    """A Piecewise with conditions sympy must not re-evaluate when raising it to a power."""
+    return isinstance(base, sympy.Piecewise) and not all(
+        _simple_condition(c) for _, c in base.args)
+
+
 def _simple_condition(cond: sympy.Basic) -> bool:
     if cond in (sympy.true, sympy.false):
         return True
@@ -112,11 +118,11 @@ class Builder:
             numeric = sum(e for x, e in built if x.is_Number)
             other = max((e for x, e in built if not x.is_Number), default=0.0)
             est = self.check(numeric + other, col)  # before sympy adds the numbers up
-            return sympy.Add(*(x for x, _ in built)), est
+            return self.no_log_bomb(sympy.Add(*(x for x, _ in built)), col), est
         if kind == "mul":
             built = [self.val(a) for a in args]
             est = self.check(sum(e for _, e in built), col)
-            return sympy.Mul(*(x for x, _ in built)), est
+            return self.no_log_bomb(sympy.Mul(*(x for x, _ in built)), col), est
         if kind == "inv":
             expr, est = self.val(args[0])
             return sympy.Pow(expr, -1), est
@@ -152,8 +158,16 @@ class Builder:
         if exponent.is_Rational:
             if abs(exponent) > limit:
                 raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
-            return sympy.Pow(base, exponent), self.check(b_est * float(abs(exponent)), col)
+            est = self.check(b_est * float(abs(exponent)), col)
+            return sympy.Pow(base, exponent, evaluate=not _conditional(base)), est
         self.check_log_exponent(exponent, col)
+        if base.is_number and base is not sympy.E:
+            # sympy splits b**(y + c) into b**c * b**y as soon as it factors anything
+            constant, _ = exponent.as_coeff_Add()
+            if constant.is_Rational and abs(constant) > limit:
+                raise LimitExceeded(f"exponent {constant} + ... is too large (limit {limit})", col)
+        if isinstance(base, sympy.Piecewise):  # sympy would rebuild and re-evaluate each row
+            return sympy.Pow(base, exponent, evaluate=False), 0.0
         return self.numeric_result(sympy.Pow(base, exponent), col)
 
     def check_log_exponent(self, exponent: sympy.Expr, col: int) -> None:
@@ -164,6 +178,19 @@ class Builder:
             coeff, rest = term.as_coeff_Mul()
             if rest.has(sympy.log) and coeff.is_Rational and abs(coeff) > limit:
                 raise LimitExceeded(f"exponent {coeff}*... is too large (limit {limit})", col)
+
+    def no_log_bomb(self, expr: sympy.Expr, col: int) -> sympy.Expr:
+        """Refuse ``k*log(2)`` with a huge rational k: inside any later ``exp`` sympy's
+        logcombine turns it into ``log(2**k)`` and computes ``2**k``."""
+        limit = self.limits.max_exponent
+        for term in sympy.Add.make_args(expr):
+            coeff, rest = term.as_coeff_Mul()
+            if coeff.is_Rational and abs(coeff) > limit and any(
+                    isinstance(f, sympy.log) and f.args[0].is_number
+                    for f in sympy.Mul.make_args(rest)):
+                raise LimitExceeded(f"coefficient {coeff} of a logarithm is too large "
+                                    f"(limit {limit})", col)
+        return expr
 
     def numeric_result(self, expr: sympy.Expr, col: int) -> tuple[sympy.Expr, float]:
         """The size of a number sympy has just computed (bounded by the checks above)."""
@@ -206,6 +233,9 @@ class Builder:
             return sympy.true if args[0] == "true" else sympy.false
         if kind == "rel":
             left, right = self.value(args[1]), self.value(args[2])
+            if not (left.free_symbols or right.free_symbols):
+                # always true or always false; and sympy may spend seconds deciding which
+                raise ParseError("a condition must involve a variable", col)
             if left.has(sympy.Piecewise) or right.has(sympy.Piecewise):
                 # sympy would rewrite it as if-then-else and simplify it: unbounded work
                 raise ParseError("a condition cannot contain a piecewise expression", col)

@@ -64,6 +64,10 @@ HOSTILE = [
     ("Piecewise((1, exp(exp(exp(100))) < 1), (0, True))", LimitExceeded),
     ("x + exp(exp(exp(100)))", LimitExceeded),
     ("x**(exp(exp(100)))", LimitExceeded),
+    ("sqrt(2)**(200**(y + 10**39))", LimitExceeded),  # sympy splits b**(y+c) into b**c*b**y
+    ("2**(x + 10**30)", LimitExceeded),
+    ("exp(x*10**30*log(2))", LimitExceeded),            # logcombine: log(2**(10**30*x))
+    ("exp(x + 10**30*log(2))", LimitExceeded),
 ]
 
 
@@ -197,6 +201,10 @@ SYMPY_TRAPS = [
     "Max(x, Piecewise((2**130, (Max(log(2), exp(exp(9)))+1) < sign(2)), (9**9, True)))",
     "cos(asin(Max(factorial(exp(exp(9))), (50-sqrt(2)))))",
     "Max(exp(pi*sqrt(163)), 262537412640768744) + Abs(exp(pi*sqrt(163)) - 262537412640768744)",
+    "2*((Piecewise(((y/1/3), (3**1/3) < sign(E)), (((1/2)/2**130), True)))**(2)-((Max(50, 1)"
+    "+(50*sqrt(2)))/x)))",
+    "(Piecewise((1/3, Abs(factorial(factorial(2))) < ((Heaviside(exp(exp(9)))+3)+(Max(log(2), "
+    "9**9)*(2)**(1/2)))), (2, True))**(((sqrt(1)-2)*exp(exp(9))))**(-1))",
 ]
 
 
