@@ -67,11 +67,18 @@ def is_differential(tok: Token, p: Parser, *, alone_ok: bool) -> bool:
         and tok.value not in p.st.names.symbols
 
 
+def _variable_follows(toks: list[Token]) -> bool:
+    """After a bare ``d``: a variable (``d x``) or an order (``d^2 y``), not ``d + 1``."""
+    return len(toks) > 1 and (toks[1].kind in (NAME, WORD, CMD) or toks[1].is_op("^"))
+
+
 def _is_derivative(num: list[Token], den: list[Token], p: Parser) -> bool:
     if not num or not den:
         return False
-    return is_differential(num[0], p, alone_ok=True) and is_differential(
-        den[0], p, alone_ok=len(den) > 1)
+    num_ok = len(num) == 1 or num[0].value != "d" or _variable_follows(num)
+    den_ok = den[0].value != "d" or _variable_follows(den)
+    return num_ok and den_ok and is_differential(num[0], p, alone_ok=True) and \
+        is_differential(den[0], p, alone_ok=_variable_follows(den))
 
 
 def frac(p: Parser, tok: Token) -> Node:

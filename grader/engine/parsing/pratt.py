@@ -120,9 +120,7 @@ class Parser:
             st.bare_arg, st.abs_depth = saved
 
     def starts_operand(self, tok: Token) -> bool:
-        if tok.kind in (NUM, NAME, BEGIN):
-            return True
-        if tok.kind == OPEN:
+        if tok.kind in (NUM, NAME, BEGIN, OPEN):
             return True
         if tok.kind == WORD:
             return tok.value not in KEYWORDS

@@ -121,6 +121,8 @@ LATEX = [
     (r"\bar{v}_{-2} + \hat{y} + \hat{\theta}", S("vbar_{-2}") + S("yhat") + S("thetahat")),
     (r"\mathbf{w}^2", w**2),
     (r"\frac{d_i}{d_j}", S("d_i") / S("d_j")),
+    (r"\frac{d}{d+1}", S("d") / (S("d") + 1)),
+    (r"\frac{d^2 y}{dx^2} = 2", 2),
     (r"\sqrt 2", sqrt(2)),
     (r"√{x}", sqrt(x)),
     (r"4.8 \times 10^{-3}", Rational(48, 10000)),
