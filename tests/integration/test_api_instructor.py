@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
+from grader.db import grading_queries as q
+from grader.db.base import utcnow
 from grader.db.models import GradingResult, RegradeJob, Submission
-from grader.db.queries.grading import advance_regrade_job, claim_for_grading, record_results
+from grader.services import grading
+from grader.services.verdict_cache import MemoryCache
 
 pytestmark = pytest.mark.integration
 
@@ -23,12 +26,14 @@ def submit(client: Any, world: Any, who: str, answers: dict[str, str]) -> int:
 
 
 def grade(world: Any, sid: int, verdicts: dict[str, str]) -> None:
-    """Store results as the worker would (q1 worth 2, q2 worth 1)."""
+    """Store results through the worker's queries (q1 worth 2, q2 worth 1)."""
     worth = {"q1": 2, "q2": 1}
-    sub = claim_for_grading(world.session, sid, lease_s=60)
-    rows = [{"question_id": q, "verdict": v, "points": worth[q] if v == "correct" else 0,
-             "max_points": worth[q], "method": "test"} for q, v in verdicts.items()]
-    record_results(world.session, sub, sub.assignment_version_id, rows, grader_version="test")
+    fence = q.claim(world.session, sid, now=utcnow(), lease_s=60)
+    assert fence is not None
+    rows = [q.ResultRow(qid, v, worth[qid] if v == "correct" else 0, worth[qid], "", "test", 0)
+            for qid, v in verdicts.items()]
+    version_id = world.session.get(Submission, sid).assignment_version_id
+    assert q.save_graded(world.session, sid, version_id, rows, fence=fence, grader_version="test", now=utcnow())
     world.session.commit()
 
 
@@ -95,7 +100,7 @@ def test_the_gradebook_has_one_row_per_student_with_the_latest_submission(
 
 
 def test_regrade_creates_a_job_sends_it_and_reports_progress(
-    client: Any, world: Any, graded: dict, queue: Any
+    client: Any, world: Any, graded: dict, queue: Any, db_factory: Any, settings: Any
 ) -> None:
     resp = client.post(f"{BASE}/regrade", headers=world.auth("teacher"))
     assert resp.status_code == 202 and resp.json["total"] == 3 and resp.json["status"] == "queued"
@@ -103,9 +108,10 @@ def test_regrade_creates_a_job_sends_it_and_reports_progress(
     assert queue.regrades == [job_id] and resp.headers["Location"] == f"/api/v1/regrade-jobs/{job_id}"
     url = f"/api/v1/regrade-jobs/{job_id}"
     assert client.get(url, headers=world.auth("teacher")).json["done"] == 0
-    for _ in range(3):
-        advance_regrade_job(world.session, job_id)
-    world.session.commit()
+    ids = grading.regrade_assignment(db_factory, job_id)  # what the worker's tasks run
+    assert ids == sorted(graded.values())
+    for sid in ids:
+        assert grading.regrade_submission_by_id(db_factory, job_id, sid, settings=settings, cache=MemoryCache())
     body = client.get(url, headers=world.auth("teacher")).json
     assert (body["status"], body["done"], body["total"]) == ("done", 3, 3) and body["finished_at"]
     for outsider in ("alice", "eve"):
@@ -114,11 +120,13 @@ def test_regrade_creates_a_job_sends_it_and_reports_progress(
 
 def test_a_regrade_keeps_old_results_and_the_submission_shows_the_new(client: Any, world: Any, graded: dict) -> None:
     sid = graded["bob"]
-    sub = world.session.get(Submission, sid)
-    record_results(world.session, sub, sub.assignment_version_id, [
-        {"question_id": "q1", "verdict": "correct", "points": 2, "max_points": 2},
-        {"question_id": "q2", "verdict": "unanswered", "points": 0, "max_points": 1},
-    ], grader_version="test-2")
+    job = RegradeJob(assignment_id=world.version.assignment_id, total=1, status="running")
+    world.session.add(job)
+    world.session.flush()
+    assert q.save_regraded(world.session, job.id, sid, world.version.id, [
+        q.ResultRow("q1", "correct", 2, 2, "", "test", 0),
+        q.ResultRow("q2", "unanswered", 0, 1, "", "test", 0),
+    ], grader_version="test-2", now=utcnow())
     world.session.commit()
     rows = world.session.query(GradingResult).filter_by(submission_id=sid).all()
     assert len(rows) == 4 and sum(r.is_current for r in rows) == 2

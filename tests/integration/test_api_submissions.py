@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from grader.db import grading_queries as q
+from grader.db.base import utcnow
 from grader.db.models import Submission
-from grader.db.queries.grading import claim_for_grading, record_results
 
 pytestmark = pytest.mark.integration
 
@@ -121,14 +122,14 @@ def test_results_appear_once_graded(client: Any, world: Any) -> None:
     sid = post(client, world).json["id"]
     url = f"/api/v1/submissions/{sid}"
     assert client.get(url, headers=world.auth("alice")).json["status"] == "queued"
-    sub = claim_for_grading(world.session, sid, lease_s=60)
+    fence = q.claim(world.session, sid, now=utcnow(), lease_s=60)
+    assert fence == 1
     assert client.get(url, headers=world.auth("alice")).json["status"] == "grading"
-    record_results(world.session, sub, sub.assignment_version_id, [
-        {"question_id": "q1", "verdict": "correct", "points": 2, "max_points": 2, "feedback": "",
-         "method": "symbolic"},
-        {"question_id": "q2", "verdict": "incorrect", "points": 0, "max_points": 1,
-         "feedback": "differs at x_i = 1", "method": "numeric:5 points"},
-    ], grader_version="test")
+    version_id = world.session.get(Submission, sid).assignment_version_id
+    assert q.save_graded(world.session, sid, version_id, [
+        q.ResultRow("q1", "correct", 2, 2, "", "symbolic", 3),
+        q.ResultRow("q2", "incorrect", 0, 1, "differs at x_i = 1", "numeric:5 points", 4),
+    ], fence=fence, grader_version="test", now=utcnow())
     world.session.commit()
     body = client.get(url, headers=world.auth("alice")).json
     assert body["status"] == "graded" and body["graded_at"]

@@ -1,13 +1,17 @@
-"""The worker's queries: one claim wins, results are added (never overwritten), stuck ones found."""
+"""The grading service on the service fixtures' real assignment: a regrade adds rows, never
+overwrites them, and the student's view shows the current ones.
 
-from datetime import timedelta
+(Claims, the sweeper and job progress are covered in ``tests/unit/test_grading_service.py``.)
+"""
+
 from typing import Any
 
-from grader.db import Session
-from grader.db.base import utcnow
+from grader.config import Settings
+from grader.db import Session, SessionFactory
 from grader.db.models import GradingResult, RegradeJob
-from grader.db.queries.grading import advance_regrade_job, claim_for_grading, record_results, stuck_submission_ids
+from grader.services import grading
 from grader.services.submissions import read_submission, submit_answers
+from grader.services.verdict_cache import MemoryCache
 
 
 def _submit(session: Session, world: dict[str, Any]) -> int:
@@ -17,52 +21,21 @@ def _submit(session: Session, world: dict[str, Any]) -> int:
     return sub.id
 
 
-def _rows(points: float) -> list[dict[str, Any]]:
-    return [
-        {"question_id": "q1", "verdict": "correct" if points else "incorrect", "points": points,
-         "max_points": 2, "feedback": "", "method": "symbolic", "duration_ms": 3},
-        {"question_id": "q2", "verdict": "unanswered", "points": 0, "max_points": 1},
-    ]
-
-
-def test_only_one_claim_wins_until_the_lease_expires(session: Session, world: dict) -> None:
+def test_a_regrade_adds_rows_and_moves_is_current(factory: SessionFactory, session: Session, world: dict,
+                                                  tmp_path: Any) -> None:
+    settings = Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/grader.sqlite", secret_key="k")
     sid = _submit(session, world)
-    now = utcnow()
-    assert claim_for_grading(session, sid, lease_s=60, now=now) is not None
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    job = RegradeJob(assignment_id=world["version"].assignment_id, total=1)
+    session.add(job)
     session.commit()
-    assert claim_for_grading(session, sid, lease_s=60, now=now) is None
-    later = claim_for_grading(session, sid, lease_s=60, now=now + timedelta(seconds=61))
-    assert later is not None and later.grading_attempts == 2
-
-
-def test_a_regrade_adds_rows_and_moves_is_current(session: Session, world: dict) -> None:
-    sid = _submit(session, world)
-    sub = claim_for_grading(session, sid, lease_s=60)
-    record_results(session, sub, sub.assignment_version_id, _rows(0), grader_version="t")
-    session.commit()
-    record_results(session, sub, sub.assignment_version_id, _rows(2), grader_version="t")
-    session.commit()
+    assert grading.regrade_assignment(factory, job.id) == [sid]
+    assert grading.regrade_submission_by_id(factory, job.id, sid, settings=settings, cache=MemoryCache())
+    session.expire_all()
     rows = session.query(GradingResult).order_by(GradingResult.id).all()
     assert [r.is_current for r in rows] == [False, False, True, True]
     view = read_submission(session, world["alice"], sid)
     assert view["status"] == "graded" and view["total"] == 2 and view["max_total"] == 3
     assert view["questions"]["q1"]["verdict"] == "correct"
-
-
-def test_stuck_submissions_are_found(session: Session, world: dict) -> None:
-    sid = _submit(session, world)
-    now = utcnow()
-    assert stuck_submission_ids(session, queued_before=now - timedelta(minutes=1)) == []
-    assert stuck_submission_ids(session, queued_before=now + timedelta(seconds=1)) == [sid]
-    claim_for_grading(session, sid, lease_s=10, now=now)
-    session.commit()
-    assert stuck_submission_ids(session, queued_before=now, now=now + timedelta(seconds=11)) == [sid]
-
-
-def test_regrade_job_progress_ends_done(session: Session, world: dict) -> None:
-    job = RegradeJob(assignment_id=world["version"].assignment_id, total=2)
-    session.add(job)
-    session.commit()
-    assert advance_regrade_job(session, job.id).status == "running"
-    done = advance_regrade_job(session, job.id)
-    assert (done.done, done.status) == (2, "done") and done.finished_at is not None
+    job = session.get(RegradeJob, job.id)
+    assert (job.status, job.done) == ("done", 1) and job.finished_at is not None
