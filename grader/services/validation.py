@@ -14,7 +14,6 @@ from grader.services.assignments import assignment_definition, assignment_for
 from grader.services.errors import InvalidRequest, NotFound, TooLarge
 
 SYNTAXES = ("auto", "text", "latex")
-MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
 def _names(session: Session, user: User | None, assignment_key: str, question_id: str) -> Any:
@@ -67,12 +66,7 @@ def validate_answer(
 
 
 def render(expr: Any) -> dict[str, str]:
-    """LaTeX, presentation MathML and plain text of a sympy expression."""
-    import sympy
-    from sympy.printing.mathml import mathml
+    """LaTeX, presentation MathML (a Piecewise as cases) and plain text of a sympy expression."""
+    from grader.engine.render import render as render_expr
 
-    return {
-        "latex": sympy.latex(expr),
-        "mathml": f'<math xmlns="{MATHML_NS}">{mathml(expr, printer="presentation")}</math>',
-        "text": sympy.sstr(expr),
-    }
+    return render_expr(expr)

@@ -23,9 +23,9 @@ from typing import Any, Callable
 
 import markdown as _markdown
 
+from grader.engine.render import MATHML_NS, mathml_children
 from grader.web.texmath import UnsupportedTeX, tex_to_mathml
 
-MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _MATH = re.compile(
     r"(?<!\\)\$\$(?P<d1>.+?)(?<!\\)\$\$"
     r"|\\\[(?P<d2>.+?)\\\]"
@@ -51,19 +51,8 @@ def fallback(tex: str) -> str:
 
 
 def sympy_mathml(expr: Any) -> str:
-    """sympy's presentation MathML for an expression (children of ``<math>``); a Piecewise is
-    drawn as cases (sympy prints it as a function call)."""
-    from sympy import Piecewise
-    from sympy.printing.mathml import mathml
-
-    if isinstance(expr, Piecewise):
-        rows = "".join(
-            f'<mtr><mtd columnalign="left"><mrow>{sympy_mathml(value)}</mrow></mtd>'
-            f'<mtd columnalign="left"><mtext>&#160;if&#160;</mtext><mrow>{sympy_mathml(cond)}</mrow></mtd></mtr>'
-            for value, cond in expr.args
-        )
-        return f'<mrow><mo stretchy="true">{{</mo><mtable>{rows}</mtable></mrow>'
-    return str(mathml(expr, printer="presentation"))
+    """Presentation MathML of a sympy expression (children of ``<math>``; a Piecewise as cases)."""
+    return mathml_children(expr)
 
 
 def parsed_mathml(text: str, *, parse: Callable[[str], Any] | None = None, chain: bool = True) -> str | None:
