@@ -140,8 +140,7 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
         return QuestionGrade(q.id, QuestionVerdict.NEEDS_REVIEW, 0.0, q.points,
                              f"The grader could not decide ({result.feedback}); an instructor will review it.",
                              result.method)
-    where = f" (at column {result.column})" if result.column and result.verdict is Verdict.INVALID else ""
-    feedback = [note + result.feedback + where if result.feedback else note.strip()]
+    feedback = [note + result.feedback if result.feedback else note.strip()]
     method = result.method
     if result.verdict is Verdict.INCORRECT and result.method != "allowed":
         parsed = _parse(text, q)

@@ -44,8 +44,9 @@ def undetermined(message: str) -> CheckResult:
 
 
 def invalid_answer(message: str, column: int | None = None) -> CheckResult:
-    """The answer cannot be read or evaluated."""
-    return CheckResult(Verdict.INVALID, feedback=message, method="parse", column=column)
+    """The answer cannot be read or evaluated; the feedback says where when the column is known."""
+    feedback = message if column is None else f"{message} at column {column}"
+    return CheckResult(Verdict.INVALID, feedback=feedback, method="parse", column=column)
 
 
 def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: GradingContext | None = None,

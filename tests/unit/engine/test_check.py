@@ -126,3 +126,18 @@ def test_check_json_validates_fields():
             check_json(bad)
     with pytest.raises(ContextError):
         check_json({"expected": "x", "answer": "x", "context": {"tolerance": 5}})
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("(2p_i - 2y_i", "unbalanced parenthesis at column 1"),
+        ("2p_i)", "unbalanced parenthesis at column 5"),
+        ("2p_i -* ", "at column 7"),
+        ("foo(x)", "unknown function foo at column 1"),
+    ],
+)
+def test_invalid_feedback_says_what_and_where(answer: str, message: str) -> None:
+    result = check_answer("2*p_i - 2*y_i", answer, cache=None)
+    assert result.verdict is Verdict.INVALID
+    assert message in result.feedback
