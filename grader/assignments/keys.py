@@ -54,7 +54,7 @@ def grading_context(spec: ContextSpec, drop: frozenset[str] = frozenset()) -> Gr
     ``GradingContext.from_json`` and with every definition resolved (``KeyFieldError`` if bad)."""
     raw: dict = {
         "definitions": {k: v for k, v in spec.definitions if k not in drop},
-        "domain": {k: [v.low, v.high] if isinstance(v, Interval) else {"values": list(v.values)}
+        "domain": {k: [v.lo, v.hi] if isinstance(v, Interval) else {"values": list(v.values)}
                    for k, v in spec.domain},
     }
     if spec.allowed is not None:

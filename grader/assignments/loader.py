@@ -17,10 +17,9 @@ from grader.assignments.model import (
     AnticipatedError,
     Assignment,
     ContextSpec,
-    Interval,
     Question,
-    ValueSet,
 )
+from grader.engine.context import Discrete, Interval
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -160,7 +159,7 @@ def _context(defaults: Mapping[str, Any], q: Mapping[str, Any]) -> ContextSpec:
     allowed = q.get("allowed", defaults.get("allowed"))
     tolerance = q.get("tolerance", defaults.get("tolerance"))
     doms = {
-        k: Interval(float(v[0]), float(v[1])) if isinstance(v, list) else ValueSet(tuple(map(float, v["values"])))
+        k: Interval(float(v[0]), float(v[1])) if isinstance(v, list) else Discrete(tuple(map(float, v["values"])))
         for k, v in domain.items()
         if v is not None
     }

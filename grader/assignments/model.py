@@ -9,23 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Mapping, TypeVar
 
-
-@dataclass(frozen=True)
-class Interval:
-    """A real interval to sample a symbol from."""
-
-    low: float
-    high: float
+from grader.engine.context import Discrete, Interval
 
 
-@dataclass(frozen=True)
-class ValueSet:
-    """A finite set of values a symbol takes (``y_i`` in {-1, 1})."""
-
-    values: tuple[float, ...]
-
-
-Domain = Interval | ValueSet
+Domain = Interval | Discrete  # the engine's own domain values, shared rather than mirrored
 
 
 @dataclass(frozen=True)

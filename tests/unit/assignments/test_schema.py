@@ -8,7 +8,8 @@ import pytest
 
 from grader.assignments.errors import AssignmentError
 from grader.assignments.loader import load_text
-from grader.assignments.model import QUESTION_TYPES, Interval, ValueSet
+from grader.assignments.model import QUESTION_TYPES
+from grader.engine.context import Discrete, Interval
 from grader.assignments.schema import TYPE_PROPERTIES
 
 HEAD = """\
@@ -125,9 +126,9 @@ def test_question_context_overrides_and_removes_assignment_defaults() -> None:
     """), compile_keys=False)
     q1, q2 = a.questions
     assert q1.context.definition_map == {"a_i": "w*x_i", "p_i": "1/(1+exp(-a_i))"}
-    assert q1.context.domain_map == {"w": Interval(-2, 2), "y_i": ValueSet((0.0, 1.0))}
+    assert q1.context.domain_map == {"w": Interval(-2, 2), "y_i": Discrete((0.0, 1.0))}
     assert q2.context.definition_map == {"a_i": "w*x_i", "y_i": "1"}
-    assert q2.context.domain_map == {"y_i": ValueSet((-1.0, 1.0))}
+    assert q2.context.domain_map == {"y_i": Discrete((-1.0, 1.0))}
     assert q2.context.allowed == ("w",) and q1.context.allowed is None
     assert a.question("q2") is q2 and a.max_points == 2
 
