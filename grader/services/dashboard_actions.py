@@ -18,6 +18,7 @@ from grader.services import dashboard as d
 from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.errors import InvalidRequest, NotFound
+from grader.services.lms_hook import notify_graded
 
 MAX_COMMENT = 4000
 GROUPING_BUDGET_S = 4.0  # per page view; comparisons are cached, so later views group further
@@ -104,7 +105,8 @@ def _staff_result(session: Session, user: User, result_id: int) -> GradingResult
 def grade_manually(session: Session, user: User, result_id: int, *, points: Any, comment: str) -> GradingResult:
     """Give an answer points and a comment by hand; saved as the new current result, with the grader.
 
-    The caller commits.
+    The LMS is told the new score (webhooks, AGS score post) in the same transaction; a failure
+    there is logged and keeps the grade. The caller commits.
     """
     result = _staff_result(session, user, result_id)
     if not result.is_current:
@@ -118,7 +120,9 @@ def grade_manually(session: Session, user: User, result_id: int, *, points: Any,
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise InvalidRequest(f"the comment is longer than {MAX_COMMENT} characters")
-    return wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment)
+    row = wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment)
+    notify_graded(session, row.submission_id, regrade=True)
+    return row
 
 
 def attach_feedback(session: Session, user: User, key: str, *, question_id: str, answer: str,

@@ -27,6 +27,7 @@ from grader.config import Settings
 from grader.db import grading_queries as q
 from grader.db.session import session_scope
 from grader.services.grading_runner import run_isolated
+from grader.services.lms_hook import notify_graded
 from grader.services.verdict_cache import VerdictCache, cache_key, open_cache
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
                             grader_version=GRADER_VERSION, now=_utcnow())
         if won:
-            _notify_lms(s, submission_id, regrade=False)
+            notify_graded(s, submission_id, regrade=False)
     if not won:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
@@ -220,21 +221,8 @@ def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submi
         won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
                               grader_version=GRADER_VERSION, now=_utcnow())
         if won:
-            _notify_lms(s, submission_id, regrade=True)
+            notify_graded(s, submission_id, regrade=True)
         return won
-
-
-def _notify_lms(session: Any, submission_id: int, *, regrade: bool) -> None:
-    """Queue the LMS webhooks and score posts in the grading's own transaction (they are sent
-    after it commits). A failure there is logged and must not lose the grade."""
-    try:
-        from grader.lms.notify import on_submission_graded
-    except ImportError:  # pragma: no cover - a deployment without the LMS package
-        return
-    try:
-        on_submission_graded(session, submission_id, regrade=regrade)
-    except Exception:
-        log.exception("submission %s: LMS notification failed; the grade is kept", submission_id)
 
 
 def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
