@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from grader.db.hand_grades import add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
 
 QUEUED, GRADING, GRADED = "queued", "grading", "graded"
@@ -121,13 +122,16 @@ def load_input(session: Session, submission_id: int) -> GradingInput:
 
 def _insert_results(session: Session, submission_id: int, version_id: int,
                     rows: Iterable[ResultRow], *, grader_version: str, now: datetime) -> None:
+    """Flip the current rows to not current and add ``rows``; an instructor's hand grade of a
+    question is carried over instead of its new row (``hand_grades``)."""
+    kept = current_hand_grades(session, submission_id)
     session.execute(
         update(GradingResult)
         .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True))
         .values(is_current=False)
         .execution_options(synchronize_session=False)
     )
-    session.add_all(
+    results = [
         GradingResult(
             submission_id=submission_id, assignment_version_id=version_id, question_id=r.question_id,
             verdict=r.verdict, points=r.points, max_points=r.max_points, feedback=r.feedback,
@@ -135,7 +139,8 @@ def _insert_results(session: Session, submission_id: int, version_id: int,
             created_at=now, is_current=True,
         )
         for r in rows
-    )
+    ]
+    add_results(session, kept, results, now=now)
 
 
 def save_graded(session: Session, submission_id: int, version_id: int, rows: list[ResultRow], *,

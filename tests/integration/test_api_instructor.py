@@ -138,3 +138,23 @@ def test_regrading_an_assignment_without_submissions_is_done_at_once(client: Any
     resp = client.post(f"{BASE}/regrade", headers=world.auth("teacher"))
     assert resp.status_code == 202 and resp.json["status"] == "done" and queue.regrades == []
     assert world.session.get(RegradeJob, resp.json["job_id"]).finished_at is not None
+
+
+def test_a_regrade_keeps_a_hand_grade_in_totals_and_the_csv(
+    client: Any, world: Any, graded: dict, db_factory: Any, settings: Any
+) -> None:
+    from grader.services.dashboard_actions import grade_manually
+
+    sid = graded["bob"]
+    invalid = world.session.query(GradingResult).filter_by(submission_id=sid, question_id="q1", is_current=True).one()
+    grade_manually(world.session, world.users["teacher"], invalid.id, points=1.5, comment="a typo; the idea is right")
+    world.session.commit()
+    job_id = client.post(f"{BASE}/regrade", headers=world.auth("teacher")).json["job_id"]
+    for sub_id in grading.regrade_assignment(db_factory, job_id):
+        assert grading.regrade_submission_by_id(db_factory, job_id, sub_id, settings=settings, cache=MemoryCache())
+    body = client.get(f"/api/v1/submissions/{sid}", headers=world.auth("bob")).json
+    assert body["questions"]["q1"]["method"] == "manual" and body["questions"]["q1"]["points"] == 1.5
+    assert body["total"] == 1.5
+    rows = csv.DictReader(io.StringIO(client.get(f"{BASE}/gradebook.csv", headers=world.auth("teacher")).text))
+    bob = next(r for r in rows if r["email"] == "bob@example.com")
+    assert (bob["q1"], bob["total"]) == ("1.5", "1.5")

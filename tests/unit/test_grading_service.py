@@ -230,3 +230,73 @@ def test_a_regrade_grades_against_the_assignments_current_version(factory: Any, 
         versions = {(r.assignment_version_id, r.is_current)
                     for r in s.query(GradingResult).filter_by(submission_id=sid)}
     assert versions == {(old_id, False), (new_id, True)}
+
+
+def _hand_grade(factory: Any, sid: int, qid: str, points: float, comment: str) -> int:
+    """An instructor of the course grades one answer on the dashboard; returns the teacher's id."""
+    from grader.db.models import Enrollment
+    from grader.services.dashboard_actions import grade_manually
+
+    with factory() as s:
+        teacher = s.query(User).filter_by(email="t@example.com").one_or_none()
+        if teacher is None:
+            course = s.query(Course).one()
+            teacher = User(email="t@example.com")
+            student = s.get(Submission, sid).user
+            s.add_all([teacher, Enrollment(user=teacher, course=course, role="instructor"),
+                       Enrollment(user=student, course=course, role="student")])
+            s.flush()
+        result = s.query(GradingResult).filter_by(submission_id=sid, question_id=qid, is_current=True).one()
+        grade_manually(s, teacher, result.id, points=points, comment=comment)
+        s.commit()
+        return teacher.id
+
+
+def _regrade(factory: Any, settings: Settings, sid: int) -> None:
+    with factory() as s:
+        job = RegradeJob(assignment_id=s.query(Assignment).one().id, total=1, status="queued")
+        s.add(job)
+        s.commit()
+        job_id = job.id
+    assert grading.regrade_assignment(factory, job_id) == [sid]
+    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+
+
+def test_a_regrade_keeps_the_instructors_hand_grade(factory: Any, settings: Settings) -> None:
+    from grader.db.web_models import ManualGrade
+    from grader.services.reports import gradebook_csv
+    from grader.services.submissions import read_submission
+
+    (sid,) = _setup(factory, {"q1": "right", "q2": "wrong"})
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    teacher_id = _hand_grade(factory, sid, "q2", 0.5, "half right: the sign is off")
+    for _ in range(2):  # and again: a carried-over grade is still the instructor's
+        _regrade(factory, settings, sid)
+        res = _results(factory, sid)
+        assert (res["q2"].method, res["q2"].verdict, res["q2"].points, res["q2"].max_points) == (
+            "manual", "incorrect", 0.5, 1)
+        assert res["q2"].feedback == "half right: the sign is off"
+        assert (res["q1"].method, res["q1"].verdict) == ("fake", "correct")
+        with factory() as s:
+            record = s.query(ManualGrade).filter_by(grading_result_id=res["q2"].id).one()
+            assert (record.grader_id, record.points, record.comment) == (teacher_id, 0.5, res["q2"].feedback)
+            teacher, student = s.get(User, teacher_id), s.get(Submission, sid).user
+            view = read_submission(s, student, sid)
+            assert (view["total"], view["questions"]["q2"]["method"]) == (2.5, "manual")
+            csv_row = gradebook_csv(s, teacher, "hw").splitlines()[1].split(",")
+            assert csv_row[-3:] == ["2", "0.5", "2.5"]
+    with factory() as s:
+        assert s.query(GradingResult).filter_by(submission_id=sid).count() == 2 + 1 + 2 + 2
+        assert s.query(GradingResult).filter_by(submission_id=sid, is_current=True).count() == 2
+
+
+def test_free_text_still_waiting_for_review_is_regraded(factory: Any, settings: Settings) -> None:
+    (sid,) = _setup(factory, {"q1": "right", "q2": "right"})
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    with factory() as s:  # as the engine marks free text: waiting for an instructor
+        row = s.query(GradingResult).filter_by(submission_id=sid, question_id="q2").one()
+        row.verdict, row.method, row.points = "needs_review", "manual", 0.0
+        s.commit()
+    _regrade(factory, settings, sid)
+    res = _results(factory, sid)
+    assert (res["q2"].method, res["q2"].verdict, res["q2"].points) == ("fake", "correct", 1)

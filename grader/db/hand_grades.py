@@ -1,0 +1,71 @@
+"""Hand grades survive a regrade: an instructor's result is carried over as the new current row.
+
+A hand grade is a current ``grading_result`` with ``method = "manual"`` and a verdict other than
+``needs_review`` (free text still waiting is ``manual`` + ``needs_review`` and is regraded as
+usual). When new rows are inserted for a submission (``grading_queries``), a question with a hand
+grade gets a copy of it instead of the engine's row: same points (capped at the new maximum),
+feedback and method, and a copy of its ``manual_grade`` record (who graded, the comment), so totals,
+the CSV, the LMS and the pages keep the instructor's grade.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.db.models import GradingResult
+from grader.db.web_models import ManualGrade
+
+MANUAL, NEEDS_REVIEW = "manual", "needs_review"
+
+
+def current_hand_grades(session: Session, submission_id: int) -> dict[str, tuple[GradingResult, ManualGrade | None]]:
+    """question id -> (its current hand-graded result, the record of who graded it)."""
+    rows = list(session.scalars(
+        select(GradingResult)
+        .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True),
+               GradingResult.method == MANUAL, GradingResult.verdict != NEEDS_REVIEW)
+        .order_by(GradingResult.id)
+    ))
+    if not rows:
+        return {}
+    records = {m.grading_result_id: m for m in session.scalars(
+        select(ManualGrade).where(ManualGrade.grading_result_id.in_([r.id for r in rows])))}
+    return {r.question_id: (r, records.get(r.id)) for r in rows}
+
+
+def carried_over(hand: GradingResult, *, version_id: int, max_points: float, now: datetime) -> GradingResult:
+    """A new current row with the instructor's grade, for the regrade's version."""
+    points = min(hand.points, max_points)
+    return GradingResult(
+        submission_id=hand.submission_id, assignment_version_id=version_id, question_id=hand.question_id,
+        verdict=hand.verdict if max_points == hand.max_points else ("correct" if points >= max_points else "incorrect"),
+        points=points, max_points=max_points, feedback=hand.feedback, method=MANUAL,
+        grader_version=hand.grader_version, duration_ms=0, created_at=now, is_current=True,
+    )
+
+
+def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGrade | None]],
+                rows: list[GradingResult], *, now: datetime) -> None:
+    """Add ``rows`` in order, each question in ``kept`` replaced by its carried-over hand grade
+    (with a copy of its ``manual_grade`` record)."""
+    out: list[GradingResult] = []
+    records: list[tuple[ManualGrade, GradingResult]] = []
+    for row in rows:
+        found = kept.get(row.question_id)
+        if found is not None:
+            row = carried_over(found[0], version_id=row.assignment_version_id, max_points=row.max_points, now=now)
+            if found[1] is not None:
+                records.append((found[1], row))
+        out.append(row)
+    session.add_all(out)
+    if records:
+        session.flush()  # the carried rows' ids
+        session.add_all(
+            ManualGrade(grading_result_id=row.id, submission_id=rec.submission_id, question_id=rec.question_id,
+                        grader_id=rec.grader_id, points=row.points, comment=rec.comment, created_at=rec.created_at)
+            for rec, row in records
+        )
+    for hand, _record in kept.values():
+        session.expire(hand)  # flipped to not current by the caller's UPDATE
