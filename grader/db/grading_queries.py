@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from grader.db.hand_grades import add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
+from grader.db.web_queries import anticipated_errors_for
 
 QUEUED, GRADING, GRADED = "queued", "grading", "graded"
 
@@ -33,6 +34,8 @@ class GradingInput:
     source_path: str
     attempts: int
     questions: tuple[tuple[str, float], ...] = ()  # (id, points) as stored, for when loading fails
+    # feedback attached from the dashboard: (question id, ((answer, feedback), ...)), by question id
+    anticipated: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,14 @@ def _input(session: Session, submission: Submission, version: AssignmentVersion)
         submission_id=submission.id, answers=dict(submission.answers or {}), version_id=version.id,
         content_hash=version.content_hash, source_text=version.source_text,
         source_path=version.source_path, attempts=submission.grading_attempts, questions=questions,
+        anticipated=_anticipated(session, version.assignment_id),
     )
+
+
+def _anticipated(session: Session, assignment_id: int) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The assignment's feedback attached from the dashboard, as a hashable value."""
+    extra = anticipated_errors_for(session, assignment_id)
+    return tuple((qid, tuple(pairs)) for qid, pairs in sorted(extra.items()) if pairs)
 
 
 def load_input(session: Session, submission_id: int) -> GradingInput:

@@ -6,7 +6,6 @@ in ``grader/services/dashboard.py``.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from grader.db import Session
 from grader.db import web_queries as wq
 from grader.db.models import GradingResult, User
 from grader.services import dashboard as d
+from grader.services.anticipated import merge_anticipated  # noqa: F401 - the grading hook, re-exported
 from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.errors import InvalidRequest, NotFound
@@ -138,19 +138,3 @@ def attach_feedback(session: Session, user: User, key: str, *, question_id: str,
         raise InvalidRequest(f"at most {MAX_COMMENT} characters each")
     wq.add_anticipated_error(session, assignment_id=assignment.id, question_id=question_id, answer=answer,
                              feedback=feedback, created_by_id=user.id)
-
-
-def merge_anticipated(assignment: Any, extra: dict[str, list[tuple[str, str]]]) -> Any:
-    """The grading hook: ``assignment`` (``grader.assignments``) with the dashboard's anticipated
-    errors appended to each question's own (the file's come first, so they win on a tie)."""
-    if not extra:
-        return assignment
-    from grader.assignments.model import AnticipatedError
-
-    questions = []
-    for q in assignment.questions:
-        added = tuple(AnticipatedError(a, f) for a, f in extra.get(q.id, ()))
-        known = {e.answer for e in q.anticipated_errors}
-        added = tuple(e for e in added if e.answer not in known)
-        questions.append(dataclasses.replace(q, anticipated_errors=q.anticipated_errors + added) if added else q)
-    return dataclasses.replace(assignment, questions=tuple(questions), _index={})

@@ -26,6 +26,7 @@ from grader import __version__ as GRADER_VERSION
 from grader.config import Settings
 from grader.db import grading_queries as q
 from grader.db.session import session_scope
+from grader.services.anticipated import merge_anticipated
 from grader.services.grading_runner import run_isolated
 from grader.services.lms_hook import notify_graded
 from grader.services.verdict_cache import VerdictCache, cache_key, open_cache
@@ -54,6 +55,19 @@ def _assignment(content_hash: str, source_text: str, source_path: str) -> Any:
     from grader.assignments.loader import load_text
 
     return load_text(source_text, source=source_path or f"<version {content_hash[:12]}>")
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(content_hash: str, source_text: str, source_path: str, anticipated: Any) -> Any:
+    """The version's assignment with the feedback attached from the dashboard (``anticipated``)."""
+    return merge_anticipated(_assignment(content_hash, source_text, source_path), dict(anticipated))
+
+
+def _assignment_for(inp: q.GradingInput) -> Any:
+    """What ``inp`` is graded against: its version's assignment plus the attached feedback."""
+    if not inp.anticipated:
+        return _assignment(inp.content_hash, inp.source_text, inp.source_path)
+    return _merged(inp.content_hash, inp.source_text, inp.source_path, inp.anticipated)
 
 
 @functools.lru_cache(maxsize=4)
@@ -87,13 +101,15 @@ def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
 def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCache | None = None,
                   on_progress: Callable[[], None] | None = None, seed: int = 0) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version; one ``ResultRow`` each, in order."""
-    assignment = _assignment(inp.content_hash, inp.source_text, inp.source_path)
+    assignment = _assignment_for(inp)
+    extra = dict(inp.anticipated)
     cache = _cache_for(settings) if cache is None else cache
     qids = [question.id for question in assignment.questions]
     max_points = {question.id: float(question.points) for question in assignment.questions}
     answers = {k: v for k, v in inp.answers.items() if k in max_points}  # the API refuses others
     keys = {question.id: cache_key(inp.content_hash, question.id, _cached_answer(question, answers),
-                                   GRADER_VERSION) for question in assignment.questions}
+                                   GRADER_VERSION, extra.get(question.id, ()))
+            for question in assignment.questions}
     found: dict[str, dict[str, Any]] = {}
     for qid in qids:
         hit = cache.get(keys[qid])

@@ -1,6 +1,7 @@
 """A verdict cache shared by every worker: a class's repeated answers are graded once.
 
-Keyed by (assignment version content hash, question id, normalised answer, grader version): a
+Keyed by (assignment version content hash, question id, normalised answer, grader version, and
+the question's feedback attached from the dashboard when it has some): a
 changed key is a new content hash, a new engine a new grader version, so stale verdicts are never
 reused. The answer is normalised as text (Unicode NFC, runs of whitespace collapsed), not by its
 parsed expression: parsing belongs in the sandboxed child, and feedback may quote what the
@@ -24,7 +25,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Sequence
 
 from grader.config import Settings
 
@@ -43,13 +44,20 @@ def normalise(answer: Any) -> Any:
     return answer
 
 
-def cache_key(content_hash: str, question_id: str, answer: Any, grader_version: str) -> str:
-    """A fixed-length key.
+def cache_key(content_hash: str, question_id: str, answer: Any, grader_version: str,
+              anticipated: Sequence[tuple[str, str]] = ()) -> str:
+    """A fixed-length key; ``anticipated`` is the question's feedback attached from the dashboard
+    (attaching some makes new keys, so a regrade gives the new feedback).
 
     >>> cache_key("h", "1a", " 2*p_i  - 2*y_i", "0") == cache_key("h", "1a", "2*p_i - 2*y_i", "0")
     True
+    >>> cache_key("h", "1a", "2*p_i", "0") == cache_key("h", "1a", "2*p_i", "0", [("2*p_i", "sign?")])
+    False
     """
-    raw = json.dumps([content_hash, question_id, normalise(answer), grader_version], sort_keys=True)
+    parts: list[Any] = [content_hash, question_id, normalise(answer), grader_version]
+    if anticipated:  # keys of questions without attached feedback stay as they were
+        parts.append([[str(a), str(f)] for a, f in anticipated])
+    raw = json.dumps(parts, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -47,3 +47,11 @@ def test_each_deployment_gets_its_backend(tmp_path: Path, monkeypatch: pytest.Mo
     settings = Settings.from_env({}, broker_url=broker, database_url=database.format(tmp=tmp_path),
                                  secret_key="k")
     assert isinstance(open_cache(settings), kind)
+
+
+def test_feedback_attached_from_the_dashboard_changes_the_key() -> None:
+    plain = cache_key("h", "1a", "2*p_i", "1")
+    assert cache_key("h", "1a", "2*p_i", "1", ()) == plain  # keys without attached feedback are unchanged
+    attached = cache_key("h", "1a", "2*p_i", "1", [("2p_i + 2y_i", "check the sign")])
+    assert attached != plain
+    assert attached != cache_key("h", "1a", "2*p_i", "1", [("2p_i + 2y_i", "another comment")])
