@@ -1,7 +1,7 @@
 """A bounded LRU cache of verdicts, so a repeated answer to the same question returns at once.
 
-Keyed by (question fingerprint: expected + context + syntax + seed + limits, the parsed answer's
-``srepr`` + inexact): the same parsed form typed differently hits the same entry. Thread-safe.
+Keyed by (question fingerprint: expected + context + syntax + seed + limits, the parsed answer
+expression + inexact): the same parsed form typed differently hits the same entry. Thread-safe.
 """
 
 from __future__ import annotations

@@ -119,8 +119,10 @@ def check_answer(expected: "str | Parsed | int | float", answer: str, *, context
         return invalid_answer("your answer is too large or too deeply nested")
     cache_key = None
     if cache is not None:
+        # the expression itself is the key: sympy hashes it once and compares it structurally,
+        # which costs a fraction of printing it with srepr
         cache_key = ((key.fingerprint, ctx.fingerprint(), syntax, seed, limits),
-                     sympy.srepr(parsed.expr), bool(parsed.inexact))
+                     parsed.expr, bool(parsed.inexact))
         hit = cache.get(cache_key)
         if hit is not None:
             return hit

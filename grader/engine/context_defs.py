@@ -15,6 +15,7 @@ from sympy.core.function import AppliedUndef
 
 from grader.engine.context import parse_definition
 from grader.engine.errors import ContextError, ParseError
+from grader.engine.prover_rational import nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.context import GradingContext
@@ -27,12 +28,7 @@ def _symbol(name: str) -> sympy.Symbol:
 
 
 def _size(expr: sympy.Basic) -> int:
-    n = 0
-    for _ in sympy.preorder_traversal(expr):
-        n += 1
-        if n > _MAX_NODES:
-            break
-    return n
+    return nodes(expr, cap=_MAX_NODES + 1)
 
 
 @dataclass(frozen=True)

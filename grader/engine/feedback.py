@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import numpy as np
 import sympy
 
+from grader.engine.prover_rational import nodes
 from grader.engine.tape import Tape
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.piecewise_compare import Region
 
 _REL = 1e-8
+_RATIO_BUDGET_S = 0.02  # a hint, not a verdict: a small share of the answer's time
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc, sympy.asin, sympy.acos, sympy.atan)
 
 
@@ -94,18 +97,27 @@ def _candidates(ctx: "GradingContext", exprs: Iterable[sympy.Expr]) -> list[symp
     return out
 
 
+@lru_cache(maxsize=1024)
+def _candidate_tape(ctx: "GradingContext", cand: sympy.Expr, names: tuple[str, ...]) -> Tape | None:
+    """The tape of a candidate factor with the definitions substituted, once per question:
+    candidates depend on the context and the key, not on the answer."""
+    value = ctx.substitute(cand)
+    if not {s.name for s in value.free_symbols} <= set(names):
+        return None
+    return Tape.from_expr(value, [sympy.Symbol(n, real=True) for n in names])
+
+
 def _factor_hint(ratio: np.ndarray, points: Mapping[str, np.ndarray], ctx: "GradingContext",
                  cands: Sequence[sympy.Expr]) -> str | None:
     """Match answer/expected against each candidate and each product of two (``p_i*(1 - p_i)``:
     the whole dp/da factor of a chain rule), up to a simple constant."""
-    names = list(points)
-    inputs = [sympy.Symbol(n, real=True) for n in names]
+    names = tuple(points)
     values: list[tuple[sympy.Expr, np.ndarray]] = []
     for cand in cands:
-        value = ctx.substitute(cand)
-        if not {s.name for s in value.free_symbols} <= set(names):
+        tape = _candidate_tape(ctx, cand, names)
+        if tape is None:
             continue
-        f = np.broadcast_to(np.asarray(Tape.from_expr(value, inputs).output(points), dtype=float), ratio.shape)
+        f = np.broadcast_to(np.asarray(tape.output(points), dtype=float), ratio.shape)
         if np.all(np.isfinite(f)):
             values.append((cand, f))
     tries = list(values) + [(c1 * c2, f1 * f2) for i, (c1, f1) in enumerate(values) for c2, f2 in values[i:]]
@@ -123,23 +135,24 @@ def _factor_hint(ratio: np.ndarray, points: Mapping[str, np.ndarray], ctx: "Grad
 
 
 def _simplified_ratio(key: sympy.Expr, answer: sympy.Expr, ctx: "GradingContext", deadline: float | None) -> str | None:
-    budget = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
+    budget = _RATIO_BUDGET_S if deadline is None else min(_RATIO_BUDGET_S, deadline - time.monotonic())
     if budget <= 0.005:
         return None
     from grader.engine.prover import try_simplify
 
     ratio = answer / key
-    if ratio.has(*_TRIG) or sympy.count_ops(ratio) > 40:
+    if ratio.has(*_TRIG) or nodes(ratio, cap=81) > 80:
         return None  # sympy's trigsimp can run for seconds past any budget: not for a hint
     try:
         r = try_simplify(ratio, budget_s=budget)
     except Exception:  # noqa: BLE001 - feedback is best effort, never a failure
         return None
-    if r is None or r.is_number or sympy.count_ops(r) > 8:
+    if r is None or r.is_number:
         return None
-    if any(abs(q.p) > 1000 or q.q > 1000 for q in r.atoms(sympy.Rational)):
+    r = ctx.abbreviate(r)  # p_i/(p_i - y_i) rather than the same in w and x_i
+    if nodes(r, cap=16) > 15 or any(abs(q.p) > 1000 or q.q > 1000 for q in r.atoms(sympy.Rational)):
         return None
-    return f"your answer is ({sympy.sstr(ctx.abbreviate(r))}) times the expected answer"
+    return f"your answer is ({sympy.sstr(r)}) times the expected answer"
 
 
 def explain(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, *, ctx: "GradingContext",
