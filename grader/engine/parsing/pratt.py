@@ -128,6 +128,12 @@ class Parser:
             return tok.value in PREFIX_COMMANDS
         return tok.is_op("|") and self.st.latex
 
+    def is_euler_power(self, tok: Token) -> bool:
+        """``e^...`` (Euler's number raised): like a function, it ends a bare argument, so
+        ``\\cos x \\, e^{\\sin x}`` is cos(x)·e^(sin x), not cos(x·e^(sin x))."""
+        return (tok.kind in (NAME, WORD) and tok.value == "e" and tok.sub is None
+                and "e" not in self.st.names.symbols and self.peek(1).is_op("^"))
+
     def is_function_start(self, tok: Token) -> bool:
         if tok.kind == CMD:
             return tok.value in _FUNCTION_COMMANDS
@@ -170,7 +176,7 @@ class Parser:
         if kind == WORD and value in ("and", "or"):
             return AND_BP if value == "and" else OR_BP
         if self.starts_operand(tok):
-            if st.bare_arg and self.is_function_start(tok):
+            if st.bare_arg and (self.is_function_start(tok) or self.is_euler_power(tok)):
                 return 0
             return MUL_BP
         return 0

@@ -17,6 +17,9 @@ x, y, w, a, b, n = S("x"), S("y"), S("w"), S("a"), S("b"), S("n")
 p_i, x_i, y_i, a_i, eta = S("p_i"), S("x_i"), S("y_i"), S("a_i"), S("eta")
 
 LATEX = [
+    (r"\cos x \, e^{\sin x}", sympy.cos(x) * exp(sympy.sin(x))),  # e^ ends a bare argument
+    (r"\sin x e^{x}", sympy.sin(x) * exp(x)),
+    (r"\sin e^{x}", sympy.sin(exp(x))),
     (r"\frac{1}{x}", 1 / x),
     (r"\dfrac{1}{x} + \tfrac{2}{y}", 1 / x + 2 / y),
     (r"\frac12", Rational(1, 2)),
