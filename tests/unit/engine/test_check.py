@@ -67,7 +67,7 @@ def test_hostile_input_is_invalid_fast(answer):
     t = time.perf_counter()
     r = check_answer(K1A, answer, context=Q1, cache=None)
     assert r.verdict is Verdict.INVALID and r.method == "parse" and r.feedback
-    assert time.perf_counter() - t < 0.5
+    assert time.perf_counter() - t < 2.0  # a hang guard, not a speed test: the figures are in benchmarks/check_bench.py
 
 
 def test_unreadable_key_is_undetermined_not_the_students_fault():
@@ -82,13 +82,11 @@ def test_expected_as_plain_numbers():
     assert check_answer(4.3, "4.31", cache=None).verdict is Verdict.INCORRECT
 
 
-def test_repeated_answer_comes_from_the_cache_fast():
+def test_repeated_answer_comes_from_the_cache():
     cache = VerdictCache(maxsize=8)
     first = check_answer(K1E, "2p_i(1-p_i)(p_i-y_i)x_i", context=Q1, cache=cache)
-    t = time.perf_counter()
     again = check_answer(K1E, "2*p_i*(1-p_i)*(p_i-y_i)*x_i", context=Q1, cache=cache)  # typed differently
-    assert time.perf_counter() - t < 0.001 * 5  # generous for a shared CI machine; ~0.1 ms typical
-    assert again is first and cache.hits == 1
+    assert again is first and cache.hits == 1  # the same object: nothing recomputed (speed: benchmarks/)
     cache.clear()
     assert len(cache) == 0
 

@@ -78,7 +78,7 @@ def warm_up():
 
 @pytest.mark.parametrize(("answer", "error"), HOSTILE, ids=[h[0][:40] for h in HOSTILE])
 def test_hostile_input_is_refused_fast(answer, error):
-    assert _best_time(answer, error, BIG) < 0.05
+    assert _best_time(answer, error, BIG) < 1.0
 
 
 def _best_time(answer: str, error: type[Exception], limits: Limits) -> float:
@@ -97,13 +97,13 @@ def test_overlong_answers_are_refused_by_length(size):
     start = time.perf_counter()
     with pytest.raises(LimitExceeded, match="answer too long"):
         parse("x" * size)
-    assert time.perf_counter() - start < 0.01
+    assert time.perf_counter() - start < 0.5  # a hang guard, not a speed test: the figures are in benchmarks/check_bench.py
 
 
 def test_the_longest_allowed_answers_are_still_fast():
     too_many_parts = "x+" * 1999 + "x"
     assert len(too_many_parts) < DEFAULT_LIMITS.max_length
-    assert _best_time(too_many_parts, LimitExceeded, DEFAULT_LIMITS) < 0.05
+    assert _best_time(too_many_parts, LimitExceeded, DEFAULT_LIMITS) < 1.0
     within_limits = "+".join(f"x_{{{i}}}" for i in range(300))
     assert len(parse(within_limits).expr.args) == 300  # first run creates 300 sympy symbols
     best = float("inf")
@@ -111,7 +111,7 @@ def test_the_longest_allowed_answers_are_still_fast():
         start = time.perf_counter()
         parse(within_limits)
         best = min(best, time.perf_counter() - start)
-    assert best < 0.05
+    assert best < 1.0  # a hang guard, not a speed test: the figures are in benchmarks/check_bench.py
 
 
 def test_limits_are_configurable():
@@ -164,7 +164,7 @@ def test_many_max_abs_piecewise_calls_stay_fast(answer):
         start = time.perf_counter()
         parse(answer)
         best = min(best, time.perf_counter() - start)
-    assert best < 0.05
+    assert best < 1.0  # a hang guard, not a speed test: the figures are in benchmarks/check_bench.py
 
 
 def test_long_conditions_are_refused():
@@ -215,4 +215,4 @@ def test_sympy_evaluation_traps_return_quickly(answer):
         parse(answer)
     except ParseError:
         pass
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 2.0  # a hang guard, not a speed test: the figures are in benchmarks/check_bench.py
