@@ -51,7 +51,9 @@ class Tape:
         rows = [Row(n, "input", (), n) for n in names]
         memo: dict[sympy.Basic, int] = {}
         counts = {"const": 0, "op": 0}
-        expr = sympy.sympify(expr)
+        if isinstance(expr, str):
+            raise EngineError("the tape takes sympy expressions built by our parser, not text")
+        expr = sympy.sympify(expr, strict=True)  # numbers only: strict never parses a string
         stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(expr, None, None)]
         while stack:
             node, kids, info = stack.pop()

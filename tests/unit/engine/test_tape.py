@@ -237,3 +237,8 @@ def test_adjoints_are_nan_where_the_output_is_undefined():
     assert math.isnan(g["x"][0]) and math.isnan(g["w"][0]) and g["x"][1] == 0.5
     assert all(math.isnan(v) for v in tape.gradient({"x": -1.0, "w": 1.0}).values())
     assert all(mpmath.isnan(v) for v in tape.gradient({"x": -1, "w": 1}, backend="mpmath").values())
+
+
+def test_text_never_reaches_sympify():
+    with pytest.raises(EngineError):
+        Tape.from_expr("__import__('os').getcwd()", [])
