@@ -141,7 +141,7 @@ def _simplified_ratio(key: sympy.Expr, answer: sympy.Expr, ctx: "GradingContext"
     from grader.engine.prover import try_simplify
 
     ratio = answer / key
-    if ratio.has(*_TRIG) or nodes(ratio, cap=81) > 80:
+    if ratio.has(*_TRIG) or nodes(ratio, cap=41) > 40:
         return None  # sympy's trigsimp can run for seconds past any budget: not for a hint
     try:
         r = try_simplify(ratio, budget_s=budget)
