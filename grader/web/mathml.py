@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 from typing import Any, Callable
 
 import markdown as _markdown
@@ -35,7 +35,8 @@ _MATH = re.compile(
 )
 _PLACEHOLDER = "MATHXQZ{}ZQX"
 _PLACEHOLDER_RE = re.compile(r"MATHXQZ(\d+)ZQX")
-_UNSAFE_HREF = re.compile(r'href="\s*(?:javascript|data|vbscript):[^"]*"', re.IGNORECASE)
+_URL_ATTR = re.compile(r'\b(?P<name>href|src)="(?P<value>[^"]*)"', re.IGNORECASE)
+_SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def wrap(children: str, *, display: bool = False, alttext: str = "") -> str:
@@ -106,8 +107,24 @@ def render_prompt(source: str) -> str:
 
     text = _MATH.sub(stash, source).replace("<", "&lt;")
     html = _markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    html = _UNSAFE_HREF.sub('href="#"', html)
+    html = _URL_ATTR.sub(_safe_url_attr, html)
     return _PLACEHOLDER_RE.sub(lambda m: formulas[int(m.group(1))], html)
+
+
+def _safe_url_attr(match: re.Match[str]) -> str:
+    """Keep a link or image URL only when it is relative or http(s)/mailto.
+
+    The attribute is judged as the browser reads it: entities decoded (``java&#115;cript:``),
+    whitespace and control characters dropped (``java\tscript:``).
+    """
+    name, value = match.group("name"), match.group("value")
+    seen = re.sub(r"[\x00-\x20\x7f]", "", unescape(value))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", seen)
+    if scheme is not None and scheme.group(1).lower() not in _SAFE_SCHEMES:
+        return f'{name}="#"'
+    if scheme is None and ":" in seen.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        return f'{name}="#"'  # something a browser might still read as a scheme
+    return match.group(0)
 
 
 def render_inline(source: str) -> str:

@@ -92,3 +92,23 @@ def test_piecewise_answers_are_drawn_as_cases() -> None:
     parsed = SimpleNamespace(members=(), expr=sympy.Piecewise((-y, y * a < 1), (0, True)))
     out = answer_mathml("cases", parse=lambda t: parsed)
     assert "<mtable>" in out and "piecewise" not in out.lower().replace("mtable", "")
+
+
+@pytest.mark.parametrize("source", [
+    "[x](java&#115;cript:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](&#x6A;avascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    "[x][r]\n\n[r]: java&#115;cript:alert(1)",
+    "![x](javascript:alert(1))",
+])
+def test_script_links_are_neutralised_however_they_are_spelt(source: str) -> None:
+    html = render_prompt(source)
+    assert 'href="#"' in html or 'src="#"' in html, html
+    assert "script:" not in html.replace("&#115;", "s").lower()
+
+
+def test_ordinary_links_are_kept() -> None:
+    html = render_prompt("[notes](https://example.edu/notes?a=1) and [local](/assignments/hw1#q-1)")
+    assert 'href="https://example.edu/notes?a=1"' in html and 'href="/assignments/hw1#q-1"' in html
