@@ -108,7 +108,13 @@ def render_prompt(source: str) -> str:
     text = _MATH.sub(stash, source).replace("<", "&lt;")
     html = _markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     html = _URL_ATTR.sub(_safe_url_attr, html)
-    return _PLACEHOLDER_RE.sub(lambda m: formulas[int(m.group(1))], html)
+    return _PLACEHOLDER_RE.sub(lambda m: _formula_at(formulas, m), html)
+
+
+def _formula_at(formulas: list[str], match: re.Match[str]) -> str:
+    """The stashed formula a placeholder names; text that only looks like one stays as it is."""
+    index = int(match.group(1))
+    return formulas[index] if index < len(formulas) else match.group(0)
 
 
 def _safe_url_attr(match: re.Match[str]) -> str:

@@ -112,3 +112,9 @@ def test_script_links_are_neutralised_however_they_are_spelt(source: str) -> Non
 def test_ordinary_links_are_kept() -> None:
     html = render_prompt("[notes](https://example.edu/notes?a=1) and [local](/assignments/hw1#q-1)")
     assert 'href="https://example.edu/notes?a=1"' in html and 'href="/assignments/hw1#q-1"' in html
+
+
+def test_text_that_looks_like_a_formula_placeholder_is_kept() -> None:
+    # a student's free text is rendered with render_prompt on the dashboard: it must not 500
+    html = render_prompt("see MATHXQZ7ZQX and $x$")
+    assert "MATHXQZ7ZQX" in html and "<math" in html
