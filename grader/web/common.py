@@ -45,6 +45,8 @@ def flash_error(message: str) -> None:
 
 def safe_next(target: str | None) -> str:
     """A local path to go to after logging in (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # browsers drop tabs and newlines from URLs (and Werkzeug from Location): "/\t/evil" is "//evil"
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)):
         return target
     return url_for("student.home")

@@ -161,3 +161,22 @@ def test_the_app_with_the_pages_can_be_built_twice(env: dict[str, Any]) -> None:
     assert {r.rule for r in first.url_map.iter_rules()} == {r.rule for r in second.url_map.iter_rules()}
     client = second.test_client()
     assert client.post("/logout").status_code == 400  # CSRF still checked, once
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/ /evil.example",
+                                    "//evil.example", "/\\evil.example", "https://evil.example"])
+def test_login_never_redirects_to_another_site(env: dict[str, Any], target: str) -> None:
+    client = env["app"].test_client()
+    token = token_of(client.get("/login").text)
+    r = client.post("/login", data={"email": "stu@example.com", "password": PASSWORD, "csrf_token": token,
+                                    "next": target})
+    assert r.status_code == 302
+    assert r.location == "/", r.location
+
+
+def test_login_goes_back_to_a_local_page(env: dict[str, Any]) -> None:
+    client = env["app"].test_client()
+    token = token_of(client.get("/login").text)
+    r = client.post("/login", data={"email": "stu@example.com", "password": PASSWORD, "csrf_token": token,
+                                    "next": f"/assignments/{KEY}?x=1"})
+    assert r.status_code == 302 and r.location == f"/assignments/{KEY}?x=1"
