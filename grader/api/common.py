@@ -29,7 +29,10 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object; 415 for another content type, 400 for bad JSON or non-object."""
     if not request.is_json:
         abort(415, description="send a JSON body with Content-Type: application/json")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the JSON decoder's own limit: deeper than the interpreter's stack
+        raise InvalidRequest("the JSON body is nested too deeply", status=400) from None
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be a JSON object", status=400)
     return body
