@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from grader.db import Session
@@ -33,6 +34,8 @@ def _check_value(qid: str, value: Any, max_chars: int, *, depth: int = 0, budget
         raise InvalidRequest(f"answer to {qid!r} has more than {MAX_CELLS} parts")
     if depth > MAX_DEPTH:
         raise InvalidRequest(f"answer to {qid!r} is nested too deeply")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidRequest(f"answer to {qid!r} is not a finite number (NaN and Infinity are not JSON)")
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return
     if isinstance(value, str):

@@ -30,3 +30,16 @@ def test_a_deeply_nested_json_body_is_a_400(client: Any, world: dict, body: str)
         resp = client.post(url, data=body, headers=headers)
         assert resp.status_code == 400, resp.get_data(as_text=True)
         assert "nested too deeply" in resp.json["error"]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_in_answers_are_refused(client: Any, world: dict, session: Any, literal: str) -> None:
+    """Python's decoder accepts NaN/Infinity; stored, they break PostgreSQL's JSON and our replies."""
+    from grader.db.models import Submission
+
+    headers = {**auth(world, "alice"), "Content-Type": "application/json"}
+    for body in (f'{{"answers": {{"q1": {literal}}}}}', f'{{"answers": {{"q1": ["x", {{"a": {literal}}}]}}}}'):
+        resp = client.post("/api/v1/assignments/hw1/submissions", data=body, headers=headers)
+        assert resp.status_code == 422, resp.get_data(as_text=True)
+        assert "finite" in resp.json["error"]
+    assert session.query(Submission).count() == 0
