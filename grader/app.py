@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from grader.config import Settings
 
@@ -33,6 +34,15 @@ BLUEPRINTS: list[tuple[str, bool]] = [
     ("grader.lms.routes", False),
 ]
 API_PREFIX = "/api/"
+MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id in a URL cannot exist (and would be a 500)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a non-negative integer that fits a database id, else 404."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class Queue(Protocol):
@@ -87,6 +97,7 @@ def create_app(
         TESTING=settings.testing,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.extensions["grader"] = GraderState(
         settings=settings,
         session_factory=session_factory or make_session_factory(settings.database_url),

@@ -38,15 +38,21 @@ def json_body() -> dict[str, Any]:
     return body
 
 
+MAX_INT_ARG = 2**31 - 1  # what the database can compare with (PostgreSQL INTEGER)
+
+
 def int_arg(name: str, default: int) -> int:
-    """An integer query parameter (400 when it is not one)."""
+    """An integer query parameter (400 when it is not one, or not within +-2**31-1)."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise InvalidRequest(f"query parameter {name!r} must be an integer", status=400) from None
+    if abs(value) > MAX_INT_ARG:
+        raise InvalidRequest(f"query parameter {name!r} is out of range (at most {MAX_INT_ARG})", status=400)
+    return value
 
 
 def service_error(exc: ServiceError) -> Any:

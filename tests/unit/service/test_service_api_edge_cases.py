@@ -43,3 +43,17 @@ def test_non_finite_numbers_in_answers_are_refused(client: Any, world: dict, ses
         assert resp.status_code == 422, resp.get_data(as_text=True)
         assert "finite" in resp.json["error"]
     assert session.query(Submission).count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/submissions/" + "9" * 30, "/api/v1/submissions/3000000000",
+                                 "/api/v1/regrade-jobs/" + "9" * 30])
+def test_an_id_too_large_for_the_database_is_a_404(client: Any, world: dict, url: str) -> None:
+    resp = client.get(url, headers=auth(world, "teacher"))
+    assert resp.status_code == 404 and "error" in resp.json
+
+
+@pytest.mark.parametrize("query", ["offset=" + "9" * 30, "offset=3000000000", "limit=" + "9" * 20])
+def test_an_out_of_range_page_parameter_is_a_400(client: Any, world: dict, query: str) -> None:
+    resp = client.get(f"/api/v1/assignments/hw1/submissions?{query}", headers=auth(world, "teacher"))
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    assert "out of range" in resp.json["error"] or "limit must be" in resp.json["error"]
