@@ -103,6 +103,7 @@ def create_app(
         session_factory=session_factory or make_session_factory(settings.database_url),
         queue=queue or CeleryQueue(),
     )
+    app.before_request(_refuse_nul_characters)
     app.teardown_appcontext(_close_session)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -151,6 +152,21 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("_grader_db", None)
     if session is not None:
         session.close()
+
+
+def _has_nul(values: Any) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
+
+
+def _refuse_nul_characters() -> None:
+    """400 for a NUL character in the path, the query or a form: PostgreSQL text cannot hold one,
+    so a lookup with it would be a 500 (JSON bodies are checked where their strings are used)."""
+    from flask import abort
+
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400, description="NUL characters are not allowed in the URL")
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and _has_nul(request.form):
+        abort(400, description="NUL characters are not allowed in form fields")
 
 
 def _wants_json() -> bool:

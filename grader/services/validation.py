@@ -53,6 +53,8 @@ def validate_answer(
         raise InvalidRequest('give both "assignment_id" and "question_id", or neither')
     if assignment_key is not None and not (isinstance(assignment_key, str) and isinstance(question_id, str)):
         raise InvalidRequest('"assignment_id" and "question_id" must be strings')
+    if assignment_key is not None and ("\x00" in assignment_key or "\x00" in question_id):
+        raise InvalidRequest('"assignment_id" and "question_id" cannot contain NUL characters')
     names = _names(session, user, assignment_key, question_id) if assignment_key is not None else None
 
     from grader.engine.errors import ParseError
