@@ -7,6 +7,7 @@ the signed inbound submission webhook and the instructors' LMS settings and deli
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
@@ -110,6 +111,29 @@ def _refuse(exc: LaunchError) -> Response:
 
 
 # --- inbound webhook and instructor settings --------------------------------------------------
+
+@api_bp.before_request
+def _csrf_for_cookie_logins() -> Any:
+    """An unsafe request authenticated by the login cookie must carry the page's CSRF token.
+
+    The cookie is ``SameSite=None`` on HTTPS (for the LMS iframe), so any site could otherwise post
+    here in an instructor's name (rotate secrets, redeliver events). Bearer tokens and the signed
+    inbound webhook are not cookie-authenticated and need none.
+    """
+    from flask import session as cookie
+
+    from grader.services.auth import SESSION_USER_KEY
+
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint == "lms_api.inbound_submission":
+        return None
+    if request.headers.get("Authorization") or SESSION_USER_KEY not in cookie:
+        return None
+    expected = cookie.get("csrf_token")
+    sent = request.headers.get("X-CSRF-Token") or ""
+    if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), sent.encode()):
+        return jsonify(error="missing or wrong X-CSRF-Token header (send the page's csrf-token)"), 403
+    return None
+
 
 @api_bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError) -> Any:
