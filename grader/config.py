@@ -41,6 +41,20 @@ def _secret_from_file(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _number(env: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
+    """A positive number from the environment; ValueError naming the variable otherwise."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise ValueError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the web app, the worker and the CLI need to know about their environment."""
@@ -67,14 +81,14 @@ class Settings:
         values: dict[str, Any] = {
             "database_url": env.get("DATABASE_URL") or default.database_url,
             "broker_url": env.get("CELERY_BROKER_URL") or default.broker_url,
-            "port": int(env.get("PORT", default.port)),
+            "port": _number(env, "PORT", default.port, int),
             "host": env.get("HOST", default.host),
             "assignments_dir": Path(env.get("ASSIGNMENTS_DIR") or default.assignments_dir),
-            "grading_lease_s": int(env.get("GRADING_LEASE_S", default.grading_lease_s)),
-            "answer_soft_time_s": float(env.get("ANSWER_SOFT_TIME_S", default.answer_soft_time_s)),
-            "answer_hard_time_s": float(env.get("ANSWER_HARD_TIME_S", default.answer_hard_time_s)),
-            "max_answer_chars": int(env.get("MAX_ANSWER_CHARS", default.max_answer_chars)),
-            "max_request_bytes": int(env.get("MAX_REQUEST_BYTES", default.max_request_bytes)),
+            "grading_lease_s": _number(env, "GRADING_LEASE_S", default.grading_lease_s, int),
+            "answer_soft_time_s": _number(env, "ANSWER_SOFT_TIME_S", default.answer_soft_time_s, float),
+            "answer_hard_time_s": _number(env, "ANSWER_HARD_TIME_S", default.answer_hard_time_s, float),
+            "max_answer_chars": _number(env, "MAX_ANSWER_CHARS", default.max_answer_chars, int),
+            "max_request_bytes": _number(env, "MAX_REQUEST_BYTES", default.max_request_bytes, int),
             "limits": Limits.from_env(dict(env)),
         }
         values.update(overrides)

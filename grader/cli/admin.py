@@ -37,13 +37,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from grader.assignments.errors import AssignmentError
     from grader.config import Settings
-    from grader.db import make_session_factory, session_scope
+    from grader.db import DatabaseError, make_session_factory, session_scope
     from grader.services import admin
     from grader.services.errors import ServiceError
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"grader admin: bad configuration: {exc}", file=sys.stderr)
+        return 1
     if args.action == "migrate":
-        admin.migrate(settings.database_url)
+        try:
+            admin.migrate(settings.database_url)
+        except DatabaseError as exc:
+            print(f"grader admin: cannot migrate {_safe_url(settings.database_url)}: {_first_line(exc)}",
+                  file=sys.stderr)
+            return 1
         print("database is at the latest migration")
         return 0
     factory = make_session_factory(settings.database_url)
@@ -69,5 +78,28 @@ def run(args: argparse.Namespace) -> int:
     except (ServiceError, AssignmentError) as exc:
         print(f"grader admin: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a missing or unreadable assignments directory or file
+        print(f"grader admin: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
+    except DatabaseError as exc:
+        print(f"grader admin: database error on {_safe_url(settings.database_url)}: {_first_line(exc)} "
+              "(has `grader admin migrate` been run?)", file=sys.stderr)
+        return 1
     finally:
         factory.kw["bind"].dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's message without SQLAlchemy's SQL, parameters and background link."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:
+        creds, _, host = rest.rpartition("@")
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url

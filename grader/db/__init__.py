@@ -3,6 +3,6 @@
 Services receive a ``Session`` and call the query functions here, so they never import SQLAlchemy.
 """
 
-from grader.db.session import Session, SessionFactory, make_engine, make_session_factory, session_scope
+from grader.db.session import DatabaseError, Session, SessionFactory, make_engine, make_session_factory, session_scope
 
-__all__ = ["Session", "SessionFactory", "make_engine", "make_session_factory", "session_scope"]
+__all__ = ["DatabaseError", "Session", "SessionFactory", "make_engine", "make_session_factory", "session_scope"]

@@ -14,9 +14,10 @@ from typing import Any, Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError as DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Session", "SessionFactory", "make_engine", "make_session_factory", "session_scope"]
+__all__ = ["DatabaseError", "Session", "SessionFactory", "make_engine", "make_session_factory", "session_scope"]
 
 SessionFactory = sessionmaker[Session]
 

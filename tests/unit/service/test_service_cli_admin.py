@@ -73,3 +73,37 @@ def test_create_course_then_enrol_there(db_url: str, capsys: pytest.CaptureFixtu
         assert [e.course.key for e in user_by_email(session, "b@example.com").enrollments] == ["ml-101"]
         assert [e.course.key for e in user_by_email(session, "c@example.com").enrollments] == ["ml-102"]
     factory.kw["bind"].dispose()
+
+
+def test_an_unmigrated_database_is_a_clear_error_not_a_traceback(db_url: str, capsys: pytest.CaptureFixture) -> None:
+    Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    assert main(["admin", "create-user", "a@example.com", "--role", "student"]) == 1
+    err = capsys.readouterr().err
+    assert "no such table" in err and "grader admin migrate" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_missing_assignments_directory_is_a_clear_error(db_url: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture) -> None:
+    main(["admin", "migrate"])
+    capsys.readouterr()
+    assert main(["admin", "load-assignments", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "No such file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unreachable_database_fails_migrate_with_exit_1(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:secretpw@127.0.0.1:1/x?connect_timeout=2")
+    monkeypatch.setenv("SECRET_KEY", "k")
+    assert main(["admin", "migrate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("grader admin: cannot migrate") and "secretpw" not in err
+
+
+def test_a_bad_environment_value_is_a_clear_error(db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("GRADING_LEASE_S", "soon")
+    assert main(["admin", "create-user", "a@example.com", "--role", "student"]) == 1
+    err = capsys.readouterr().err
+    assert "bad configuration" in err and "GRADING_LEASE_S" in err and "soon" in err

@@ -56,3 +56,10 @@ def test_without_secret_key_one_is_generated_once_and_kept(tmp_path: Path, monke
     assert Settings.from_env({}).secret_key == first
     assert Settings.from_env({"SECRET_KEY": "given"}).secret_key == "given"
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
+
+
+@pytest.mark.parametrize(("name", "raw"), [("PORT", "http"), ("GRADING_LEASE_S", "-5"), ("MAX_ANSWER_CHARS", "0"),
+                                           ("ANSWER_SOFT_TIME_S", "nan"), ("MAX_REQUEST_BYTES", "1.5")])
+def test_a_bad_number_in_the_environment_names_the_variable(name: str, raw: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({"SECRET_KEY": "k", name: raw})
