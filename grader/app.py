@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -35,6 +36,17 @@ BLUEPRINTS: list[tuple[str, bool]] = [
 ]
 API_PREFIX = "/api/"
 MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id in a URL cannot exist (and would be a 500)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where a body nested deeper than the decoder's recursion limit is invalid JSON
+    (a ValueError: ``get_json`` answers 400, or None when silent) instead of a RecursionError."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON body is nested too deeply") from None
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -89,6 +101,7 @@ def create_app(
 
     settings = settings or Settings.from_env()
     app = Flask("grader", static_folder=None)
+    app.json = JSONProvider(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,

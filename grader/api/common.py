@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -30,9 +30,9 @@ def json_body() -> dict[str, Any]:
     if not request.is_json:
         abort(415, description="send a JSON body with Content-Type: application/json")
     try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # the JSON decoder's own limit: deeper than the interpreter's stack
-        raise InvalidRequest("the JSON body is nested too deeply", status=400) from None
+        body = current_app.json.loads(request.get_data(cache=True))
+    except ValueError as exc:  # not JSON, bad UTF-8, or nested too deeply (grader.app.JSONProvider)
+        raise InvalidRequest(f"the body is not valid JSON: {exc}", status=400) from None
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be a JSON object", status=400)
     return body

@@ -48,3 +48,17 @@ def test_a_nul_character_in_a_login_form_is_a_400(settings: Any, db_factory: Any
         cookie[SESSION_KEY] = "t"
     resp = client.post("/login", data={"email": "alice\u0000@example.com", "password": "x", FIELD: "t"})
     assert resp.status_code == 400, resp.get_data(as_text=True)[:300]
+
+
+def test_a_deeply_nested_body_is_a_400_on_every_json_route(settings: Any, db_factory: Any, queue: Any,
+                                                           world: Any) -> None:
+    """The LMS routes read JSON on their own (``get_json(silent=True)``): the app's JSON provider
+    makes a too deep body invalid JSON for them as well."""
+    from grader.app import create_app
+
+    client = create_app(settings, session_factory=db_factory, queue=queue).test_client()
+    headers = {**world.auth("teacher"), "Content-Type": "application/json"}
+    body = "[" * 30_000 + "]" * 30_000
+    for url in ("/api/v1/lms/courses/c1/webhooks", "/api/v1/validate"):
+        resp = client.post(url, data=body, headers=headers)
+        assert 400 <= resp.status_code < 500, (url, resp.get_data(as_text=True)[:200])
