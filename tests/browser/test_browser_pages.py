@@ -154,3 +154,19 @@ def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: 
     page.get_by_role("link", name="ana@example.com").click()
     assert page.locator("table.results").count() >= 1
     shot(page, "instructor-student-view")
+
+
+def test_the_caret_points_into_the_line_of_a_multi_line_answer(page: Any, live_server: LiveServer) -> None:
+    """The server's column counts the whole answer; on line 2 the caret goes under line 2's character."""
+    login(page, live_server, "student@example.com")
+    page.goto(f"{live_server.url}/assignments/{KEY}")
+    answer = "\\begin{cases} -y_i & y_i a_i < 1 \\\\\n0 & (y_i a_i > 1 \\end{cases}"
+    page.fill("#answer-2a", answer)
+    caret = page.locator("#preview-2a.problem pre.caret")
+    caret.wait_for()
+    message = page.locator("#preview-2a .label").inner_text()
+    shown, mark = caret.inner_text().split("\n")[:2]
+    assert shown == answer.split("\n")[1], (shown, message)
+    assert "line 2" in message, message
+    assert shown[mark.index("^"):].startswith("(y_i") or shown[mark.index("^"):].startswith("\\end"), \
+        (shown, mark, message)  # wherever the parser stops, the caret is under that character of line 2

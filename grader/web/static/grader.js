@@ -22,6 +22,21 @@
     return e;
   }
 
+  /* The server's 1-based column counts from the start of the whole answer (newlines included):
+     which line that is, and the column within it. */
+  function where(answer, col) {
+    if (!col || col < 1) { return null; }
+    var lines = answer.split("\n"), start = 0;
+    for (var i = 0; i < lines.length; i++) {
+      if (col - 1 <= start + lines[i].length || i === lines.length - 1) {
+        return { line: i + 1, lines: lines.length, text: lines[i],
+                 column: Math.min(col - start, lines[i].length + 1) };
+      }
+      start += lines[i].length + 1;
+    }
+    return null;
+  }
+
   /* Live preview: debounced POST /api/v1/validate for each answer input. */
   function setupPreview(input, assignment) {
     var box = document.getElementById(input.dataset.preview);
@@ -44,13 +59,15 @@
       } else {
         input.setAttribute("aria-invalid", "true");
         box.className = "preview problem";
-        var col = res.data.column;
-        box.append(el("span", "label", "We cannot read this: " + res.data.error + (col ? " (column " + col + ")" : "")));
-        if (col) {
-          var line = answer.split("\n")[0];
+        var at = where(answer, res.data.column);
+        var place = at ? (at.lines > 1 ? " (line " + at.line + ", column " + at.column + ")" : " (column " + at.column + ")") : "";
+        box.append(el("span", "label", "We cannot read this: " + res.data.error + place));
+        if (at) {
           var pre = el("pre", "caret");
-          pre.append(el("span", "", line + "\n"));
-          pre.append(el("span", "mark", " ".repeat(Math.max(0, col - 1)) + "^"));
+          pre.setAttribute("aria-hidden", "true");  /* the line and column are in the message */
+          pre.append(el("span", "", at.text + "\n"));
+          /* keep tabs so the caret stays under the character the server named */
+          pre.append(el("span", "mark", at.text.slice(0, at.column - 1).replace(/[^\t]/g, " ") + "^"));
           box.append(pre);
         }
       }
