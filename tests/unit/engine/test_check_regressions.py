@@ -1,0 +1,27 @@
+"""Regressions found by the adversarial corpus (tests/corpus/check-corpus-2.jsonl), one test per bug."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.engine import GradingContext, Verdict, check_answer
+
+DEFS = {"p_i": "1/(1+exp(-a_i))", "a_i": "w*x_i", "logistic(u)": "1/(1+exp(-u))"}
+Q1 = GradingContext.from_json({"definitions": DEFS, "domain": {"x_i": [-3, 3], "w": [-2, 2], "y_i": {"values": [0, 1]}}})
+K1B = "exp(-a_i)/(1+exp(-a_i))**2"
+X = GradingContext.from_json({"domain": {"x": [-3, 3]}})
+XPOS = GradingContext.from_json({"domain": {"x": [0.3, 3]}})
+
+
+@pytest.mark.parametrize("answer, verdict", [
+    (r"\operatorname{sigmoid}(a_i)\left(1-\operatorname{sigmoid}(a_i)\right)", "correct"),
+    ("sigmoid(a_i)*(1 - sigmoid(a_i))", "correct"),
+    ("sigmoid(a_i)*(1 + sigmoid(a_i))", "incorrect"),
+])
+def test_sigmoid_is_the_logistic(answer, verdict):
+    assert check_answer(K1B, answer, context=Q1).verdict == Verdict(verdict)
+
+
+def test_a_context_sigmoid_definition_still_wins():
+    ctx = GradingContext.from_json({"definitions": {"sigmoid(u)": "2*u"}, "domain": {"x": [-3, 3]}})
+    assert check_answer("2*x", "sigmoid(x)", context=ctx).verdict is Verdict.CORRECT
