@@ -24,6 +24,11 @@ _FUNCS: dict[type, str] = {
     sympy.GreaterThan: "ge", sympy.Equality: "eq", sympy.Unequality: "ne",
 }
 
+# reciprocal functions the tape has no op for: sec(x) is inv(cos(x)), cot(x) is cos(x) * inv(sin(x))
+_RECIPROCAL: dict[type, type] = {sympy.sec: sympy.cos, sympy.csc: sympy.sin,
+                                 sympy.sech: sympy.cosh, sympy.csch: sympy.sinh}
+_COTANGENT: dict[type, tuple[type, type]] = {sympy.cot: (sympy.cos, sympy.sin), sympy.coth: (sympy.cosh, sympy.sinh)}
+
 
 def translate(node: sympy.Basic, inputs: Mapping[str, int]) -> tuple[str, list[sympy.Basic], Any]:
     """(op, children, const) for one sympy node, or EngineError."""
@@ -61,6 +66,11 @@ def translate(node: sympy.Basic, inputs: Mapping[str, int]) -> tuple[str, list[s
         return "piecewise", kids, None
     if isinstance(node, sympy.Heaviside) and len(node.args) == 1:
         return "heaviside", [node.args[0], sympy.S.Half], None
+    if type(node) in _RECIPROCAL:
+        return "inv", [_RECIPROCAL[type(node)](node.args[0], evaluate=False)], None
+    if type(node) in _COTANGENT:
+        num, den = _COTANGENT[type(node)]
+        return "mul", [num(node.args[0], evaluate=False), sympy.Pow(den(node.args[0], evaluate=False), -1)], None
     if op is None:
         for cls, name in _FUNCS.items():
             if isinstance(node, cls):

@@ -25,3 +25,17 @@ def test_sigmoid_is_the_logistic(answer, verdict):
 def test_a_context_sigmoid_definition_still_wins():
     ctx = GradingContext.from_json({"definitions": {"sigmoid(u)": "2*u"}, "domain": {"x": [-3, 3]}})
     assert check_answer("2*x", "sigmoid(x)", context=ctx).verdict is Verdict.CORRECT
+
+
+@pytest.mark.parametrize("key, answer, ctx, verdict", [
+    ("1 - tanh(x)**2", r"\operatorname{sech}^2 x", X, "correct"),
+    ("1 - tanh(x)**2", r"\operatorname{sech} x", X, "incorrect"),
+    ("tan(x)/cos(x)", r"\sec x \tan x", XPOS, "correct"),
+    ("-cos(x)/sin(x)**2", r"-\csc x \cot x", XPOS, "correct"),
+    ("-1/sinh(x)**2", "1 - coth(x)^2", XPOS, "correct"),
+    ("-1/sinh(x)**2", "-csch(x)^2", XPOS, "correct"),
+    ("-1/sinh(x)**2", "coth(x)^2", XPOS, "incorrect"),
+])
+def test_reciprocal_trig_and_hyperbolic_functions_are_evaluated(key, answer, ctx, verdict):
+    # sec/csc/cot/sech/csch/coth parsed fine but the tape had no op for them: "cannot be evaluated"
+    assert check_answer(key, answer, context=ctx).verdict == Verdict(verdict)
