@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+import re
+
+from flask import Blueprint, current_app, request
 
 from grader.api.openapi_spec import document
 
@@ -13,4 +15,5 @@ bp = Blueprint("openapi", __name__)
 
 @bp.get("/openapi.json")
 def openapi() -> Any:
-    return document(server_url=request.host_url.rstrip("/"))
+    served = {re.sub(r"<(?:[^:>]+:)?([a-z_]+)>", r"{\1}", rule.rule) for rule in current_app.url_map.iter_rules()}
+    return document(server_url=request.host_url.rstrip("/"), served=served)

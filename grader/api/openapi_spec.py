@@ -191,6 +191,74 @@ PATHS: dict[str, Any] = {
     }},
 }
 
+COURSE = {"name": "course", "in": "path", "required": True, "schema": {"type": "string"},
+          "description": "the course key"}
+LMS_ERRORS = {"401": _error("missing or invalid credentials"), "403": _error("instructors of the course only"),
+              "404": _error("no such course"), "422": _error("bad request fields")}
+# The LMS endpoints (grader.lms.routes; docs/lms.md), documented when the app serves them.
+LMS_PATHS: dict[str, Any] = {
+    "/api/v1/lms/submissions": {"post": {
+        "summary": "Inbound submission from an LMS, signed the Standard Webhooks way with the course's secret",
+        "security": [],
+        "parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+                       for n in ("webhook-id", "webhook-timestamp", "webhook-signature")],
+        "requestBody": {"required": True, "content": {JSON: {"schema": {
+            "type": "object", "required": ["course", "assignment", "student", "answers"],
+            "properties": {
+                "course": {"type": "string"}, "assignment": {"type": "string"},
+                "student": {"type": "object", "properties": {"lms_id": {"type": "string"},
+                                                             "email": {"type": "string"}}},
+                "answers": {"type": "object"},
+            },
+        }}}},
+        "responses": {
+            "202": _ok("created and queued", {"type": "object", "properties": {
+                "submission_id": {"type": "integer"}, "status": {"type": "string"},
+                "replayed": {"type": "boolean"}}}),
+            "200": _ok("a replayed webhook-id: the stored submission"),
+            "401": _error("bad or stale signature"), "404": _error("unknown course, assignment or student"),
+            "422": _error("bad request fields"),
+        },
+    }},
+    "/api/v1/lms/courses/{course}/webhooks": {"post": {
+        "summary": "Instructors: register an outbound webhook endpoint (returns its signing secret once)",
+        "parameters": [COURSE],
+        "requestBody": {"required": True, "content": {JSON: {"schema": {
+            "type": "object", "required": ["url"],
+            "properties": {"url": {"type": "string", "format": "uri"},
+                           "events": {"type": "array", "items": {"type": "string"}}},
+        }}}},
+        "responses": {"201": _ok("the endpoint and its secret"), **LMS_ERRORS},
+    }},
+    "/api/v1/lms/courses/{course}/inbound-secrets": {"post": {
+        "summary": "Instructors: a new shared secret for inbound submissions (returned once)",
+        "parameters": [COURSE],
+        "responses": {"201": _ok("the secret"), **LMS_ERRORS},
+    }},
+    "/api/v1/lms/courses/{course}/lti-platforms": {"post": {
+        "summary": "Instructors: register an LTI 1.3 platform",
+        "parameters": [COURSE],
+        "requestBody": {"required": True, "content": {JSON: {"schema": {
+            "type": "object", "required": ["issuer", "client_id"],
+            "properties": {k: {"type": "string"} for k in (
+                "issuer", "client_id", "deployment_id", "auth_login_url", "token_url", "jwks_url",
+                "public_key_pem", "lineitem_url")},
+        }}}},
+        "responses": {"201": _ok("the platform"), "409": _error("already registered"), **LMS_ERRORS},
+    }},
+    "/api/v1/lms/courses/{course}/deliveries": {"get": {
+        "summary": "Instructors: the outbound webhook delivery log",
+        "parameters": [COURSE],
+        "responses": {"200": _ok("deliveries", {"type": "object", "properties": {
+            "deliveries": {"type": "array", "items": {"type": "object"}}}}), **LMS_ERRORS},
+    }},
+    "/api/v1/lms/courses/{course}/deliveries/{delivery_id}/redeliver": {"post": {
+        "summary": "Instructors: send a delivery again",
+        "parameters": [COURSE, _id("delivery_id")],
+        "responses": {"202": _ok("queued again"), "409": _error("the endpoint is disabled"), **LMS_ERRORS},
+    }},
+}
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -215,9 +283,13 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
-def document(server_url: str | None = None) -> dict[str, Any]:
-    """A copy of the document, with ``servers`` set when the base URL is known."""
+def document(server_url: str | None = None, *, served: set[str] | None = None) -> dict[str, Any]:
+    """A copy of the document, with ``servers`` set when the base URL is known. ``served``: the
+    app's OpenAPI-style paths; the LMS paths are documented only when the app serves them."""
     doc = copy.deepcopy(DOCUMENT)
+    for path, item in LMS_PATHS.items():
+        if served is None or path in served:
+            doc["paths"][path] = copy.deepcopy(item)
     if server_url:
         doc["servers"] = [{"url": server_url}]
     return doc
