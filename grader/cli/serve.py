@@ -99,13 +99,26 @@ def _watch(proc: subprocess.Popen[bytes], stopping: threading.Event) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    from grader.assignments.errors import AssignmentError
+    from grader.db import DatabaseError
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"grader serve: bad configuration: {exc}", file=sys.stderr)
+        return 1
     if args.host:
         settings = settings.replace(host=args.host)
     if args.port:
         settings = settings.replace(port=args.port)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _prepare(settings, demo_users=not args.no_demo_users)
+    try:
+        _prepare(settings, demo_users=not args.no_demo_users)
+    except (AssignmentError, DatabaseError, OSError) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+        print(f"grader serve: cannot prepare the service: {reason}", file=sys.stderr)
+        return 1
 
     from werkzeug.serving import make_server
 
@@ -113,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         server = make_server(settings.host, settings.port, create_app(settings), threaded=True)
-    except OSError as exc:
-        print(f"grader serve: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+    except (OSError, SystemExit) as exc:  # werkzeug prints the reason and exits 1 on a bind error
+        reason = exc.strerror if isinstance(exc, OSError) else "see above (is the port in use?)"
+        print(f"grader serve: cannot listen on {settings.host}:{settings.port}: {reason}", file=sys.stderr)
         return 1
     stopping = threading.Event()
     scratch = tempfile.TemporaryDirectory(prefix="grader-serve-")
