@@ -8,6 +8,7 @@ import it lazily so the rest of the service layer stays framework-free.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from typing import Any
@@ -41,10 +42,28 @@ def _session(session: Session | None) -> Session:
     return db_session()
 
 
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _spend_a_hash(password: str) -> None:
+    """Verify against a throw-away hash, so an unknown email costs as long as a wrong password."""
+    from werkzeug.security import check_password_hash
+
+    check_password_hash(_dummy_hash(), password)
+
+
 def authenticate(email: str, password: str, *, session: Session | None = None) -> User | None:
-    """The active user with this email and password, else None (same answer for both failures)."""
+    """The active user with this email and password, else None (same answer, and about the same
+    time, for every failure: an unknown email still pays for one password hash)."""
     user = q.user_by_email(_session(session), email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None or not user.password_hash:
+        _spend_a_hash(password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 

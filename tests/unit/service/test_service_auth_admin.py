@@ -69,3 +69,28 @@ def test_loading_a_changed_file_adds_a_version_and_keeps_the_old(session: Sessio
     assert [v.is_current for v in versions] == [False, True]
     assert v2.assignment.course.key == "default" and v2.definition["id"] == "hw1"
     assert v2.source_text.startswith("id: hw1")
+
+
+def test_an_unknown_email_costs_a_password_hash_like_a_wrong_password(session: Session,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user enumeration by timing: every failed login checks one password hash."""
+    import werkzeug.security
+
+    from grader.db.models import User
+    from grader.services.auth import authenticate
+
+    user = User(email="known@example.com", display_name="k")
+    user.set_password("right")
+    nopw = User(email="nopw@example.com", display_name="n")
+    session.add_all([user, nopw])
+    session.flush()
+    calls: list[str] = []
+    real = werkzeug.security.check_password_hash
+    monkeypatch.setattr(werkzeug.security, "check_password_hash", lambda h, p: calls.append(p) or real(h, p))
+    monkeypatch.setattr("grader.db.models.courses.check_password_hash",
+                        lambda h, p: calls.append(p) or real(h, p))
+    for email, password in [("known@example.com", "wrong"), ("unknown@example.com", "x"), ("nopw@example.com", "y")]:
+        before = len(calls)
+        assert authenticate(email, password, session=session) is None
+        assert len(calls) == before + 1, email
+    assert authenticate("known@example.com", "right", session=session) is user
