@@ -38,6 +38,7 @@ def _split_at_keyword(row: list[Token]) -> list[tuple[list[Token], Token | None]
 
 def cases_node(p: Parser, begin: Token, rows: list[list[Token]], end: Token) -> Node:
     pairs: list[tuple[Node, Node]] = []
+    otherwise: list[tuple[Node, Node]] = []
     for row in rows:
         cells = split_top(row, lambda t: t.is_op("&"))
         if len(cells) == 1:  # "-y_i \text{ if } y_i a_i < 1" without the &
@@ -57,11 +58,11 @@ def cases_node(p: Parser, begin: Token, rows: list[list[Token]], end: Token) -> 
             raise ParseError("missing condition in a cases row", amp.col)
         first = cond_toks[0]
         if len(cond_toks) == 1 and first.kind in (WORD, NAME) and first.value in _OTHERWISE:
-            cond = p.node("const", ["true"], first.col)
-        else:
-            end_col = row[-1].end + 1
-            cond = parse_tokens(cond_toks, p.st, end_col)
-        pairs.append((value, cond))
+            # "otherwise" means "in every other case" wherever a student writes the row
+            otherwise.append((value, p.node("const", ["true"], first.col)))
+            continue
+        pairs.append((value, parse_tokens(cond_toks, p.st, row[-1].end + 1)))
+    pairs += otherwise
     if not pairs:
         raise ParseError("empty cases", begin.col)
     return p.node("pw", pairs, begin.col)

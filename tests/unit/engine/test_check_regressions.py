@@ -39,3 +39,13 @@ def test_a_context_sigmoid_definition_still_wins():
 def test_reciprocal_trig_and_hyperbolic_functions_are_evaluated(key, answer, ctx, verdict):
     # sec/csc/cot/sech/csch/coth parsed fine but the tape had no op for them: "cannot be evaluated"
     assert check_answer(key, answer, context=ctx).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("answer, verdict", [
+    (r"\begin{cases} 0 & \text{otherwise} \\ 1-x & x<1 \end{cases}", "correct"),
+    (r"\begin{cases} 0 & \text{else} \\ 1-x & \text{if } x<1 \end{cases}", "correct"),
+    (r"\begin{cases} 0 & \text{otherwise} \\ 1-x & x>1 \end{cases}", "incorrect"),
+    ("Piecewise((0, True), (1-x, x<1))", "incorrect"),  # sympy's first-match order in text syntax
+])
+def test_an_otherwise_row_means_every_other_case_wherever_it_is_written(answer, verdict):
+    assert check_answer("Max(0, 1-x)", answer, context=X).verdict == Verdict(verdict)
