@@ -21,7 +21,7 @@ def _is_minus_one(node: Node) -> bool:
 def arguments(p: Parser, name: str, tok: Token) -> list[Node]:
     """The argument list after a function name."""
     nxt = p.peek()
-    if nxt.kind == OPEN and nxt.value in ("(", "["):
+    if nxt.kind == OPEN and nxt.value in ("(", "[", "\\{"):  # \max\{0, 1-x\}
         opener = p.advance()
         if p.peek().kind == CLOSE:
             raise ParseError(f"{name} needs an argument", opener.col)

@@ -49,3 +49,14 @@ def test_reciprocal_trig_and_hyperbolic_functions_are_evaluated(key, answer, ctx
 ])
 def test_an_otherwise_row_means_every_other_case_wherever_it_is_written(answer, verdict):
     assert check_answer("Max(0, 1-x)", answer, context=X).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("answer, verdict", [
+    (r"\max\{0, 1-x\}", "correct"),
+    (r"\max\left\{0, 1-x\right\}", "correct"),
+    (r"\max\lbrace 0, 1-x\rbrace", "correct"),
+    (r"\max\{0, x-1\}", "incorrect"),
+    (r"\max\{0, 1-x)", "invalid"),
+])
+def test_max_with_set_braces(answer, verdict):
+    assert check_answer("Max(0, 1-x)", answer, context=X).verdict == Verdict(verdict)
