@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +25,15 @@ KEY = "assignment-4"
 # Wrong answers to 1a from other students: the first three are one mistake written three ways.
 WRONG_1A = {"ana@example.com": "2p_i + 2y_i", "ben@example.com": "2(y_i + p_i)",
             "cy@example.com": "2*y_i+2*p_i", "dee@example.com": "p_i - y_i"}
+
+
+def _math_font_installed() -> bool:
+    """A font with an OpenType MATH table that grader.css names (Debian: fonts-dejavu-extra)."""
+    try:
+        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return any(name in out for name in ("DejaVu Math TeX Gyre", "STIX Two Math", "Latin Modern Math"))
 
 
 def login(page: Any, server: LiveServer, email: str) -> None:
@@ -99,6 +109,12 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     row_1a = page.locator("#result-1a")
     assert "correct" in row_1a.inner_text()
     assert page.locator("#result-1f-why").inner_text().count("needs review") == 1
+    # a cases brace stretches over both rows (a math font with a MATH table; the default font's
+    # "{" stayed one line high and the cases were hard to read)
+    if _math_font_installed():
+        brace = page.locator("#result-2a mo").filter(has_text="{").first.bounding_box()
+        rows = page.locator("#result-2a mtable").first.bounding_box()
+        assert brace and rows and brace["height"] >= 0.8 * rows["height"], (brace, rows)
     shot(page, "student-verdicts")
 
     page.get_by_role("link", name="Back to the assignment").click()
