@@ -69,6 +69,8 @@ class Settings:
     answer_soft_time_s: float = 5.0
     answer_hard_time_s: float = 10.0
     max_answer_chars: int = 4000
+    max_answer_parts: int = 500  # values in one structured answer (an AD table)
+    max_answer_depth: int = 4  # lists/objects nested inside one answer
     max_request_bytes: int = 256 * 1024
     limits: Limits = field(default_factory=Limits)
     testing: bool = False
@@ -88,6 +90,8 @@ class Settings:
             "answer_soft_time_s": _number(env, "ANSWER_SOFT_TIME_S", default.answer_soft_time_s, float),
             "answer_hard_time_s": _number(env, "ANSWER_HARD_TIME_S", default.answer_hard_time_s, float),
             "max_answer_chars": _number(env, "MAX_ANSWER_CHARS", default.max_answer_chars, int),
+            "max_answer_parts": _number(env, "MAX_ANSWER_PARTS", default.max_answer_parts, int),
+            "max_answer_depth": _number(env, "MAX_ANSWER_DEPTH", default.max_answer_depth, int),
             "max_request_bytes": _number(env, "MAX_REQUEST_BYTES", default.max_request_bytes, int),
             "limits": Limits.from_env(dict(env)),
         }

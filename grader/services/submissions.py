@@ -13,8 +13,9 @@ from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
 
 DEFAULT_MAX_ANSWER_CHARS = 4000
 MAX_IDEMPOTENCY_KEY = 200
-MAX_CELLS = 500  # values in one structured answer (an AD table's rows and adjoints)
-MAX_DEPTH = 4
+DEFAULT_MAX_ANSWER_PARTS = 500  # values in one structured answer (an AD table's rows and adjoints)
+DEFAULT_MAX_ANSWER_DEPTH = 4  # lists/objects inside one answer
+MAX_CELLS, MAX_DEPTH = DEFAULT_MAX_ANSWER_PARTS, DEFAULT_MAX_ANSWER_DEPTH  # older names
 
 
 def check_idempotency_key(key: str | None) -> str | None:
@@ -26,13 +27,14 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
-def _check_value(qid: str, value: Any, max_chars: int, *, depth: int = 0, budget: list[int] | None = None) -> None:
+def _check_value(qid: str, value: Any, max_chars: int, *, depth: int = 0, budget: list[int] | None = None,
+                 max_parts: int = DEFAULT_MAX_ANSWER_PARTS, max_depth: int = DEFAULT_MAX_ANSWER_DEPTH) -> None:
     """An answer is text, a number, or (an AD table) lists/objects of those, bounded in size."""
-    budget = [MAX_CELLS] if budget is None else budget
+    budget = [max_parts] if budget is None else budget
     budget[0] -= 1
     if budget[0] < 0:
-        raise InvalidRequest(f"answer to {qid!r} has more than {MAX_CELLS} parts")
-    if depth > MAX_DEPTH:
+        raise InvalidRequest(f"answer to {qid!r} has more than {max_parts} parts")
+    if depth > max_depth:
         raise InvalidRequest(f"answer to {qid!r} is nested too deeply")
     if isinstance(value, float) and not math.isfinite(value):
         raise InvalidRequest(f"answer to {qid!r} is not a finite number (NaN and Infinity are not JSON)")
@@ -44,18 +46,21 @@ def _check_value(qid: str, value: Any, max_chars: int, *, depth: int = 0, budget
         return
     if isinstance(value, list):
         for item in value:
-            _check_value(qid, item, max_chars, depth=depth + 1, budget=budget)
+            _check_value(qid, item, max_chars, depth=depth + 1, budget=budget, max_parts=max_parts,
+                         max_depth=max_depth)
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if len(key) > 100:
                 raise InvalidRequest(f"answer to {qid!r} has a field name over 100 characters")
-            _check_value(qid, item, max_chars, depth=depth + 1, budget=budget)
+            _check_value(qid, item, max_chars, depth=depth + 1, budget=budget, max_parts=max_parts,
+                         max_depth=max_depth)
         return
     raise InvalidRequest(f"answer to {qid!r} must be text (or, for a table, lists and objects of text)")
 
 
-def check_answers(answers: Any, question_ids: list[str], *, max_chars: int) -> dict[str, Any]:
+def check_answers(answers: Any, question_ids: list[str], *, max_chars: int,
+                  max_parts: int = DEFAULT_MAX_ANSWER_PARTS, max_depth: int = DEFAULT_MAX_ANSWER_DEPTH) -> dict[str, Any]:
     """Validate the ``answers`` object against the assignment's question ids and the limits."""
     if not isinstance(answers, dict):
         raise InvalidRequest('"answers" must be an object mapping question ids to answers')
@@ -65,7 +70,7 @@ def check_answers(answers: Any, question_ids: list[str], *, max_chars: int) -> d
     if unknown:
         raise InvalidRequest(f"unknown question id(s): {', '.join(unknown)}")
     for qid, value in answers.items():
-        _check_value(qid, value, max_chars)
+        _check_value(qid, value, max_chars, max_parts=max_parts, max_depth=max_depth)
     return dict(answers)
 
 
@@ -78,6 +83,8 @@ def submit_answers(
     idempotency_key: str | None,
     source: str = "api",
     max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+    max_answer_parts: int = DEFAULT_MAX_ANSWER_PARTS,
+    max_answer_depth: int = DEFAULT_MAX_ANSWER_DEPTH,
 ) -> tuple[Submission, bool]:
     """Store a submission (status ``queued``) against the assignment's current version.
 
@@ -94,7 +101,8 @@ def submit_answers(
         if existing is not None:
             return _replay(existing, assignment.id, answers), False
     qids = [str(q["id"]) for q in version.definition.get("questions", [])]
-    clean = check_answers(answers, qids, max_chars=max_answer_chars)
+    clean = check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
+                          max_depth=max_answer_depth)
     submission = Submission(
         user_id=user.id, assignment_version_id=version.id, answers=clean, source=source,
         idempotency_key=key, status="queued", grading_attempts=0,
