@@ -16,7 +16,7 @@ from grader.db.lms_models import (
     LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )
 from grader.db.base import utcnow
-from grader.db.models import Assignment, Course, Enrollment, GradingResult, Submission, User
+from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 
 T = TypeVar("T", WebhookDelivery, ScorePost)
 
@@ -70,6 +70,15 @@ def current_results(session: Session, submission_id: int) -> list[GradingResult]
 
 def assignment_of(sub: Submission) -> Assignment:
     return sub.assignment_version.assignment
+
+
+def has_newer_submission(session: Session, sub: Submission) -> bool:
+    """Whether the same student submitted to the same assignment (any version) after ``sub``."""
+    versions = select(AssignmentVersion.id).where(
+        AssignmentVersion.assignment_id == sub.assignment_version.assignment_id)
+    return session.scalar(select(Submission.id).where(
+        Submission.user_id == sub.user_id, Submission.id > sub.id,
+        Submission.assignment_version_id.in_(versions)).limit(1)) is not None
 
 
 # --- outbound webhooks -------------------------------------------------------------------------

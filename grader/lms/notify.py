@@ -65,7 +65,10 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
             deliveries.append(row.id)
     pending_manual = any(r.verdict == NEEDS_REVIEW for r in results)
     posts: list[int] = []
-    for platform in platforms:
+    # The gradebook holds the latest attempt's score (as the dashboard does): an older attempt graded
+    # later (a regrade of every submission, a slow first grading, a hand grade) must not replace it.
+    superseded = bool(platforms) and q.has_newer_submission(session, sub)
+    for platform in platforms if not superseded else ():
         lineitem = q.lineitem_for(session, platform, assignment.id)
         user_id = links.get(platform.issuer)
         if not lineitem or not user_id:

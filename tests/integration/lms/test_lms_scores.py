@@ -91,15 +91,20 @@ def test_a_409_counts_as_posted(world, lms, sent) -> None:  # type: ignore[no-un
 
 
 def test_an_older_grade_after_a_newer_one_is_refused_by_the_platform_and_done(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+    from grader.db.models import GradingResult
+
     add_platform(world, lms)
-    older = graded_submission(world)
-    newer = graded_submission(world)
-    newer_results = newer.results
-    for r in newer_results:
-        r.created_at = r.created_at.replace(year=r.created_at.year + 1)
+    sub = graded_submission(world)
+    _, (old_post,) = notify.on_submission_graded(world.session, sub.id, regrade=False)
+    # a regrade of the same submission, a year later: new current results
+    for r in list(sub.results):
+        r.is_current = False
+        world.session.add(GradingResult(
+            submission_id=sub.id, assignment_version_id=r.assignment_version_id, question_id=r.question_id,
+            verdict="correct", points=r.max_points, max_points=r.max_points,
+            created_at=r.created_at.replace(year=r.created_at.year + 1)))
     world.session.flush()
-    _, (old_post,) = notify.on_submission_graded(world.session, older.id, regrade=False)
-    _, (new_post,) = notify.on_submission_graded(world.session, newer.id, regrade=False)
+    _, (new_post,) = notify.on_submission_graded(world.session, sub.id, regrade=True)
     world.session.commit()
     _trust_tool(world, lms)
     cache = TokenCache()

@@ -90,3 +90,35 @@ def test_the_outbox_works_on_sqlite(factory: Any) -> None:
     assert hook_url == "https://hooks.test/h" and verify(secret, hook["headers"], hook["data"])
     assert json.loads(hook["data"])["data"]["student_lms_id"] == "u-1"
     assert score_url == "https://lms.test/li/1/scores" and score["json"]["timestamp"] == "2026-11-26T17:00:00.000+00:00"
+
+
+def test_an_older_attempt_graded_later_posts_no_score(factory: Any) -> None:
+    """A regrade grades every attempt again: only the latest one's score goes to the gradebook."""
+    with session_scope(factory) as s:
+        course = Course(key="c", title="C")
+        user = User(email="s@example.com")
+        assignment = Assignment(key="hw", title="HW", course=course)
+        version = AssignmentVersion(assignment=assignment, content_hash="h", source_text="", definition={})
+        s.add_all([course, user, assignment, version, Enrollment(user=user, course=course, role="student")])
+        s.flush()
+        platform = LtiPlatform(course_id=course.id, issuer="https://lms.test", client_id="c1",
+                               auth_login_url="https://lms.test/auth", token_url="https://lms.test/token",
+                               jwks_url="https://lms.test/jwks")
+        s.add_all([platform, LtiUserLink(issuer="https://lms.test", sub="u-1", user_id=user.id)])
+        s.flush()
+        s.add(LtiResourceLink(platform_id=platform.id, resource_link_id="r", assignment_id=assignment.id,
+                              lineitem_url="https://lms.test/li/1"))
+        subs = []
+        for points in (0.0, 1.0):
+            sub = Submission(user_id=user.id, assignment_version_id=version.id, answers={"q": "1"},
+                             status="graded", graded_at=datetime.now(timezone.utc))
+            s.add(sub)
+            s.flush()
+            s.add(GradingResult(submission_id=sub.id, assignment_version_id=version.id, question_id="q",
+                                verdict="correct" if points else "incorrect", points=points, max_points=1.0))
+            s.flush()
+            subs.append(sub.id)
+        _, latest_posts = notify.on_submission_graded(s, subs[1], regrade=True)
+        _, older_posts = notify.on_submission_graded(s, subs[0], regrade=True)
+        assert len(latest_posts) == 1 and older_posts == []
+        assert s.get(ScorePost, latest_posts[0]).payload["scoreGiven"] == 1.0
