@@ -225,6 +225,7 @@ class ManualItem:
     max_points: float
     points: float
     graded: bool
+    comment: str = ""  # the instructor's comment once graded (the form starts from it)
 
 
 def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *,
@@ -234,7 +235,8 @@ def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *
     free = {q.id for q in questions if q.type == "free_text"}
     items = [
         ManualItem(r.result_id, r.submission_id, r.user_label, r.question_id, answer_text(r.answer),
-                   r.max_points, r.points, graded=hand_graded(r.method, r.verdict))
+                   r.max_points, r.points, graded=hand_graded(r.method, r.verdict),
+                   comment=(r.feedback or "") if hand_graded(r.method, r.verdict) else "")
         for r in rows
         if r.question_id in free
         and (r.verdict == "needs_review" or (include_graded and hand_graded(r.method, r.verdict)))

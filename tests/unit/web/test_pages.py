@@ -143,6 +143,8 @@ def test_dashboard_groups_equivalent_wrong_answers_and_grades_by_hand(env: dict[
     html = prof.get(f"/instructor/assignments/{KEY}").text
     assert "Attached feedback" in html and "Sign!" in html
     assert "Saved 1/1" in html
+    # "Change grade" starts from the saved comment (an empty field would erase it)
+    assert re.search(r'name="comment" type="text" size="50" value="Good\."', html), html
 
 
 def test_regrade_button_creates_a_job(env: dict[str, Any]) -> None:
