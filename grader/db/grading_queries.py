@@ -131,7 +131,8 @@ def load_input(session: Session, submission_id: int) -> GradingInput:
 
 
 def _insert_results(session: Session, submission_id: int, version_id: int,
-                    rows: Iterable[ResultRow], *, grader_version: str, now: datetime) -> None:
+                    rows: Iterable[ResultRow], *, grader_version: str, now: datetime,
+                    regrade_job_id: int | None = None) -> None:
     """Flip the current rows to not current and add ``rows``; an instructor's hand grade of a
     question is carried over instead of its new row (``hand_grades``)."""
     kept = current_hand_grades(session, submission_id)
@@ -150,7 +151,7 @@ def _insert_results(session: Session, submission_id: int, version_id: int,
         )
         for r in rows
     ]
-    add_results(session, kept, results, now=now)
+    add_results(session, kept, results, now=now, regrade_job_id=regrade_job_id)
 
 
 def save_graded(session: Session, submission_id: int, version_id: int, rows: list[ResultRow], *,
@@ -216,7 +217,7 @@ def load_regrade_input(session: Session, job_id: int, submission_id: int) -> Gra
     """The submission and its assignment's current version; None when the job already did it."""
     job = session.get(RegradeJob, job_id)
     submission = session.get(Submission, submission_id)
-    if job is None or submission is None or _regraded_since(session, submission_id, job.created_at):
+    if job is None or submission is None or _regraded_by(session, submission_id, job_id):
         return None
     version = session.scalars(
         select(AssignmentVersion)
@@ -227,11 +228,12 @@ def load_regrade_input(session: Session, job_id: int, submission_id: int) -> Gra
     return None if version is None else _input(session, submission, version)
 
 
-def _regraded_since(session: Session, submission_id: int, since: datetime) -> bool:
+def _regraded_by(session: Session, submission_id: int, job_id: int) -> bool:
+    """True when the job already wrote this submission's rows (not: any row newer than the job,
+    which a hand grade made meanwhile also is, and the job would never count the submission)."""
     return session.scalar(
         select(func.count()).select_from(GradingResult)
-        .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True),
-               GradingResult.created_at >= since)
+        .where(GradingResult.submission_id == submission_id, GradingResult.regrade_job_id == job_id)
     ) > 0
 
 
@@ -246,9 +248,10 @@ def save_regraded(session: Session, job_id: int, submission_id: int, version_id:
         .execution_options(synchronize_session=False)
     )
     job = session.get(RegradeJob, job_id, populate_existing=True)
-    if job is None or _regraded_since(session, submission_id, job.created_at):
+    if job is None or _regraded_by(session, submission_id, job_id):
         return False
-    _insert_results(session, submission_id, version_id, rows, grader_version=grader_version, now=now)
+    _insert_results(session, submission_id, version_id, rows, grader_version=grader_version, now=now,
+                    regrade_job_id=job_id)
     count_regrade_done(session, job_id, now=now)
     return True
 

@@ -47,9 +47,9 @@ def carried_over(hand: GradingResult, *, version_id: int, max_points: float, now
 
 
 def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGrade | None]],
-                rows: list[GradingResult], *, now: datetime) -> None:
+                rows: list[GradingResult], *, now: datetime, regrade_job_id: int | None = None) -> None:
     """Add ``rows`` in order, each question in ``kept`` replaced by its carried-over hand grade
-    (with a copy of its ``manual_grade`` record)."""
+    (with a copy of its ``manual_grade`` record); every row is marked with the regrade job, if any."""
     out: list[GradingResult] = []
     records: list[tuple[ManualGrade, GradingResult]] = []
     for row in rows:
@@ -58,6 +58,7 @@ def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGra
             row = carried_over(found[0], version_id=row.assignment_version_id, max_points=row.max_points, now=now)
             if found[1] is not None:
                 records.append((found[1], row))
+        row.regrade_job_id = regrade_job_id
         out.append(row)
     session.add_all(out)
     if records:

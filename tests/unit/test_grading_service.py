@@ -300,3 +300,27 @@ def test_free_text_still_waiting_for_review_is_regraded(factory: Any, settings: 
     _regrade(factory, settings, sid)
     res = _results(factory, sid)
     assert (res["q2"].method, res["q2"].verdict, res["q2"].points) == ("fake", "correct", 1)
+
+
+def test_a_hand_grade_made_while_a_regrade_runs_neither_skips_nor_stalls_the_job(
+        factory: Any, settings: Settings) -> None:
+    """The instructor grades an answer after the regrade was requested, before its task runs: the
+    submission is still regraded (keeping the hand grade) and counted, so the job finishes; a
+    second delivery of the task does nothing."""
+    (sid,) = _setup(factory, {"q1": "right", "q2": "wrong"})
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    with factory() as s:
+        job = RegradeJob(assignment_id=s.query(Assignment).one().id, total=1, status="queued")
+        s.add(job)
+        s.commit()
+        job_id = job.id
+    assert grading.regrade_assignment(factory, job_id) == [sid]
+    _hand_grade(factory, sid, "q2", 0.5, "half right")
+    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    assert not grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    with factory() as s:
+        job = s.get(RegradeJob, job_id)
+        assert (job.status, job.done, job.total) == ("done", 1, 1)
+    res = _results(factory, sid)
+    assert (res["q2"].method, res["q2"].points) == ("manual", 0.5)
+    assert (res["q1"].method, res["q1"].verdict) == ("fake", "correct")

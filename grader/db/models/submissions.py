@@ -89,6 +89,9 @@ class GradingResult(Base):
     duration_ms: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_current: Mapped[bool] = mapped_column(default=True)
+    # The regrade job that wrote the row (None: first grading or a hand grade): a job regrades a
+    # submission at most once, and knows it did from these rows.
+    regrade_job_id: Mapped[int | None] = mapped_column(ForeignKey("regrade_job.id", ondelete="SET NULL"))
 
     submission: Mapped[Submission] = relationship(back_populates="results")
     assignment_version: Mapped[AssignmentVersion] = relationship()
