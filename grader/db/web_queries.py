@@ -73,6 +73,13 @@ def manual_grades_of(session: Session, submission_ids: list[int]) -> dict[int, M
 def record_manual_grade(session: Session, result: GradingResult, *, grader_id: int, points: float,
                         comment: str) -> GradingResult:
     """A new current result with ``method = "manual"`` replacing ``result``; who graded is kept."""
+    # The submission's row lock first, as a regrade's save takes it (``grading_queries.save_regraded``):
+    # the two serialise, and the later one sees the other's rows (else both stay current).
+    session.execute(
+        update(Submission).where(Submission.id == result.submission_id)
+        .values(grading_attempts=Submission.grading_attempts)
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         update(GradingResult)
         .where(GradingResult.submission_id == result.submission_id,
