@@ -102,7 +102,9 @@ def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str) -> dict[
     except jwt.PyJWTError as exc:
         raise LaunchError(f"invalid id_token: {exc}") from None
     aud = claims["aud"]
-    if isinstance(aud, list) and len(aud) > 1 and claims.get("azp") != platform.client_id:
+    several = isinstance(aud, list) and len(aud) > 1
+    # OIDC: azp is required with several audiences and, whenever present, must be this tool
+    if (several or "azp" in claims) and claims.get("azp") != platform.client_id:
         raise LaunchError("invalid id_token: azp does not name this tool")
     if not secrets.compare_digest(str(claims["nonce"]), nonce):
         raise LaunchError("invalid id_token: nonce does not match")

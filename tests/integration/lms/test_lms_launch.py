@@ -120,6 +120,10 @@ def test_an_id_token_for_another_tool_is_refused(tool, lms, world) -> None:  # t
     _refused(tool, lms, world, lambda nonce: lms.id_token(nonce=nonce, aud="another-tool"))
 
 
+def test_an_id_token_authorised_for_another_party_is_refused(tool, lms, world) -> None:  # type: ignore[no-untyped-def]
+    _refused(tool, lms, world, lambda nonce: lms.id_token(nonce=nonce, azp="another-tool"))
+
+
 def test_an_id_token_from_another_issuer_is_refused(tool, lms, world) -> None:  # type: ignore[no-untyped-def]
     _refused(tool, lms, world, lambda nonce: lms.id_token(nonce=nonce, iss="https://evil.test"))
 
