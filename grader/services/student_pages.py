@@ -130,7 +130,8 @@ def answers_from_form(questions: list[dict[str, Any]], form: Mapping[str, str],
 
 
 def table_rows(question: dict[str, Any], answer: Any, *, minimum: int = 8) -> list[dict[str, str]]:
-    """Rows to pre-fill an AD table form with (a past answer, else blank rows)."""
+    """Rows to pre-fill an AD table form with: a past answer, then blank rows (at least
+    ``minimum`` rows in all, and always two blank ones to add rows in, up to ``MAX_TABLE_ROWS``)."""
     rows: list[dict[str, str]] = []
     if question.get("part") == "adjoint" and isinstance(answer, Mapping):
         source = answer.get("adjoints", answer)
@@ -139,6 +140,7 @@ def table_rows(question: dict[str, Any], answer: Any, *, minimum: int = 8) -> li
         rows = [{"name": str(r.get("name", "")), "expr": str(r.get("expr", "")),
                  "value": "" if r.get("value") is None else str(r.get("value"))}
                 for r in answer if isinstance(r, Mapping)]
-    while len(rows) < minimum:
+    target = min(MAX_TABLE_ROWS, max(minimum, len(rows) + 2))
+    while len(rows) < target:
         rows.append({})
     return rows[:MAX_TABLE_ROWS]

@@ -149,3 +149,14 @@ def test_an_exhausted_budget_falls_back_to_exact_text() -> None:
     budget = Budget(-1)
     groups = group_wrong_answers([WrongAnswer("2*p"), WrongAnswer("p*2")], equivalent=sorted_chars, budget=budget)
     assert len(groups) == 2 and budget.hit
+
+
+def test_a_filled_ad_table_keeps_blank_rows_to_add_to() -> None:
+    from grader.services.student_pages import MAX_TABLE_ROWS, table_rows
+
+    question = {"id": "3f", "type": "ad_table", "part": "forward"}
+    eight = [{"name": f"v_{i}", "expr": "x", "value": "1"} for i in range(8)]
+    rows = table_rows(question, eight)
+    assert len(rows) == 10 and rows[8] == rows[9] == {}
+    assert len(table_rows(question, eight * 3)) == MAX_TABLE_ROWS
+    assert len(table_rows(question, None)) == 8
