@@ -17,6 +17,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from grader.engine.boundary_probe import probe_points
 from grader.engine.context import Discrete, Domain
 from grader.engine.piecewise_compare import Boundaries, Region, mp_scale, row_scale, summed_rows
 from grader.engine.sampling import Sampler
@@ -163,6 +164,11 @@ class NumericComparison:
             if self.deadline is not None and time.monotonic() > self.deadline:
                 break
             n = min(4 * n, max(2048, self.sampler.cycle))
+        if self.bounds.tapes:  # both sides of every boundary, where random points rarely land
+            got = probe_points(self.bounds.tapes, self.sampler, parts_p[0], len(parts_v[0]["k"]))
+            if got is not None:
+                parts_p.append(got[0])
+                parts_v.append(self._batch(got[0], got[1]))
         pts = {name: np.concatenate([p[name] for p in parts_p]) for name in self.names}
         vals = {key: np.concatenate([v[key] for v in parts_v]) for key in parts_v[0]}
         return pts, vals, False

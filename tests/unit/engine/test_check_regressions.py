@@ -60,3 +60,27 @@ def test_an_otherwise_row_means_every_other_case_wherever_it_is_written(answer, 
 ])
 def test_max_with_set_braces(answer, verdict):
     assert check_answer("Max(0, 1-x)", answer, context=X).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("key, answer, verdict", [
+    # wrong on a band 1e-3 wide between two boundaries, or on a sliver at the domain's edge:
+    # random points almost never land there; probes either side of every boundary do
+    ("Max(0, 1-x)", r"\begin{cases} 1-x & x < 1.001 \\ 0 & \text{otherwise} \end{cases}", "incorrect"),
+    ("Max(0, 1-x)", r"\begin{cases} 1-x & x < 0.999 \\ 0 & \text{otherwise} \end{cases}", "incorrect"),
+    ("x", "x + Heaviside(x - 2.999)", "incorrect"),
+    ("x", "Max(x, -2.9999)", "incorrect"),
+    ("Max(0, 1-x)", r"\begin{cases} 1-x & x \le 1 \\ 0 & x > 1 \end{cases}", "correct"),
+    ("Max(0, 1-x)", "(1-x)*Heaviside(1-x)", "correct"),
+    ("abs(x)", "Max(x, -x)", "correct"),
+])
+def test_thin_regions_next_to_a_boundary_are_probed(key, answer, verdict):
+    assert check_answer(key, answer, context=X).verdict == Verdict(verdict)
+
+
+def test_probes_keep_discrete_symbols_discrete():
+    q2 = GradingContext.from_json({"definitions": DEFS, "domain": {"x_i": [-3, 3], "w": [-2, 2], "y_i": {"values": [-1, 1]}}})
+    key = "Piecewise((-y_i, y_i*a_i < 1), (0, True))"
+    ok = r"\begin{cases} -y_i & y_i a_i \le 1 \\ 0 & \text{otherwise} \end{cases}"
+    thin = r"\begin{cases} -y_i & y_i a_i < 1.01 \\ 0 & \text{otherwise} \end{cases}"
+    assert check_answer(key, ok, context=q2).verdict is Verdict.CORRECT
+    assert check_answer(key, thin, context=q2).verdict is Verdict.INCORRECT
