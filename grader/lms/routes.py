@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
+    app.before_request(_csrf_for_cookie_logins)
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
 
@@ -112,19 +113,19 @@ def _refuse(exc: LaunchError) -> Response:
 
 # --- inbound webhook and instructor settings --------------------------------------------------
 
-@api_bp.before_request
 def _csrf_for_cookie_logins() -> Any:
-    """An unsafe request authenticated by the login cookie must carry the page's CSRF token.
+    """An unsafe ``/api/`` request authenticated by the login cookie must carry the page's CSRF token.
 
     The cookie is ``SameSite=None`` on HTTPS (for the LMS iframe), so any site could otherwise post
-    here in an instructor's name (rotate secrets, redeliver events). Bearer tokens and the signed
-    inbound webhook are not cookie-authenticated and need none.
+    to the API in a user's name: rotate secrets, redeliver events, start a regrade (bodiless POSTs
+    need no JSON content type). Bearer tokens and the signed inbound webhook are not
+    cookie-authenticated and need none; the pages' own forms are checked by ``grader.web.csrf``.
     """
     from flask import session as cookie
 
     from grader.services.auth import SESSION_USER_KEY
 
-    if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint == "lms_api.inbound_submission":
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
         return None
     if request.headers.get("Authorization") or SESSION_USER_KEY not in cookie:
         return None

@@ -25,3 +25,11 @@ def test_a_cross_site_post_with_the_login_cookie_is_refused(env: dict[str, Any])
     token = token_of(client.get("/").text)
     r = client.post(url, headers={"X-CSRF-Token": token})
     assert r.status_code == 201, r.text
+
+
+def test_a_cross_site_regrade_with_the_login_cookie_is_refused(env: dict[str, Any]) -> None:  # noqa: F811
+    client = logged_in(env, "prof@example.com")
+    url = "/api/v1/assignments/assignment-4/regrade"
+    assert client.post(url).status_code == 403
+    token = token_of(client.get("/").text)
+    assert client.post(url, headers={"X-CSRF-Token": token}).status_code == 202
