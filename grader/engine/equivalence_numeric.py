@@ -195,9 +195,10 @@ class NumericComparison:
         with mpmath.workprec(MP_PREC):
             diff = abs(a - k)
             self.last_mp = (float(a), float(k), float(a - k))
-            if self.tolerant:
-                return bool(diff > self.tolerance * max(abs(a), abs(k), sens) + self.floor)
-            return bool(diff > MP_REL_NOISE * max(scale, abs(a), abs(k)))
+            noise = MP_REL_NOISE * max(scale, abs(a), abs(k))
+            if self.tolerant:  # the 200-bit rounding of cancelling terms is no difference either
+                return bool(diff > self.tolerance * max(abs(a), abs(k), sens) + self.floor + noise)
+            return bool(diff > noise)
 
     def _answer_defined_mp(self, point: Mapping[str, float]) -> bool:
         with mpmath.workprec(MP_PREC):

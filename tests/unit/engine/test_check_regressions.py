@@ -84,3 +84,16 @@ def test_probes_keep_discrete_symbols_discrete():
     thin = r"\begin{cases} -y_i & y_i a_i < 1.01 \\ 0 & \text{otherwise} \end{cases}"
     assert check_answer(key, ok, context=q2).verdict is Verdict.CORRECT
     assert check_answer(key, thin, context=q2).verdict is Verdict.INCORRECT
+
+
+@pytest.mark.parametrize("key, answer, verdict", [
+    # a numeric key makes the comparison tolerant; the 200-bit re-check then compared the answer's
+    # rounding residue (1e-61) with a tolerance relative to that residue itself and called it a witness
+    ("0", r"\sin^2 x + \cos^2 x - 1", "correct"),
+    ("0", r"\cosh^2 x - \sinh^2 x - 1", "correct"),
+    ("0", r"\frac{1}{\cosh^2 x} + \tanh^2 x - 1", "correct"),
+    ("0", r"\sin^2 x + \cos^2 x - 1 + e^{-100}", "incorrect"),
+    ("0", "e^{-60}", "incorrect"),
+])
+def test_a_zero_key_against_an_identity_that_cancels(key, answer, verdict):
+    assert check_answer(key, answer, context=X).verdict == Verdict(verdict)
