@@ -129,8 +129,8 @@ class NumericComparison:
         sens = np.zeros(n)
         if self.tolerant:
             for tape, rows in ((self.key_tape, self.key_decimals), (self.ans_tape, self.ans_decimals)):
-                if rows:
-                    sens = sens + _decimal_sensitivity(tape, rows, pts, n)
+                if rows:  # the larger side, not the sum: a plain number counts once (-24/5 vs -4.800006)
+                    sens = np.maximum(sens, _decimal_sensitivity(tape, rows, pts, n))
         if self.bounds.tapes:
             near, label = self.bounds.near(pts, n)
         else:

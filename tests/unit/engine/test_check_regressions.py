@@ -97,3 +97,17 @@ def test_probes_keep_discrete_symbols_discrete():
 ])
 def test_a_zero_key_against_an_identity_that_cancels(key, answer, verdict):
     assert check_answer(key, answer, context=X).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("key, answer, verdict", [
+    # -24/5 has a decimal denominator, so its own sensitivity was added to the answer's and a plain
+    # number got twice the 1e-6 relative tolerance
+    ("-24/5", "-4.8000048", "correct"),     # relative error 1.0e-6
+    ("-24/5", "-4.800006", "incorrect"),    # 1.25e-6
+    ("-24/5", "-4.8000049", "incorrect"),   # 1.02e-6
+    ("4.8", "4.800006", "incorrect"),
+    ("1", "1.000001", "correct"),
+    ("1", "1.0000011", "incorrect"),
+])
+def test_numbers_get_the_relative_tolerance_once(key, answer, verdict):
+    assert check_answer(key, answer).verdict == Verdict(verdict)
