@@ -143,6 +143,12 @@ def test_dashboard_groups_equivalent_wrong_answers_and_grades_by_hand(env: dict[
     html = prof.get(f"/instructor/assignments/{KEY}").text
     assert "Attached feedback" in html and "Sign!" in html
     assert "Saved 1/1" in html
+    # every dashboard input has a label, and no two labels read the same to a screen reader
+    labels = {f: re.sub(r"<[^>]+>", "", text).strip()
+              for f, text in re.findall(r'<label[^>]*\bfor="([^"]+)"[^>]*>(.*?)</label>', html, re.S)}
+    ids = re.findall(r'<(?:input|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html)
+    assert ids and set(ids) <= set(labels)
+    assert len(set(labels.values())) == len(labels), sorted(labels.values())
     # "Change grade" starts from the saved comment (an empty field would erase it)
     assert re.search(r'name="comment" type="text" size="50" value="Good\."', html), html
 
