@@ -24,7 +24,8 @@ from grader.engine.sampling import Sampler
 from grader.engine.tape import Tape
 
 EPS = np.finfo(float).eps
-ABS_FLOOR = 1e-12            # absolute floor of the tolerance rule, for inexact (decimal) input only
+ABS_FLOOR = 1e-12            # absolute floor of the tolerance rule, for inexact (decimal) input only,
+ZERO_LEVEL = 1e-14           # applied only where the key is below this (WeBWorK's zeroLevel rule)
 MP_PREC = 200                # bits (about 60 digits) for high-precision re-checks
 MP_REL_NOISE = mpmath.mpf("1e-45")
 MIN_POINTS = 4               # below this many valid points nothing can be concluded
@@ -197,7 +198,8 @@ class NumericComparison:
             self.last_mp = (float(a), float(k), float(a - k))
             noise = MP_REL_NOISE * max(scale, abs(a), abs(k))
             if self.tolerant:  # the 200-bit rounding of cancelling terms is no difference either
-                return bool(diff > self.tolerance * max(abs(a), abs(k), sens) + self.floor + noise)
+                floor = self.floor if abs(k) < ZERO_LEVEL else 0.0
+                return bool(diff > self.tolerance * max(abs(a), abs(k), sens) + floor + noise)
             return bool(diff > noise)
 
     def _answer_defined_mp(self, point: Mapping[str, float]) -> bool:
@@ -255,7 +257,8 @@ class NumericComparison:
         noise = 1e3 * EPS * np.maximum(scale, mag)
         if not self.tolerant:
             return d <= noise, np.zeros_like(d)
-        allowed = self.tolerance * np.maximum(mag, sens) + self.floor
+        # the floor only where the key is (about) zero: 1.0001e-8 is not 1e-8
+        allowed = self.tolerance * np.maximum(mag, sens) + np.where(np.abs(k) < ZERO_LEVEL, self.floor, 0.0)
         with np.errstate(all="ignore"):
             margin = np.where(d == 0, 0.0, d / np.where(allowed > 0, allowed, 1e-300))
         return d <= allowed + noise, margin

@@ -111,3 +111,15 @@ def test_a_zero_key_against_an_identity_that_cancels(key, answer, verdict):
 ])
 def test_numbers_get_the_relative_tolerance_once(key, answer, verdict):
     assert check_answer(key, answer).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("key, answer, verdict", [
+    # the 1e-12 absolute floor was added everywhere, so a small key got a loose tolerance
+    ("1e-8", "1.0001e-8", "incorrect"),
+    ("1e-8", "1.00001e-8", "incorrect"),
+    ("1e-8", "1.000001e-8", "correct"),
+    ("0", "1e-12", "correct"),
+    ("0", "1e-11", "incorrect"),
+])
+def test_the_absolute_floor_applies_only_where_the_key_is_zero(key, answer, verdict):
+    assert check_answer(key, answer).verdict == Verdict(verdict)
