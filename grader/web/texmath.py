@@ -51,8 +51,17 @@ class UnsupportedTeX(ValueError):
 
 def tex_to_mathml(tex: str) -> str:
     """The MathML children (no ``<math>`` wrapper) for one LaTeX formula."""
-    tokens = [(m.group(1), m.group(2), m.group(4)) for m in _TOKEN.finditer(tex) if not m.group(3)]
-    parser = _Parser(tokens)
+    tokens: list[tuple[str | None, str | None, str | None]] = []
+    spaced: list[bool] = []  # whitespace before each token (kept inside \text{...})
+    gap = False
+    for m in _TOKEN.finditer(tex):
+        if m.group(3):
+            gap = True
+            continue
+        tokens.append((m.group(1), m.group(2), m.group(4)))
+        spaced.append(gap)
+        gap = False
+    parser = _Parser(tokens, spaced)
     out = parser.sequence(stop=())
     if parser.pos != len(tokens):
         raise UnsupportedTeX(f"unexpected {parser.peek_text()!r}")
@@ -62,8 +71,10 @@ def tex_to_mathml(tex: str) -> str:
 class _Parser:
     """Recursive descent over (command, number, char) tokens."""
 
-    def __init__(self, tokens: list[tuple[str | None, str | None, str | None]]) -> None:
+    def __init__(self, tokens: list[tuple[str | None, str | None, str | None]],
+                 spaced: list[bool] | None = None) -> None:
         self.tokens = tokens
+        self.spaced = spaced or [False] * len(tokens)
         self.pos = 0
 
     def peek_text(self) -> str:
@@ -107,6 +118,8 @@ class _Parser:
         depth = 1
         while self.pos < len(self.tokens):
             text = self.peek_text()
+            if self.spaced[self.pos]:
+                parts.append(" ")
             if text == "{":
                 depth += 1
             elif text == "}":
@@ -173,6 +186,8 @@ class _Parser:
             return f"<msqrt>{self.group()}</msqrt>"
         if cmd in TEXT_COMMANDS:
             text = self.raw_group()
+            if cmd.startswith(("math", "operator")):
+                text = text.replace(" ", "")  # math-mode fonts ignore spaces; \text keeps them
             if cmd in ("mathrm", "operatorname"):
                 return f'<mi mathvariant="normal">{escape(text)}</mi>'
             return f"<mtext>{escape(text).replace(' ', '&#160;')}</mtext>"
@@ -185,7 +200,7 @@ class _Parser:
             text = delim[0] if delim[0] is not None else (delim[2] or "")
             return "" if text == "." else f'<mo stretchy="true">{escape(OPERATORS.get(text, text))}</mo>'
         if cmd == "begin":
-            return self.environment(self.raw_group())
+            return self.environment(self.raw_group().strip())
         if cmd in GREEK:
             return f"<mi>{GREEK[cmd]}</mi>"
         if cmd in OPERATORS:
@@ -215,7 +230,7 @@ class _Parser:
                 rows.append([])
             elif sep == "\\end":
                 self.take()
-                if self.raw_group() != name:
+                if self.raw_group().strip() != name:
                     raise UnsupportedTeX("mismatched \\end")
                 break
             else:

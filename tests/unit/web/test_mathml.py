@@ -118,3 +118,11 @@ def test_text_that_looks_like_a_formula_placeholder_is_kept() -> None:
     # a student's free text is rendered with render_prompt on the dashboard: it must not 500
     html = render_prompt("see MATHXQZ7ZQX and $x$")
     assert "MATHXQZ7ZQX" in html and "<math" in html
+
+
+def test_text_keeps_its_spaces() -> None:
+    # \text{for all } was drawn "forall", "1 \text{ if } x" as "1ifx"
+    assert tex_to_mathml(r"\text{for all } x") == "<mtext>for&#160;all&#160;</mtext><mi>x</mi>"
+    assert "<mtext>&#160;if&#160;</mtext>" in tex_to_mathml(r"1 \text{ if } x > 0")
+    assert tex_to_mathml(r"\mathrm{d} x") == '<mi mathvariant="normal">d</mi><mi>x</mi>'
+    assert tex_to_mathml(r"\operatorname{arg max}") == '<mi mathvariant="normal">argmax</mi>'
