@@ -87,6 +87,10 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     page.get_by_role("link", name=re.compile("Assignment 4")).click()
     page.wait_for_selector("#answer-1e")
     assert page.locator("section.question .prompt math").count() > 0  # prompts rendered as MathML
+    # the prompt "e. dl_i/dw" is a fraction alone: drawn at the text's size, not shrunk to 10 px
+    numerator_px = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('#q-1e .prompt mfrac > *')).fontSize)")
+    assert numerator_px >= 15, numerator_px
 
     page.fill("#answer-1e", SEED["1e"])
     preview = page.locator("#preview-1e")
