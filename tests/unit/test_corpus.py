@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCORER = ROOT.parent / "shared" / "tools" / "score_check.py"
 SAMPLE = ROOT.parent / "shared" / "examples" / "check-sample.jsonl"
 CORPUS = ROOT / "tests" / "corpus" / "check-corpus.jsonl"
+# adversarial cases: LaTeX/text/Unicode variants, near misses, thin piecewise regions, tolerance edges
+CORPUS_2 = ROOT / "tests" / "corpus" / "check-corpus-2.jsonl"
 
 
 def _summary(corpus: Path) -> dict[str, str]:
@@ -39,6 +41,23 @@ def test_corpus_is_large_and_covers_every_group():
 
 def test_our_corpus_scores_perfectly():
     summary = _summary(CORPUS)
+    assert summary["false_accepts"] == "0", summary
+    assert float(summary["accuracy"]) == 1.0, summary
+
+
+def test_adversarial_corpus_is_large_and_varied():
+    import json
+
+    cases = [json.loads(l) for l in CORPUS_2.read_text().splitlines() if l.strip()]
+    assert len(cases) >= 150
+    assert len({c["id"] for c in cases}) == len(cases)
+    assert {c["verdict_expected"] for c in cases} == {"correct", "incorrect", "invalid"}
+    assert {"piecewise", "domain", "numeric", "numeric-trap", "allowed", "invalid", "hostile"} <= {c["group"] for c in cases}
+    assert all(c.get("why") for c in cases)
+
+
+def test_adversarial_corpus_scores_perfectly():
+    summary = _summary(CORPUS_2)
     assert summary["false_accepts"] == "0", summary
     assert float(summary["accuracy"]) == 1.0, summary
 
