@@ -197,20 +197,10 @@ class Parser:
                 right = self.expr(MUL_BP)
                 return self.flat("mul", left, self.node("inv", [right], tok.col), tok)
             return self.flat("mul", left, self.expr(MUL_BP), tok)
-        if kind == OP and value in ("^", "**"):
-            self.advance()
-            if self.st.latex and value == "^":
-                nxt = self.peek()
-                if nxt.kind == NUM and len(nxt.value) > 1:
-                    raise ParseError(f"ambiguous exponent: write ^{{{nxt.value}}}", nxt.col)
-                self.split_token()
-            right = self.expr(POW_BP - 1)
-            return self.on_last(left, lambda base: self.node("pow", [base, right], tok.col))
-        if kind == OP and value == "!":
-            self.advance()
-            if left.kind == "fact":
-                raise ParseError("repeated ! is not supported", tok.col)
-            return self.on_last(left, lambda arg: self.node("fact", [arg], tok.col))
+        if kind == OP and value in ("^", "**", "!"):
+            from .powers import power_or_factorial  # late: powers.py imports this module
+
+            return power_or_factorial(self, tok, left)
         if kind == OP and value == "_":  # x^2_i is x_i^2
             self.advance()
             base = left.args[0] if left.kind == "pow" else None

@@ -123,3 +123,19 @@ def test_numbers_get_the_relative_tolerance_once(key, answer, verdict):
 ])
 def test_the_absolute_floor_applies_only_where_the_key_is_zero(key, answer, verdict):
     assert check_answer(key, answer).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("answer, verdict", [
+    # 3x^2! was read as 3x^(2!) = 3x^2 and accepted; on paper it is 3(x^2)! (or an exclamation)
+    ("3x^2!", "invalid"),
+    (r"3x^{2}!", "invalid"),
+    ("3x^(2!)", "correct"),
+    ("3x^2", "correct"),
+])
+def test_factorial_right_after_an_exponent_is_ambiguous(answer, verdict):
+    assert check_answer("3*x**2", answer, context=X).verdict == Verdict(verdict)
+
+
+def test_factorials_elsewhere_still_read():
+    assert check_answer("6", "3!").verdict is Verdict.CORRECT
+    assert check_answer("2**6", "2^{3!}").verdict is Verdict.CORRECT
