@@ -46,7 +46,7 @@ BUILTINS: dict[str, tuple[int, int | None]] = {
 # spelling a student or printer may use -> canonical built-in
 FUNCTION_ALIASES: dict[str, str] = {name: name for name in BUILTINS}
 FUNCTION_ALIASES.update({
-    "ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "sigma": "logistic", "sigmoid": "logistic",
+    "ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "sigma": "logistic", "sigmoid": "logistic", "sgn": "sign",
     "arcsin": "asin", "arccos": "acos", "arctan": "atan",
 })
 

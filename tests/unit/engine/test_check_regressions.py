@@ -139,3 +139,12 @@ def test_factorial_right_after_an_exponent_is_ambiguous(answer, verdict):
 def test_factorials_elsewhere_still_read():
     assert check_answer("6", "3!").verdict is Verdict.CORRECT
     assert check_answer("2**6", "2^{3!}").verdict is Verdict.CORRECT
+
+
+@pytest.mark.parametrize("answer, verdict", [
+    (r"\frac{1+\operatorname{sgn}(x)}{2}", "correct"),
+    ("(1 + sgn(x))/2", "correct"),
+    ("(1 - sgn(x))/2", "incorrect"),
+])
+def test_sgn_is_sign(answer, verdict):
+    assert check_answer("Heaviside(x)", answer, context=X).verdict == Verdict(verdict)
