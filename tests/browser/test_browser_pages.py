@@ -39,6 +39,9 @@ def _math_font_installed() -> bool:
 def login(page: Any, server: LiveServer, email: str) -> None:
     """Log in with the keyboard alone: the email field has focus, Tab to the password, Enter."""
     page.goto(server.url + "/login")
+    # Chromium applies autofocus at its next rendering update, which can come after "load":
+    # typing before it went nowhere and the login never happened (a flaky timeout)
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'email'")
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(server.password)
