@@ -52,6 +52,11 @@ def _strip_math(src: str, where: list[int]) -> tuple[str, list[int]]:
     return src, where
 
 
+# whole answers that are prose for "no answer", never an expression
+NON_ANSWERS = frozenset({"idk", "dunno", "none", "nothing", "n/a", "null", "nil", "undefined",
+                         "unknown", "dne", "skip", "pass", "tbd", "?", "??", "???"})
+
+
 def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
           limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """Parse a student's answer (text or LaTeX) into sympy, without eval.
@@ -67,6 +72,10 @@ def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
         raise LimitExceeded(f"answer too long ({len(text)} characters, limit {limits.max_length})")
     if not text.strip():
         raise ParseError("empty answer")
+    if text.strip().lower() in NON_ANSWERS:
+        # read as letters these would be a product of symbols (idk = i*d*k): a wrong "answer"
+        # that costs an attempt, where the student wrote no expression at all
+        raise ParseError(f"{text.strip()!r} is a word, not an expression")
     mode = detect_syntax(text) if syntax == "auto" else syntax
     src, where = normalize(text, latex=mode == "latex")
     src, where = _strip_math(src, where)

@@ -148,3 +148,14 @@ def test_factorials_elsewhere_still_read():
 ])
 def test_sgn_is_sign(answer, verdict):
     assert check_answer("Heaviside(x)", answer, context=X).verdict == Verdict(verdict)
+
+
+@pytest.mark.parametrize("answer", ["idk", "IDK", " none ", "n/a", "undefined", "DNE", "?"])
+def test_prose_for_no_answer_is_invalid_not_a_product_of_letters(answer: str) -> None:
+    result = check_answer("x_i", answer, cache=None)
+    assert result.verdict is Verdict.INVALID
+    assert "not an expression" in result.feedback
+
+
+def test_a_letter_product_that_happens_to_spell_nothing_special_still_parses() -> None:
+    assert check_answer("n*a", "na", cache=None).verdict is Verdict.CORRECT  # n*a, not "n/a"
