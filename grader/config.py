@@ -103,6 +103,12 @@ class Settings:
             raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")
         return settings
 
+    def submission_limits(self) -> dict[str, int]:
+        """The size limits every way of submitting applies (API, pages, LMS), as keyword
+        arguments of ``submit_answers``."""
+        return {"max_answer_chars": self.max_answer_chars, "max_answer_parts": self.max_answer_parts,
+                "max_answer_depth": self.max_answer_depth}
+
     def replace(self, **changes: Any) -> "Settings":
         """A copy with some fields changed."""
         return replace(self, **changes)

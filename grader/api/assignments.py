@@ -44,8 +44,7 @@ def submit(key: str) -> Any:
     submission, created = submit_answers(
         session, user=user, assignment_key=key, answers=body["answers"],
         idempotency_key=request.headers.get("Idempotency-Key"), source="api",
-        max_answer_chars=settings().max_answer_chars, max_answer_parts=settings().max_answer_parts,
-        max_answer_depth=settings().max_answer_depth,
+        **settings().submission_limits(),
     )
     session.commit()
     if created:

@@ -42,6 +42,9 @@ def _printer_class() -> type:
                 cell.appendChild(child)
             return cell
 
+        def _print_Exp1(self, expr: Any) -> Any:
+            return self._element("mi", "e")  # sympy's &ExponentialE; shows as a double-struck e
+
         def _print_Piecewise(self, expr: Any) -> Any:
             table = self._element("mtable")
             for value, cond in expr.args:

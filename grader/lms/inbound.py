@@ -70,7 +70,7 @@ def _student(session: Session, course_id: int, ref: Any) -> User:
 
 
 def receive(session: Session, headers: Mapping[str, str], body: bytes, *, now: float | None = None,
-            max_answer_chars: int = 4000) -> InboundResult:
+            limits: Mapping[str, int] | None = None) -> InboundResult:
     """Verify, deduplicate and store one inbound submission (the caller commits, then sends grading)."""
     data = _parse(body)
     ref = data.get("course")
@@ -94,7 +94,7 @@ def receive(session: Session, headers: Mapping[str, str], body: bytes, *, now: f
     user = _student(session, course.id, data.get("student"))
     submission, created = submit_answers(
         session, user=user, assignment_key=assignment_key, answers=data.get("answers"),
-        idempotency_key=f"lms:{webhook_id}"[:200], source="lms", max_answer_chars=max_answer_chars,
+        idempotency_key=f"lms:{webhook_id}"[:200], source="lms", **(limits or {}),
     )
     if not q.insert_once(session, InboundMessage(course_id=course.id, webhook_id=webhook_id,
                                                  submission_id=submission.id)):

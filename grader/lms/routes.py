@@ -147,7 +147,7 @@ def inbound_submission() -> Any:
     """A signed submission from the LMS: 202 (created), 200 (replayed), 401 (bad signature)."""
     session = db_session()
     result = inbound.receive(session, request.headers, request.get_data(cache=True),
-                             max_answer_chars=settings().max_answer_chars)
+                             limits=settings().submission_limits())
     session.commit()
     if result.created and result.submission_id is not None:
         queue().send_grading(result.submission_id)

@@ -54,7 +54,7 @@ def submit(key: str) -> Any:
         submission, created = submit_answers(
             session, user=user(), assignment_key=key, answers=answers,
             idempotency_key=request.form.get("idempotency_key") or None, source="web",
-            max_answer_chars=settings().max_answer_chars,
+            **settings().submission_limits(),
         )
         session.commit()
     except ServiceError as exc:

@@ -63,3 +63,9 @@ def test_without_secret_key_one_is_generated_once_and_kept(tmp_path: Path, monke
 def test_a_bad_number_in_the_environment_names_the_variable(name: str, raw: str) -> None:
     with pytest.raises(ValueError, match=name):
         Settings.from_env({"SECRET_KEY": "k", name: raw})
+
+
+def test_every_way_of_submitting_gets_the_same_limits() -> None:
+    s = Settings.from_env({"MAX_ANSWER_CHARS": "100", "MAX_ANSWER_PARTS": "7", "MAX_ANSWER_DEPTH": "2",
+                           "SECRET_KEY": "k"})
+    assert s.submission_limits() == {"max_answer_chars": 100, "max_answer_parts": 7, "max_answer_depth": 2}

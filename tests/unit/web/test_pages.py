@@ -188,3 +188,18 @@ def test_login_goes_back_to_a_local_page(env: dict[str, Any]) -> None:
     r = client.post("/login", data={"email": "stu@example.com", "password": PASSWORD, "csrf_token": token,
                                     "next": f"/assignments/{KEY}?x=1"})
     assert r.status_code == 302 and r.location == f"/assignments/{KEY}?x=1"
+
+
+def test_the_form_applies_the_configured_answer_limits(env: dict[str, Any]) -> None:
+    from grader.app import create_app
+
+    small = env["settings"].replace(max_answer_chars=8)
+    app = create_app(small, session_factory=env["factory"], queue=env["queue"])
+    client = app.test_client()
+    token = token_of(client.get("/login").text)
+    client.post("/login", data={"email": "b@example.com", "password": PASSWORD, "csrf_token": token})
+    before = list(env["queue"].grading)
+    r = submit(env, client, {"answer-1a": "2*p_i - 2*y_i + 0"})
+    assert env["queue"].grading == before  # nothing stored, nothing queued
+    assert r.status_code == 302 and r.location.endswith(f"/assignments/{KEY}")
+    assert "the limit is 8" in client.get(r.location).text
