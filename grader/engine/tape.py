@@ -51,9 +51,10 @@ class Tape:
         rows = [Row(n, "input", (), n) for n in names]
         memo: dict[sympy.Basic, int] = {}
         counts = {"const": 0, "op": 0}
-        if isinstance(expr, str):
-            raise EngineError("the tape takes sympy expressions built by our parser, not text")
-        expr = sympy.sympify(expr, strict=True)  # numbers only: strict never parses a string
+        if isinstance(expr, bool) or not isinstance(expr, (sympy.Basic, int, float)):
+            raise EngineError("the tape takes sympy expressions built by our parser, or plain numbers")
+        if not isinstance(expr, sympy.Basic):
+            expr = sympy.Integer(expr) if isinstance(expr, int) else sympy.Float(expr)
         stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(expr, None, None)]
         while stack:
             node, kids, info = stack.pop()
