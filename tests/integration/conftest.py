@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pytest
-import yaml
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
@@ -28,9 +27,9 @@ from sqlalchemy.orm import sessionmaker
 from grader.config import Settings
 from grader.db import Session, SessionFactory, make_engine
 from grader.db.base import Base
-from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, User
-from grader.services.assignments import content_hash
+from grader.db.models import AssignmentVersion, Course, Enrollment, User
 from grader.services.auth import issue_token
+from tests.support.db import add_assignment as store_assignment
 
 SERVER_URL = os.environ.get("GRADER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -179,13 +178,7 @@ def db(db_factory: SessionFactory) -> Iterator[Session]:
 
 def add_assignment(session: Session, course: Course, source: str = ASSIGNMENT_YAML) -> AssignmentVersion:
     """Store an assignment version straight from YAML text."""
-    data = yaml.safe_load(source)
-    assignment = Assignment(key=data["id"], title=data["title"], course=course)
-    version = AssignmentVersion(assignment=assignment, content_hash=content_hash(source), definition=data,
-                                source_text=source, source_path="hw1.yaml", is_current=True)
-    session.add_all([assignment, version])
-    session.flush()
-    return version
+    return store_assignment(session, course, source, source_path="hw1.yaml")
 
 
 @pytest.fixture

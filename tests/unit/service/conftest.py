@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import yaml
 
 from grader.db import Session, SessionFactory, make_engine, make_session_factory
-from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, User
-from grader.services.assignments import content_hash
+from grader.db.models import AssignmentVersion, Course, Enrollment, User
 from grader.services.auth import issue_token
+from tests.support.db import add_assignment as store_assignment
 
 ASSIGNMENT_YAML = """\
 id: hw1
@@ -62,13 +61,7 @@ def session(factory: SessionFactory) -> Iterator[Session]:
 
 def add_assignment(session: Session, course: Course, text: str = ASSIGNMENT_YAML) -> AssignmentVersion:
     """Store an assignment version straight from YAML text (no key compilation)."""
-    data = yaml.safe_load(text)
-    assignment = Assignment(key=data["id"], title=data["title"], course=course)
-    version = AssignmentVersion(assignment=assignment, content_hash=content_hash(text), definition=data,
-                                source_text=text, source_path="test.yaml", is_current=True)
-    session.add_all([assignment, version])
-    session.flush()
-    return version
+    return store_assignment(session, course, text)
 
 
 def add_user(session: Session, email: str, course: Course | None, role: str = "student") -> tuple[User, str]:
