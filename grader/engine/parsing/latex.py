@@ -17,11 +17,9 @@ _ALIGNED = frozenset({"aligned", "align", "align*", "gathered", "gather", "gathe
                       "alignedat", "eqnarray", "eqnarray*"})
 
 
-def group_tokens(p: Parser) -> list[Token]:
-    """Consume a ``{...}`` group and return its tokens (without the braces)."""
-    opener = p.advance()
-    if not (opener.kind == OPEN and opener.value == "{"):
-        raise ParseError("expected {", opener.col)
+def _balanced(p: Parser, unclosed: str, col: int) -> tuple[list[Token], Token]:
+    """Consume tokens up to the bracket closing one already consumed; return those inside it and
+    the closing token (ParseError ``unclosed`` at ``col`` when the input ends first)."""
     start, depth = p.pos, 1
     while True:
         tok = p.advance()
@@ -30,9 +28,17 @@ def group_tokens(p: Parser) -> list[Token]:
         elif tok.kind in (CLOSE, END):
             depth -= 1
             if depth == 0:
-                return p.toks[start:p.pos - 1]
+                return p.toks[start:p.pos - 1], tok
         elif tok.kind == EOF:
-            raise ParseError("unbalanced brace", opener.col)
+            raise ParseError(unclosed, col)
+
+
+def group_tokens(p: Parser) -> list[Token]:
+    """Consume a ``{...}`` group and return its tokens (without the braces)."""
+    opener = p.advance()
+    if not (opener.kind == OPEN and opener.value == "{"):
+        raise ParseError("expected {", opener.col)
+    return _balanced(p, "unbalanced brace", opener.col)[0]
 
 
 def argument(p: Parser) -> Node:
@@ -190,18 +196,7 @@ def split_top(toks: list[Token], is_sep) -> list[tuple[list[Token], Token | None
 
 def environment_rows(p: Parser, begin: Token) -> tuple[list[list[Token]], Token]:
     """Consume ``\\begin{env} ... \\end{env}``; return its non-empty rows and the end token."""
-    start, depth = p.pos, 1
-    while True:
-        tok = p.advance()
-        if tok.kind in (OPEN, BEGIN):
-            depth += 1
-        elif tok.kind in (CLOSE, END):
-            depth -= 1
-            if depth == 0:
-                break
-        elif tok.kind == EOF:
-            raise ParseError(f"\\begin{{{begin.value}}} without \\end", begin.col)
-    body = p.toks[start:p.pos - 1]
+    body, tok = _balanced(p, f"\\begin{{{begin.value}}} without \\end", begin.col)
     rows = [part for part, _ in split_top(body, lambda t: t.is_op("\\\\")) if part]
     return rows, tok
 
