@@ -19,12 +19,13 @@ import functools
 import logging
 import os
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable
 
 from grader import __version__ as GRADER_VERSION
 from grader.config import Settings
 from grader.db import grading_queries as q
+from grader.db.base import utcnow
 from grader.db.session import session_scope
 from grader.services.anticipated import merge_anticipated
 from grader.services.grading_runner import run_isolated
@@ -43,10 +44,6 @@ _TIMEOUT_FEEDBACK = {
     "exception": "The grader failed on this answer; an instructor will review it.",
     "attempts": "Grading this submission failed {attempts} times; an instructor will review it.",
 }
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @functools.lru_cache(maxsize=64)
@@ -160,7 +157,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                            cache: VerdictCache | None = None) -> bool:
     """Grade a queued (or abandoned) submission; True when this call graded it, else False."""
     settings = settings or Settings.from_env()
-    now = now or _utcnow()
+    now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
         fence = q.claim(s, submission_id, now=now, lease_s=lease)
@@ -177,7 +174,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
     except Exception:
         if fence < MAX_ATTEMPTS:  # give the claim back: the task's retry (or the sweeper) tries again
             with session_scope(session_factory) as s:
-                q.release(s, submission_id, fence=fence, now=_utcnow(), retry_after_s=lease)
+                q.release(s, submission_id, fence=fence, now=utcnow(), retry_after_s=lease)
             raise
         log.exception("submission %s: giving up after %s attempts; every question needs review",
                       submission_id, fence)
@@ -185,7 +182,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                 for qid, points in inp.questions]
     with session_scope(session_factory) as s:
         won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
-                            grader_version=GRADER_VERSION, now=_utcnow())
+                            grader_version=GRADER_VERSION, now=utcnow())
         if won:
             notify_graded(s, submission_id, regrade=False)
     if not won:
@@ -201,7 +198,7 @@ def lease_left(session_factory: SessionFactory, submission_id: int, *, now: date
         found = q.lease_of(s, submission_id)
     if found is None or found[0] != q.GRADING or found[1] is None:
         return None
-    return max(0.0, (found[1] - (now or _utcnow())).total_seconds())
+    return max(0.0, (found[1] - (now or utcnow())).total_seconds())
 
 
 def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
@@ -213,7 +210,7 @@ def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
         if time.monotonic() - last[0] >= lease_s / 3:
             last[0] = time.monotonic()
             with session_scope(session_factory) as s:
-                q.renew_lease(s, submission_id, fence=fence, now=_utcnow(), lease_s=lease_s)
+                q.renew_lease(s, submission_id, fence=fence, now=utcnow(), lease_s=lease_s)
 
     return beat
 
@@ -221,7 +218,7 @@ def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
 def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: datetime | None = None) -> list[int]:
     """Start a regrade job: mark it running with its total; the submission ids to fan out."""
     with session_scope(session_factory) as s:
-        return q.start_regrade(s, job_id, now=now or _utcnow())
+        return q.start_regrade(s, job_id, now=now or utcnow())
 
 
 def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
@@ -235,7 +232,7 @@ def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submi
     rows = grade_answers(inp, settings, cache=cache)
     with session_scope(session_factory) as s:
         won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
-                              grader_version=GRADER_VERSION, now=_utcnow())
+                              grader_version=GRADER_VERSION, now=utcnow())
         if won:
             notify_graded(s, submission_id, regrade=True)
         return won
@@ -246,7 +243,7 @@ def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
     """Submissions left queued or grading past their lease (given a new one): re-enqueue these."""
     settings = settings or Settings.from_env()
     with session_scope(session_factory) as s:
-        return q.find_stuck(s, now=now or _utcnow(), lease_s=settings.grading_lease_s)
+        return q.find_stuck(s, now=now or utcnow(), lease_s=settings.grading_lease_s)
 
 
 def _test_hook_slow_grading() -> None:
