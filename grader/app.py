@@ -10,6 +10,7 @@ request, closed at teardown), ``settings()`` and ``queue()`` (where grading task
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import importlib.util
 import logging
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
+from flask import session as login_cookie
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -117,11 +119,33 @@ def create_app(
         queue=queue or CeleryQueue(),
     )
     app.before_request(_refuse_nul_characters)
+    app.before_request(_csrf_for_cookie_logins)
     app.teardown_appcontext(_close_session)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     _register_blueprints(app, BLUEPRINTS if blueprints is None else blueprints)
     return app
+
+
+def _csrf_for_cookie_logins() -> Any:
+    """An unsafe ``/api/`` request authenticated by the login cookie must carry the page's CSRF token.
+
+    The cookie is ``SameSite=None`` on HTTPS (for the LMS iframe), so any site could otherwise post
+    to the API in a user's name: rotate secrets, redeliver events, start a regrade (bodiless POSTs
+    need no JSON content type). Bearer tokens and the signed inbound webhook are not
+    cookie-authenticated and need none; the pages' own forms are checked by ``grader.web.csrf``.
+    """
+    from grader.services.auth import SESSION_USER_KEY
+
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
+        return None
+    if request.headers.get("Authorization") or SESSION_USER_KEY not in login_cookie:
+        return None
+    expected = login_cookie.get("csrf_token")
+    sent = request.headers.get("X-CSRF-Token") or ""
+    if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), sent.encode()):
+        return jsonify(error="missing or wrong X-CSRF-Token header (send the page's csrf-token)"), 403
+    return None
 
 
 def _register_blueprints(app: Flask, entries: Sequence[tuple[str, bool]]) -> None:

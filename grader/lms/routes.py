@@ -7,7 +7,6 @@ the signed inbound submission webhook and the instructors' LMS settings and deli
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
@@ -43,7 +42,6 @@ def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
-    app.before_request(_csrf_for_cookie_logins)
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
 
@@ -112,29 +110,6 @@ def _refuse(exc: LaunchError) -> Response:
 
 
 # --- inbound webhook and instructor settings --------------------------------------------------
-
-def _csrf_for_cookie_logins() -> Any:
-    """An unsafe ``/api/`` request authenticated by the login cookie must carry the page's CSRF token.
-
-    The cookie is ``SameSite=None`` on HTTPS (for the LMS iframe), so any site could otherwise post
-    to the API in a user's name: rotate secrets, redeliver events, start a regrade (bodiless POSTs
-    need no JSON content type). Bearer tokens and the signed inbound webhook are not
-    cookie-authenticated and need none; the pages' own forms are checked by ``grader.web.csrf``.
-    """
-    from flask import session as cookie
-
-    from grader.services.auth import SESSION_USER_KEY
-
-    if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
-        return None
-    if request.headers.get("Authorization") or SESSION_USER_KEY not in cookie:
-        return None
-    expected = cookie.get("csrf_token")
-    sent = request.headers.get("X-CSRF-Token") or ""
-    if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), sent.encode()):
-        return jsonify(error="missing or wrong X-CSRF-Token header (send the page's csrf-token)"), 403
-    return None
-
 
 @api_bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError) -> Any:
