@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 import pytest
@@ -30,6 +30,7 @@ from grader.db.base import Base
 from grader.db.models import AssignmentVersion, Course, Enrollment, User
 from grader.services.auth import issue_token
 from tests.support.db import add_assignment as store_assignment
+from tests.support.fakes import FakeQueue
 
 SERVER_URL = os.environ.get("GRADER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -132,20 +133,6 @@ def committed_factory(pg_engine: Engine) -> Iterator[SessionFactory]:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-@dataclass
-class FakeQueue:
-    """Records what the web app would send to the workers."""
-
-    grading: list[int] = field(default_factory=list)
-    regrades: list[int] = field(default_factory=list)
-
-    def send_grading(self, submission_id: int) -> None:
-        self.grading.append(submission_id)
-
-    def send_regrade(self, job_id: int) -> None:
-        self.regrades.append(job_id)
-
-
 @pytest.fixture
 def queue() -> FakeQueue:
     return FakeQueue()
@@ -185,6 +172,30 @@ def add_assignment(session: Session, course: Course, source: str = ASSIGNMENT_YA
 def make_assignment() -> Any:
     """``add_assignment`` as a fixture (test modules cannot import a conftest by name)."""
     return add_assignment
+
+
+@dataclass
+class CommittedStudent:
+    """An API-only app over really committed sessions, and the bearer token of its one student."""
+
+    app: Any
+    token: str
+
+
+@pytest.fixture
+def committed_student(committed_factory: SessionFactory, settings: Settings, queue: FakeQueue) -> CommittedStudent:
+    """Student alice in the default course c1 with hw1, committed (for tests across connections)."""
+    from grader.app import create_app
+
+    with committed_factory() as db:
+        course = Course(key="c1", title="c", is_default=True)
+        user = User(email="alice@example.com")
+        db.add_all([course, user, Enrollment(user=user, course=course, role="student")])
+        add_assignment(db, course)
+        token = issue_token(db, user)
+        db.commit()
+    app = create_app(settings, session_factory=committed_factory, queue=queue, blueprints=[("grader.api", True)])
+    return CommittedStudent(app, token)
 
 
 @dataclass

@@ -7,25 +7,16 @@ from typing import Any
 
 import pytest
 
-from grader.app import create_app
 from grader.db import SessionFactory
-from grader.db.models import Course, Enrollment, Submission, User
-from grader.services.auth import issue_token
+from grader.db.models import Submission
 
 pytestmark = pytest.mark.integration
 
 
 def test_concurrent_requests_with_one_key_make_one_submission(
-    committed_factory: SessionFactory, settings: Any, queue: Any, make_assignment: Any
+    committed_factory: SessionFactory, queue: Any, committed_student: Any
 ) -> None:
-    with committed_factory() as db:
-        course = Course(key="c1", title="c", is_default=True)
-        user = User(email="alice@example.com")
-        db.add_all([course, user, Enrollment(user=user, course=course, role="student")])
-        make_assignment(db, course)
-        token = issue_token(db, user)
-        db.commit()
-    app = create_app(settings, session_factory=committed_factory, queue=queue, blueprints=[("grader.api", True)])
+    app, token = committed_student.app, committed_student.token
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "race"}
     barrier = threading.Barrier(6)
     replies: list[Any] = []

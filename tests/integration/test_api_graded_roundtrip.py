@@ -6,27 +6,17 @@ from typing import Any
 
 import pytest
 
-from grader.app import create_app
 from grader.db import SessionFactory
-from grader.db.models import Course, Enrollment, User
-from grader.services.auth import issue_token
 
 pytestmark = pytest.mark.integration
 
 
 def test_the_api_shows_what_the_grading_service_decided(
-    committed_factory: SessionFactory, settings: Any, queue: Any, make_assignment: Any
+    committed_factory: SessionFactory, settings: Any, queue: Any, committed_student: Any
 ) -> None:
     from grader.services.grading import grade_submission_by_id
 
-    with committed_factory() as db:
-        course = Course(key="c1", title="c", is_default=True)
-        user = User(email="alice@example.com")
-        db.add_all([course, user, Enrollment(user=user, course=course, role="student")])
-        make_assignment(db, course)
-        token = issue_token(db, user)
-        db.commit()
-    app = create_app(settings, session_factory=committed_factory, queue=queue, blueprints=[("grader.api", True)])
+    app, token = committed_student.app, committed_student.token
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "rt"}
     resp = client.post("/api/v1/assignments/hw1/submissions",

@@ -9,7 +9,7 @@ import pytest
 from grader.app import create_app
 from grader.config import Settings
 from grader.db import SessionFactory
-from tests.unit.service.test_service_app_sqlite import FakeQueue
+from tests.support.fakes import FakeQueue
 
 
 @pytest.fixture

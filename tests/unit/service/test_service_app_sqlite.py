@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -10,18 +9,7 @@ import pytest
 from grader.app import create_app
 from grader.config import Settings
 from grader.db import SessionFactory
-
-
-@dataclass
-class FakeQueue:
-    grading: list[int] = field(default_factory=list)
-    regrades: list[int] = field(default_factory=list)
-
-    def send_grading(self, submission_id: int) -> None:
-        self.grading.append(submission_id)
-
-    def send_regrade(self, job_id: int) -> None:
-        self.regrades.append(job_id)
+from tests.support.fakes import FakeQueue
 
 
 @pytest.fixture

@@ -8,23 +8,11 @@ from typing import Any, Iterator
 
 import pytest
 
+from tests.support.fakes import FakeQueue
+
 ROOT = Path(__file__).resolve().parents[3]
 KEY = "assignment-4"
 PASSWORD = "pw-for-tests"
-
-
-class FakeQueue:
-    """Records what would be sent to the workers."""
-
-    def __init__(self) -> None:
-        self.grading: list[int] = []
-        self.regrades: list[int] = []
-
-    def send_grading(self, submission_id: int) -> None:
-        self.grading.append(submission_id)
-
-    def send_regrade(self, job_id: int) -> None:
-        self.regrades.append(job_id)
 
 
 @pytest.fixture(scope="module")
