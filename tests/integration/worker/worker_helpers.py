@@ -15,7 +15,7 @@ from typing import Any
 from grader.db.models import GradingResult, Submission
 
 ROOT = Path(__file__).resolve().parents[3]
-REDIS_URL = f"redis://127.0.0.1:6379/{10 + os.getpid() % 5}"
+REDIS_URL = os.environ.get("GRADER_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{10 + os.getpid() % 5}")
 SLOW_MARKER = "__slow_answer__"
 # A fast sweeper; recovery tests also shorten the lease (SHORT_LEASE) so they finish in seconds.
 # The default lease stays long enough that a busy machine never makes a normal grading look stuck.
