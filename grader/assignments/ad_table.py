@@ -17,12 +17,14 @@ from grader.assignments.ad_graph import (
     fmt,
     function_expr,
     local,
+    point_of,
     read_adjoints,
     read_graph,
     rows_json,
     tolerance,
     true_values,
 )
+from grader.assignments.ad_reference import true_adjoints
 from grader.assignments.keys import grading_context
 from grader.assignments.model import AdTableQuestion
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict
@@ -94,14 +96,38 @@ def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQue
                        "The adjoint", notes.get(r.name, "")) for r in graph.rows]
 
 
-def from_cells(q: AdTableQuestion, cells: list[Cell], intro: str = "") -> QuestionGrade:
-    """A question grade from its cells: correct only when every cell is."""
+def judged_on_the_function(cells: list[Cell], given: Mapping[str, float | None],
+                           true: Mapping[str, float | None], tol: float) -> list[Cell]:
+    """Cells over a graph that computes another function, judged against the function's own
+    adjoints (``ad_reference``): a cell right only for the student's graph keeps its credit but is
+    carried forward, not right; a value right for the function is right whatever the graph says."""
+    out = []
+    for c in cells:
+        mine, want = given.get(c.name), true.get(c.name)
+        if mine is None:
+            out.append(c)
+        elif want is not None and close(mine, want, tol):
+            out.append(Cell(c.name, True, c.max_points, c.max_points))
+        elif c.correct:
+            there = (f"for the function it is {fmt(want)}" if want is not None
+                     else "the function has no such intermediate value")
+            out.append(Cell(c.name, True, c.points, c.max_points,
+                            f"The adjoint of {c.name} = {fmt(mine)} is right for your graph, but {there}: "
+                            f"credit carried forward.", carried=True))
+        else:
+            out.append(c)
+    return out
+
+
+def from_cells(q: AdTableQuestion, cells: list[Cell], intro: str = "", *, sound: bool = True) -> QuestionGrade:
+    """A question grade from its cells: correct only when every cell is, with no credit carried
+    forward and (``sound``) over a graph that computes the question's function."""
     points = sum(c.points for c in cells)
     wrong = [c for c in cells if not c.correct]
     carried = [c for c in cells if c.carried]
     notes = [c.note for c in cells if c.note]
     # Carried-forward cells get their credit, but the table is not "correct" with them.
-    verdict = QuestionVerdict.CORRECT if not wrong and not carried else QuestionVerdict.INCORRECT
+    verdict = QuestionVerdict.CORRECT if sound and not wrong and not carried else QuestionVerdict.INCORRECT
     exact = len(cells) - len(wrong) - len(carried)
     head = f"{exact} of {len(cells)} cells right" + (f", {len(carried)} credited by error carried forward."
                                                       if carried else ".")
@@ -133,7 +159,7 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
         adjoints, rows, notes = read_adjoints(answer)
     except TableError as exc:
         return invalid(q, f"cannot read your adjoints: {exc}")
-    intro = ""
+    intro, on_reference = "", False
     if rows is None and q.graph_from is not None:
         rows = answers.get(q.graph_from)
     try:
@@ -143,7 +169,7 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
     except TableError as exc:
         if not q.key_rows:
             return invalid(q, f"the adjoints need your graph, which cannot be read: {exc}")
-        graph = read_graph(rows_json(q.key_rows), q)
+        graph, on_reference = read_graph(rows_json(q.key_rows), q), True
         intro = f"Your graph cannot be read ({exc}); adjoints checked on the reference graph."
     by_input = {r.input: r.name for r in graph.rows if r.input is not None and r.input != r.name}
     for x, row_name in by_input.items():   # \bar{x} for the input x's row
@@ -156,7 +182,15 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
         intro += f" Not in your graph (ignored): {', '.join(unknown)}."
     try:
         share = q.points / len(graph.rows)
-        return from_cells(q, adjoint_cells(graph, adjoints, q, share, notes), intro.strip())
+        cells = adjoint_cells(graph, adjoints, q, share, notes)
+        sound = on_reference or graph_cell(graph, q, share, seed).correct
+        if not sound:
+            true = true_adjoints(graph, function_expr(q), point_of(q), true_values(graph, q))
+            cells = judged_on_the_function(cells, adjoints, true, tolerance(q))
+            intro = (f"Your graph does not compute {function_expr(q)} (it computes {composed(graph)}), "
+                     f"so adjoints right only for your graph get credit carried forward but are not counted "
+                     f"right. {intro}")
+        return from_cells(q, cells, intro.strip(), sound=sound)
     except TableError as exc:
         return invalid(q, str(exc))
 

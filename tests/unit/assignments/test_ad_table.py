@@ -139,3 +139,53 @@ def test_input_adjoints_may_be_named_by_the_input(table: Assignment) -> None:
     adj = {"v_4": 1, "v_3": 1, "v_2": -16, "v_1": -16, r"\bar{b}": -16, "w": -4.8, "x": -7}
     _, a = grade(table, ROWS, adj)
     assert a.verdict is V.CORRECT, a.feedback
+
+
+# A graph that forgot the "+ x" of y = x + 1/(wx + b): it computes 1/(wx + b).
+FORGOT_X = [
+    {"name": "v_1", "expr": "v_{-2} v_{-1}", "value": 0.15},
+    {"name": "v_2", "expr": "v_1 + v_0", "value": 0.25},
+    {"name": "v_3", "expr": r"\frac{1}{v_2}", "value": 4},
+]
+# Its adjoints, all right for that graph; only x's differs from the true dy/dx = -7.
+FORGOT_X_ADJ = {"v_3": 1, "v_2": -16, "v_1": -16, "v_0": -16, "v_{-1}": -4.8, "v_{-2}": -8}
+
+
+def test_adjoints_right_only_for_a_wrong_graph_keep_their_credit_but_are_not_correct(table: Assignment) -> None:
+    # Was: verdict correct, 7/7, "All cells right." though the graph computes another function.
+    f, a = grade(table, FORGOT_X, FORGOT_X_ADJ)
+    assert f.verdict is V.INCORRECT
+    assert a.points == 7 and a.verdict is V.INCORRECT
+    assert "All cells right" not in a.feedback
+    assert [c.name for c in a.cells if c.carried] == ["v_{-2}"]
+    assert "adjoint of v_{-2} = -8 is right for your graph" in a.feedback
+    assert "-7" in a.feedback
+
+
+def test_with_a_wrong_graph_the_rows_it_shares_with_the_key_are_judged_on_their_own(table: Assignment) -> None:
+    # The rows the student's graph shares with the reference (v_1..v_3, w, b) have the true adjoints.
+    _, a = grade(table, FORGOT_X, FORGOT_X_ADJ)
+    assert [c.name for c in a.cells if c.correct and not c.carried] == ["v_{-1}", "v_0", "v_1", "v_2", "v_3"]
+    assert a.feedback.startswith("Your graph does not compute")
+
+
+def test_a_wrong_graph_with_no_reference_rows_flags_every_row_it_cannot_check(table: Assignment) -> None:
+    # Rows of a wrong graph that match no reference row can only be checked on the student's graph.
+    rows = [{"name": "v_1", "expr": "x w + b + 1", "value": 1.25}, {"name": "v_2", "expr": "1/v_1", "value": 0.8}]
+    adj = {"v_2": 1, "v_1": -0.64, "x": -0.32, "w": -0.192, "b": -0.64}
+    _, a = grade(table, rows, adj)
+    assert a.points == 7 and a.verdict is V.INCORRECT
+    assert {c.name for c in a.cells if c.carried} == {"v_1", "v_{-2}", "v_{-1}", "v_0"}
+
+
+def test_with_a_wrong_graph_an_adjoint_right_for_the_function_is_right(table: Assignment) -> None:
+    # dy/dx = -7 is the true adjoint of x even though the student's own graph gives -8.
+    _, a = grade(table, FORGOT_X, dict(FORGOT_X_ADJ, **{"v_{-2}": -7}))
+    assert a.points == 7 and a.verdict is V.INCORRECT
+    assert all(c.correct and not c.carried for c in a.cells)
+    assert "Your graph does not compute x + 1/(b + w*x) (it computes 1/(b + w*x))" in a.feedback
+
+
+def test_a_right_graph_read_back_from_the_forward_part_still_grades_correct(table: Assignment) -> None:
+    _, a = grade(table, ROWS, ADJ)
+    assert a.verdict is V.CORRECT and a.feedback == "All cells right."
