@@ -34,7 +34,11 @@ class Cell:
 
 @dataclass(frozen=True)
 class QuestionGrade:
-    """The grade of one question. ``cells`` holds partial-credit detail when there is any."""
+    """The grade of one question. ``cells`` holds partial-credit detail when there is any.
+
+    ``verdict`` and ``points`` are independent: ``incorrect`` may come with full points (an AD
+    table credited by error carried forward), so nothing may read "correct" off the points.
+    """
 
     question_id: str
     verdict: QuestionVerdict
