@@ -29,6 +29,7 @@ from grader.assignments.keys import grading_context
 from grader.assignments.model import AdTableQuestion
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict
 from grader.engine.check import compare
+from grader.engine.feedback import describe_point
 from grader.engine.results import Verdict
 from grader.engine.trace import Trace, build_trace
 
@@ -43,7 +44,7 @@ def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cel
         return Cell("graph", True, share, share)
     where = ""
     if result.witness:
-        where = " (at " + ", ".join(f"{k}={fmt(v)}" for k, v in result.witness.items()) + ")"
+        where = f" (at {describe_point(result.witness)})"
     return Cell("graph", False, 0.0, share,
                 f"Your graph computes {composed(graph)}, not {f}{where}.")
 

@@ -17,6 +17,7 @@ from grader.assignments.keys import grading_context
 from grader.assignments.model import ContextSpec
 from grader.engine.check import compare
 from grader.engine.errors import EngineError
+from grader.engine.feedback import describe_point
 from grader.engine.results import Verdict
 
 
@@ -34,7 +35,7 @@ class StepFeedback:
         text = (f"Your step {self.good_step} `{self.good_text.strip()}` is correct; the next step "
                 f"`{self.bad_text.strip()}` is not equal to it")
         if self.witness:
-            text += " (they differ at " + ", ".join(f"{k}={v:.6g}" for k, v in self.witness.items()) + ")"
+            text += f" (they differ at {describe_point(self.witness)})"   # the point checked, as printed
         return text + "."
 
 

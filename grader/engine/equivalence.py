@@ -130,6 +130,7 @@ def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, w
                deadline: float) -> CheckResult:
     from grader.engine import feedback
 
+    outcome = feedback.reproducible_witness(outcome, key, answer, ctx)
     if outcome.status == "undefined":
         text = feedback.undefined_sentence(outcome.witness or {}, outcome.witness_values[1])
         text = text[0].upper() + text[1:]

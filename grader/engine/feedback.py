@@ -10,6 +10,7 @@ written in the context's names (``p_i`` rather than ``1/(1+exp(-w*x_i))``).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
@@ -34,14 +35,43 @@ def fmt(value: float) -> str:
     """A number for a sentence: 4 significant digits, integers without a decimal point."""
     if value != value:
         return "undefined"
+    if value in (float("inf"), float("-inf")):
+        return "too large to compute" if value > 0 else "too large (negative) to compute"
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.4g}"
 
 
+def coordinate(value: float) -> str:
+    """A coordinate exactly as it is (``1.73``, ``1``): a printed point must be the point checked
+    (``witness_print`` rounds it first and re-verifies there)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
 def describe_point(point: Mapping[str, float]) -> str:
     """``x_i=1.234, w=-0.7, y_i=1``."""
-    return ", ".join(f"{name}={fmt(v)}" for name, v in point.items())
+    return ", ".join(f"{name}={coordinate(v)}" for name, v in point.items())
+
+
+def reproducible_witness(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr,
+                         ctx: "GradingContext") -> "NumericOutcome":
+    """``outcome`` with its witness rounded to short decimals where the answers still differ, and
+    the values computed at exactly those decimals (unchanged when no rounding reproduces)."""
+    if outcome.witness is None or outcome.witness_values is None:
+        return outcome
+    from grader.engine.witness_print import reproducible
+
+    a, k = outcome.witness_values[:2]
+    # a difference beyond the tolerance must stay beyond it; a tiny exact one need only stay
+    visible = bool(abs(a - k) > ctx.tolerance * max(abs(a), abs(k)))
+    shown = reproducible(key, answer, outcome.witness, ctx.domain, undefined=outcome.status == "undefined",
+                         tolerance=ctx.tolerance if visible else 0.0)
+    if shown is None:
+        return outcome
+    return replace(outcome, witness=shown.point,
+                   witness_values=(shown.answer, shown.expected, shown.difference))
 
 
 def simple_number(value: float, max_den: int = 12) -> str | None:
