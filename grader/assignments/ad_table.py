@@ -29,7 +29,7 @@ from grader.assignments.keys import grading_context
 from grader.assignments.model import AdTableQuestion
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict
 from grader.engine.check import compare
-from grader.engine.feedback import describe_point
+from grader.engine.feedback import describe_point, readable
 from grader.engine.results import Verdict
 from grader.engine.trace import Trace, build_trace
 
@@ -42,6 +42,11 @@ def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cel
     result = compare(f, composed(graph), context=grading_context(q.context), inexact=False, seed=seed)
     if result.verdict is Verdict.CORRECT:
         return Cell("graph", True, share, share)
+    undefined = [r for r in graph.rows if r.expr is not None and not readable(r.expr)]
+    if undefined or not readable(composed(graph)):
+        which = f"row {undefined[0].name} (`{undefined[0].text}`)" if undefined else "it"
+        return Cell("graph", False, 0.0, share, f"Your graph does not compute {f}: {which} is undefined "
+                                                f"(a division by zero, or not a real number).")
     where = ""
     if result.witness:
         where = f" (at {describe_point(result.witness)})"
@@ -54,6 +59,9 @@ def grade_cell(name: str, given: float | None, exact: float, carried: float, tol
     """Credit for one value: exact on the student's graph, or carried forward from their entries."""
     if given is None:
         return Cell(name, False, 0.0, share, f"{what} of {name}: {note}." if note else f"{what} of {name} is missing.")
+    if not math.isfinite(exact):
+        return Cell(name, False, 0.0, share, f"{what} of {name} is undefined on your graph, so {fmt(given)} "
+                                             f"cannot be right.")
     if close(given, exact, tol):
         return Cell(name, True, share, share)
     if close(given, carried, tol):
@@ -184,13 +192,13 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
     try:
         share = q.points / len(graph.rows)
         cells = adjoint_cells(graph, adjoints, q, share, notes)
-        sound = on_reference or graph_cell(graph, q, share, seed).correct
-        if not sound:
+        checked = None if on_reference else graph_cell(graph, q, share, seed)
+        sound = checked is None or checked.correct
+        if checked is not None and not checked.correct:
             true = true_adjoints(graph, function_expr(q), point_of(q), true_values(graph, q))
             cells = judged_on_the_function(cells, adjoints, true, tolerance(q))
-            intro = (f"Your graph does not compute {function_expr(q)} (it computes {composed(graph)}), "
-                     f"so adjoints right only for your graph get credit carried forward but are not counted "
-                     f"right. {intro}")
+            intro = (f"{checked.note} Adjoints right only for your graph get credit carried forward but are "
+                     f"not counted right. {intro}")
         return from_cells(q, cells, intro.strip(), sound=sound)
     except TableError as exc:
         return invalid(q, str(exc))

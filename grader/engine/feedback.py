@@ -84,6 +84,14 @@ def simple_number(value: float, max_den: int = 12) -> str | None:
     return str(frac)
 
 
+def readable(expr: sympy.Basic) -> bool:
+    """Can ``expr`` be shown to a student? Not when it holds sympy's internals (``zoo``, ``nan``,
+    ``oo``, ``I``, ``AccumBounds``), floats from rounding noise, or dummies."""
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, sympy.S.NegativeInfinity, sympy.I, sympy.AccumBounds):
+        return False
+    return not any(isinstance(a, (sympy.Float, sympy.Dummy)) for a in expr.atoms())
+
+
 def witness_sentence(point: Mapping[str, float], answer: float, expected: float, diff: float | None = None) -> str:
     """"at x_i=1.2, w=-0.7 your answer is 0.31, expected 0.29"."""
     where = f"at {describe_point(point)} " if point else ""
@@ -180,6 +188,8 @@ def _simplified_ratio(key: sympy.Expr, answer: sympy.Expr, ctx: "GradingContext"
     if r is None or r.is_number:
         return None
     r = ctx.abbreviate(r)  # p_i/(p_i - y_i) rather than the same in w and x_i
+    if not readable(r):
+        return None
     if nodes(r, cap=16) > 15 or any(abs(q.p) > 1000 or q.q > 1000 for q in r.atoms(sympy.Rational)):
         return None
     return f"your answer is ({sympy.sstr(r)}) times the expected answer"

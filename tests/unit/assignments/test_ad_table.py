@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from grader.assignments.grading import grade_submission
@@ -166,7 +168,7 @@ def test_with_a_wrong_graph_the_rows_it_shares_with_the_key_are_judged_on_their_
     # The rows the student's graph shares with the reference (v_1..v_3, w, b) have the true adjoints.
     _, a = grade(table, FORGOT_X, FORGOT_X_ADJ)
     assert [c.name for c in a.cells if c.correct and not c.carried] == ["v_{-1}", "v_0", "v_1", "v_2", "v_3"]
-    assert a.feedback.startswith("Your graph does not compute")
+    assert a.feedback.startswith("Your graph computes 1/(b + w*x), not x + 1/(b + w*x)")
 
 
 def test_a_wrong_graph_with_no_reference_rows_flags_every_row_it_cannot_check(table: Assignment) -> None:
@@ -183,9 +185,21 @@ def test_with_a_wrong_graph_an_adjoint_right_for_the_function_is_right(table: As
     _, a = grade(table, FORGOT_X, dict(FORGOT_X_ADJ, **{"v_{-2}": -7}))
     assert a.points == 7 and a.verdict is V.INCORRECT
     assert all(c.correct and not c.carried for c in a.cells)
-    assert "Your graph does not compute x + 1/(b + w*x) (it computes 1/(b + w*x))" in a.feedback
+    assert a.feedback.startswith("Your graph computes 1/(b + w*x), not x + 1/(b + w*x)")
 
 
 def test_a_right_graph_read_back_from_the_forward_part_still_grades_correct(table: Assignment) -> None:
     _, a = grade(table, ROWS, ADJ)
     assert a.verdict is V.CORRECT and a.feedback == "All cells right."
+
+
+def test_a_row_that_divides_by_zero_is_named_not_printed_as_zoo(table: Assignment) -> None:
+    # Was: "Your graph computes zoo, not x + 1/(b + w*x) ... (expected nan)".
+    rows = [{"name": "v_1", "expr": "x w + b", "value": 0.25},
+            {"name": "v_2", "expr": "1/(v_1 - v_1) + x", "value": 4.3}]
+    f, a = grade(table, rows, {"v_2": 1, "v_1": -16})
+    assert f.verdict is V.INCORRECT and [c.name for c in f.cells if c.correct] == ["v_1"]
+    assert "row v_2 (`1/(v_1 - v_1) + x`) is undefined" in f.feedback
+    assert "The value of v_2 is undefined on your graph, so 4.3 cannot be right" in f.feedback
+    for text in (f.feedback, a.feedback):
+        assert not re.search(r"\b(zoo|nan|oo|inf)\b", text), text
