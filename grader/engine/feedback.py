@@ -2,24 +2,24 @@
 
 Works on the sampled values of both sides (``NumericOutcome``): the ratio answer/expected is tested
 for a sign error, a constant factor, and a missing or extra factor among candidate expressions
-(each symbol of the context, its reciprocal, ``1 - p`` for defined ``p``); the difference for an
-additive constant; ``try_simplify`` of the ratio gets a small budget for anything else. Factors are
-written in the context's names (``p_i`` rather than ``1/(1+exp(-w*x_i))``).
+(``feedback_factors``); the difference for an additive constant; ``try_simplify`` of the ratio gets
+a small budget for anything else. Whatever is read off doubles is verified in 200-bit arithmetic
+before it is said; a factor is named only when it is a constant or a power of one symbol, written
+in the context's names (``p_i`` rather than ``1/(1+exp(-w*x_i))``); sympy's internals (``zoo``,
+``nan``, ``I``) never reach a sentence. The witness point is printed short and re-verified at the
+printed values (``witness_print``).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from fractions import Fraction
-from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 import sympy
 
-from grader.engine.prover_rational import nodes
-from grader.engine.tape import Tape
+from grader.engine import feedback_factors as factors
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.context import GradingContext
@@ -27,8 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.piecewise_compare import Region
 
 _REL = 1e-8
-_RATIO_BUDGET_S = 0.02  # a hint, not a verdict: a small share of the answer's time
-_TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc, sympy.asin, sympy.acos, sympy.atan)
 
 
 def fmt(value: float) -> str:
@@ -119,82 +117,6 @@ def _constant(values: np.ndarray) -> float | None:
     return None
 
 
-def _candidates(ctx: "GradingContext", exprs: Iterable[sympy.Expr]) -> list[sympy.Expr]:
-    names: dict[str, sympy.Symbol] = {}
-    for e in exprs:
-        for s in e.free_symbols:
-            names.setdefault(s.name, s)
-    for n in list(ctx.symbol_definitions) + list(ctx.domain):
-        names.setdefault(n, sympy.Symbol(n, real=True))
-    out: list[sympy.Expr] = []
-    for n in sorted(names):
-        s = names[n]
-        out.append(s)
-        if n in ctx.symbol_definitions:
-            out.append(1 - s)
-    return out
-
-
-@lru_cache(maxsize=1024)
-def _candidate_tape(ctx: "GradingContext", cand: sympy.Expr, names: tuple[str, ...]) -> Tape | None:
-    """The tape of a candidate factor with the definitions substituted, once per question:
-    candidates depend on the context and the key, not on the answer."""
-    value = ctx.substitute(cand)
-    if not {s.name for s in value.free_symbols} <= set(names):
-        return None
-    return Tape.from_expr(value, [sympy.Symbol(n, real=True) for n in names])
-
-
-def _factor_hint(ratio: np.ndarray, points: Mapping[str, np.ndarray], ctx: "GradingContext",
-                 cands: Sequence[sympy.Expr]) -> str | None:
-    """Match answer/expected against each candidate and each product of two (``p_i*(1 - p_i)``:
-    the whole dp/da factor of a chain rule), up to a simple constant."""
-    names = tuple(points)
-    values: list[tuple[sympy.Expr, np.ndarray]] = []
-    for cand in cands:
-        tape = _candidate_tape(ctx, cand, names)
-        if tape is None:
-            continue
-        f = np.broadcast_to(np.asarray(tape.output(points), dtype=float), ratio.shape)
-        if np.all(np.isfinite(f)):
-            values.append((cand, f))
-    tries = list(values) + [(c1 * c2, f1 * f2) for i, (c1, f1) in enumerate(values) for c2, f2 in values[i:]]
-    for cand, f in tries:
-        with np.errstate(all="ignore"):
-            for kind, q in (("an extra", ratio / f), ("a missing", ratio * f)):
-                c = _constant(q) if np.all(np.isfinite(q)) else None
-                num = simple_number(c) if c is not None else None
-                if num is None:
-                    continue
-                factor = cand if num == "1" else (sympy.Rational(Fraction(num)) * cand if kind == "an extra"
-                                                 else cand / sympy.Rational(Fraction(num)))
-                return f"your answer has {kind} factor of {sympy.sstr(factor)}"
-    return None
-
-
-def _simplified_ratio(key: sympy.Expr, answer: sympy.Expr, ctx: "GradingContext", deadline: float | None) -> str | None:
-    budget = _RATIO_BUDGET_S if deadline is None else min(_RATIO_BUDGET_S, deadline - time.monotonic())
-    if budget <= 0.005:
-        return None
-    from grader.engine.prover import try_simplify
-
-    ratio = answer / key
-    if ratio.has(*_TRIG) or nodes(ratio, cap=41) > 40:
-        return None  # sympy's trigsimp can run for seconds past any budget: not for a hint
-    try:
-        r = try_simplify(ratio, budget_s=budget)
-    except Exception:  # noqa: BLE001 - feedback is best effort, never a failure
-        return None
-    if r is None or r.is_number:
-        return None
-    r = ctx.abbreviate(r)  # p_i/(p_i - y_i) rather than the same in w and x_i
-    if not readable(r):
-        return None
-    if nodes(r, cap=16) > 15 or any(abs(q.p) > 1000 or q.q > 1000 for q in r.atoms(sympy.Rational)):
-        return None
-    return f"your answer is ({sympy.sstr(r)}) times the expected answer"
-
-
 def explain(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, *, ctx: "GradingContext",
             regions: Sequence["Region"], answer_as_written: sympy.Expr | None = None,
             deadline: float | None = None) -> str:
@@ -227,24 +149,28 @@ def _shape_hints(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr,
     use = np.abs(k) > 1e-9 * float(np.max(np.abs(k)))  # relative: values may all be tiny
     with np.errstate(all="ignore"):
         ratio = np.where(use, a / np.where(use, k, 1.0), np.nan)
+    pts = {n: v[use] for n, v in outcome.points.items()}
     c = _constant(ratio) if use.sum() >= min(2, len(k)) else None
     if c is not None and abs(c - 1) > _REL:
-        if abs(c + 1) <= _REL:
-            return ["sign error: your answer is the negative of the expected answer"]
         num = simple_number(c)
-        if num is not None:
+        # read off doubles: said only once it holds in 200-bit arithmetic (2 + 1e-9 w is not 2)
+        if num is not None and factors.holds(answer, key, pts, factor=sympy.Rational(Fraction(num))):
+            if num == "-1":
+                return ["sign error: your answer is the negative of the expected answer"]
             return [f"off by a factor of {num} (your answer is {num} times the expected answer)"]
     d = _constant(a - k)
     if d is not None and abs(d) > 1e-9 * max(1.0, float(np.max(np.abs(k)))) and not key.is_number:
-        num = simple_number(d) or fmt(d)
-        return [f"off by an additive constant: your answer is the expected answer {'+' if d > 0 else '-'} "
-                f"{num.lstrip('-')}"]
+        num = simple_number(d)
+        if (factors.holds(answer, key, outcome.points, offset=sympy.Rational(Fraction(num))) if num is not None
+                else factors.constant_difference(answer, key, outcome.points)):
+            num = num or fmt(d)
+            return [f"off by an additive constant: your answer is the expected answer {'+' if d > 0 else '-'} "
+                    f"{num.lstrip('-')}"]
     if key.is_number or answer.is_number or use.sum() < 2:
         return []
     if np.allclose(ratio[use], 1.0, rtol=1e-9, atol=0):
         return []  # the difference is below double precision: only the witness can show it
-    pts = {n: v[use] for n, v in outcome.points.items()}
-    hint = _factor_hint(ratio[use], pts, ctx, _candidates(ctx, (key, answer)))
+    hint = factors.factor_hint(ratio[use], pts, ctx, factors.candidates(ctx, (key, answer)), key, answer, _constant)
     if hint is None:
-        hint = _simplified_ratio(key, answer, ctx, deadline)
+        hint = factors.simplified_ratio(key, answer, ctx, deadline)
     return [hint] if hint else []

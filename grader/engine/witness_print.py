@@ -48,7 +48,7 @@ def rounded(value: float, digits: int) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _evaluate(tape: Tape, point: Mapping[str, float]) -> tuple[Any, Any]:
+def exact_value(tape: Tape, point: Mapping[str, float]) -> tuple[Any, Any]:
     """(value, noise scale) at exactly the decimal ``point``; value None where undefined."""
     values = {n: Fraction(repr(v)) for n, v in point.items()}
     try:
@@ -94,8 +94,8 @@ def reproducible(key: sympy.Expr, answer: sympy.Expr, point: Mapping[str, float]
     except EngineError:
         return None
     for p in _candidates({n: point[n] for n in names}, domain):
-        k, k_scale = _evaluate(key_tape, p)
-        a, a_scale = _evaluate(ans_tape, p)
+        k, k_scale = exact_value(key_tape, p)
+        a, a_scale = exact_value(ans_tape, p)
         if k is None:
             continue
         with mpmath.workprec(MP_PREC):

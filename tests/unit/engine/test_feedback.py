@@ -46,12 +46,39 @@ def test_kinds_of_wrong(answer, fragment):
 def test_factor_named_with_definitions():
     p = SEED.substitute(p_sym)
     key = 2 * (p - y) * p * (1 - p) * x
-    r = compare(key, key / (1 - p), context=SEED)
-    assert "missing factor of 1 - p_i" in r.feedback
     r = compare(key, key * p, context=SEED)
-    assert "extra factor of p_i" in r.feedback
-    r = compare(key, key / (p * (1 - p)), context=SEED)   # the whole dp/da factor forgotten
-    assert "missing factor of p_i*(1 - p_i)" in r.feedback
+    assert "extra factor of p_i;" in r.feedback
+    r = compare(key, key * p**2, context=SEED)
+    assert "extra factor of p_i^2;" in r.feedback   # as typed, not Python's p_i**2
+
+
+@pytest.mark.parametrize("divisor", [1 - p_sym, p_sym * (1 - p_sym)])
+def test_a_factor_that_is_not_a_simple_power_gets_a_generic_sentence(divisor):
+    # Was: "missing factor of 1 - p_i", "missing factor of p_i*(1 - p_i)": factors are named only
+    # when they are a constant or a power of one symbol.
+    p = SEED.substitute(p_sym)
+    key = 2 * (p - y) * p * (1 - p) * x
+    r = compare(key, key / SEED.substitute(divisor), context=SEED)
+    assert r.feedback.startswith("Your answer is off by a factor that is not a constant (it depends on p_i); at ")
+    assert "missing factor" not in r.feedback
+
+
+E9 = sp.Rational(1, 10**9)
+
+
+@pytest.mark.parametrize("answer,wrong_claim", [
+    (KEY * (2 + E9 * w), "factor of 2"),
+    (-KEY * (1 + E9 * x), "sign error"),
+    (KEY + 5 + E9 * w, "additive constant"),
+    (KEY * w * (1 + E9 * w), "extra factor of w"),
+])
+def test_a_constant_or_factor_read_off_doubles_is_verified_before_it_is_said(answer, wrong_claim):
+    # Was: "Off by a factor of 2" for 2 + 1e-9 w, "Sign error" for -(1 + 1e-9 x_i), ...: the doubles
+    # cannot see 1e-9; 200-bit arithmetic can, and the claim is dropped.
+    r = compare(KEY, answer, context=PLAIN)
+    assert r.verdict is Verdict.INCORRECT
+    assert wrong_claim not in r.feedback.lower()
+    assert re.fullmatch(r"At w=\S+, x_i=\S+, y_i=[01] your answer is \S+, expected \S+", r.feedback), r.feedback
 
 
 def test_piecewise_feedback_names_the_wrong_region():
