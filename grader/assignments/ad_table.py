@@ -30,6 +30,7 @@ from grader.assignments.model import AdTableQuestion
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict
 from grader.engine.check import compare
 from grader.engine.feedback import describe_point, readable
+from grader.engine.feedback_factors import math_text
 from grader.engine.results import Verdict
 from grader.engine.trace import Trace, build_trace
 
@@ -45,13 +46,13 @@ def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cel
     undefined = [r for r in graph.rows if r.expr is not None and not readable(r.expr)]
     if undefined or not readable(composed(graph)):
         which = f"row {undefined[0].name} (`{undefined[0].text}`)" if undefined else "it"
-        return Cell("graph", False, 0.0, share, f"Your graph does not compute {f}: {which} is undefined "
+        return Cell("graph", False, 0.0, share, f"Your graph does not compute {math_text(f)}: {which} is undefined "
                                                 f"(a division by zero, or not a real number).")
     where = ""
     if result.witness:
         where = f" (at {describe_point(result.witness)})"
     return Cell("graph", False, 0.0, share,
-                f"Your graph computes {composed(graph)}, not {f}{where}.")
+                f"Your graph computes {math_text(composed(graph))}, not {math_text(f)}{where}.")
 
 
 def grade_cell(name: str, given: float | None, exact: float, carried: float, tol: float,

@@ -203,3 +203,10 @@ def test_a_row_that_divides_by_zero_is_named_not_printed_as_zoo(table: Assignmen
     assert "The value of v_2 is undefined on your graph, so 4.3 cannot be right" in f.feedback
     for text in (f.feedback, a.feedback):
         assert not re.search(r"\b(zoo|nan|oo|inf)\b", text), text
+
+
+def test_the_function_a_wrong_graph_computes_is_written_as_typed(table: Assignment) -> None:
+    rows = [dict(r) for r in ROWS]
+    rows[3] = {"name": "v_4", "expr": "v_{-2}^2 + v_3", "value": 4.09}
+    f, _ = grade(table, rows)
+    assert "Your graph computes x^2 + 1/(b + w*x), not x + 1/(b + w*x) (at " in f.feedback
