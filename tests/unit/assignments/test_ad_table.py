@@ -210,3 +210,20 @@ def test_the_function_a_wrong_graph_computes_is_written_as_typed(table: Assignme
     rows[3] = {"name": "v_4", "expr": "v_{-2}^2 + v_3", "value": 4.09}
     f, _ = grade(table, rows)
     assert "Your graph computes x^2 + 1/(b + w*x), not x + 1/(b + w*x) (at " in f.feedback
+
+
+def test_the_seed_question_3_with_a_graph_that_adds_w_instead_of_x(assignment4: Assignment, seed_answers) -> None:
+    # v_4 = v_{-1} + v_3 computes w + 1/(wx + b); adjoints that follow from it were "correct, All cells right".
+    rows = [dict(r) for r in seed_answers["3-forward"]]
+    rows[6] = {"name": "v_4", "expr": "v_{-1} + v_3", "value": 4.5}
+    rows[7] = {"name": "y", "expr": "v_4", "value": 4.5}
+    adj = dict(seed_answers["3-adjoint"], **{r"\bar{v}_{-2}": -8, r"\bar{v}_{-1}": -3.8})
+    g = grade_submission(assignment4, dict(seed_answers, **{"3-forward": rows, "3-adjoint": adj}))
+    fwd, a = g.question("3-forward"), g.question("3-adjoint")
+    assert fwd.verdict is V.INCORRECT and "Your graph computes w + 1/(b + w*x), not x + 1/(b + w*x)" in fwd.feedback
+    assert (a.verdict, a.points, a.max_points) == (V.INCORRECT, 3.5, 3.5)
+    assert "All cells right" not in a.feedback
+    assert sorted(c.name for c in a.cells if c.carried) == ["v_{-1}", "v_{-2}"]   # v_4: the seed 1, right anyway
+    assert "The adjoint of v_{-2} = -8 is right for your graph, but for the function it is -7" in a.feedback
+    assert "The adjoint of v_{-1} = -3.8 is right for your graph, but for the function it is -4.8" in a.feedback
+    assert a.to_json()["verdict"] == "incorrect" and a.to_json()["points"] == 3.5
