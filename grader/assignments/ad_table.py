@@ -119,10 +119,10 @@ def judged_on_the_function(cells: list[Cell], given: Mapping[str, float | None],
         elif want is not None and close(mine, want, tol):
             out.append(Cell(c.name, True, c.max_points, c.max_points))
         elif c.correct:
-            there = (f"for the function it is {fmt(want)}" if want is not None
-                     else "the function has no such intermediate value")
+            there = (f"but for the function it is {fmt(want)}" if want is not None
+                     else "and it matches no part of the function, so it can be checked only there")
             out.append(Cell(c.name, True, c.points, c.max_points,
-                            f"The adjoint of {c.name} = {fmt(mine)} is right for your graph, but {there}: "
+                            f"The adjoint of {c.name} = {fmt(mine)} is right for your graph, {there}: "
                             f"credit carried forward.", carried=True))
         else:
             out.append(c)

@@ -227,3 +227,10 @@ def test_the_seed_question_3_with_a_graph_that_adds_w_instead_of_x(assignment4: 
     assert "The adjoint of v_{-2} = -8 is right for your graph, but for the function it is -7" in a.feedback
     assert "The adjoint of v_{-1} = -3.8 is right for your graph, but for the function it is -4.8" in a.feedback
     assert a.to_json()["verdict"] == "incorrect" and a.to_json()["points"] == 3.5
+
+
+def test_a_row_of_a_wrong_graph_that_matches_no_part_of_the_function_says_so(table: Assignment) -> None:
+    rows = [{"name": "v_1", "expr": "x w + b + 1", "value": 1.25}, {"name": "v_2", "expr": "1/v_1", "value": 0.8}]
+    _, a = grade(table, rows, {"v_2": 1, "v_1": -0.64, "x": -0.32, "w": -0.192, "b": -0.64})
+    assert ("The adjoint of v_1 = -0.64 is right for your graph, and it matches no part of the function, "
+            "so it can be checked only there: credit carried forward.") in a.feedback
