@@ -9,6 +9,7 @@ from flask import Blueprint, request, url_for
 from grader.api.common import json_body, require_user
 from grader.app import db_session, queue, settings
 from grader.services.assignments import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
+from grader.services.documents import document_to_attach
 from grader.services.errors import InvalidRequest
 from grader.services.submissions import submission_view, submit_answers
 
@@ -41,11 +42,16 @@ def submit(key: str) -> Any:
     if "answers" not in body:
         raise InvalidRequest('the body must have "answers"', status=400)
     session = db_session()
+    document = None
+    if body.get("document_id") is not None:
+        document = document_to_attach(session, user, body["document_id"], key)
     submission, created = submit_answers(
         session, user=user, assignment_key=key, answers=body["answers"],
         idempotency_key=request.headers.get("Idempotency-Key"), source="api",
         **settings().submission_limits(),
     )
+    if created and document is not None:
+        document.submission_id = submission.id
     session.commit()
     if created:
         queue().send_grading(submission.id)

@@ -131,7 +131,8 @@ PATHS: dict[str, Any] = {
                                  "description": "the same key again returns the same submission"}],
             "requestBody": {"required": True, "content": {JSON: {"schema": {
                 "type": "object", "required": ["answers"],
-                "properties": {"answers": {"type": "object", "description": "question id -> answer: text, or for an AD table a list of rows {name, expr, value} / {rows, adjoints}"}},
+                "properties": {"answers": {"type": "object", "description": "question id -> answer: text, or for an AD table a list of rows {name, expr, value} / {rows, adjoints}"},
+                               "document_id": {"type": "integer", "description": "the handed-in document these answers came from (stored with the submission)"}},
             }}}},
             "responses": {
                 "202": _ok("queued; Location points at the submission", _ref("Submission")),
@@ -156,6 +157,33 @@ PATHS: dict[str, Any] = {
                 "next_offset": {"type": "integer"}}}), "400": _error("bad filter"), **STAFF_ERRORS},
         },
     },
+    "/api/v1/assignments/{key}/documents": {"post": {
+        "summary": "Find the answers in a written document (Markdown, LaTeX, text); nothing is graded",
+        "parameters": [KEY],
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                               "properties": {"file": {"type": "string", "format": "binary"}}}},
+            JSON: {"schema": {"type": "object", "required": ["document"], "properties": {
+                "document": {"type": "string"}, "filename": {"type": "string"}}}},
+            "text/markdown": {"schema": {"type": "string"}},
+            "text/plain": {"schema": {"type": "string"}},
+            "application/x-tex": {"schema": {"type": "string"}},
+        }},
+        "responses": {
+            "200": _ok("every question: found (answer, line, column, confidence, preview) or missing (reason)", {
+                "type": "object", "required": ["document_id", "answers", "questions", "missing", "notes"],
+                "properties": {
+                    "document_id": {"type": "integer"}, "answers": {"type": "object"},
+                    "questions": {"type": "array", "items": {"type": "object", "required": ["id", "found"]}},
+                    "missing": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "notes": {"type": "array", "items": {"type": "string"}},
+                },
+            }),
+            "400": _error("no file in the form, or bad JSON"), "413": _error("document over the request limit"),
+            "415": _error("another content type"), "422": _error("not an answer document (empty, binary, no labels)"),
+            **ERRORS,
+        },
+    }},
     "/api/v1/submissions/{submission_id}": {"get": {
         "summary": "A submission's status and current per-question results",
         "parameters": [_id("submission_id")],

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("grader.cli.trace", "print the forward primal and reverse adjoint trace of an expression"),
     "lint": ("grader.cli.lint", "validate assignment files and check every key"),
     "grade": ("grader.cli.grade", "grade a whole submission against an assignment"),
+    "extract": ("grader.cli.extract", "find the answers in a written document (Markdown, LaTeX, text)"),
     "admin": ("grader.cli.admin", "administration: users, tokens, assignments"),
     "serve": ("grader.cli.serve", "run the service (embedded default: SQLite, in-process broker)"),
 }

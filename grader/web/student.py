@@ -9,7 +9,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from grader.app import db_session, queue, settings
 from grader.services.assignments import STAFF_ROLES, visible_assignments
-from grader.services.errors import ServiceError
+from grader.services.documents import document_to_attach, read_document_answers
+from grader.services.errors import InvalidRequest, ServiceError
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
 from grader.services.submissions import submission_for, submit_answers
 from grader.web.common import flash_error, login_required, user
@@ -35,10 +36,37 @@ def assignment(key: str) -> Any:
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
     last = page.submissions[0].answers if page.submissions else {}
-    tables = {str(q["id"]): table_rows(q, last.get(str(q["id"]))) for q in page.questions
+    return _form(page, last)
+
+
+def _form(page: Any, answers: dict[str, Any], found: dict[str, Any] | None = None) -> Any:
+    """The assignment form pre-filled with ``answers`` (past ones, or those found in a document)."""
+    tables = {str(q["id"]): table_rows(q, answers.get(str(q["id"]))) for q in page.questions
               if q.get("type") == "ad_table"}
-    return render_template("assignment.html", page=page, last=last, tables=tables,
+    return render_template("assignment.html", page=page, last=answers, tables=tables, found=found,
                            idempotency_key=secrets.token_urlsafe(16))
+
+
+@bp.post("/assignments/<key>/document")
+@login_required
+def document(key: str) -> Any:
+    """Read a handed-in document: the form comes back filled with what was found, for checking."""
+    session = db_session()
+    upload = request.files.get("document")
+    try:
+        page = student_page(session, user(), key)
+        if upload is None or not upload.filename:
+            raise InvalidRequest("Choose a file to hand in first.")
+        found = read_document_answers(session, user(), key, data=upload.read(), filename=upload.filename,
+                                      max_bytes=settings().max_request_bytes)
+        session.commit()
+    except ServiceError as exc:
+        session.rollback()
+        if exc.status == 404:
+            abort(404, description=exc.message)
+        flash_error(exc.message)
+        return redirect(url_for("student.assignment", key=key, _anchor="document-h"))
+    return _form(page, found["answers"], found)
 
 
 @bp.post("/assignments/<key>/submit")
@@ -51,11 +79,16 @@ def submit(key: str) -> Any:
         if not answers:
             flash_error("Type at least one answer before submitting.")
             return redirect(url_for("student.assignment", key=key))
+        raw_document = request.form.get("document_id", "")
+        document = (document_to_attach(session, user(), int(raw_document), key)
+                    if raw_document.isdigit() else None)
         submission, created = submit_answers(
             session, user=user(), assignment_key=key, answers=answers,
             idempotency_key=request.form.get("idempotency_key") or None, source="web",
             **settings().submission_limits(),
         )
+        if created and document is not None:
+            document.submission_id = submission.id
         session.commit()
     except ServiceError as exc:
         session.rollback()
@@ -82,3 +115,9 @@ def submission(submission_id: int) -> Any:
     questions = [dict(q) for q in found.assignment_version.definition.get("questions", [])]
     return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
                            owner=found.user, mine=found.user_id == user().id)
+
+
+@bp.get("/help/documents")
+@login_required
+def documents_help() -> Any:
+    return render_template("documents_help.html")

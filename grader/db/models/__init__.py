@@ -2,10 +2,11 @@
 
 from grader.db.base import Base
 from grader.db.models.assignments import Assignment, AssignmentVersion
+from grader.db.models.documents import HandedInDocument
 from grader.db.models.courses import ROLES, ApiToken, Course, Enrollment, Role, User
 from grader.db.models.submissions import SOURCES, GradingResult, RegradeJob, Submission, SubmissionStatus
 
 __all__ = [
     "ROLES", "SOURCES", "ApiToken", "Assignment", "AssignmentVersion", "Base", "Course", "Enrollment",
-    "GradingResult", "RegradeJob", "Role", "Submission", "SubmissionStatus", "User",
+    "GradingResult", "HandedInDocument", "RegradeJob", "Role", "Submission", "SubmissionStatus", "User",
 ]
