@@ -100,3 +100,21 @@ def parse_call(p: Parser, name: str, tok: Token, *, user: bool, power: Node | No
         node.args[0] = _INVERSE[name]
         return node
     return p.node("pow", [node, power], tok.col)
+
+
+def with_log_base(p: Parser, node: Node, sub: str, tok: Token) -> Node:
+    """``\\log_2 x``, ``\\log_{10}(x)``, ``log_2(x)``: the base written as a subscript."""
+    base = sub.strip()
+    if base.isdigit() and len(base) <= 6:
+        base_node = p.node("num", [int(base), 1], tok.col)
+    elif base in ("e", "\\mathrm{e}"):
+        base_node = p.node("const", ["E"], tok.col)
+    elif len(base) == 1 and base.isalpha():
+        base_node = p.sym(base, tok)
+    else:
+        raise ParseError(f"unsupported logarithm base {{{base}}}", tok.col)
+    call = node if node.kind == "call" else node.args[0]
+    if len(call.args) != 2:
+        raise ParseError("log with a base takes one argument", tok.col)
+    call.args.append(base_node)
+    return node

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from grader.engine.errors import ParseError
 
+from .absolute import check_after_close
 from .nodes import Node
 from .tokens import CLOSE, NAME, WORD, Token
 
@@ -46,4 +47,5 @@ def abs_bars(p: "Parser", tok: Token) -> Node:
     close = p.advance()
     if not close.is_op("|"):
         raise ParseError("unbalanced absolute value bar", tok.col)
+    check_after_close(p)
     return p.node("call", ["Abs", inner], tok.col)

@@ -6,6 +6,7 @@ from grader.engine.errors import ParseError
 
 from .names import FUNCTION_ALIASES, GREEK, normalize_subscript
 from .nodes import Node
+from .calls import with_log_base
 from .pratt import _FUNCTION_COMMANDS, ENVIRONMENT, PREFIX_COMMANDS, Parser
 from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
 
@@ -110,7 +111,14 @@ def sqrt(p: Parser, tok: Token) -> Node:
     radicand = argument(p)
     if index is None:
         return p.node("call", ["sqrt", radicand], tok.col)
+    if index.kind == "num" and index.args[1] == 1 and index.args[0] % 2 == 1 and index.args[0] > 1:
+        # \sqrt[3]{x} is the real cube root (-2 at x = -8), not sympy's principal x**(1/3)
+        return p.node("call", ["real_root", radicand, index], tok.col)
     return p.node("pow", [radicand, p.node("inv", [index], tok.col)], tok.col)
+
+
+def infinity(p: Parser, tok: Token) -> Node:
+    return p.node("const", ["oo"], tok.col, tok)
 
 
 def boxed(p: Parser, tok: Token) -> Node:
@@ -150,20 +158,7 @@ def function(p: Parser, tok: Token) -> Node:
         return node
     if name != "log":
         raise ParseError(f"unexpected subscript on \\{tok.value}", tok.col)
-    base = tok.sub.strip()  # \log_2 x, \log_{10}(x)
-    if base.isdigit() and len(base) <= 6:
-        base_node = p.node("num", [int(base), 1], tok.col)
-    elif base in ("e", "\\mathrm{e}"):
-        base_node = p.node("const", ["E"], tok.col)
-    elif len(base) == 1 and base.isalpha():
-        base_node = p.sym(base, tok)
-    else:
-        raise ParseError(f"unsupported logarithm base {{{base}}}", tok.col)
-    call = node if node.kind == "call" else node.args[0]
-    if len(call.args) != 2:
-        raise ParseError("\\log with a base takes one argument", tok.col)
-    call.args.append(base_node)
-    return node
+    return with_log_base(p, node, tok.sub, tok)
 
 
 def partial(p: Parser, tok: Token) -> Node:
@@ -222,7 +217,7 @@ def _register() -> None:
     for name in ("frac", "dfrac", "tfrac", "cfrac"):
         PREFIX_COMMANDS[name] = frac
     PREFIX_COMMANDS.update(sqrt=sqrt, boxed=boxed, partial=partial, lim=limit, lnot=negation,
-                           neg=negation)
+                           neg=negation, infty=infinity)
     for name in GREEK:
         PREFIX_COMMANDS[name] = greek
     PREFIX_COMMANDS["ell"] = greek

@@ -31,7 +31,7 @@ EMPTY_CONTEXT = NameContext()
 
 # canonical name -> (min args, max args or None for any)
 BUILTINS: dict[str, tuple[int, int | None]] = {
-    "exp": (1, 1), "log": (1, 2), "sqrt": (1, 1), "root": (2, 2),
+    "exp": (1, 1), "log": (1, 2), "sqrt": (1, 1), "root": (2, 2), "cbrt": (1, 1),
     "sin": (1, 1), "cos": (1, 1), "tan": (1, 1), "sec": (1, 1), "csc": (1, 1), "cot": (1, 1),
     "sinh": (1, 1), "cosh": (1, 1), "tanh": (1, 1), "sech": (1, 1), "csch": (1, 1),
     "coth": (1, 1),

@@ -8,6 +8,7 @@ from grader.engine.errors import LimitExceeded, ParseError
 
 from .names import KEYWORDS, function_name
 from .nodes import Node, State
+from .absolute import bar_opens_abs
 from .groups import abs_bars, bracketed
 from .resolve import is_text_derivative, resolve_name, resolve_word
 from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, NAME, NUM, OP, OPEN, WORD,
@@ -126,7 +127,7 @@ class Parser:
             return tok.value not in KEYWORDS
         if tok.kind == CMD:
             return tok.value in PREFIX_COMMANDS
-        return tok.is_op("|") and self.st.latex
+        return tok.is_op("|")  # in operand position a bar can only open |...|
 
     def is_euler_power(self, tok: Token) -> bool:
         """``e^...`` (Euler's number raised): like a function, it ends a bare argument, so
@@ -162,7 +163,7 @@ class Parser:
             if value == "|":
                 if st.abs_depth:
                     return 0
-                return MUL_BP if st.latex else OR_BP
+                return MUL_BP if st.latex or bar_opens_abs(self.toks, self.pos) else OR_BP
             return 0
         if kind == CMD:
             if value in MUL_CMDS or value == "div":

@@ -1,0 +1,173 @@
+"""Notation students really write (issue 9, class 6): each reads with the meaning intended.
+
+Every case compares the parsed value with the intended expression, not only "no error".
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+from sympy import Abs, Rational, Symbol, log, oo, real_root
+
+from grader.engine.errors import ParseError
+from grader.engine.parsing import NameContext, parse
+
+
+def S(name: str) -> Symbol:
+    return Symbol(name, real=True)
+
+
+x, y, a, b, c = S("x"), S("y"), S("a"), S("b"), S("c")
+XY = NameContext(symbols={"x", "y"})
+
+
+def same(got: sympy.Expr, intended: sympy.Expr) -> bool:
+    return got == intended or sympy.simplify(got - intended) == 0
+
+
+ABSOLUTE = [
+    ("x|x|", "text", x * Abs(x)),
+    ("x|x|", "latex", x * Abs(x)),
+    ("2|x|", "text", 2 * Abs(x)),
+    ("2|x|", "latex", 2 * Abs(x)),
+    ("3|x|^2", "text", 3 * Abs(x) ** 2),
+    ("3|x|^2", "latex", 3 * Abs(x) ** 2),
+    ("|x|x", "text", x * Abs(x)),
+    ("|x||y|", "text", Abs(x) * Abs(y)),
+    ("2|x| + |y|", "text", 2 * Abs(x) + Abs(y)),
+    ("x*|x|", "text", x * Abs(x)),
+    ("sin|x|", "text", sympy.sin(Abs(x))),
+    ("|x|sin|x|", "text", Abs(x) * sympy.sin(Abs(x))),
+    (r"x\left|x\right|", "latex", x * Abs(x)),
+    (r"\left|x\right|", "latex", Abs(x)),
+    ("||x|-1|", "text", Abs(Abs(x) - 1)),
+    ("||x|-1|", "latex", Abs(Abs(x) - 1)),
+    (r"|x|e^{|x|}", "latex", Abs(x) * sympy.exp(Abs(x))),
+    ("x/|x|", "text", x / Abs(x)),
+]
+
+
+@pytest.mark.parametrize(("answer", "syntax", "intended"), ABSOLUTE)
+def test_absolute_value_bars_after_an_operand_multiply(answer, syntax, intended):
+    assert same(parse(answer, syntax=syntax).expr, intended)
+
+
+@pytest.mark.parametrize("answer", ["|a|b|c|", "|x| y |x|", "2|x|y|z|"])
+def test_bars_that_read_two_ways_are_refused_with_a_clear_message(answer):
+    with pytest.raises(ParseError, match="ambiguous absolute value bars"):
+        parse(answer)
+
+
+def test_a_text_bar_between_conditions_is_still_or():
+    got = parse("Piecewise((1, x > 1 | x < -1), (0, True))", syntax="text").expr
+    assert got == sympy.Piecewise((1, (x > 1) | (x < -1)), (0, True))
+
+
+LETTER_RUNS = [
+    ("xy(1-x)", XY, x * y * (1 - x)),
+    ("yx(x+1)", XY, x * y * (x + 1)),
+    (r"xy\left(1-x\right)", XY, x * y * (1 - x)),
+    ("xf(x)", NameContext(symbols={"x"}, functions={"f": 1}), x * sympy.Function("f")(x)),
+    ("f(x)", NameContext(symbols={"x"}, functions={"f": 1}), sympy.Function("f")(x)),
+]
+
+
+@pytest.mark.parametrize(("answer", "names", "intended"), LETTER_RUNS)
+def test_declared_letters_before_a_parenthesis_are_a_product(answer, names, intended):
+    assert same(parse(answer, names=names).expr, intended)
+
+
+@pytest.mark.parametrize(("answer", "names"), [("xy(1-x)", NameContext()),
+                                               ("ab(x)", NameContext(symbols={"a", "x"}))])
+def test_undeclared_letter_runs_before_a_parenthesis_stay_unknown_functions(answer, names):
+    with pytest.raises(ParseError, match="unknown function"):
+        parse(answer, names=names)
+
+
+INFINITY = [
+    (r"\infty", oo), (r"-\infty", -oo), ("oo", oo), ("-oo", -oo), ("∞", oo), ("-∞", -oo),
+    (r"+\infty", oo), ("inf", oo), ("infinity", oo), (r"$\infty$", oo),
+    (r"e^{-\infty}", 0),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), INFINITY)
+def test_infinity_is_read_in_every_spelling(answer, intended):
+    assert parse(answer).expr == intended
+
+
+def test_declared_letters_keep_oo_a_product():
+    assert parse("oo", names=NameContext(symbols={"o"})).expr == S("o") ** 2
+
+
+ROOTS = [
+    (r"\sqrt[3]{x}", real_root(x, 3)),
+    (r"\sqrt[3]x", real_root(x, 3)),
+    ("cbrt(x)", real_root(x, 3)),
+    (r"\sqrt[5]{x}", real_root(x, 5)),
+    (r"\sqrt[3]{-8}", -2),
+    ("cbrt(-27)", -3),
+    (r"\sqrt[4]{x}", x ** Rational(1, 4)),   # even index: the principal root, x >= 0 only
+    ("x^(1/3)", x ** Rational(1, 3)),        # a power: sympy's principal root, x >= 0 only
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), ROOTS)
+def test_the_written_root_is_the_real_cube_root(answer, intended):
+    assert parse(answer).expr == intended
+
+
+def test_real_cube_root_is_negative_for_negative_x():
+    assert parse(r"\sqrt[3]{x}").expr.subs(x, -8) == -2
+
+
+LOGARITHMS = [
+    ("log_2(x)", log(x) / log(2)),
+    ("log_2 x", log(x) / log(2)),
+    ("log_10(x)", log(x) / log(10)),
+    ("log_{10}(x)", log(x) / log(10)),
+    ("log_b(x)", log(x) / log(b)),
+    ("log_e(x)", log(x)),
+    (r"\log_{2} x", log(x) / log(2)),
+    (r"\log_2 x", log(x) / log(2)),
+    (r"\log_{10}(x)", log(x) / log(10)),
+    (r"\log_{\mathrm{e}} x", log(x)),
+    ("ln(x)", log(x)),
+    (r"\ln x", log(x)),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), LOGARITHMS)
+def test_logarithms_with_a_base(answer, intended):
+    assert same(parse(answer).expr, intended)
+
+
+FRACTIONS = [
+    ("½x", x / 2), ("¾", Rational(3, 4)), ("⅓", Rational(1, 3)), ("x^2 + ⅔x", x**2 + 2 * x / 3),
+    ("2½", Rational(5, 2)), ("x - 1½", x - Rational(3, 2)), (r"\frac{x}{2} + ½", x / 2 + Rational(1, 2)),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), FRACTIONS)
+def test_unicode_vulgar_fractions(answer, intended):
+    assert parse(answer).expr == intended
+
+
+def test_vulgar_fraction_keeps_the_students_columns():
+    with pytest.raises(ParseError) as err:
+        parse("½x + 2½ + )")
+    assert err.value.column == 11  # the ")" in the text as typed, after two rewritten fractions
+
+
+def test_a_fraction_after_a_decimal_is_refused_where_it_is():
+    with pytest.raises(ParseError, match="after a decimal") as err:
+        parse("1.5½")
+    assert err.value.column == 4
+
+
+def test_sympys_printed_cube_root_is_read_as_the_real_root():
+    # sympy prints its principal root(x, 3) as \sqrt[3]{x}; a student means the real root, which
+    # agrees for x >= 0 and is defined (negative) for x < 0 where the principal root is complex
+    got = parse(sympy.latex(sympy.root(x, 3))).expr
+    assert got == real_root(x, 3)
+    assert got.subs(x, 8) == sympy.root(8, 3) and got.subs(x, -8) == -2
