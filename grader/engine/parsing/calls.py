@@ -75,6 +75,10 @@ def _piecewise(p: Parser, tok: Token) -> Node:
 
 def parse_call(p: Parser, name: str, tok: Token, *, user: bool, power: Node | None) -> Node:
     """A call of ``name`` whose name token ``tok`` was just consumed."""
+    if power is None and p.peek().is_op("'"):
+        from .labels import primed_call  # late: labels imports this module
+
+        return primed_call(p, name, tok, user=user)
     if power is None and p.peek().is_op("^"):  # \sin^2 x, \sin^{-1} x
         p.advance()
         if p.st.latex:

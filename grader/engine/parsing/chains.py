@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from grader.engine.errors import LimitExceeded, ParseError
 
+from .labels import LIMIT, is_limit
 from .latex import environment_rows, split_top
 from .nodes import Node, State, has_derivative, last_box
 from .pratt import CHAIN_CMDS, Parser
@@ -89,7 +90,7 @@ def chain(toks: list[Token], st: State, *, end: Token) -> Chain:
         final = segs[-1][1]
         assert final is not None
     if has_derivative(final):
-        raise ParseError(DERIVATIVE_OPERATOR, final.col)
+        raise ParseError(LIMIT if is_limit(final) else DERIVATIVE_OPERATOR, final.col)
     members = [(n, part) for part, n, label, _, _ in segs
                if n is not None and not label and not has_derivative(n)]
     return Chain(final, any_box, members)

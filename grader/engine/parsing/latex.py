@@ -7,6 +7,7 @@ from grader.engine.errors import ParseError
 from .names import FUNCTION_ALIASES, GREEK, normalize_subscript
 from .nodes import Node
 from .calls import with_log_base
+from .labels import gradient, limit
 from .pratt import _FUNCTION_COMMANDS, ENVIRONMENT, PREFIX_COMMANDS, Parser
 from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
 
@@ -165,10 +166,6 @@ def partial(p: Parser, tok: Token) -> Node:
     return p.node("deriv", [], tok.col)
 
 
-def limit(p: Parser, tok: Token) -> Node:
-    raise ParseError("\\lim cannot be graded: write the value of the limit", tok.col)
-
-
 def negation(p: Parser, tok: Token) -> Node:
     return p.node("not", [p.expr(25)], tok.col)
 
@@ -217,7 +214,7 @@ def _register() -> None:
     for name in ("frac", "dfrac", "tfrac", "cfrac"):
         PREFIX_COMMANDS[name] = frac
     PREFIX_COMMANDS.update(sqrt=sqrt, boxed=boxed, partial=partial, lim=limit, lnot=negation,
-                           neg=negation, infty=infinity)
+                           neg=negation, infty=infinity, nabla=gradient)
     for name in GREEK:
         PREFIX_COMMANDS[name] = greek
     PREFIX_COMMANDS["ell"] = greek

@@ -10,7 +10,8 @@ from .names import KEYWORDS, function_name
 from .nodes import Node, State
 from .absolute import bar_opens_abs
 from .groups import abs_bars, bracketed
-from .resolve import is_text_derivative, resolve_name, resolve_word
+from .labels import text_derivative
+from .resolve import resolve_name, resolve_word
 from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, NAME, NUM, OP, OPEN, WORD,
                      Token, parse_number)
 
@@ -193,8 +194,9 @@ class Parser:
                                                                       or value == "div")):
             self.advance()
             if value == "/" or value == "div":
-                if is_text_derivative(self, left):
-                    return self.node("deriv", [], left.col)
+                label = text_derivative(self, left)
+                if label is not None:
+                    return label
                 right = self.expr(MUL_BP)
                 return self.flat("mul", left, self.node("inv", [right], tok.col), tok)
             return self.flat("mul", left, self.expr(MUL_BP), tok)

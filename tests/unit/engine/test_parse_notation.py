@@ -171,3 +171,46 @@ def test_sympys_printed_cube_root_is_read_as_the_real_root():
     got = parse(sympy.latex(sympy.root(x, 3))).expr
     assert got == real_root(x, 3)
     assert got.subs(x, 8) == sympy.root(8, 3) and got.subs(x, -8) == -2
+
+
+W, L, s_ = S("w"), S("L"), S("s")
+LABELLED = [
+    # a label on the left of the chain; the last member is graded
+    (r"\frac{d}{dx}(x^2) = 2x", 2 * x),
+    ("d/dx(x^2) = 2x", 2 * x),
+    ("d/dx (x^2) = 2*x", 2 * x),
+    ("dy/dx = 2x", 2 * x),
+    (r"\tanh'(x) = 1 - \tanh^2(x)", 1 - sympy.tanh(x) ** 2),
+    ("tanh'(x) = 1 - tanh(x)^2", 1 - sympy.tanh(x) ** 2),
+    (r"\tanh''(x) = -2\tanh(x)(1 - \tanh^2(x))", -2 * sympy.tanh(x) * (1 - sympy.tanh(x) ** 2)),
+    (r"\ln'(x) = \frac{1}{x}", 1 / x),
+    ("f'(x) = 2x", 2 * x),
+    (r"\sigma'(x) = \sigma(x)(1 - \sigma(x))",
+     (1 / (1 + sympy.exp(-x))) * (1 - 1 / (1 + sympy.exp(-x)))),
+    (r"\nabla_w L = 2w", 2 * W),
+    (r"\nabla_w L = \boxed{2w}", 2 * W),
+    (r"\lim_{s \to 0} \frac{dl}{db} = \lim_{s \to 0}(s - 1) = -1", -1),
+    (r"\lim_{x \to \infty} \frac{1}{x} = 0", 0),
+    (r"\lim_{x \to 0^+} \ln x = -\infty", -oo),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), LABELLED)
+def test_a_label_on_the_left_of_a_chain_is_not_graded(answer, intended):
+    parsed = parse(answer)
+    assert same(parsed.expr, intended)
+    assert len(parsed.members) == 1  # the label is not a valued member
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (r"\boxed{\frac{d}{da_i}(p_i)}", "derivative operator"),  # seed 1c: the question restated
+    ("d/dx(x^2)", "derivative operator"),
+    (r"\tanh'(x)", "derivative operator"),
+    (r"\nabla_w L", "derivative operator"),
+    (r"2x = \frac{d}{dx}(x^2)", "derivative operator"),
+    (r"\lim_{s \to 0}(s - 1)", r"\\lim cannot be graded"),
+    (r"-1 = \lim_{s \to 0}(s - 1)", r"\\lim cannot be graded"),
+])
+def test_a_label_as_the_graded_member_restates_the_question(answer, message):
+    with pytest.raises(ParseError, match=message):
+        parse(answer)

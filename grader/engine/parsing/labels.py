@@ -1,0 +1,60 @@
+"""Notation that names a derivative or a limit rather than giving a value: labels in a chain.
+
+``\\lim_{s \\to 0} f``, ``\\nabla_w L``, ``\\tanh'(x)``, ``f'(x)`` and text ``d/dx(x^2)`` are read
+into ``deriv`` nodes, so that ``label = value`` is graded on its value (chains.py) and a label
+alone is refused: a derivative operator or a limit is the question restated, not its answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .nodes import Node, walk
+from .tokens import CMD, NUM, Token
+
+if TYPE_CHECKING:
+    from .pratt import Parser
+
+LIMIT = "\\lim cannot be graded: write the value of the limit"
+
+
+def limit(p: "Parser", tok: Token) -> Node:
+    """``\\lim_{x \\to a} f``: the limit of what follows, kept as a label."""
+    from .pratt import MUL_BP  # late: pratt imports this module's users
+
+    inner = [p.expr(MUL_BP - 1)] if p.starts_operand(p.peek()) else []
+    return p.node("deriv", inner, tok.col, tok)
+
+
+def gradient(p: "Parser", tok: Token) -> Node:
+    """``\\nabla_w L``, ``\\nabla Q(w)``: the operator; what follows multiplies into the label."""
+    return p.node("deriv", [], tok.col, tok)
+
+
+def is_limit(node: Node) -> bool:
+    """Whether ``node`` holds a ``\\lim`` (then the message says so, not "derivative")."""
+    return any(n.kind == "deriv" and n.tok is not None and n.tok.kind == CMD
+               and n.tok.value == "lim" for n in walk(node))
+
+
+def primed_call(p: "Parser", name: str, tok: Token, *, user: bool) -> Node:
+    """``\\tanh'(x)``, ``\\sigma''(x)``, ``f'(x)``: the derivative of a function, a label."""
+    from .calls import parse_call  # late: calls imports the parser
+
+    while p.peek().is_op("'"):
+        p.advance()
+    return p.node("deriv", [parse_call(p, name, tok, user=user, power=None)], tok.col)
+
+
+def text_derivative(p: "Parser", left: Node) -> Node | None:
+    """At the ``/`` of ``dl/dw`` or ``d/dx``: the label, with its ``dx`` (and ``^2`` of
+    ``d^2y/dx^2``) consumed, so that ``d/dx(x^2)`` is not a call of a function dx."""
+    from .resolve import is_text_derivative  # late: resolve imports the parser's helpers
+
+    if not is_text_derivative(p, left):
+        return None
+    p.advance()
+    if p.peek().is_op("^", "**") and p.peek(1).kind == NUM:
+        p.advance()
+        p.advance()
+    return p.node("deriv", [], left.col)
