@@ -7,6 +7,7 @@ from grader.engine.errors import ParseError
 from .names import FUNCTION_ALIASES, GREEK, normalize_subscript
 from .nodes import Node
 from .calls import with_log_base
+from .indicator import indicator
 from .labels import gradient, limit
 from .pratt import _FUNCTION_COMMANDS, ENVIRONMENT, PREFIX_COMMANDS, Parser
 from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
@@ -214,7 +215,8 @@ def _register() -> None:
     for name in ("frac", "dfrac", "tfrac", "cfrac"):
         PREFIX_COMMANDS[name] = frac
     PREFIX_COMMANDS.update(sqrt=sqrt, boxed=boxed, partial=partial, lim=limit, lnot=negation,
-                           neg=negation, infty=infinity, nabla=gradient)
+                           neg=negation, infty=infinity, nabla=gradient,
+                           indicator=indicator)
     for name in GREEK:
         PREFIX_COMMANDS[name] = greek
     PREFIX_COMMANDS["ell"] = greek

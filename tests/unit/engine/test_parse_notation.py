@@ -214,3 +214,39 @@ def test_a_label_on_the_left_of_a_chain_is_not_graded(answer, intended):
 def test_a_label_as_the_graded_member_restates_the_question(answer, message):
     with pytest.raises(ParseError, match=message):
         parse(answer)
+
+
+STEP = sympy.Piecewise((1, x > 0), (0, True))
+INDICATORS = [
+    (r"\mathbb{1}[x > 0]", STEP),
+    (r"\mathbb{1}_{x>0}", STEP),
+    (r"\mathbb{1}_{\{x > 0\}}", STEP),
+    (r"\mathbb{1}\{x > 0\}", STEP),
+    (r"\mathbb{1}\left[x > 0\right]", STEP),
+    (r"\mathbb{I}(x>0)", STEP),
+    (r"\mathds{1}[x > 0]", STEP),
+    (r"\mathbf{1}[x > 0]", STEP),
+    ("1[x>0]", STEP),
+    ("[x > 0]", STEP),
+    (r"x \mathbb{1}[x > 0]", x * STEP),
+    ("x*[x > 0] + x/100*[x <= 0]",
+     x * STEP + x / 100 * sympy.Piecewise((1, x <= 0), (0, True))),
+    (r"\mathbb{1}[0 < x < 1]", sympy.Piecewise((1, (x > 0) & (x < 1)), (0, True))),
+    ("[x + 1]*2", 2 * x + 2),  # brackets around a value are still brackets
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), INDICATORS)
+def test_indicator_notation_is_a_piecewise(answer, intended):
+    assert parse(answer).expr == intended
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (r"\mathbb{1}", "an indicator needs its condition"),
+    (r"\mathbb{1}[x]", "expected a condition"),
+    (r"\mathbb{1}_x", "in braces"),
+    (r"\mathbb{R}", r"unsupported \\mathbb\{R\}"),
+])
+def test_an_indicator_without_a_condition_says_so(answer, message):
+    with pytest.raises(ParseError, match=message):
+        parse(answer)

@@ -1,4 +1,5 @@
-"""A constant infinite key or answer is compared exactly (issue 9, class 6): never by sampling."""
+"""Notation graded end to end (issue 9, class 6): infinite values compared exactly, never by
+sampling; the real cube root; indicators against a step key."""
 
 from __future__ import annotations
 
@@ -47,3 +48,9 @@ def test_real_cube_root_key_refuses_the_principal_power_below_zero():
     assert result.verdict.value == "incorrect" and "undefined" in result.feedback
     assert check_answer("cbrt(x)", r"\sqrt[3]{x}", cache=None).verdict.value == "correct"
     assert check_answer("cbrt(x)", "-cbrt(-x)", cache=None).verdict.value == "correct"
+
+
+@pytest.mark.parametrize("answer", [r"\mathbb{1}[x > 0]", "[x > 0]", r"\mathbb{1}_{x>0}"])
+def test_indicator_answers_grade_against_a_step_key(answer):
+    assert check_answer("Piecewise((1, x > 0), (0, True))", answer, cache=None).verdict.value == "correct"
+    assert check_answer("Piecewise((1, x < 0), (0, True))", answer, cache=None).verdict.value == "incorrect"
