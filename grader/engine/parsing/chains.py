@@ -62,8 +62,12 @@ def parse_tokens(toks: list[Token], st: State, end_col: int) -> Node:
 def chain(toks: list[Token], st: State, *, end: Token) -> Chain:
     """Read a chain of members separated by ``=``, ``:=`` or ``\\leftarrow``."""
     parts = split_top(toks, is_chain_separator)
-    segs: list[tuple[list[Token], Node | None, bool, bool, ParseError | None]] = []
     previous: Token | None = None
+    if len(parts) > 2 or (len(parts) == 2 and parts[1][0]):
+        if not parts[0][0] and parts[0][1] is not None and parts[0][1].is_op("="):
+            previous = parts[0][1]  # "= 0.3": a table cell or a step continuing the question's
+            parts = parts[1:]       # left side (as an aligned row's "&= ...")
+    segs: list[tuple[list[Token], Node | None, bool, bool, ParseError | None]] = []
     for part, sep in parts:
         if not part:
             where = sep or previous or end

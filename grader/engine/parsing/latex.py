@@ -14,7 +14,7 @@ from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
 
 _FUNCTIONS = {name: FUNCTION_ALIASES[name] for name in (
     "exp", "ln", "log", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh",
-    "arcsin", "arccos", "arctan", "coth", "max", "min")}
+    "arcsin", "arccos", "arctan", "coth", "max", "min", "sech", "csch")}  # \sech: not TeX, but written
 _CASES = frozenset({"cases", "dcases", "rcases"})
 _ALIGNED = frozenset({"aligned", "align", "align*", "gathered", "gather", "gather*", "split",
                       "alignedat", "eqnarray", "eqnarray*"})

@@ -250,3 +250,32 @@ def test_indicator_notation_is_a_piecewise(answer, intended):
 def test_an_indicator_without_a_condition_says_so(answer, message):
     with pytest.raises(ParseError, match=message):
         parse(answer)
+
+
+# valid input the parser used to call invalid (issue 9, class 8)
+VALID = [
+    ("= 0.3", Rational(3, 10)),                 # a cell of the seed's forward table
+    (r"= \frac{1}{v_2}", 1 / S("v_2")),         # another
+    ("= 2x", 2 * x),
+    ("2x.", 2 * x),                              # the sentence's full stop
+    ("2x,", 2 * x),
+    ("$2x$.", 2 * x),
+    (r"\frac{1}{x}.", 1 / x),
+    (r"\sech^2(x)", sympy.sech(x) ** 2),         # not TeX, but written (as \tanh is)
+    (r"\csch x", sympy.csch(x)),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), VALID)
+def test_valid_notation_is_not_called_invalid(answer, intended):
+    assert parse(answer).expr == intended
+
+
+def test_a_decimal_point_at_the_end_is_still_a_decimal():
+    parsed = parse("x + 2.")
+    assert parsed.expr == x + 2 and parsed.inexact
+
+
+def test_an_invisible_right_delimiter_is_not_a_full_stop():
+    cases = r"\left\{ \begin{array}{ll} 1 & x > 0 \\ 0 & x < 0 \end{array} \right."
+    assert parse(cases).expr == sympy.Piecewise((1, x > 0), (0, x < 0))
