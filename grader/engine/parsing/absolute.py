@@ -29,9 +29,9 @@ def _is_condition_part(tok: Token) -> bool:
         tok.kind == WORD and tok.value in ("and", "or"))
 
 
-def _bars_ahead(toks: list[Token], start: int) -> list[int]:
-    """Indices of the bars from ``start`` on, at the bracket level of ``start``, stopping at a
-    bracket that closes that level."""
+def _bars_ahead(toks: list[Token], start: int, most: int) -> list[int]:
+    """Indices of the first ``most`` bars from ``start`` on, at the bracket level of ``start``,
+    stopping at a bracket that closes that level (bounded: each bar looks only this far)."""
     found, depth = [], 0
     for j in range(start, len(toks)):
         tok = toks[j]
@@ -45,13 +45,15 @@ def _bars_ahead(toks: list[Token], start: int) -> list[int]:
             break
         elif depth == 0 and tok.is_op("|"):
             found.append(j)
+            if len(found) == most:
+                break
     return found
 
 
 def bar_opens_abs(toks: list[Token], i: int) -> bool:
     """Text mode, the bar at ``i`` in operator position: the start of ``|...|`` (a closing bar
     follows, with something and no condition between) rather than "or"."""
-    bars = _bars_ahead(toks, i + 1)
+    bars = _bars_ahead(toks, i + 1, 1)
     if not bars or bars[0] == i + 1:
         return False
     depth = 0
@@ -69,7 +71,7 @@ def check_after_close(p: "Parser") -> None:
     nxt = p.peek()
     if nxt.is_op("|") or not p.starts_operand(nxt):
         return
-    bars = _bars_ahead(p.toks, p.pos)
+    bars = _bars_ahead(p.toks, p.pos, 2)
     if len(bars) < 2:
         return
     between = p.toks[p.pos:bars[0]]

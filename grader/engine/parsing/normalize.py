@@ -127,7 +127,7 @@ def _vulgar_fraction(ch: str, i: int, out: list[str], where: list[int]) -> None:
         return
     if k > 0 and out[k - 1] == ".":
         raise ParseError(f"a fraction {ch} after a decimal number cannot be read", i + 1)
-    first = sum(map(len, out[:k]))  # index in the output of the first digit
+    first = len(where) - (len(out) - k)  # the digits after k are one character each
     out.insert(k, "(")
     where.insert(first, where[first])
     out.append(f"+{fraction})")
