@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .nodes import Node, walk
-from .tokens import CMD, NUM, Token
+from grader.engine.errors import ParseError
+
+from .nodes import Node, has_derivative, walk
+from .tokens import CMD, NUM, OPEN, Token
 
 if TYPE_CHECKING:
     from .pratt import Parser
@@ -58,3 +60,28 @@ def text_derivative(p: "Parser", left: Node) -> Node | None:
         p.advance()
         p.advance()
     return p.node("deriv", [], left.col)
+
+
+def evaluated_at(p: "Parser", tok: Token, left: Node) -> Node:
+    """``f|_{x=a}``, ``\\left. f \\right|_{x=a}``: ``f`` with ``x`` replaced by ``a`` (a label
+    stays a label: ``\\frac{dy}{dx}\\Big|_{x=0} = 1`` is graded on its 1)."""
+    p.advance()
+    opener = p.advance()
+    if not (opener.kind == OPEN and opener.value == "{"):
+        raise ParseError("expected {x = value} after the evaluation bar", opener.col)
+    at = p.grouped()
+    p.expect_close(opener)
+    if not (at.kind == "rel" and at.args[0] == "==" and at.args[1].kind == "sym"):
+        raise ParseError("expected {x = value} after the evaluation bar", at.col)
+    if has_derivative(left):
+        return p.node("deriv", [left], left.col)
+    return _replace(p, left, at.args[1].args[0], at.args[2])
+
+
+def _replace(p: "Parser", node: Node, name: str, value: Node) -> Node:
+    if node.kind == "sym" and node.args[0] == name:
+        return value
+    args = [_replace(p, a, name, value) if isinstance(a, Node) else
+            tuple(_replace(p, x, name, value) for x in a) if isinstance(a, tuple) else a
+            for a in node.args]
+    return p.node(node.kind, args, node.col, node.tok)

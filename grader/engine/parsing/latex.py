@@ -77,8 +77,9 @@ def is_differential(tok: Token, p: Parser, *, alone_ok: bool) -> bool:
 
 
 def _variable_follows(toks: list[Token]) -> bool:
-    """After a bare ``d``: a variable (``d x``) or an order (``d^2 y``), not ``d + 1``."""
-    return len(toks) > 1 and (toks[1].kind in (NAME, WORD, CMD) or toks[1].is_op("^"))
+    """After a bare ``d``: a variable (``d x``), an order (``d^2 y``) or a bracket
+    (``d(x^2)``), not ``d + 1``."""
+    return len(toks) > 1 and (toks[1].kind in (NAME, WORD, CMD, OPEN) or toks[1].is_op("^"))
 
 
 def _is_derivative(num: list[Token], den: list[Token], p: Parser) -> bool:

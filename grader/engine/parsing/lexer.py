@@ -10,7 +10,7 @@ from grader.engine.limits import Limits
 from .lexer_words import ACCENTS, WORD_COMMANDS, WordCommands
 from .names import normalize_subscript
 from .static_checks import check_brackets, check_forbidden
-from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OP, OPEN, WORD, Token
+from .tokens import BEGIN, CLOSE, CMD, END, EOF, EVAL_BAR, NAME, NUM, OP, OPEN, WORD, Token
 
 _SPACING = frozenset("quad qquad displaystyle textstyle scriptstyle limits nolimits "
                      "enspace thinspace medspace thickspace negthinspace".split())
@@ -160,6 +160,9 @@ class _Lexer(WordCommands):
         name = m.group(1)
         self.i = m.end()
         if name in _SPACING:
+            last = self.tokens[-1] if self.tokens else None
+            if name.endswith("limits") and last is not None and last.kind == CMD and last.sub is None:
+                self.tokens[-1] = last._replace(sub=self.maybe_sub(raw=True))  # \lim\limits_{x}
             return
         if name in ("left", "right") or name in _SIZE:
             self.delimiter(name, start)
@@ -211,6 +214,22 @@ class _Lexer(WordCommands):
             raise self.fail(f"\\{name}{raw} is the wrong way round", start)
         self.add(OPEN if opening else CLOSE, delim, start)
 
+    def evaluation_bar(self) -> bool:
+        """At ``_``: after ``\\right|`` or a bar and before ``{``, an evaluation bar
+        (``\\left. 2x \\right|_{x=1}``); its group is then lexed as math."""
+        last = self.tokens[-1] if self.tokens else None
+        after = self.src[self.i + 1:].lstrip()
+        if last is None or not after.startswith("{") or not (
+                last.is_op("|") or (last.kind == CLOSE and last.value == "|R")):
+            return False
+        if last.kind == OP:
+            if sum(t.is_op("|") for t in self.tokens) % 2 == 0:
+                return False  # |x|_{...}: that bar closes an absolute value
+            self.tokens.pop()  # \Big|_{x=0}: the bar is the evaluation bar itself
+        self.i += 1
+        self.add(OP, EVAL_BAR, self.i - 1)
+        return True
+
     def run(self) -> list[Token]:
         src = self.src
         while True:
@@ -241,6 +260,8 @@ class _Lexer(WordCommands):
             elif c in _ONE_CHAR:
                 self.i += 1
                 self.add(OP, c, start)
+            elif c == "_" and self.evaluation_bar():
+                pass
             elif c == "_" and self.tokens and self.tokens[-1].kind in (NUM, CLOSE):
                 self.i += 1  # x^2_i: TeX puts the subscript on x; the parser moves it there
                 self.add(OP, "_", start, self.subscript(raw=False))

@@ -113,5 +113,10 @@ def is_text_derivative(p: "Parser", left: Node) -> bool:
     """``dl/dw``, ``d/dx`` (at the ``/``): Leibniz notation in text, a label, not a value."""
     from .latex import is_differential  # late: latex imports the parser
 
-    return (left.tok is not None and is_differential(left.tok, p, alone_ok=True)
+    lead = left
+    while lead.tok is None and lead.kind in ("mul", "pow") and lead.args:
+        lead = lead.args[0]  # d(x^2)/dx, d^2y/dx^2: the d leads the numerator
+    if lead is not left and lead.tok is not None and lead.tok.value in p.st.names.symbols:
+        return False  # d declared: d(x+1)/dx is a quotient
+    return (lead.tok is not None and is_differential(lead.tok, p, alone_ok=True)
             and is_differential(p.peek(), p, alone_ok=False))

@@ -279,3 +279,47 @@ def test_a_decimal_point_at_the_end_is_still_a_decimal():
 def test_an_invisible_right_delimiter_is_not_a_full_stop():
     cases = r"\left\{ \begin{array}{ll} 1 & x > 0 \\ 0 & x < 0 \end{array} \right."
     assert parse(cases).expr == sympy.Piecewise((1, x > 0), (0, x < 0))
+
+
+EVALUATED = [
+    (r"\left.2x\right|_{x=1}", 2),
+    (r"x^2\Big|_{x=3}", 9),
+    (r"x^2 + 1\Big|_{x=3}", 10),          # the bar applies to the whole member before it
+    (r"2x|_{x=1}", 2),
+    (r"\left. (x^2 + y) \right|_{x=2}", 4 + y),
+    (r"|x|\Big|_{x=-2}", 2),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), EVALUATED)
+def test_an_evaluation_bar_substitutes_the_point(answer, intended):
+    assert parse(answer).expr == intended
+
+
+@pytest.mark.parametrize("answer", [
+    r"\frac{dy}{dx}\bigg|_{x=0} = 1", r"\left.\frac{dy}{dx}\right|_{x=0} = 1",
+    r"\lim\limits_{x \to 0} \frac{\sin x}{x} = 1", r"\frac{d(x^2)}{dx}\Big|_{x=1/2} = 1",
+])
+def test_an_evaluated_or_limited_label_is_still_a_label(answer):
+    parsed = parse(answer)
+    assert parsed.expr == 1 and [m.text for m in parsed.members] == ["1"]
+
+
+@pytest.mark.parametrize("answer", [r"\frac{d(x^2)}{dx} = 2x", "d(x^2)/dx = 2x", "d^2y/dx^2 = 2x"])
+def test_leibniz_notation_around_a_bracket_or_an_order_is_a_label_not_a_step(answer):
+    # read as a quotient it was a wrong first step (d x^2 / (d x) = x) for the step feedback
+    parsed = parse(answer)
+    assert parsed.expr == 2 * x and [m.text for m in parsed.members] == ["2x"]
+
+
+def test_a_declared_d_before_a_bracket_is_a_factor():
+    assert parse("d(x+1)/dx", names=NameContext(symbols={"d", "x"})).expr == (x + 1) / x
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (r"x\Big|_{y}", "expected {x = value}"),
+    ("|x|_{x=1}", "unexpected _"),         # the bar closes |x|; it is not an evaluation bar
+])
+def test_a_malformed_evaluation_bar_says_so(answer, message):
+    with pytest.raises(ParseError, match=message):
+        parse(answer)
