@@ -54,3 +54,16 @@ def test_real_cube_root_key_refuses_the_principal_power_below_zero():
 def test_indicator_answers_grade_against_a_step_key(answer):
     assert check_answer("Piecewise((1, x > 0), (0, True))", answer, cache=None).verdict.value == "correct"
     assert check_answer("Piecewise((1, x < 0), (0, True))", answer, cache=None).verdict.value == "incorrect"
+
+
+@pytest.mark.parametrize("backend", ["numpy", "mpmath"])
+@pytest.mark.parametrize(("at", "value", "slope"), [(-8.0, -2.0, 1 / 12), (8.0, 2.0, 1 / 12),
+                                                    (-27.0, -3.0, 1 / 27)])
+def test_the_tape_evaluates_the_real_cube_root_below_zero(backend, at, value, slope):
+    from grader.engine.parsing import parse
+    from grader.engine.tape import Tape
+
+    expr = parse(r"\sqrt[3]{x}").expr
+    tape = Tape.from_expr(expr, sorted(expr.free_symbols, key=str))
+    assert float(tape.output({"x": at}, backend=backend)) == pytest.approx(value)
+    assert float(tape.gradient({"x": at}, backend=backend)["x"]) == pytest.approx(slope)
