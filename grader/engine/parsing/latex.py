@@ -111,7 +111,8 @@ def sqrt(p: Parser, tok: Token) -> Node:
         opener = p.advance()
         index = p.grouped()
         p.expect_close(opener)
-    radicand = argument(p)
+    nxt = p.peek()  # \sqrt(x+1), √(x+1): the parenthesis, not just "(", is under the root
+    radicand = p.prefix(0) if nxt.kind == OPEN and nxt.value == "(" else argument(p)
     if index is None:
         return p.node("call", ["sqrt", radicand], tok.col)
     if index.kind == "num" and index.args[1] == 1 and index.args[0] % 2 == 1 and index.args[0] > 1:

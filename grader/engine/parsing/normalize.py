@@ -33,7 +33,9 @@ _SYMBOLS: dict[str, tuple[str, str]] = {
     "≤": ("<=", r"\le "), "≥": (">=", r"\ge "), "≠": ("!=", r"\ne "),
     "←": (":=", r"\leftarrow "), "∂": ("d", r"\partial "), "π": ("pi", r"\pi "),
     "∧": ("&", r"\land "), "∨": ("|", r"\lor "), "√": (" sqrt ", r"\sqrt "),
-    "∞": (" oo ", r"\infty "),
+    "∞": (" oo ", r"\infty "), "∛": (" cbrt ", r"\sqrt[3]"),
+    "′": ("'", "'"), "″": ("''", "''"), "‴": (", "),  # primes: f′(x)
+    "∣": ("|", "|"), "∕": ("/", "/"), "⁄": ("/", "/"),
 }
 _GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",

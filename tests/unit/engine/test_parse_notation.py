@@ -323,3 +323,20 @@ def test_a_declared_d_before_a_bracket_is_a_factor():
 def test_a_malformed_evaluation_bar_says_so(answer, message):
     with pytest.raises(ParseError, match=message):
         parse(answer)
+
+
+UNICODE = [
+    (r"\frac{1}{√(x+1)}", 1 / sympy.sqrt(x + 1)),   # the parenthesis is under the root
+    (r"\sqrt(x+1)", sympy.sqrt(x + 1)),
+    ("∛x", real_root(x, 3)),
+    ("∛(x+1)", real_root(x + 1, 3)),
+    ("f′(x) = 2x", 2 * x),                            # U+2032 PRIME
+    ("x∣x∣", x * Abs(x)),                              # U+2223 DIVIDES as a bar
+    ("1∕x", 1 / x),
+    ("1⁄x", 1 / x),
+]
+
+
+@pytest.mark.parametrize(("answer", "intended"), UNICODE)
+def test_unicode_roots_primes_bars_and_slashes(answer, intended):
+    assert parse(answer).expr == intended
