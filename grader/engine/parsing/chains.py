@@ -1,8 +1,11 @@
 """Derivation chains and assignments: ``A = B = \\boxed{C}``, ``w \\leftarrow e``, labels.
 
 The final value is the last ``\\boxed`` part when there is one, else the last member. Members
-made of derivative notation (``\\frac{dl_i}{dw}``) and assignment targets are labels. With a box,
-members that cannot be read are skipped; without one, every member must be readable.
+made of derivative notation (``\\frac{dl_i}{dw}``, ``d/dx(x^2)``, ``\\tanh'(x)``, ``\\nabla_w L``,
+``\\lim_{s \\to 0} ...``: see labels.py) and assignment targets are labels; a label as the final
+value restates the question and is refused. A leading ``=`` (``= 0.3``) continues the question's
+left side. With a box, members that cannot be read are skipped; without one, every member must
+be readable.
 """
 
 from __future__ import annotations
