@@ -98,6 +98,8 @@ def parse_call(p: Parser, name: str, tok: Token, *, user: bool, power: Node | No
             if len(args) < low or (high is not None and len(args) > high):
                 raise ParseError(f"wrong number of arguments for {name}: {len(args)}", tok.col)
         node = p.node("ufunc" if user else "call", [name, *args], tok.col)
+        if name == "relu" and not user:  # ReLU(x) is Max(0, x), within Max's evaluation budget
+            node = p.node("call", ["Max", p.node("num", [0, 1], tok.col), *args], tok.col)
     if power is None:
         return node
     if _is_minus_one(power) and name in _INVERSE and not user:

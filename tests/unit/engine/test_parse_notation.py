@@ -340,3 +340,17 @@ UNICODE = [
 @pytest.mark.parametrize(("answer", "intended"), UNICODE)
 def test_unicode_roots_primes_bars_and_slashes(answer, intended):
     assert parse(answer).expr == intended
+
+
+@pytest.mark.parametrize(("answer", "intended"), [
+    ("relu(x)", sympy.Max(0, x)), ("ReLU(x)", sympy.Max(0, x)),
+    (r"\operatorname{ReLU}(x)", sympy.Max(0, x)), (r"\mathrm{ReLU}(2x - 1)", sympy.Max(0, 2 * x - 1)),
+    ("ReLU'(x) = [x > 0]", STEP),
+])
+def test_relu_is_max_of_zero(answer, intended):
+    assert parse(answer).expr == intended
+
+
+def test_a_context_function_named_relu_wins():
+    got = parse("relu(x)", names=NameContext(functions={"relu": 1})).expr
+    assert got == sympy.Function("relu")(x)
