@@ -252,6 +252,8 @@ class _Lexer(WordCommands):
             elif c in ")]}":
                 self.i += 1
                 self.add(CLOSE, c, start)
+            elif c == "^" and self.primes():
+                pass
             elif src.startswith(_TWO_CHAR, self.i):
                 self.i += 2
                 self.add(OP, src[start:start + 2], start)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .names import GREEK
-from .tokens import CMD, WORD
+from .tokens import CMD, OP, WORD
 
 WORD_COMMANDS = frozenset("text textrm textit textbf mathrm mathit mathbf mathsf mathtt "
                           "boldsymbol bm operatorname mbox rm mathbb mathds mathbbm".split())
@@ -17,6 +17,7 @@ ACCENTS = {"bar": "bar", "overline": "bar", "hat": "hat", "widehat": "hat", "til
 _ACCENTED = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 _BLACKBOARD = frozenset({"mathbb", "mathds", "mathbbm"})
 _BOLD = frozenset({"mathbf", "boldsymbol", "bm"})
+_PRIMES = re.compile(r"\^\s*(?:(\\prime)(?![A-Za-z])|\{\s*((?:\\prime\s*)+)\})")
 
 
 def is_indicator(name: str, content: str) -> bool:
@@ -74,3 +75,13 @@ class WordCommands:
                                 "\\mathbb{1}_{x > 0}", start)
             sub = "_"
         self.add(CMD, "indicator", start, sub)
+
+    def primes(self) -> bool:
+        """At ``^``: ``f^{\\prime}(x)``, ``y^\\prime``, ``f^{\\prime\\prime}`` are primes, as ``f'``."""
+        m = _PRIMES.match(self.src, self.i)
+        if not m:
+            return False
+        start, self.i = self.i, m.end()
+        for _ in range((m.group(2) or m.group(1)).count("\\prime")):
+            self.add(OP, "'", start)
+        return True

@@ -354,3 +354,17 @@ def test_relu_is_max_of_zero(answer, intended):
 def test_a_context_function_named_relu_wins():
     got = parse("relu(x)", names=NameContext(functions={"relu": 1})).expr
     assert got == sympy.Function("relu")(x)
+
+
+@pytest.mark.parametrize(("answer", "intended"), [
+    (r"y^{\prime} = 2x", 2 * x), (r"f^{\prime}(x) = 2x", 2 * x), (r"f^\prime(x) = 2x", 2 * x),
+    (r"f^{\prime\prime}(x) = 2", 2), (r"\tanh^{\prime}(x) = 1 - \tanh^2 x", 1 - sympy.tanh(x) ** 2),
+])
+def test_latex_primes_are_primes(answer, intended):
+    parsed = parse(answer)
+    assert parsed.expr == intended and len(parsed.members) == 1
+
+
+def test_a_prime_alone_is_still_the_question():
+    with pytest.raises(ParseError, match="derivative operator"):
+        parse(r"f^{\prime}(x)")
