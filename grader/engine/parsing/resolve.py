@@ -70,7 +70,7 @@ def resolve_name(p: "Parser", tok: Token) -> Node:
     if any(is_fn[:-1]) or (is_fn[-1] and sub is not None):
         raise ParseError(f"unknown name {word} (write a function's argument in "
                          f"parentheses, e.g. sin(x))", tok.col)
-    if not is_fn[-1] and p.next_is_paren() and not _declared_letters(pieces, p):
+    if not is_fn[-1] and p.next_is_paren() and not _declared_letters(pieces, sub, p):
         raise ParseError(f"unknown function {word}", tok.col)
     factors: list[Node] = []
     for i, piece in enumerate(pieces):
@@ -85,10 +85,12 @@ def resolve_name(p: "Parser", tok: Token) -> Node:
     return node
 
 
-def _declared_letters(pieces: list[str], p: "Parser") -> bool:
-    """``xy(1-x)`` with x and y declared: a product before the parenthesis, not a function xy
-    (a letter run of undeclared names before a parenthesis stays an unknown function)."""
+def _declared_letters(pieces: list[str], sub: str | None, p: "Parser") -> bool:
+    """``xy(1-x)`` with x and y declared, ``wx_i(1-x_i)`` with w and x_i: a product before the
+    parenthesis, not a function (a run of undeclared names stays an unknown function)."""
     symbols = p.st.names.symbols
+    if sub is not None:
+        pieces = [*pieces[:-1], f"{pieces[-1]}_{sub}"]
     return all(piece in symbols or piece in GREEK for piece in pieces) and any(
         piece in symbols for piece in pieces)
 

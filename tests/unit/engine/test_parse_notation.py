@@ -67,6 +67,7 @@ LETTER_RUNS = [
     ("xy(1-x)", XY, x * y * (1 - x)),
     ("yx(x+1)", XY, x * y * (x + 1)),
     (r"xy\left(1-x\right)", XY, x * y * (1 - x)),
+    ("wx_i(1-x_i)", NameContext(symbols={"w", "x_i"}), S("w") * S("x_i") * (1 - S("x_i"))),
     ("xf(x)", NameContext(symbols={"x"}, functions={"f": 1}), x * sympy.Function("f")(x)),
     ("f(x)", NameContext(symbols={"x"}, functions={"f": 1}), sympy.Function("f")(x)),
 ]
