@@ -175,6 +175,8 @@ class _Lexer(WordCommands):
             if not re.fullmatch(r"[A-Za-z]+\*?", env):
                 raise self.fail(f"unsupported environment {env!r}", start)
             self.add(BEGIN if name == "begin" else END, env, start)
+        elif name == "vert":  # \vert x \vert: a bar like |
+            self.add(OP, "|", start)
         elif name in ("lvert", "rvert"):
             self.add(OPEN if name == "lvert" else CLOSE, "|L" if name == "lvert" else "|R", start)
         elif name in ("lbrace", "rbrace"):

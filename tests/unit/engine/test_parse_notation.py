@@ -40,6 +40,8 @@ ABSOLUTE = [
     ("|x|sin|x|", "text", Abs(x) * sympy.sin(Abs(x))),
     (r"x\left|x\right|", "latex", x * Abs(x)),
     (r"\left|x\right|", "latex", Abs(x)),
+    (r"\vert x \vert", "latex", Abs(x)),
+    (r"x\vert x\vert", "latex", x * Abs(x)),
     ("||x|-1|", "text", Abs(Abs(x) - 1)),
     ("||x|-1|", "latex", Abs(Abs(x) - 1)),
     (r"|x|e^{|x|}", "latex", Abs(x) * sympy.exp(Abs(x))),
