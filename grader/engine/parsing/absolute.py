@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from grader.engine.errors import ParseError
 
-from .tokens import BEGIN, CLOSE, CMD, END, EOF, OPEN, WORD, Token
+from .tokens import BEGIN, CLOSE, CMD, END, EOF, OP, OPEN, WORD, Token
 
 if TYPE_CHECKING:
     from .pratt import Parser
@@ -24,7 +24,7 @@ _CONDITION_CMDS = frozenset({"lt", "gt", "le", "leq", "ge", "geq", "ne", "neq", 
 
 
 def _is_condition_part(tok: Token) -> bool:
-    return (tok.kind == "OP" and tok.value in _CONDITION_OPS) or (
+    return (tok.kind == OP and tok.value in _CONDITION_OPS) or (
         tok.kind == CMD and tok.value in _CONDITION_CMDS) or (
         tok.kind == WORD and tok.value in ("and", "or"))
 

@@ -3,6 +3,7 @@
 ``\\lim_{s \\to 0} f``, ``\\nabla_w L``, ``\\tanh'(x)``, ``f'(x)`` and text ``d/dx(x^2)`` are read
 into ``deriv`` nodes, so that ``label = value`` is graded on its value (chains.py) and a label
 alone is refused: a derivative operator or a limit is the question restated, not its answer.
+An evaluation bar ``f|_{x=a}`` substitutes the point into ``f``, or keeps a label a label.
 """
 
 from __future__ import annotations
