@@ -149,7 +149,7 @@ def _limit_mismatch(q: LimitQuestion, value: sympy.Expr) -> str | None:
         parse_field(lo.expression, names, "limit_of.expression"))
     to = parse_field(lo.to, names, "limit_of.to")
     actual = sympy.limit(expr, symbol(lo.variable), to)
-    if sympy.simplify(actual - value) != 0:
+    if actual != value and sympy.simplify(actual - value) != 0:  # oo - oo is nan, not 0
         return f"the value {value} is not lim_{{{lo.variable} -> {to}}} {lo.expression} = {actual}"
     return None
 

@@ -73,6 +73,11 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
         answer = ctx.substitute(answer_expr)
     except ParseError as exc:
         return invalid_answer(exc.message, exc.column)
+    from grader.engine.infinite import compare_infinite
+
+    exact = compare_infinite(key, answer)  # a tape holding inf cannot tell oo from -oo
+    if exact is not None:
+        return exact
     from grader.engine.piecewise_compare import regions as key_regions
 
     regions = key_regions(expected_expr, ctx.substitute)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sympy
@@ -52,6 +53,19 @@ def _strip_math(src: str, where: list[int]) -> tuple[str, list[int]]:
     return src, where
 
 
+_DELIMITER_DOT = re.compile(r"\\[A-Za-z]+\s*\.$")  # \right. \Bigr.
+
+
+def _strip_full_stop(src: str, where: list[int]) -> tuple[str, list[int]]:
+    """Drop the full stop or comma that ends a sentence: ``2x.``, ``$2x$,``. After a digit it
+    stays: ``2.`` is a decimal number, and so does ``\\right.``, an invisible delimiter."""
+    body = src.rstrip()
+    if len(body) > 1 and body[-1] in ".," and not body[-2].isdigit() and body[-2] not in ".," \
+            and not _DELIMITER_DOT.search(body):
+        return src[:len(body) - 1], where[:len(body) - 1]
+    return src, where
+
+
 # whole answers that are prose for "no answer", never an expression
 NON_ANSWERS = frozenset({"idk", "dunno", "none", "nothing", "n/a", "null", "nil", "undefined",
                          "unknown", "dne", "skip", "pass", "tbd", "?", "??", "???"})
@@ -78,7 +92,8 @@ def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
         raise ParseError(f"{text.strip()!r} is a word, not an expression")
     mode = detect_syntax(text) if syntax == "auto" else syntax
     src, where = normalize(text, latex=mode == "latex")
-    src, where = _strip_math(src, where)
+    src, where = _strip_math(*_strip_full_stop(src, where))
+    src, where = _strip_full_stop(src, where)
     tokens, inexact = tokenize(src, where, latex=mode == "latex", limits=limits)
     if len(tokens) == 1:
         raise ParseError("empty answer")

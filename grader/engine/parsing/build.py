@@ -26,9 +26,11 @@ _FUNCTIONS = {
     "sech": sympy.sech, "csch": sympy.csch, "coth": sympy.coth,
     "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan, "Abs": sympy.Abs,
     "Max": sympy.Max, "Min": sympy.Min, "Heaviside": sympy.Heaviside, "sign": sympy.sign,
+    # the real n-th root (odd n): defined for negative x, unlike x**(1/3)
+    "cbrt": lambda x: sympy.real_root(x, 3), "real_root": sympy.real_root,
 }
 _LOGIC = {"And": "and", "Or": "or", "Not": "not", "Eq": "==", "Ne": "!="}
-_CONSTANTS = {"E": sympy.E, "pi": sympy.pi}
+_CONSTANTS = {"E": sympy.E, "pi": sympy.pi, "oo": sympy.oo}
 # sympy's automatic simplification of these is slow (Max of 20 symbols: ~130 ms)
 _COSTLY = frozenset({"Max", "Min", "Abs", "sign", "Heaviside"})
 _EVALUATION_BUDGET = 8   # evaluated Max/Min/Abs/Piecewise calls per answer

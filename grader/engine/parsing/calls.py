@@ -75,6 +75,10 @@ def _piecewise(p: Parser, tok: Token) -> Node:
 
 def parse_call(p: Parser, name: str, tok: Token, *, user: bool, power: Node | None) -> Node:
     """A call of ``name`` whose name token ``tok`` was just consumed."""
+    if power is None and p.peek().is_op("'"):
+        from .labels import primed_call  # late: labels imports this module
+
+        return primed_call(p, name, tok, user=user)
     if power is None and p.peek().is_op("^"):  # \sin^2 x, \sin^{-1} x
         p.advance()
         if p.st.latex:
@@ -94,9 +98,29 @@ def parse_call(p: Parser, name: str, tok: Token, *, user: bool, power: Node | No
             if len(args) < low or (high is not None and len(args) > high):
                 raise ParseError(f"wrong number of arguments for {name}: {len(args)}", tok.col)
         node = p.node("ufunc" if user else "call", [name, *args], tok.col)
+        if name == "relu" and not user:  # ReLU(x) is Max(0, x), within Max's evaluation budget
+            node = p.node("call", ["Max", p.node("num", [0, 1], tok.col), *args], tok.col)
     if power is None:
         return node
     if _is_minus_one(power) and name in _INVERSE and not user:
         node.args[0] = _INVERSE[name]
         return node
     return p.node("pow", [node, power], tok.col)
+
+
+def with_log_base(p: Parser, node: Node, sub: str, tok: Token) -> Node:
+    """``\\log_2 x``, ``\\log_{10}(x)``, ``log_2(x)``: the base written as a subscript."""
+    base = sub.strip()
+    if base.isdigit() and len(base) <= 6:
+        base_node = p.node("num", [int(base), 1], tok.col)
+    elif base in ("e", "\\mathrm{e}"):
+        base_node = p.node("const", ["E"], tok.col)
+    elif len(base) == 1 and base.isalpha():
+        base_node = p.sym(base, tok)
+    else:
+        raise ParseError(f"unsupported logarithm base {{{base}}}", tok.col)
+    call = node if node.kind == "call" else node.args[0]
+    if len(call.args) != 2:
+        raise ParseError("log with a base takes one argument", tok.col)
+    call.args.append(base_node)
+    return node

@@ -1,8 +1,11 @@
 """Derivation chains and assignments: ``A = B = \\boxed{C}``, ``w \\leftarrow e``, labels.
 
 The final value is the last ``\\boxed`` part when there is one, else the last member. Members
-made of derivative notation (``\\frac{dl_i}{dw}``) and assignment targets are labels. With a box,
-members that cannot be read are skipped; without one, every member must be readable.
+made of derivative notation (``\\frac{dl_i}{dw}``, ``d/dx(x^2)``, ``\\tanh'(x)``, ``\\nabla_w L``,
+``\\lim_{s \\to 0} ...``: see labels.py) and assignment targets are labels; a label as the final
+value restates the question and is refused. A leading ``=`` (``= 0.3``) continues the question's
+left side. With a box, members that cannot be read are skipped; without one, every member must
+be readable.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 
 from grader.engine.errors import LimitExceeded, ParseError
 
+from .labels import LIMIT, is_limit
 from .latex import environment_rows, split_top
 from .nodes import Node, State, has_derivative, last_box
 from .pratt import CHAIN_CMDS, Parser
@@ -61,8 +65,12 @@ def parse_tokens(toks: list[Token], st: State, end_col: int) -> Node:
 def chain(toks: list[Token], st: State, *, end: Token) -> Chain:
     """Read a chain of members separated by ``=``, ``:=`` or ``\\leftarrow``."""
     parts = split_top(toks, is_chain_separator)
-    segs: list[tuple[list[Token], Node | None, bool, bool, ParseError | None]] = []
     previous: Token | None = None
+    if len(parts) > 2 or (len(parts) == 2 and parts[1][0]):
+        if not parts[0][0] and parts[0][1] is not None and parts[0][1].is_op("="):
+            previous = parts[0][1]  # "= 0.3": a table cell or a step continuing the question's
+            parts = parts[1:]       # left side (as an aligned row's "&= ...")
+    segs: list[tuple[list[Token], Node | None, bool, bool, ParseError | None]] = []
     for part, sep in parts:
         if not part:
             where = sep or previous or end
@@ -89,7 +97,7 @@ def chain(toks: list[Token], st: State, *, end: Token) -> Chain:
         final = segs[-1][1]
         assert final is not None
     if has_derivative(final):
-        raise ParseError(DERIVATIVE_OPERATOR, final.col)
+        raise ParseError(LIMIT if is_limit(final) else DERIVATIVE_OPERATOR, final.col)
     members = [(n, part) for part, n, label, _, _ in segs
                if n is not None and not label and not has_derivative(n)]
     return Chain(final, any_box, members)

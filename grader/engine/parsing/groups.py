@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from grader.engine.errors import ParseError
 
+from .absolute import check_after_close
+from .indicator import indicator_of, is_condition
 from .nodes import Node
 from .tokens import CLOSE, NAME, WORD, Token
 
@@ -28,6 +30,8 @@ def bracketed(p: "Parser", tok: Token) -> Node:
         before = p.toks[at - 1]  # f(x, y) with f unknown: not a product
         raise ParseError(f"unknown function {before.value}", before.col)
     p.expect_close(tok)
+    if tok.value == "[" and is_condition(inner):  # the Iverson bracket [x > 0]
+        return indicator_of(p, inner, tok.col)
     if inner.kind == "mul":
         inner.tok = None  # (xy)^2 squares the whole group
     return inner
@@ -46,4 +50,5 @@ def abs_bars(p: "Parser", tok: Token) -> Node:
     close = p.advance()
     if not close.is_op("|"):
         raise ParseError("unbalanced absolute value bar", tok.col)
+    check_after_close(p)
     return p.node("call", ["Abs", inner], tok.col)

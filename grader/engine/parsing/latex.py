@@ -6,12 +6,15 @@ from grader.engine.errors import ParseError
 
 from .names import FUNCTION_ALIASES, GREEK, normalize_subscript
 from .nodes import Node
+from .calls import with_log_base
+from .indicator import indicator
+from .labels import gradient, limit
 from .pratt import _FUNCTION_COMMANDS, ENVIRONMENT, PREFIX_COMMANDS, Parser
 from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OPEN, WORD, Token
 
 _FUNCTIONS = {name: FUNCTION_ALIASES[name] for name in (
     "exp", "ln", "log", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh",
-    "arcsin", "arccos", "arctan", "coth", "max", "min")}
+    "arcsin", "arccos", "arctan", "coth", "max", "min", "sech", "csch")}  # \sech: not TeX, but written
 _CASES = frozenset({"cases", "dcases", "rcases"})
 _ALIGNED = frozenset({"aligned", "align", "align*", "gathered", "gather", "gather*", "split",
                       "alignedat", "eqnarray", "eqnarray*"})
@@ -74,8 +77,9 @@ def is_differential(tok: Token, p: Parser, *, alone_ok: bool) -> bool:
 
 
 def _variable_follows(toks: list[Token]) -> bool:
-    """After a bare ``d``: a variable (``d x``) or an order (``d^2 y``), not ``d + 1``."""
-    return len(toks) > 1 and (toks[1].kind in (NAME, WORD, CMD) or toks[1].is_op("^"))
+    """After a bare ``d``: a variable (``d x``), an order (``d^2 y``) or a bracket
+    (``d(x^2)``), not ``d + 1``."""
+    return len(toks) > 1 and (toks[1].kind in (NAME, WORD, CMD, OPEN) or toks[1].is_op("^"))
 
 
 def _is_derivative(num: list[Token], den: list[Token], p: Parser) -> bool:
@@ -107,10 +111,18 @@ def sqrt(p: Parser, tok: Token) -> Node:
         opener = p.advance()
         index = p.grouped()
         p.expect_close(opener)
-    radicand = argument(p)
+    nxt = p.peek()  # \sqrt(x+1), √(x+1): the parenthesis, not just "(", is under the root
+    radicand = p.prefix(0) if nxt.kind == OPEN and nxt.value == "(" else argument(p)
     if index is None:
         return p.node("call", ["sqrt", radicand], tok.col)
+    if index.kind == "num" and index.args[1] == 1 and index.args[0] % 2 == 1 and index.args[0] > 1:
+        # \sqrt[3]{x} is the real cube root (-2 at x = -8), not sympy's principal x**(1/3)
+        return p.node("call", ["real_root", radicand, index], tok.col)
     return p.node("pow", [radicand, p.node("inv", [index], tok.col)], tok.col)
+
+
+def infinity(p: Parser, tok: Token) -> Node:
+    return p.node("const", ["oo"], tok.col, tok)
 
 
 def boxed(p: Parser, tok: Token) -> Node:
@@ -150,28 +162,11 @@ def function(p: Parser, tok: Token) -> Node:
         return node
     if name != "log":
         raise ParseError(f"unexpected subscript on \\{tok.value}", tok.col)
-    base = tok.sub.strip()  # \log_2 x, \log_{10}(x)
-    if base.isdigit() and len(base) <= 6:
-        base_node = p.node("num", [int(base), 1], tok.col)
-    elif base in ("e", "\\mathrm{e}"):
-        base_node = p.node("const", ["E"], tok.col)
-    elif len(base) == 1 and base.isalpha():
-        base_node = p.sym(base, tok)
-    else:
-        raise ParseError(f"unsupported logarithm base {{{base}}}", tok.col)
-    call = node if node.kind == "call" else node.args[0]
-    if len(call.args) != 2:
-        raise ParseError("\\log with a base takes one argument", tok.col)
-    call.args.append(base_node)
-    return node
+    return with_log_base(p, node, tok.sub, tok)
 
 
 def partial(p: Parser, tok: Token) -> Node:
     return p.node("deriv", [], tok.col)
-
-
-def limit(p: Parser, tok: Token) -> Node:
-    raise ParseError("\\lim cannot be graded: write the value of the limit", tok.col)
 
 
 def negation(p: Parser, tok: Token) -> Node:
@@ -222,7 +217,8 @@ def _register() -> None:
     for name in ("frac", "dfrac", "tfrac", "cfrac"):
         PREFIX_COMMANDS[name] = frac
     PREFIX_COMMANDS.update(sqrt=sqrt, boxed=boxed, partial=partial, lim=limit, lnot=negation,
-                           neg=negation)
+                           neg=negation, infty=infinity, nabla=gradient,
+                           indicator=indicator)
     for name in GREEK:
         PREFIX_COMMANDS[name] = greek
     PREFIX_COMMANDS["ell"] = greek

@@ -7,18 +7,13 @@ import re
 from grader.engine.errors import LimitExceeded, ParseError
 from grader.engine.limits import Limits
 
-from .names import GREEK, normalize_subscript
+from .lexer_words import ACCENTS, WORD_COMMANDS, WordCommands
+from .names import normalize_subscript
 from .static_checks import check_brackets, check_forbidden
-from .tokens import BEGIN, CLOSE, CMD, END, EOF, NAME, NUM, OP, OPEN, WORD, Token
+from .tokens import BEGIN, CLOSE, CMD, END, EOF, EVAL_BAR, NAME, NUM, OP, OPEN, WORD, Token
 
 _SPACING = frozenset("quad qquad displaystyle textstyle scriptstyle limits nolimits "
                      "enspace thinspace medspace thickspace negthinspace".split())
-_WORD_COMMANDS = frozenset("text textrm textit textbf mathrm mathit mathbf mathsf mathtt "
-                           "boldsymbol bm operatorname mbox rm".split())
-# accents name symbols the way sympy prints them: \bar{v} is Symbol("vbar")
-_ACCENTS = {"bar": "bar", "overline": "bar", "hat": "hat", "widehat": "hat", "tilde": "tilde",
-            "widetilde": "tilde", "dot": "dot", "ddot": "ddot", "vec": "vec", "check": "check",
-            "breve": "breve", "acute": "acute", "grave": "grave"}
 _SIZE = frozenset("big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
 _DELIMS = {"(": "(", ")": ")", "[": "[", "]": "]", "|": "|", ".": ".", "\\{": "\\{",
            "\\}": "\\}", "\\lvert": "|L", "\\rvert": "|R", "\\vert": "|", "\\|": "|",
@@ -28,7 +23,6 @@ _TWO_CHAR = ("**", "<=", ">=", "!=", "==", ":=")
 _ONE_CHAR = "+-*/^,=<>!'|&~"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+(?!\.))?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_ACCENTED = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 _LATEX_NAME = re.compile(r"[A-Za-z]+")
 _TEXT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -38,7 +32,7 @@ def detect_syntax(text: str) -> str:
     return "latex" if any(c in text for c in "\\{}") else "text"
 
 
-class _Lexer:
+class _Lexer(WordCommands):
     def __init__(self, src: str, where: list[int], latex: bool, limits: Limits) -> None:
         self.src, self.where, self.latex, self.limits = src, where, latex, limits
         self.i = 0
@@ -166,18 +160,23 @@ class _Lexer:
         name = m.group(1)
         self.i = m.end()
         if name in _SPACING:
+            last = self.tokens[-1] if self.tokens else None
+            if name.endswith("limits") and last is not None and last.kind == CMD and last.sub is None:
+                self.tokens[-1] = last._replace(sub=self.maybe_sub(raw=True))  # \lim\limits_{x}
             return
         if name in ("left", "right") or name in _SIZE:
             self.delimiter(name, start)
-        elif name in _WORD_COMMANDS:
+        elif name in WORD_COMMANDS:
             self.word(name, start)
-        elif name in _ACCENTS:
+        elif name in ACCENTS:
             self.accent(name, start)
         elif name in ("begin", "end"):
             env = self.braced().strip()
             if not re.fullmatch(r"[A-Za-z]+\*?", env):
                 raise self.fail(f"unsupported environment {env!r}", start)
             self.add(BEGIN if name == "begin" else END, env, start)
+        elif name == "vert":  # \vert x \vert: a bar like |
+            self.add(OP, "|", start)
         elif name in ("lvert", "rvert"):
             self.add(OPEN if name == "lvert" else CLOSE, "|L" if name == "lvert" else "|R", start)
         elif name in ("lbrace", "rbrace"):
@@ -217,30 +216,21 @@ class _Lexer:
             raise self.fail(f"\\{name}{raw} is the wrong way round", start)
         self.add(OPEN if opening else CLOSE, delim, start)
 
-    def accent(self, name: str, start: int) -> None:
-        self.skip_spaces()
-        if self.src.startswith("{", self.i):
-            content = self.braced().strip()
-        else:
-            m = _ACCENTED.match(self.src, self.i)
-            if not m:
-                raise self.fail(f"\\{name} needs a letter", start)
-            content = m.group(0)
-            self.i = m.end()
-        base = content[1:] if content.startswith("\\") and content[1:] in GREEK else content
-        if not re.fullmatch(r"[A-Za-z]+", base):
-            raise self.fail(f"unsupported \\{name}{{{content}}}", start)
-        self.add(WORD, base + _ACCENTS[name], start, self.maybe_sub(raw=False))
-
-    def word(self, name: str, start: int) -> None:
-        content = self.braced()
-        text = " ".join(content.split()).strip(".,:;")
-        if not text.strip():
-            return
-        if not re.fullmatch(r"[A-Za-z]+( [A-Za-z]+)*", text):
-            raise self.fail(f"unsupported \\{name} content {{{content.strip()}}}", start)
-        sub = self.maybe_sub(raw=False)
-        self.add(WORD, text, start, sub)
+    def evaluation_bar(self) -> bool:
+        """At ``_``: after ``\\right|`` or a bar and before ``{``, an evaluation bar
+        (``\\left. 2x \\right|_{x=1}``); its group is then lexed as math."""
+        last = self.tokens[-1] if self.tokens else None
+        after = self.src[self.i + 1:].lstrip()
+        if last is None or not after.startswith("{") or not (
+                last.is_op("|") or (last.kind == CLOSE and last.value == "|R")):
+            return False
+        if last.kind == OP:
+            if sum(t.is_op("|") for t in self.tokens) % 2 == 0:
+                return False  # |x|_{...}: that bar closes an absolute value
+            self.tokens.pop()  # \Big|_{x=0}: the bar is the evaluation bar itself
+        self.i += 1
+        self.add(OP, EVAL_BAR, self.i - 1)
+        return True
 
     def run(self) -> list[Token]:
         src = self.src
@@ -264,6 +254,8 @@ class _Lexer:
             elif c in ")]}":
                 self.i += 1
                 self.add(CLOSE, c, start)
+            elif c == "^" and self.primes():
+                pass
             elif src.startswith(_TWO_CHAR, self.i):
                 self.i += 2
                 self.add(OP, src[start:start + 2], start)
@@ -272,6 +264,8 @@ class _Lexer:
             elif c in _ONE_CHAR:
                 self.i += 1
                 self.add(OP, c, start)
+            elif c == "_" and self.evaluation_bar():
+                pass
             elif c == "_" and self.tokens and self.tokens[-1].kind in (NUM, CLOSE):
                 self.i += 1  # x^2_i: TeX puts the subscript on x; the parser moves it there
                 self.add(OP, "_", start, self.subscript(raw=False))

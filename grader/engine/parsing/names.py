@@ -31,13 +31,13 @@ EMPTY_CONTEXT = NameContext()
 
 # canonical name -> (min args, max args or None for any)
 BUILTINS: dict[str, tuple[int, int | None]] = {
-    "exp": (1, 1), "log": (1, 2), "sqrt": (1, 1), "root": (2, 2),
+    "exp": (1, 1), "log": (1, 2), "sqrt": (1, 1), "root": (2, 2), "cbrt": (1, 1),
     "sin": (1, 1), "cos": (1, 1), "tan": (1, 1), "sec": (1, 1), "csc": (1, 1), "cot": (1, 1),
     "sinh": (1, 1), "cosh": (1, 1), "tanh": (1, 1), "sech": (1, 1), "csch": (1, 1),
     "coth": (1, 1),
     "asin": (1, 1), "acos": (1, 1), "atan": (1, 1),
     "Abs": (1, 1), "Max": (1, None), "Min": (1, None),
-    "Heaviside": (1, 1), "sign": (1, 1), "factorial": (1, 1),
+    "Heaviside": (1, 1), "sign": (1, 1), "factorial": (1, 1), "relu": (1, 1),
     "logistic": (1, 1),
     "Piecewise": (1, None), "And": (1, None), "Or": (1, None), "Not": (1, 1),
     "Eq": (2, 2), "Ne": (2, 2),
@@ -47,7 +47,7 @@ BUILTINS: dict[str, tuple[int, int | None]] = {
 FUNCTION_ALIASES: dict[str, str] = {name: name for name in BUILTINS}
 FUNCTION_ALIASES.update({
     "ln": "log", "abs": "Abs", "max": "Max", "min": "Min", "sigma": "logistic", "sigmoid": "logistic", "sgn": "sign",
-    "arcsin": "asin", "arccos": "acos", "arctan": "atan",
+    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "ReLU": "relu",
 })
 
 GREEK = frozenset(

@@ -33,6 +33,9 @@ _SYMBOLS: dict[str, tuple[str, str]] = {
     "≤": ("<=", r"\le "), "≥": (">=", r"\ge "), "≠": ("!=", r"\ne "),
     "←": (":=", r"\leftarrow "), "∂": ("d", r"\partial "), "π": ("pi", r"\pi "),
     "∧": ("&", r"\land "), "∨": ("|", r"\lor "), "√": (" sqrt ", r"\sqrt "),
+    "∞": (" oo ", r"\infty "), "∛": (" cbrt ", r"\sqrt[3]"),
+    "′": ("'", "'"), "″": ("''", "''"), "‴": (", "),  # primes: f′(x)
+    "∣": ("|", "|"), "∕": ("/", "/"), "⁄": ("/", "/"),
 }
 _GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
@@ -42,6 +45,7 @@ _GREEK_LETTERS = {
     "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
 }
 _ALLOWED_CONTROL = "\t\n\r"
+_VULGAR = re.compile(r"(\d+)\u2044(\d+)")  # NFKC of ½ is 1⁄2 (U+2044 FRACTION SLASH)
 
 
 def _refuse(ch: str, index: int) -> ParseError:
@@ -89,6 +93,8 @@ def normalize(text: str, *, latex: bool) -> tuple[str, list[int]]:
             emit(" " if ch in _ALLOWED_CONTROL else ch, i)
         elif ch in _SYMBOLS:
             emit(_SYMBOLS[ch][1 if latex else 0], i)
+        elif _VULGAR.fullmatch(unicodedata.normalize("NFKC", ch)):
+            _vulgar_fraction(ch, i, out, where)
         elif ch in _GREEK_LETTERS:
             emit(("\\" + _GREEK_LETTERS[ch] + " ") if latex else _GREEK_LETTERS[ch], i)
         else:
@@ -104,3 +110,27 @@ def normalize(text: str, *, latex: bool) -> tuple[str, list[int]]:
                 emit(folded, i)
         i += 1
     return "".join(out), where
+
+
+def _vulgar_fraction(ch: str, i: int, out: list[str], where: list[int]) -> None:
+    """``½x`` is (1/2)x; right after digits it is a mixed number: ``2½`` is (2+1/2), not 2·½.
+
+    The fraction keeps the column of ``ch``; the opening parenthesis of a mixed number takes
+    the column of its first digit, so every character still maps back to the student's text."""
+    m = _VULGAR.fullmatch(unicodedata.normalize("NFKC", ch))
+    assert m is not None
+    fraction = f"{m.group(1)}/{m.group(2)}"
+    k = len(out)
+    while k > 0 and len(out[k - 1]) == 1 and out[k - 1].isdigit():
+        k -= 1
+    if k == len(out):
+        out.append(f"({fraction})")
+        where.extend([i] * (len(fraction) + 2))
+        return
+    if k > 0 and out[k - 1] == ".":
+        raise ParseError(f"a fraction {ch} after a decimal number cannot be read", i + 1)
+    first = len(where) - (len(out) - k)  # the digits after k are one character each
+    out.insert(k, "(")
+    where.insert(first, where[first])
+    out.append(f"+{fraction})")
+    where.extend([i] * (len(fraction) + 2))

@@ -1,4 +1,5 @@
-"""Infix ``^``/``**`` and postfix ``!`` for the Pratt parser (pratt.py)."""
+"""Infix ``^``/``**``, postfix ``!``, a subscript after a power (``x^2_i``) and an evaluation bar
+(``|_{x=0}``) for the Pratt parser (pratt.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,22 @@ from grader.engine.errors import ParseError
 
 from .nodes import Node
 from .pratt import POW_BP, Parser
-from .tokens import NUM, OP, Token
+from .tokens import EVAL_BAR, NUM, OP, Token
+
+
+def postfix(p: Parser, tok: Token, left: Node) -> Node:
+    if tok.value == EVAL_BAR:
+        from .labels import evaluated_at  # late: labels imports the parser
+
+        return evaluated_at(p, tok, left)
+    if tok.value == "_":  # x^2_i is x_i^2
+        p.advance()
+        base = left.args[0] if left.kind == "pow" else None
+        if base is None or base.kind != "sym" or "_" in base.args[0]:
+            raise ParseError("unexpected _", tok.col)
+        base.args[0] = f"{base.args[0]}_{tok.sub}"
+        return left
+    return power_or_factorial(p, tok, left)
 
 
 def power_or_factorial(p: Parser, tok: Token, left: Node) -> Node:

@@ -8,10 +8,12 @@ from grader.engine.errors import LimitExceeded, ParseError
 
 from .names import KEYWORDS, function_name
 from .nodes import Node, State
+from .absolute import bar_opens_abs
 from .groups import abs_bars, bracketed
-from .resolve import is_text_derivative, resolve_name, resolve_word
-from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, NAME, NUM, OP, OPEN, WORD,
-                     Token, parse_number)
+from .labels import text_derivative
+from .resolve import resolve_name, resolve_word
+from .tokens import (BEGIN, CLOSE, CLOSERS, CMD, DELIMITER_NAMES, EOF, EVAL_BAR, NAME, NUM, OP,
+                     OPEN, WORD, Token, parse_number)
 
 OR_BP, AND_BP, REL_BP, ADD_BP, NEG_BP, MUL_BP, POW_BP, POST_BP = 4, 6, 10, 20, 25, 30, 40, 50
 
@@ -126,7 +128,7 @@ class Parser:
             return tok.value not in KEYWORDS
         if tok.kind == CMD:
             return tok.value in PREFIX_COMMANDS
-        return tok.is_op("|") and self.st.latex
+        return tok.is_op("|")  # in operand position a bar can only open |...|
 
     def is_euler_power(self, tok: Token) -> bool:
         """``e^...`` (Euler's number raised): like a function, it ends a bare argument, so
@@ -153,6 +155,8 @@ class Parser:
                 return POW_BP
             if value in ("!", "'"):
                 return POST_BP
+            if value == EVAL_BAR:  # applies to all of the member before it
+                return OR_BP - 1
             if value == "_":  # below ^ so that x^2_i is read as (x^2)_i
                 return POW_BP - 5
             if value in REL_OPS:
@@ -162,7 +166,7 @@ class Parser:
             if value == "|":
                 if st.abs_depth:
                     return 0
-                return MUL_BP if st.latex else OR_BP
+                return MUL_BP if st.latex or bar_opens_abs(self.toks, self.pos) else OR_BP
             return 0
         if kind == CMD:
             if value in MUL_CMDS or value == "div":
@@ -192,22 +196,16 @@ class Parser:
                                                                       or value == "div")):
             self.advance()
             if value == "/" or value == "div":
-                if is_text_derivative(self, left):
-                    return self.node("deriv", [], left.col)
+                label = text_derivative(self, left)
+                if label is not None:
+                    return label
                 right = self.expr(MUL_BP)
                 return self.flat("mul", left, self.node("inv", [right], tok.col), tok)
             return self.flat("mul", left, self.expr(MUL_BP), tok)
-        if kind == OP and value in ("^", "**", "!"):
-            from .powers import power_or_factorial  # late: powers.py imports this module
+        if kind == OP and value in ("^", "**", "!", "_", EVAL_BAR):
+            from .powers import postfix  # late: powers.py imports this module
 
-            return power_or_factorial(self, tok, left)
-        if kind == OP and value == "_":  # x^2_i is x_i^2
-            self.advance()
-            base = left.args[0] if left.kind == "pow" else None
-            if base is None or base.kind != "sym" or "_" in base.args[0]:
-                raise ParseError("unexpected _", tok.col)
-            base.args[0] = f"{base.args[0]}_{tok.sub}"
-            return left
+            return postfix(self, tok, left)
         if kind == OP and value == "'":
             self.advance()
             return left if left.kind == "deriv" else self.node("deriv", [left], left.col)

@@ -14,6 +14,8 @@ from .tokens import NAME, Token
 if TYPE_CHECKING:
     from .pratt import Parser
 
+# whole words for infinity in text (sympy prints oo); \infty and ∞ in LaTeX
+INFINITY_WORDS = frozenset({"oo", "inf", "infty", "infinity"})
 _MAX_SPLIT = 40  # longest letter run read as a product of single letters
 
 
@@ -31,6 +33,8 @@ def known(p: "Parser", word: str, tok: Token) -> Node | None:
         return p.node("const", ["E"], tok.col, tok)
     if word == "pi":
         return p.node("const", ["pi"], tok.col, tok)
+    if word in INFINITY_WORDS and not all(c in names.symbols for c in word):
+        return p.node("const", ["oo"], tok.col, tok)  # oo, inf: unless o, i, n, f are declared
     if not st.latex and word in ("E", "True", "False"):
         return p.node("const", [{"E": "E", "True": "true", "False": "false"}[word]],
                       tok.col, tok)
@@ -48,6 +52,10 @@ def resolve_name(p: "Parser", tok: Token) -> Node:
         found = known(p, word, tok)
         if found is not None:
             return found
+    elif function_name(word, names) == "log" and word != "ln":  # log_2(x), log_10 x
+        from .calls import with_log_base  # late: calls imports the parser
+
+        return with_log_base(p, p.call("log", tok), sub, tok)
     if len(word) == 1 or word in GREEK or word in names.symbols or word in ("e", "pi"):
         return p.sym(full, tok)
     if not p.st.latex and any(c.isdigit() for c in word):  # x1, w0, alpha2: a single symbol
@@ -62,7 +70,7 @@ def resolve_name(p: "Parser", tok: Token) -> Node:
     if any(is_fn[:-1]) or (is_fn[-1] and sub is not None):
         raise ParseError(f"unknown name {word} (write a function's argument in "
                          f"parentheses, e.g. sin(x))", tok.col)
-    if not is_fn[-1] and p.next_is_paren():
+    if not is_fn[-1] and p.next_is_paren() and not _declared_letters(pieces, sub, p):
         raise ParseError(f"unknown function {word}", tok.col)
     factors: list[Node] = []
     for i, piece in enumerate(pieces):
@@ -75,6 +83,16 @@ def resolve_name(p: "Parser", tok: Token) -> Node:
     node = p.node("mul", factors, tok.col)
     node.tok = tok  # a unit: implicit products after it must not flatten into it
     return node
+
+
+def _declared_letters(pieces: list[str], sub: str | None, p: "Parser") -> bool:
+    """``xy(1-x)`` with x and y declared, ``wx_i(1-x_i)`` with w and x_i: a product before the
+    parenthesis, not a function (a run of undeclared names stays an unknown function)."""
+    symbols = p.st.names.symbols
+    if sub is not None:
+        pieces = [*pieces[:-1], f"{pieces[-1]}_{sub}"]
+    return all(piece in symbols or piece in GREEK for piece in pieces) and any(
+        piece in symbols for piece in pieces)
 
 
 def resolve_word(p: "Parser", tok: Token) -> Node:
@@ -97,5 +115,10 @@ def is_text_derivative(p: "Parser", left: Node) -> bool:
     """``dl/dw``, ``d/dx`` (at the ``/``): Leibniz notation in text, a label, not a value."""
     from .latex import is_differential  # late: latex imports the parser
 
-    return (left.tok is not None and is_differential(left.tok, p, alone_ok=True)
+    lead = left
+    while lead.tok is None and lead.kind in ("mul", "pow") and lead.args:
+        lead = lead.args[0]  # d(x^2)/dx, d^2y/dx^2: the d leads the numerator
+    if lead is not left and lead.tok is not None and lead.tok.value in p.st.names.symbols:
+        return False  # d declared: d(x+1)/dx is a quotient
+    return (lead.tok is not None and is_differential(lead.tok, p, alone_ok=True)
             and is_differential(p.peek(), p, alone_ok=False))

@@ -10,6 +10,9 @@ NUM, NAME, WORD, CMD, OP, OPEN, CLOSE, BEGIN, END, EOF = (
     "NUM", "NAME", "WORD", "CMD", "OP", "OPEN", "CLOSE", "BEGIN", "END", "EOF"
 )
 
+# the OP of an evaluation bar, \right|_{x=0} or \Big|_{x=0} (the group follows as tokens)
+EVAL_BAR = "|_"
+
 # opening delimiter -> closing delimiters it accepts ("." is \left. / \right.)
 CLOSERS: dict[str, frozenset[str]] = {
     "(": frozenset({")", "."}), "[": frozenset({"]", "."}), "{": frozenset({"}"}),

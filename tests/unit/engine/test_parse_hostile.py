@@ -68,6 +68,17 @@ HOSTILE = [
     ("2**(x + 10**30)", LimitExceeded),
     ("exp(x*10**30*log(2))", LimitExceeded),            # logcombine: log(2**(10**30*x))
     ("exp(x + 10**30*log(2))", LimitExceeded),
+    # notation of issue 9 class 6: bars look ahead a bounded distance, fractions are rewritten
+    # in place, labels and indicators nest like any group
+    ("x|" * 3000, LimitExceeded),
+    ("|x" * 3000 + "|", LimitExceeded),
+    ("x|x|" * 2000, LimitExceeded),
+    ("2½" * 3000, LimitExceeded),
+    ("[x>0]" * 3000, LimitExceeded),
+    (r"\mathbb{1}[" * 2000, LimitExceeded),
+    (r"\lim_{x\to0}" * 3000 + "x", LimitExceeded),
+    ("d/dx(" * 2000, LimitExceeded),
+    (r"\infty" * 5000, LimitExceeded),
 ]
 
 

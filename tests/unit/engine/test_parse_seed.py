@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import sympy
 from sympy import Max, Piecewise, Symbol, exp
@@ -127,3 +130,20 @@ def test_3_adjoint_rows_keep_only_valued_members():
     parsed = parse(ANSWER["3-adjoint-v2"])
     assert [m.text for m in parsed.members] == [
         r"\bar{v}_2", r"-\frac{1}{v_2^2}", r"-\frac{1}{(0.25)^2}", "-16"]
+
+
+SEED_MATH = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "seed-math.json")
+                       .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("segment", SEED_MATH["answers"])
+def test_every_answer_step_and_cell_of_the_seed_parses(segment):
+    parsed = parse(segment)
+    assert isinstance(parsed.expr, sympy.Expr) and parsed.members
+
+
+@pytest.mark.parametrize(("segment", "message"), SEED_MATH["not_answers"].items())
+def test_the_questions_own_notation_is_refused_with_a_reason(segment, message):
+    with pytest.raises(ParseError) as err:
+        parse(segment)
+    assert message in err.value.message
