@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from grader.db.hand_grades import add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
+from grader.db.queries.hand_grade_carry import earlier_hand_grades
 from grader.db.web_queries import anticipated_errors_for
 
 QUEUED, GRADING, GRADED = "queued", "grading", "graded"
@@ -134,8 +135,9 @@ def _insert_results(session: Session, submission_id: int, version_id: int,
                     rows: Iterable[ResultRow], *, grader_version: str, now: datetime,
                     regrade_job_id: int | None = None) -> None:
     """Flip the current rows to not current and add ``rows``; an instructor's hand grade of a
-    question is carried over instead of its new row (``hand_grades``)."""
-    kept = current_hand_grades(session, submission_id)
+    question is carried over instead of its new row (``hand_grades``), and so is one made on an
+    earlier submission of the student with the same answer (``queries.hand_grade_carry``)."""
+    kept = {**earlier_hand_grades(session, submission_id), **current_hand_grades(session, submission_id)}
     session.execute(
         update(GradingResult)
         .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True))
