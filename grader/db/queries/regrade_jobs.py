@@ -104,8 +104,9 @@ def sweep_regrades(session: Session, *, now: datetime, lease_s: float, max_sweep
         if job.sweeps >= max_sweeps:
             job.status, job.finished_at, job.lease_expires_at = FAILED, now, None
             job.failed_submission_ids = [*(job.failed_submission_ids or ()), *left]
-            job.error = (f"no progress for {lease_s:g} s after {job.sweeps} re-send(s)"
-                         + (f"; {len(left)} submission(s) not regraded" if left else ""))
+            stalled = (f"no progress for {lease_s:g} s after {job.sweeps} re-send(s)"
+                       + (f"; {len(left)} submission(s) not regraded" if left else ""))
+            job.error = f"{job.error}; {stalled}" if job.error else stalled
             continue
         job.sweeps += 1
         job.lease_expires_at = now + timedelta(seconds=lease_s)
