@@ -25,16 +25,25 @@ from typing import Callable, TextIO
 PR_SET_PDEATHSIG = 1
 
 
+def _load_prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up in the parent: a forked child of a threaded process must not
+    dlopen (another thread may have held the loader's lock at the fork)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()
+
+
 def die_with_parent(sig: int = signal.SIGTERM) -> None:
     """In a child before ``exec`` (``preexec_fn``): the kernel sends ``sig`` when the parent
     dies. A no-op where prctl is missing (not Linux): the parent watch still ends the worker."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-    except OSError:
-        pass
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
 
 
 def kill_group(pid: int, sig: int = signal.SIGKILL) -> None:

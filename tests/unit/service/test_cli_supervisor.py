@@ -64,3 +64,12 @@ def test_a_killed_worker_takes_its_process_group_with_it_before_the_restart() ->
     _wait(lambda: sup.restarts == 1)
     _wait(lambda: not group_members(first))  # the orphaned child went with it
     sup.stop()
+
+
+def test_a_child_started_with_die_with_parent_ends_when_its_parent_dies() -> None:
+    code = ("import subprocess; from grader.cli.supervisor import die_with_parent;"
+            "p = subprocess.Popen(['sleep', '60'], preexec_fn=die_with_parent, start_new_session=True);"
+            "print(p.pid, flush=True)")  # the parent exits at once, without waiting for it
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True)
+    pid = int(out.stdout.strip())
+    _wait(lambda: not group_members(pid))  # killed by the kernel's parent-death signal
