@@ -87,6 +87,8 @@ def carry_to_later(session: Session, hand: GradingResult) -> list[int]:
     """Give the hand grade ``hand`` (just recorded) to the student's later graded submissions with the
     same answer whose current row for the question is not a hand grade; their ids (to notify)."""
     sub = session.get(Submission, hand.submission_id)
+    if sub is None:
+        return []
     answer = normalised((sub.answers or {}).get(hand.question_id))
     later = list(session.scalars(
         select(Submission.id)
@@ -100,7 +102,7 @@ def carry_to_later(session: Session, hand: GradingResult) -> list[int]:
     for sid in later:
         _lock(session, sid)
         other = session.get(Submission, sid, populate_existing=True)
-        if normalised((other.answers or {}).get(hand.question_id)) != answer:
+        if other is None or normalised((other.answers or {}).get(hand.question_id)) != answer:
             continue
         current = session.scalar(
             select(GradingResult).where(GradingResult.submission_id == sid, GradingResult.is_current.is_(True),

@@ -93,8 +93,12 @@ class Serve:
 
     def submit_and_wait_graded(self, timeout: float = 90) -> dict[str, Any]:
         sid = self.call("/assignments/assignment-4/submissions", {"answers": ANSWERS})["id"]
-        return wait_for(lambda: (lambda b: b if b.get("status") == "graded" else None)(self.call(f"/submissions/{sid}")),
-                        timeout=timeout, what=f"submission {sid} to be graded", poll=0.3)
+
+        def graded() -> dict[str, Any] | None:
+            body = self.call(f"/submissions/{sid}")
+            return body if body.get("status") == "graded" else None
+
+        return wait_for(graded, timeout=timeout, what=f"submission {sid} to be graded", poll=0.3)
 
     def everything_gone(self) -> bool:
         """grader serve exited and no process of any worker group it started is left."""
