@@ -37,6 +37,7 @@ BLUEPRINTS: list[tuple[str, bool]] = [
     ("grader.lms.routes", False),
 ]
 API_PREFIX = "/api/"
+DB_RETRY_AFTER_S = 5  # what a 503 for an unreachable database asks the client to wait
 MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id in a URL cannot exist (and would be a 500)
 
 
@@ -99,7 +100,7 @@ def create_app(
 ) -> Flask:
     """Build the app: settings (from the environment unless given), database, blueprints
     (``BLUEPRINTS`` unless a narrower list is given, e.g. only the API in its tests)."""
-    from grader.db.session import make_session_factory
+    from grader.db.session import DatabaseError, make_session_factory
 
     settings = settings or Settings.from_env()
     app = Flask("grader", static_folder=None)
@@ -123,6 +124,7 @@ def create_app(
     app.teardown_appcontext(_close_session)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    app.register_error_handler(DatabaseError, _database_error)
     _register_blueprints(app, BLUEPRINTS if blueprints is None else blueprints)
     return app
 
@@ -223,6 +225,20 @@ def _http_error(exc: HTTPException) -> Any:
         if exc.get_response().headers.get(name):
             response.headers[name] = exc.get_response().headers[name]
     return response
+
+
+def _database_error(exc: Exception) -> Any:
+    """The database unreachable (a restart, a lost connection): 503 with ``Retry-After``, nothing
+    written; any other database error is a bug (500)."""
+    from grader.db.availability import is_unavailable
+
+    if not is_unavailable(exc):
+        return _unexpected_error(exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                str(getattr(exc, "orig", exc)).strip().splitlines()[:1])
+    message = "the database is unavailable; nothing was saved, try again shortly"
+    body = jsonify(error=message) if _wants_json() else message
+    return body, 503, {"Retry-After": str(DB_RETRY_AFTER_S)}
 
 
 def _unexpected_error(exc: Exception) -> Any:

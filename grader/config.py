@@ -68,6 +68,9 @@ class Settings:
     grading_lease_s: int = 120
     answer_soft_time_s: float = 5.0
     answer_hard_time_s: float = 10.0
+    regrade_lease_s: int = 600  # a regrade job with no progress this long is re-sent by the sweeper
+    regrade_max_sweeps: int = 3  # ... this many times, then it ends as failed
+    regrade_slow_factor: float = 4.0  # a regrade retries an answer out of time with limits this many times longer
     max_answer_chars: int = 4000
     max_answer_parts: int = 500  # values in one structured answer (an AD table)
     max_answer_depth: int = 4  # lists/objects nested inside one answer
@@ -89,6 +92,9 @@ class Settings:
             "grading_lease_s": _number(env, "GRADING_LEASE_S", default.grading_lease_s, int),
             "answer_soft_time_s": _number(env, "ANSWER_SOFT_TIME_S", default.answer_soft_time_s, float),
             "answer_hard_time_s": _number(env, "ANSWER_HARD_TIME_S", default.answer_hard_time_s, float),
+            "regrade_lease_s": _number(env, "REGRADE_LEASE_S", default.regrade_lease_s, int),
+            "regrade_max_sweeps": _number(env, "REGRADE_MAX_SWEEPS", default.regrade_max_sweeps, int),
+            "regrade_slow_factor": _number(env, "REGRADE_SLOW_FACTOR", default.regrade_slow_factor, float),
             "max_answer_chars": _number(env, "MAX_ANSWER_CHARS", default.max_answer_chars, int),
             "max_answer_parts": _number(env, "MAX_ANSWER_PARTS", default.max_answer_parts, int),
             "max_answer_depth": _number(env, "MAX_ANSWER_DEPTH", default.max_answer_depth, int),

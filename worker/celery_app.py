@@ -19,7 +19,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from grader.config import Settings
-from grader.services.queue import SWEEP_INTERVAL_S, TASK_SWEEP, celery_config
+from grader.services.queue import SWEEP_INTERVAL_S, TASK_SWEEP, TASK_SWEEP_REGRADES, celery_config
 
 # Grading, and the LMS integration's deliveries and score posts.
 TASK_MODULES = ("worker.tasks", "worker.lms_tasks")
@@ -38,6 +38,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_time_limit=max(600, settings.grading_lease_s * 5),
         beat_schedule={
             "sweep-stuck-submissions": {"task": TASK_SWEEP, "schedule": SWEEP_INTERVAL_S},
+            # regrade jobs with no progress for REGRADE_LEASE_S: re-sent, or ended as failed
+            "sweep-regrade-jobs": {"task": TASK_SWEEP_REGRADES, "schedule": SWEEP_INTERVAL_S},
             # docs/lms.md: webhooks and score posts that are due (long back-offs, lost tasks).
             "sweep-lms-outbox": {"task": "worker.lms_tasks.sweep_lms", "schedule": 60.0},
         },

@@ -12,7 +12,8 @@ from typing import Any
 from grader.config import Settings
 from grader.services import grading
 from grader.services.queue import (
-    TASK_GRADE, TASK_REGRADE, TASK_REGRADE_ONE, TASK_SWEEP, send_grading, send_regrade_one,
+    TASK_GRADE, TASK_REGRADE, TASK_REGRADE_ONE, TASK_SWEEP, TASK_SWEEP_REGRADES, send_grading, send_regrade,
+    send_regrade_one,
 )
 from worker.celery_app import app
 
@@ -69,16 +70,42 @@ def grade_submission(self: Any, submission_id: int) -> bool:
 @app.task(name=TASK_REGRADE, **_RETRY)
 def regrade_assignment(job_id: int) -> int:
     """Fan a regrade job out as one task per submission; returns how many were sent."""
-    ids = grading.regrade_assignment(_factory(), job_id)
+    ids = grading.regrade_assignment(_factory(), job_id, settings=_settings())
     for submission_id in ids:
         send_regrade_one(job_id, submission_id)
     return len(ids)
 
 
-@app.task(name=TASK_REGRADE_ONE, **_RETRY)
-def regrade_submission(job_id: int, submission_id: int) -> bool:
-    """Regrade one submission for a job and count it in the job's progress."""
-    return grading.regrade_submission_by_id(_factory(), job_id, submission_id, settings=_settings())
+@app.task(name=TASK_REGRADE_ONE, bind=True)
+def regrade_submission(self: Any, job_id: int, submission_id: int) -> bool:
+    """Regrade one submission for a job and count it in the job's progress.
+
+    Retried with back-off like the other tasks; after the last retry the submission is recorded
+    as failed in the job (with the reason), so the job still ends."""
+    try:
+        return grading.regrade_submission_by_id(_factory(), job_id, submission_id, settings=_settings())
+    except Exception as exc:
+        if self.request.retries < _RETRY["max_retries"]:
+            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, _RETRY["retry_backoff_max"]))
+        log.exception("regrade job %s: submission %s failed %d times", job_id, submission_id,
+                      self.request.retries + 1)
+        grading.fail_regrade_submission(_factory(), job_id, submission_id,
+                                        reason=f"{type(exc).__name__}: {exc}")
+        return False
+
+
+@app.task(name=TASK_SWEEP_REGRADES)
+def sweep_regrades() -> int:
+    """Re-send regrade jobs with no progress for a lease; end those out of re-sends (run by beat)."""
+    swept = grading.sweep_regrades(_factory(), settings=_settings())
+    for job in swept:
+        if job.restart:
+            send_regrade(job.job_id)
+        for submission_id in job.submission_ids:
+            send_regrade_one(job.job_id, submission_id)
+    if swept:
+        log.warning("regrade sweeper re-sent job(s) %s", [job.job_id for job in swept])
+    return len(swept)
 
 
 @app.task(name=TASK_SWEEP)

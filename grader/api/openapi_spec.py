@@ -211,7 +211,10 @@ PATHS: dict[str, Any] = {
         "parameters": [_id("job_id")],
         "responses": {"200": _ok("progress", {"type": "object", "properties": {
             "status": {"enum": ["queued", "running", "done", "failed"]},
-            "total": {"type": "integer"}, "done": {"type": "integer"}}}), **ERRORS},
+            "total": {"type": "integer"}, "done": {"type": "integer"},
+            "failed_submissions": {"type": "array", "items": {"type": "integer"},
+                                   "description": "submissions that could not be regraded"},
+            "error": {"type": ["string", "null"], "description": "why the job failed"}}}), **ERRORS},
     }},
     "/api/v1/openapi.json": {"get": {
         "summary": "This document", "security": [],

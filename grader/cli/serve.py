@@ -4,8 +4,9 @@ With nothing set it is the embedded default: a SQLite database and a SQLite brok
 SQLAlchemy transport, ``sqla+sqlite:///var/broker.sqlite``) under ``var/``, no server needed.
 It migrates the database, loads ``assignments/``, creates a demo instructor and student (their
 passwords and API tokens are printed), starts a Celery worker with the sweeper's beat embedded
-(``-B``) as a child process, and serves the Flask app on 127.0.0.1:5000. Ctrl-C or SIGTERM stops
-the web server and then the worker (warm shutdown, SIGKILL after ``--stop-timeout`` seconds).
+(``-B``) as a supervised child process (restarted with back-off when it dies; it dies with us:
+``grader/cli/supervisor.py``), and serves the Flask app on 127.0.0.1:5000. Ctrl-C, SIGTERM or
+SIGHUP stops the web server and then the worker (warm shutdown, SIGKILL after ``--stop-timeout``).
 With ``DATABASE_URL`` / ``CELERY_BROKER_URL`` set it uses those instead (PostgreSQL, Redis).
 """
 
@@ -17,10 +18,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from grader.cli.supervisor import WorkerSupervisor, die_with_parent
 from grader.config import VAR_DIR, Settings
 
 
@@ -30,8 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--no-worker", action="store_true", help="serve the web app only")
     parser.add_argument("--no-demo-users", action="store_true", help="do not create the demo users")
-    parser.add_argument("--stop-timeout", type=float, default=10.0,
-                        help="seconds to wait for the worker's warm shutdown (default 10)")
+    parser.add_argument("--stop-timeout", type=float, default=6.0,
+                        help="seconds to wait for the worker's warm shutdown before killing it (default 6; "
+                             "everything is stopped within 10 s of a signal)")
 
 
 def _prepare(settings: Settings, *, demo_users: bool) -> None:
@@ -65,37 +67,19 @@ def _worker_env(settings: Settings) -> dict[str, str]:
 
 
 def start_worker(settings: Settings, *, concurrency: int, schedule: Path) -> subprocess.Popen[bytes]:
-    """A Celery worker (prefork) with the sweeper's beat embedded, in its own process group.
+    """A Celery worker (prefork) with the sweeper's beat embedded, in its own process group, that
+    ends when this process does (``supervisor.die_with_parent`` and ``embedded_worker``'s watch).
 
     ``schedule`` is beat's state file: one per run (the sweeper's interval schedule needs no
     history, and two ``grader serve`` on one checkout must not share a shelve file)."""
-    cmd = [sys.executable, "-m", "celery", "-A", "worker.celery_app", "--quiet", "worker", "--pool", "prefork",
+    cmd = [sys.executable, "-m", "grader.cli.embedded_worker", str(os.getpid()),
+           "-A", "worker.celery_app", "--quiet", "worker", "--pool", "prefork",
            "-c", str(concurrency), "-B", "-s", str(schedule),
            "-n", f"embedded-{os.getpid()}@%h", "-l", "warning", "-Q", "grader"]
-    return subprocess.Popen(cmd, env=_worker_env(settings), start_new_session=True)
-
-
-def stop_worker(proc: subprocess.Popen[bytes], *, timeout: float) -> None:
-    """Warm shutdown (SIGTERM to the worker), then SIGKILL its whole process group."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # pool children and beat, if any are left
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
-
-
-def _watch(proc: subprocess.Popen[bytes], stopping: threading.Event) -> None:
-    """Say so loudly if the worker dies while we serve: grading would silently stop."""
-    proc.wait()
-    if not stopping.is_set():
-        print(f"grader serve: the Celery worker exited with status {proc.returncode}; "
-              "submissions will stay queued (restart grader serve)", file=sys.stderr, flush=True)
+    proc = subprocess.Popen(cmd, env=_worker_env(settings), start_new_session=True,
+                            preexec_fn=die_with_parent)  # noqa: PLW1509 - prctl only, no locks taken
+    print(f"worker     pid {proc.pid} (Celery worker + beat, process group {proc.pid})", flush=True)
+    return proc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -130,21 +114,22 @@ def run(args: argparse.Namespace) -> int:
         reason = exc.strerror if isinstance(exc, OSError) else "see above (is the port in use?)"
         print(f"grader serve: cannot listen on {settings.host}:{settings.port}: {reason}", file=sys.stderr)
         return 1
-    stopping = threading.Event()
     scratch = tempfile.TemporaryDirectory(prefix="grader-serve-")
     worker = None
     if not args.no_worker:
         print(f"broker     {settings.broker_url}")
-        worker = start_worker(settings, concurrency=args.concurrency,
-                              schedule=Path(scratch.name) / "celerybeat-schedule")
-        threading.Thread(target=_watch, args=(worker, stopping), daemon=True).start()
+        schedule = Path(scratch.name) / "celerybeat-schedule"
+        worker = WorkerSupervisor(lambda: start_worker(settings, concurrency=args.concurrency, schedule=schedule),
+                                  stop_timeout=args.stop_timeout)
+        worker.start()
 
     def _terminate(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    # Both explicitly: a shell that starts us in the background sets SIGINT to "ignore".
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
+    # Explicitly: a shell that starts us in the background sets SIGINT to "ignore"; SIGHUP is the
+    # terminal closing.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     url = f"http://{settings.host}:{settings.port}"
     print(f"serving    {url}  (API under {url}/api/v1; Ctrl-C to stop)")
     print(f"try        curl -H 'Authorization: Bearer <token>' {url}/api/v1/assignments", flush=True)
@@ -153,14 +138,13 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        stopping.set()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the clean-up
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not skip the clean-up
         print("\nstopping...", flush=True)
         server.server_close()
         if worker is not None:
             started = time.monotonic()
-            stop_worker(worker, timeout=args.stop_timeout)
+            worker.stop()
             print(f"worker stopped ({time.monotonic() - started:.1f} s)", flush=True)
         scratch.cleanup()
     return 0

@@ -17,9 +17,12 @@ from sqlalchemy.orm import Session
 
 from grader.db.hand_grades import add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
+from grader.db.queries import regrade_jobs as rj
+from grader.db.queries.hand_grade_carry import earlier_hand_grades
 from grader.db.web_queries import anticipated_errors_for
 
 QUEUED, GRADING, GRADED = "queued", "grading", "graded"
+NEEDS_REVIEW = "needs_review"
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,9 @@ def _insert_results(session: Session, submission_id: int, version_id: int,
                     rows: Iterable[ResultRow], *, grader_version: str, now: datetime,
                     regrade_job_id: int | None = None) -> None:
     """Flip the current rows to not current and add ``rows``; an instructor's hand grade of a
-    question is carried over instead of its new row (``hand_grades``)."""
-    kept = current_hand_grades(session, submission_id)
+    question is carried over instead of its new row (``hand_grades``), and so is one made on an
+    earlier submission of the student with the same answer (``queries.hand_grade_carry``)."""
+    kept = {**earlier_hand_grades(session, submission_id), **current_hand_grades(session, submission_id)}
     session.execute(
         update(GradingResult)
         .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True))
@@ -194,23 +198,20 @@ def find_stuck(session: Session, *, now: datetime, lease_s: float, limit: int = 
     return ids
 
 
-def start_regrade(session: Session, job_id: int, *, now: datetime) -> list[int]:
-    """Set the job running with its total; the graded submissions of its assignment, to fan out."""
+def start_regrade(session: Session, job_id: int, *, now: datetime, lease_s: float = 600) -> list[int]:
+    """Set the job running with its total and a lease; the graded submissions of its assignment
+    not yet regraded by it, to fan out (all of them the first time)."""
     job = session.get(RegradeJob, job_id, populate_existing=True)
     if job is None or job.status in ("done", "failed"):
         return []
-    ids = list(session.scalars(
-        select(Submission.id)
-        .join(AssignmentVersion, Submission.assignment_version_id == AssignmentVersion.id)
-        .where(AssignmentVersion.assignment_id == job.assignment_id, Submission.status == GRADED,
-               Submission.graded_at < job.created_at)  # later ones were graded after the request
-        .order_by(Submission.id)
-    ))
     if job.status == "queued":
+        ids = rj.job_submission_ids(session, job)  # later ones were graded after the request
         job.total, job.done, job.status = len(ids), 0, "running"
+        job.lease_expires_at = now + timedelta(seconds=lease_s)
         if not ids:
-            job.status, job.finished_at = "done", now
-    return ids
+            job.status, job.finished_at, job.lease_expires_at = "done", now, None
+        return ids
+    return rj.remaining_submission_ids(session, job)
 
 
 def load_regrade_input(session: Session, job_id: int, submission_id: int) -> GradingInput | None:
@@ -238,7 +239,7 @@ def _regraded_by(session: Session, submission_id: int, job_id: int) -> bool:
 
 
 def save_regraded(session: Session, job_id: int, submission_id: int, version_id: int,
-                  rows: list[ResultRow], *, grader_version: str, now: datetime) -> bool:
+                  rows: list[ResultRow], *, grader_version: str, now: datetime, lease_s: float = 600) -> bool:
     """Insert a regrade's rows and count it in the job, once per job and submission."""
     # A no-op UPDATE takes the submission's row lock (the write lock on SQLite) first, so two
     # deliveries of one regrade task serialise here and the second sees the first's rows.
@@ -250,21 +251,37 @@ def save_regraded(session: Session, job_id: int, submission_id: int, version_id:
     job = session.get(RegradeJob, job_id, populate_existing=True)
     if job is None or _regraded_by(session, submission_id, job_id):
         return False
-    _insert_results(session, submission_id, version_id, rows, grader_version=grader_version, now=now,
-                    regrade_job_id=job_id)
-    count_regrade_done(session, job_id, now=now)
+    _insert_results(session, submission_id, version_id, _keep_definite(session, submission_id, rows),
+                    grader_version=grader_version, now=now, regrade_job_id=job_id)
+    count_regrade_done(session, job_id, now=now, lease_s=lease_s)
     return True
 
 
-def count_regrade_done(session: Session, job_id: int, *, now: datetime) -> None:
-    """One more submission of the job done; the job finishes when all are."""
+def _keep_definite(session: Session, submission_id: int, rows: list[ResultRow]) -> list[ResultRow]:
+    """A regrade's undecided row (``needs_review`` from a time limit or a crash, not free text
+    waiting for a person) does not replace an earlier definite verdict: that verdict is kept."""
+    undecided = {r.question_id for r in rows if r.verdict == NEEDS_REVIEW and r.method != "manual"}
+    if not undecided:
+        return rows
+    earlier = {g.question_id: g for g in session.scalars(
+        select(GradingResult).where(GradingResult.submission_id == submission_id,
+                                    GradingResult.is_current.is_(True), GradingResult.question_id.in_(undecided)))}
+    out = []
+    for r in rows:
+        old = earlier.get(r.question_id)
+        if r.question_id in undecided and old is not None and old.verdict != NEEDS_REVIEW:
+            points = r.max_points if old.verdict == "correct" else min(old.points, r.max_points)
+            r = ResultRow(r.question_id, old.verdict, points, r.max_points, old.feedback, old.method,
+                          old.duration_ms)
+        out.append(r)
+    return out
+
+
+def count_regrade_done(session: Session, job_id: int, *, now: datetime, lease_s: float = 600) -> None:
+    """One more submission of the job done: its lease goes on; the job ends when all are done."""
     session.execute(
         update(RegradeJob).where(RegradeJob.id == job_id).values(done=RegradeJob.done + 1)
         .execution_options(synchronize_session=False)
     )
-    session.execute(
-        update(RegradeJob)
-        .where(RegradeJob.id == job_id, RegradeJob.done >= RegradeJob.total, RegradeJob.status == "running")
-        .values(status="done", finished_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    rj.renew(session, job_id, now=now, lease_s=lease_s)
+    rj.finish_if_complete(session, job_id, now=now)

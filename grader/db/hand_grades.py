@@ -35,11 +35,13 @@ def current_hand_grades(session: Session, submission_id: int) -> dict[str, tuple
     return {r.question_id: (r, records.get(r.id)) for r in rows}
 
 
-def carried_over(hand: GradingResult, *, version_id: int, max_points: float, now: datetime) -> GradingResult:
-    """A new current row with the instructor's grade, for the regrade's version."""
+def carried_over(hand: GradingResult, *, submission_id: int, version_id: int, max_points: float,
+                 now: datetime) -> GradingResult:
+    """A new current row of ``submission_id`` with the instructor's grade, for the version graded
+    against (``hand`` may belong to an earlier submission with the same answer)."""
     points = min(hand.points, max_points)
     return GradingResult(
-        submission_id=hand.submission_id, assignment_version_id=version_id, question_id=hand.question_id,
+        submission_id=submission_id, assignment_version_id=version_id, question_id=hand.question_id,
         verdict=hand.verdict if max_points == hand.max_points else ("correct" if points >= max_points else "incorrect"),
         points=points, max_points=max_points, feedback=hand.feedback, method=MANUAL,
         grader_version=hand.grader_version, duration_ms=0, created_at=now, is_current=True,
@@ -55,7 +57,8 @@ def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGra
     for row in rows:
         found = kept.get(row.question_id)
         if found is not None:
-            row = carried_over(found[0], version_id=row.assignment_version_id, max_points=row.max_points, now=now)
+            row = carried_over(found[0], submission_id=row.submission_id,
+                               version_id=row.assignment_version_id, max_points=row.max_points, now=now)
             if found[1] is not None:
                 records.append((found[1], row))
         row.regrade_job_id = regrade_job_id
@@ -64,7 +67,7 @@ def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGra
     if records:
         session.flush()  # the carried rows' ids
         session.add_all(
-            ManualGrade(grading_result_id=row.id, submission_id=rec.submission_id, question_id=rec.question_id,
+            ManualGrade(grading_result_id=row.id, submission_id=row.submission_id, question_id=rec.question_id,
                         grader_id=rec.grader_id, points=row.points, comment=rec.comment, created_at=rec.created_at)
             for rec, row in records
         )

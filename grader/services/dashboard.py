@@ -226,6 +226,8 @@ class ManualItem:
     points: float
     graded: bool
     comment: str = ""  # the instructor's comment once graded (the form starts from it)
+    user_id: int = 0
+    earlier: Any = None  # a hand grade of an earlier, different answer (hand_grade_carry.EarlierGrade)
 
 
 def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *,
@@ -236,7 +238,7 @@ def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *
     items = [
         ManualItem(r.result_id, r.submission_id, r.user_label, r.question_id, answer_text(r.answer),
                    r.max_points, r.points, graded=hand_graded(r.method, r.verdict),
-                   comment=(r.feedback or "") if hand_graded(r.method, r.verdict) else "")
+                   comment=(r.feedback or "") if hand_graded(r.method, r.verdict) else "", user_id=r.user_id)
         for r in rows
         if r.question_id in free
         and (r.verdict == "needs_review" or (include_graded and hand_graded(r.method, r.verdict)))

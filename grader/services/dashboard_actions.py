@@ -13,11 +13,13 @@ from typing import Any
 from grader.db import Session
 from grader.db import web_queries as wq
 from grader.db.models import GradingResult, User
+from grader.db.queries.hand_grade_carry import carry_to_later, earlier_grades_by_student
 from grader.services import dashboard as d
 from grader.services.anticipated import merge_anticipated  # noqa: F401 - the grading hook, re-exported
 from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.errors import InvalidRequest, NotFound
+from grader.services.hand_grade_carry import with_earlier_grades
 from grader.services.lms_hook import notify_graded
 
 MAX_COMMENT = 4000
@@ -76,7 +78,8 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
         table=d.per_question_table(counted, questions),
         wrong=wrong,
         attached=_attached_by_group(wrong, stored),
-        queue=d.manual_queue(counted, questions, include_graded=True),
+        queue=with_earlier_grades(d.manual_queue(counted, questions, include_graded=True),
+                                  earlier_grades_by_student(session, assignment.id)),
         students=d.student_lines(subs),
         grouping_partial=budget.hit,
     )
@@ -122,6 +125,8 @@ def grade_manually(session: Session, user: User, result_id: int, *, points: Any,
         raise InvalidRequest(f"the comment is longer than {MAX_COMMENT} characters")
     row = wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment)
     notify_graded(session, row.submission_id, regrade=True)
+    for later in carry_to_later(session, row):  # the same answer resubmitted before this grade
+        notify_graded(session, later, regrade=True)
     return row
 
 

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from grader import __version__ as GRADER_VERSION
 from grader.config import Settings
 from grader.db import grading_queries as q
+from grader.db.queries import regrade_jobs as rj
 from grader.db.base import utcnow
 from grader.db.session import session_scope
 from grader.services.anticipated import merge_anticipated
@@ -96,12 +97,14 @@ def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
 
 
 def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCache | None = None,
-                  on_progress: Callable[[], None] | None = None, seed: int = 0) -> list[q.ResultRow]:
-    """Grade every question of ``inp``'s assignment version; one ``ResultRow`` each, in order."""
+                  on_progress: Callable[[], None] | None = None, seed: int = 0,
+                  only: set[str] | None = None) -> list[q.ResultRow]:
+    """Grade every question of ``inp``'s assignment version (or the ``only`` ones); one
+    ``ResultRow`` each, in order."""
     assignment = _assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = _cache_for(settings) if cache is None else cache
-    qids = [question.id for question in assignment.questions]
+    qids = [question.id for question in assignment.questions if only is None or question.id in only]
     max_points = {question.id: float(question.points) for question in assignment.questions}
     answers = {k: v for k, v in inp.answers.items() if k in max_points}  # the API refuses others
     keys = {question.id: cache_key(inp.content_hash, question.id, _cached_answer(question, answers),
@@ -215,27 +218,66 @@ def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
     return beat
 
 
-def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: datetime | None = None) -> list[int]:
-    """Start a regrade job: mark it running with its total; the submission ids to fan out."""
+def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: datetime | None = None,
+                       settings: Settings | None = None) -> list[int]:
+    """Start a regrade job: mark it running with its total; the submission ids to fan out (on a
+    re-send by the sweeper: those not regraded yet)."""
+    settings = settings or Settings.from_env()
     with session_scope(session_factory) as s:
-        return q.start_regrade(s, job_id, now=now or utcnow())
+        return q.start_regrade(s, job_id, now=now or utcnow(), lease_s=settings.regrade_lease_s)
+
+
+def _undecided(rows: list[q.ResultRow]) -> set[str]:
+    """Questions the engine did not decide (out of time, crashed); not free text waiting for a person."""
+    return {r.question_id for r in rows if r.verdict == NEEDS_REVIEW and r.method != "manual"}
 
 
 def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
                              settings: Settings | None = None, cache: VerdictCache | None = None) -> bool:
-    """Regrade one submission against its assignment's current version, once per job."""
+    """Regrade one submission against its assignment's current version, once per job.
+
+    An answer that runs out of time (a busy machine) is graded again on the slow path: limits
+    ``regrade_slow_factor`` times longer. If it still does not finish, the earlier definite
+    verdict is kept (``grading_queries.save_regraded``), never replaced by ``needs_review``.
+    """
     settings = settings or Settings.from_env()
+    cache = _cache_for(settings) if cache is None else cache
     with session_scope(session_factory) as s:
         inp = q.load_regrade_input(s, job_id, submission_id)
     if inp is None:
         return False
     rows = grade_answers(inp, settings, cache=cache)
+    slow = _undecided(rows)
+    if slow:
+        factor = settings.regrade_slow_factor
+        log.info("regrade job %s submission %s: %s undecided; retrying with %gx the time limits",
+                 job_id, submission_id, sorted(slow), factor)
+        patient = settings.replace(answer_soft_time_s=settings.answer_soft_time_s * factor,
+                                   answer_hard_time_s=settings.answer_hard_time_s * factor)
+        again = {r.question_id: r for r in grade_answers(inp, patient, cache=cache, only=slow)}
+        rows = [again.get(r.question_id, r) for r in rows]
     with session_scope(session_factory) as s:
-        won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
-                              grader_version=GRADER_VERSION, now=utcnow())
+        won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows, grader_version=GRADER_VERSION,
+                              now=utcnow(), lease_s=settings.regrade_lease_s)
         if won:
             notify_graded(s, submission_id, regrade=True)
         return won
+
+
+def fail_regrade_submission(session_factory: SessionFactory, job_id: int, submission_id: int, *,
+                            reason: str) -> bool:
+    """Record a submission whose regrade kept failing; the job goes on and ends ``failed``."""
+    with session_scope(session_factory) as s:
+        return rj.fail_submission(s, job_id, submission_id, reason=reason, now=utcnow())
+
+
+def sweep_regrades(session_factory: SessionFactory, *, now: datetime | None = None,
+                   settings: Settings | None = None) -> list[rj.SweptJob]:
+    """Regrade jobs past their lease: what to re-send (jobs out of re-sends end as failed)."""
+    settings = settings or Settings.from_env()
+    with session_scope(session_factory) as s:
+        return rj.sweep_regrades(s, now=now or utcnow(), lease_s=settings.regrade_lease_s,
+                                 max_sweeps=settings.regrade_max_sweeps)
 
 
 def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,

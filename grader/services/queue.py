@@ -27,6 +27,7 @@ TASK_GRADE = "worker.tasks.grade_submission"
 TASK_REGRADE = "worker.tasks.regrade_assignment"
 TASK_REGRADE_ONE = "worker.tasks.regrade_submission"
 TASK_SWEEP = "worker.tasks.sweep_stuck"
+TASK_SWEEP_REGRADES = "worker.tasks.sweep_regrades"
 
 # A task unacknowledged this long on Redis is redelivered (after a worker was killed). It must be
 # longer than any grading task, or a slow task runs twice (harmless, but wasted work).

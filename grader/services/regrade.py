@@ -37,4 +37,6 @@ def regrade_job_view(session: Session, user: User, job_id: int) -> dict[str, Any
         "done": job.done,
         "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "failed_submissions": list(job.failed_submission_ids or []),
+        "error": job.error,
     }

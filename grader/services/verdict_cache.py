@@ -22,26 +22,15 @@ import json
 import os
 import sqlite3
 import threading
-import unicodedata
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
+from grader.assignments.answers import normalised as normalise  # one rule for "the same answer"
 from grader.config import Settings
 
 TTL_S = 14 * 24 * 3600
 _PREFIX = "grader:verdict:"
-
-
-def normalise(answer: Any) -> Any:
-    """Text answers NFC-normalised with whitespace runs collapsed; other JSON values recursively."""
-    if isinstance(answer, str):
-        return " ".join(unicodedata.normalize("NFC", answer).split())
-    if isinstance(answer, dict):
-        return {str(k): normalise(v) for k, v in answer.items()}
-    if isinstance(answer, (list, tuple)):
-        return [normalise(v) for v in answer]
-    return answer
 
 
 def cache_key(content_hash: str, question_id: str, answer: Any, grader_version: str,

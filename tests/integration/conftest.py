@@ -228,3 +228,14 @@ def world(db: Session) -> World:
         users[name], tokens[name] = user, issue_token(db, user)
     db.commit()
     return World(db, version, users, tokens)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault table (tests/support/fault_report.py), when fault tests ran."""
+    from tests.support.fault_report import table
+
+    lines = table()
+    if lines:
+        terminalreporter.section("faults: submissions accepted, graded, lost, graded twice")
+        for line in lines:
+            terminalreporter.write_line(line)

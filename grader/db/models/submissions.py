@@ -113,6 +113,12 @@ class RegradeJob(Base):
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default="queued")
+    # The job's lease: pushed forward by every submission done; the regrade sweeper re-sends what
+    # is left when it runs out (``sweeps`` times at most), then ends the job as failed.
+    lease_expires_at: Mapped[datetime | None]
+    sweeps: Mapped[int] = mapped_column(default=0)
+    failed_submission_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
 
     assignment: Mapped[Assignment] = relationship()
     requested_by: Mapped[User | None] = relationship()

@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from grader.db.models import Submission
+from tests.support.fault_report import account
 
 
 from worker_helpers import RIGHT, SHORT_LEASE, Class, Worker, submit, wait_graded, wait_status
@@ -33,6 +34,8 @@ def test_a_worker_killed_mid_grading_loses_nothing(
     assert {q["verdict"] for q in body["questions"].values()} == {"correct"}
     with committed_factory() as s:
         assert s.get(Submission, sid).grading_attempts == 2
+    row = account(committed_factory, [sid], "worker SIGKILLed mid-grade (Redis)")
+    assert (row.lost, row.twice) == (0, 0)
 
 
 def test_tasks_lost_by_redis_are_sent_again_by_the_sweeper(
@@ -64,3 +67,5 @@ def test_a_killed_pool_child_s_task_comes_back_and_is_graded_when_the_lease_ends
     assert worker.proc.poll() is None  # the worker itself lived on with new children
     with committed_factory() as s:
         assert s.get(Submission, sid).grading_attempts == 2
+    row = account(committed_factory, [sid], "pool child SIGKILLed mid-grade (Redis)")
+    assert (row.lost, row.twice) == (0, 0)
