@@ -1,7 +1,7 @@
 """regrade_job lease, sweeps, failed submissions and error: a regrade job always ends
 
 Revision ID: 0003
-Revises: 0002
+Revises: doc0001
 Create Date: 2026-12-06
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0003'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = 'doc0001'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
