@@ -11,6 +11,7 @@ from grader.app import db_session, queue, settings
 from grader.services.assignments import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
 from grader.services.errors import InvalidRequest
 from grader.services.submissions import submission_view, submit_answers
+from grader.services.variants import with_variant
 
 bp = Blueprint("assignments", __name__)
 
@@ -30,8 +31,10 @@ def list_assignments() -> Any:
 @bp.get("/assignments/<key>")
 def get_assignment(key: str) -> Any:
     user = require_user()
-    assignment, version, role = assignment_for(db_session(), user, key)
-    return {**assignment_view(assignment, version, include_keys=role in STAFF_ROLES), "role": role}
+    session = db_session()
+    assignment, version, role = assignment_for(session, user, key)
+    view = assignment_view(assignment, version, include_keys=role in STAFF_ROLES)
+    return {**with_variant(view, session, assignment, version, user.id), "role": role}
 
 
 @bp.post("/assignments/<key>/submissions")

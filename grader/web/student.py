@@ -12,6 +12,7 @@ from grader.services.assignments import STAFF_ROLES, visible_assignments
 from grader.services.errors import ServiceError
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
 from grader.services.submissions import submission_for, submit_answers
+from grader.services.variants import student_questions
 from grader.web.common import flash_error, login_required, user
 from grader.web.csrf import check_csrf
 
@@ -79,6 +80,6 @@ def submission(submission_id: int) -> Any:
     assignment = found.assignment_version.assignment
     subs = past_submissions(session, found.user, assignment.id)
     this = next(s for s in subs if s.id == submission_id)
-    questions = [dict(q) for q in found.assignment_version.definition.get("questions", [])]
+    questions = student_questions(session, assignment, found.assignment_version, found.user_id)
     return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
                            owner=found.user, mine=found.user_id == user().id)
