@@ -170,3 +170,25 @@ def test_instructors_preview_and_override_students_may_not(course4: Course4) -> 
     assert _view(course4, client, "bob")["variant"]["parameters"] == own["variant"]["parameters"]
     cleared = client.delete(url, headers=course4.auth("teacher")).json
     assert cleared["overridden"] is False and cleared["variant"] == own["variant"]
+
+
+def test_the_dashboard_groups_one_mistake_across_variants_and_a_table_per_variant(course4: Course4) -> None:
+    from grader.services.dashboard_actions import dashboard_data
+    from grader.services.grading import grade_submission_by_id
+
+    client = course4.client()
+    teacher = course4.auth("teacher")
+    for who, point, act in [("alice", (0.3, 0.5, 0.1), "tanh"), ("bob", (0.5, 1, 0.2), "logistic")]:
+        resp = client.put(f"/api/v1/assignments/{KEY}/variants/{course4.ids[who]}", headers=teacher, json={
+            "parameters": dict(zip(("x0", "w0", "b0"), point)), "questions": {"1b": {"act": act}}})
+        assert resp.status_code == 200, resp.json
+    sign_errors = {"alice": "tanh(a_i)^2 - 1", "bob": "-exp(-a_i)/(1 + exp(-a_i))^2"}
+    for who in ("alice", "bob"):
+        sid = _submit(course4, client, who, {"1b": sign_errors[who], "3-forward": TABLE_AT_03_05_01[:2]})
+        assert grade_submission_by_id(course4.factory, sid, settings=course4.settings)
+    with course4.factory() as session:
+        teacher_user = session.get(User, course4.ids["teacher"])
+        wrong = dashboard_data(session, teacher_user, KEY).wrong
+    (sign,) = wrong["1b"]
+    assert (sign.count, sign.students, sign.parameter_variants) == (2, 2, 2)
+    assert [g.parameter_variants for g in wrong["3-forward"]] == [1, 1]   # the same table, two points
