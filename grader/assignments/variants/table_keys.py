@@ -14,7 +14,9 @@ from grader.assignments.model import AdTableQuestion, Question, Row
 
 
 def _text(x: float) -> str:
-    return f"{x:.12g}"
+    """Short when that is exact (0.15, 4, -7), else every digit (0.6666666666666666)."""
+    short = f"{x:.12g}"
+    return short if float(short) == x else repr(x)
 
 
 def traced_keys(q: Question) -> Question:
