@@ -30,12 +30,12 @@ if TYPE_CHECKING:  # pragma: no cover
 def variant_of(base: "AssignmentDef", seed: tuple[str, ...], override: str = "") -> "Variant | None":
     """The variant drawn from ``seed`` (course seed, assignment key, student id), or the
     instructor's ``override`` (JSON text); None for an assignment without parameters."""
-    from grader.assignments.variants.spec import Variant, draw_variant
+    from grader.assignments.variants.spec import Variant, draw_variant, in_spec_order
 
     if base.variants is None or not seed:
         return None
     if override:
-        return Variant.from_json(json.loads(override))
+        return in_spec_order(base.variants, Variant.from_json(json.loads(override)))
     return draw_variant(base.variants, *seed)
 
 

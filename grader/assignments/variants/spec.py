@@ -76,6 +76,17 @@ class Variant:
         return ", ".join(f"{k}={_short(v)}" for k, v in values.items())
 
 
+def in_spec_order(spec: VariantSpec, variant: Variant) -> Variant:
+    """``variant`` with its values in the file's order (JSON storage may sort them by name)."""
+    def order(pairs: Pairs, names: tuple[str, ...]) -> Pairs:
+        d = dict(pairs)
+        return tuple((n, d[n]) for n in names if n in d) + tuple((k, v) for k, v in pairs if k not in names)
+
+    own = dict(variant.questions)
+    return Variant(order(variant.shared, spec.shared.names),
+                   tuple((qid, order(own[qid], params.names)) for qid, params in spec.questions if qid in own))
+
+
 def plain(v: Value) -> Any:
     return dict(v) if isinstance(v, tuple) else v
 
