@@ -115,7 +115,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
     qids = [question.id for question in assignment.questions]
     max_points = {question.id: float(question.points) for question in assignment.questions}
     answers = {k: v for k, v in inp.answers.items() if k in max_points}  # the API refuses others
-    version_key = inp.content_hash + variants.fingerprint(inp.variant_seed, inp.variant_override)
+    version_key = inp.content_hash + variants.fingerprint(assignment)
     keys = {question.id: cache_key(version_key, question.id, _cached_answer(question, answers),
                                    GRADER_VERSION, extra.get(question.id, ()))
             for question in assignment.questions}

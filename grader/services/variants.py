@@ -46,11 +46,15 @@ def concrete(base: "AssignmentDef", seed: tuple[str, ...], override: str = "") -
     return instantiate(base, variant_of(base, seed, override))
 
 
-def fingerprint(seed: tuple[str, ...], override: str = "") -> str:
-    """A short digest of what the variant depends on, for the verdict cache key ("" when none)."""
-    if not seed:
+def fingerprint(assignment: "AssignmentDef") -> str:
+    """A short digest of the values ``assignment`` was instantiated with ("" without parameters):
+    part of the verdict cache key, so students who drew the same values share verdicts and no
+    verdict of one variant serves another."""
+    variant = getattr(assignment, "variant", None)
+    if getattr(assignment, "variants", None) is None or variant is None:
         return ""
-    return hashlib.sha256("\x1f".join([*seed, override]).encode()).hexdigest()[:16]
+    text = json.dumps(variant.to_json(), sort_keys=True)
+    return "/" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def student_variant(session: Session, assignment: Assignment, version: AssignmentVersion,
