@@ -192,3 +192,29 @@ def test_the_dashboard_groups_one_mistake_across_variants_and_a_table_per_varian
     (sign,) = wrong["1b"]
     assert (sign.count, sign.students, sign.parameter_variants) == (2, 2, 2)
     assert [g.parameter_variants for g in wrong["3-forward"]] == [1, 1]   # the same table, two points
+
+
+def _table_at(x: float, w: float, b: float) -> list[dict[str, Any]]:
+    v1 = x * w
+    v2 = v1 + b
+    return [{"name": "v_1", "expr": "v_{-2} v_{-1}", "value": v1}, {"name": "v_2", "expr": "v_1 + v_0", "value": v2},
+            {"name": "v_3", "expr": "1/v_2", "value": 1 / v2}, {"name": "v_4", "expr": "v_{-2} + v_3", "value": x + 1 / v2}]
+
+
+def test_a_drawn_variant_is_graded_and_regraded_at_the_numbers_the_student_was_shown(course4: Course4) -> None:
+    from grader.services.grading import grade_submission_by_id, regrade_assignment, regrade_submission_by_id
+
+    client = course4.client()
+    subs = {}
+    for who in ("alice", "bob"):
+        shown = _view(course4, client, who)["variant"]["parameters"]
+        subs[who] = _submit(course4, client, who, {"3-forward": _table_at(shown["x0"], shown["w0"], shown["b0"])})
+        assert grade_submission_by_id(course4.factory, subs[who], settings=course4.settings)
+    for who in ("alice", "bob"):
+        assert _results(course4, client, who, subs[who])["3-forward"]["verdict"] == "correct"
+    _forget_everything()
+    job = client.post(f"/api/v1/assignments/{KEY}/regrade", headers=course4.auth("teacher")).json["job_id"]
+    for sid in regrade_assignment(course4.factory, job):
+        assert regrade_submission_by_id(course4.factory, job, sid, settings=course4.settings)
+    for who in ("alice", "bob"):
+        assert _results(course4, client, who, subs[who])["3-forward"]["verdict"] == "correct"

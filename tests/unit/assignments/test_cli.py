@@ -64,3 +64,9 @@ def test_a_bad_assignment_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "question 1e: key: unbalanced parenthesis at column 3" in capsys.readouterr().err
     assert main(["grade", str(tmp_path / "missing.yaml"), SEED]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_lint_names_a_planted_bad_variant_and_takes_a_number_of_variants(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(FIXTURES / "planted-variant.yaml"), "--variants", "8"]) == 1
+    out = capsys.readouterr().out
+    assert "question 3: point: variant x0=0.5, w0=2, b0=-1: the function is undefined" in out

@@ -197,3 +197,16 @@ def test_lint_finds_a_bad_key_at_one_variant_only() -> None:
     (p,) = lint_assignment(a, variants=10)
     assert p.question == "q1" and p.field == "check_against"
     assert p.message.startswith("variant k=2: the key differs from d(x^2)/dx")
+
+
+def test_lint_checks_all_variants_of_a_finite_set_up_to_the_limit_and_samples_beyond(a4v) -> None:
+    from grader.assignments.variants.lint import used_names
+    from grader.assignments.variants.spec import question_variants
+
+    used = used_names(a4v.variants, "1b")
+    assert used == {"act"}
+    every, complete = question_variants(a4v.variants, "1b", used, limit=3)
+    assert complete and sorted(dict(v.values_for("1b")["act"])["f"] for v in every) == [
+        "1/(1 + exp(-a_i))", "log(1 + exp(a_i))", "tanh(a_i)"]
+    some, complete = question_variants(a4v.variants, "3-forward", used_names(a4v.variants, "3-forward"), limit=7)
+    assert not complete and len(some) == 7
