@@ -69,7 +69,7 @@ def lint_assignment(assignment: Assignment, *, seed: int = 0, variants: int | No
     checked at its reference variant, then question by question at ``variants`` more."""
     from grader.assignments.variants.lint import DEFAULT_VARIANTS, lint_variants
 
-    problems = []
+    problems: list[Problem] = []
     for q in assignment.questions:
         problems.extend(Problem(assignment.source, q.id, field, msg)
                         for field, msg in _question_problems(assignment, q, seed))

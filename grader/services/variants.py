@@ -105,9 +105,8 @@ def with_variant(view: dict[str, Any], session: Session, assignment: Assignment,
     out = {**view, "variant": variant.to_json()}
     if "questions" in view:
         questions = []
-        for shown, concrete_q in zip(view["questions"], data["questions"]):
-            shown = {**shown, **{k: concrete_q[k] for k in shown if k in concrete_q and k != "definition"}}
-            questions.append(shown)
+        for shown, concrete_q in zip(view["questions"], data["questions"], strict=True):
+            questions.append({**shown, **{k: concrete_q[k] for k in shown if k in concrete_q and k != "definition"}})
         out["questions"] = questions
     return out
 
@@ -146,6 +145,7 @@ def override(session: Session, staff: User, key: str, student_id: int, values: A
         raise InvalidRequest(f"assignment {key!r} has no parameters")
     seed, _override = qv.variant_inputs(session, assignment, student.id, version.definition)
     drawn = variant_of(base, seed)
+    assert drawn is not None  # the version has parameters, so the student has a draw
     try:
         variant = complete(base.variants, values, drawn)
         build_variant(base.variants, variant, base.source)

@@ -180,7 +180,7 @@ def test_the_dashboard_groups_one_mistake_across_variants_and_a_table_per_varian
     teacher = course4.auth("teacher")
     for who, point, act in [("alice", (0.3, 0.5, 0.1), "tanh"), ("bob", (0.5, 1, 0.2), "logistic")]:
         resp = client.put(f"/api/v1/assignments/{KEY}/variants/{course4.ids[who]}", headers=teacher, json={
-            "parameters": dict(zip(("x0", "w0", "b0"), point)), "questions": {"1b": {"act": act}}})
+            "parameters": dict(zip(("x0", "w0", "b0"), point, strict=True)), "questions": {"1b": {"act": act}}})
         assert resp.status_code == 200, resp.json
     sign_errors = {"alice": "tanh(a_i)^2 - 1", "bob": "-exp(-a_i)/(1 + exp(-a_i))^2"}
     for who in ("alice", "bob"):

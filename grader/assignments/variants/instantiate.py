@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Mapping
 
-from grader.assignments.errors import AssignmentError, Problem
+from grader.assignments.errors import AssignmentError
 from grader.assignments.model import Assignment
 from grader.assignments.variants.parameters import Value
 from grader.assignments.variants.spec import Variant, VariantSpec

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 import numpy as np
-import sympy
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?$")
 KINDS = ("choose", "uniform", "integer", "expr")
@@ -268,7 +267,7 @@ def enumerate_all(params: ParameterSet, base: Mapping[str, Value] | None = None)
     base = dict(base or {})
     drawn = [p for p in params.parameters if p.kind != "expr"]
     for combo in itertools.product(*(p.values for p in drawn)):
-        values = {**base, **{p.name: v for p, v in zip(drawn, combo)}}
+        values = {**base, **{p.name: v for p, v in zip(drawn, combo, strict=True)}}
         for p in params.parameters:
             if p.kind == "expr":
                 values[p.name] = _one(p, np.random.default_rng(0), values)
