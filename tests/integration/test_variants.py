@@ -218,3 +218,20 @@ def test_a_drawn_variant_is_graded_and_regraded_at_the_numbers_the_student_was_s
         assert regrade_submission_by_id(course4.factory, job, sid, settings=course4.settings)
     for who in ("alice", "bob"):
         assert _results(course4, client, who, subs[who])["3-forward"]["verdict"] == "correct"
+
+
+def test_loading_a_parameterised_file_makes_the_courses_seed_once(committed_factory: SessionFactory) -> None:
+    from sqlalchemy import select
+
+    from grader.services.assignments import load_assignment_file
+
+    path = ROOT / "assignments" / f"{KEY}.yaml"
+    with committed_factory() as db:
+        version = load_assignment_file(db, path)
+        db.commit()
+        course_id = version.assignment.course_id
+        seed = db.scalar(select(CourseVariantSeed.seed).where(CourseVariantSeed.course_id == course_id))
+        assert seed and len(seed) == 64
+        load_assignment_file(db, path)   # loading again (a restart) keeps it
+        db.commit()
+        assert db.scalar(select(CourseVariantSeed.seed).where(CourseVariantSeed.course_id == course_id)) == seed

@@ -13,16 +13,24 @@ from grader.db.models import CourseVariantSeed, VariantOverride
 
 
 def course_seed(session: Session, course_id: int) -> str:
-    """The course's seed, made (32 random bytes, hex) at its first use. Two sessions making it at
-    once both end with the one that was inserted first."""
-    found = session.scalar(select(CourseVariantSeed.seed).where(CourseVariantSeed.course_id == course_id))
+    """The course's seed, made (32 random bytes, hex) at its first use: when a parameterised
+    assignment is loaded into the course (``load_assignment_file``, whose transaction commits it).
+    Made in a savepoint of the caller's transaction, never in a second connection (which would
+    wait on the caller's own locks); of two sessions making it at once, both end with the one
+    inserted first."""
+    found = _seed(session, course_id)
     if found is not None:
         return found
+    made = secrets.token_hex(32)
     try:
         with session.begin_nested():
-            session.add(CourseVariantSeed(course_id=course_id, seed=secrets.token_hex(32)))
+            session.add(CourseVariantSeed(course_id=course_id, seed=made))
     except IntegrityError:
         pass  # another session inserted it first: read theirs
+    return _seed(session, course_id) or made
+
+
+def _seed(session: Session, course_id: int) -> str | None:
     return session.scalar(select(CourseVariantSeed.seed).where(CourseVariantSeed.course_id == course_id))
 
 
