@@ -12,6 +12,7 @@ from grader.services.assignments import STAFF_ROLES, assignment_for, assignment_
 from grader.services.documents import document_to_attach
 from grader.services.errors import InvalidRequest
 from grader.services.submissions import submission_view, submit_answers
+from grader.services.variants import with_variant
 
 bp = Blueprint("assignments", __name__)
 
@@ -31,8 +32,10 @@ def list_assignments() -> Any:
 @bp.get("/assignments/<key>")
 def get_assignment(key: str) -> Any:
     user = require_user()
-    assignment, version, role = assignment_for(db_session(), user, key)
-    return {**assignment_view(assignment, version, include_keys=role in STAFF_ROLES), "role": role}
+    session = db_session()
+    assignment, version, role = assignment_for(session, user, key)
+    view = assignment_view(assignment, version, include_keys=role in STAFF_ROLES)
+    return {**with_variant(view, session, assignment, version, user.id), "role": role}
 
 
 @bp.post("/assignments/<key>/submissions")

@@ -24,4 +24,4 @@ def me() -> Any:
         for course in (session.get(Course, cid) for cid in sorted(roles))
         if course is not None
     ]
-    return {"email": user.email, "name": user.display_name, "courses": courses}
+    return {"id": user.id, "email": user.email, "name": user.display_name, "courses": courses}

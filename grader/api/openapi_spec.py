@@ -73,6 +73,7 @@ ASSIGNMENT = {
         "description": {"type": "string"}, "version": {"type": "string"},
         "max_points": {"type": "number"}, "question_count": {"type": "integer"},
         "role": {"enum": ["student", "instructor", "admin"]},
+        "variant": _ref("Variant"),
         "questions": {"type": "array", "items": {
             "type": "object",
             "properties": {
@@ -83,6 +84,23 @@ ASSIGNMENT = {
         }},
     },
 }
+
+VARIANT = {
+    "type": "object",
+    "description": "A parameterised assignment only: the user's own values (prompts, points and functions "
+                   "of the questions are filled in with them). Drawn from the course's seed, the assignment "
+                   "and the student, so the same on every request; an instructor may override them.",
+    "properties": {
+        "parameters": {"type": "object", "description": "assignment-level values, by name (e.g. x0: 0.3)"},
+        "questions": {"type": "object", "description": "question id -> that question's own values "
+                                                      "(a choice of objects as the object, e.g. act: {name: tanh, ...})"},
+    },
+}
+STUDENT = {"name": "student_id", "in": "path", "required": True, "schema": {"type": "integer"},
+           "description": "the student's user id"}
+VARIANT_VIEW = _ok("the assignment as the student sees it, with student, overridden and variant", {
+    "allOf": [_ref("Assignment"), {"type": "object", "properties": {
+        "student": {"type": "object"}, "overridden": {"type": "boolean"}}}]})
 
 PATHS: dict[str, Any] = {
     "/api/v1/validate": {"post": {
@@ -119,10 +137,32 @@ PATHS: dict[str, Any] = {
             "items": {"type": "array", "items": _ref("Assignment")}}}), "401": ERRORS["401"]},
     }},
     "/api/v1/assignments/{key}": {"get": {
-        "summary": "One assignment: questions, prompts, points, types (keys for instructors only)",
+        "summary": "One assignment: questions, prompts, points, types (keys for instructors only); for a "
+                   "parameterised one, the user's own variant and prompts filled in with it",
         "parameters": [KEY],
         "responses": {"200": _ok("the assignment", _ref("Assignment")), **ERRORS},
     }},
+    "/api/v1/assignments/{key}/variants/{student_id}": {
+        "get": {
+            "summary": "Instructors: preview one student's variant (their numbers and prompts)",
+            "parameters": [KEY, STUDENT],
+            "responses": {"200": VARIANT_VIEW, **STAFF_ERRORS},
+        },
+        "put": {
+            "summary": "Instructors: override some of a student's values (the others keep their draw); "
+                       "grading and regrades use them from then on",
+            "parameters": [KEY, STUDENT],
+            "requestBody": {"required": True, "content": {JSON: {"schema": {**VARIANT, "examples": [
+                {"parameters": {"x0": 0.3, "w0": 0.5, "b0": 0.1}, "questions": {"1b": {"act": "tanh"}}}]}}}},
+            "responses": {"200": VARIANT_VIEW, "422": _error("a value that does not fit its parameter, or "
+                                                             "breaks a where condition"), **STAFF_ERRORS},
+        },
+        "delete": {
+            "summary": "Instructors: remove an override (back to the student's own draw)",
+            "parameters": [KEY, STUDENT],
+            "responses": {"200": VARIANT_VIEW, **STAFF_ERRORS},
+        },
+    },
     "/api/v1/assignments/{key}/submissions": {
         "post": {
             "summary": "Submit answers; graded asynchronously",
@@ -308,6 +348,7 @@ DOCUMENT: dict[str, Any] = {
             "Result": RESULT,
             "Submission": SUBMISSION,
             "Assignment": ASSIGNMENT,
+            "Variant": VARIANT,
         },
     },
     "security": [{"bearer": []}, {"session": []}],

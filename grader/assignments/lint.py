@@ -47,8 +47,10 @@ RTOL, ATOL = 1e-6, 1e-9
 Linter = Callable[[Assignment, Question, int], list[tuple[str, str]]]
 
 
-def lint_paths(paths: Iterable[str | Path], *, seed: int = 0) -> tuple[list[Path], list[Problem]]:
-    """(files checked, problems) for files and directories of assignment files."""
+def lint_paths(paths: Iterable[str | Path], *, seed: int = 0,
+               variants: int | None = None) -> tuple[list[Path], list[Problem]]:
+    """(files checked, problems) for files and directories of assignment files; ``variants``:
+    how many variants of each parameterised question to check (None: the default)."""
     files = assignment_files(list(paths))
     problems: list[Problem] = []
     for f in files:
@@ -56,22 +58,34 @@ def lint_paths(paths: Iterable[str | Path], *, seed: int = 0) -> tuple[list[Path
             problems.append(Problem(str(f), None, None, "no such file"))
             continue
         try:
-            problems.extend(lint_assignment(load_assignment(f), seed=seed))
+            problems.extend(lint_assignment(load_assignment(f), seed=seed, variants=variants))
         except AssignmentError as exc:
             problems.extend(exc.problems)
     return files, problems
 
 
-def lint_assignment(assignment: Assignment, *, seed: int = 0) -> list[Problem]:
-    """Problems with the keys of a loaded assignment (empty when clean)."""
-    problems = []
+def lint_assignment(assignment: Assignment, *, seed: int = 0, variants: int | None = None) -> list[Problem]:
+    """Problems with the keys of a loaded assignment (empty when clean); a parameterised one is
+    checked at its reference variant, then question by question at ``variants`` more."""
+    from grader.assignments.variants.lint import DEFAULT_VARIANTS, lint_variants
+
+    problems: list[Problem] = []
     for q in assignment.questions:
-        try:
-            found = check_key(assignment, q, seed) or _self_grade(assignment, q, seed)
-        except KeyFieldError as exc:
-            found = [(exc.field, exc.message)]
-        problems.extend(Problem(assignment.source, q.id, field, msg) for field, msg in found)
+        problems.extend(Problem(assignment.source, q.id, field, msg)
+                        for field, msg in _question_problems(assignment, q, seed))
+    if assignment.variants is not None:
+        bad = {p.question for p in problems}
+        more = lint_variants(assignment, lambda a, q: _question_problems(a, q, seed), seed=seed,
+                             limit=DEFAULT_VARIANTS if variants is None else variants)
+        problems.extend(p for p in more if p.question not in bad)
     return problems
+
+
+def _question_problems(assignment: Assignment, q: Question, seed: int) -> list[tuple[str, str]]:
+    try:
+        return check_key(assignment, q, seed) or _self_grade(assignment, q, seed)
+    except KeyFieldError as exc:
+        return [(exc.field, exc.message)]
 
 
 def check_key(assignment: Assignment, q: Question, seed: int) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from grader.assignments.model import (
     ContextSpec,
     Question,
 )
+from grader.assignments.variants.spec import has_parameters
 from grader.engine.context import Discrete, Interval
 
 SUFFIXES = (".yaml", ".yml")
@@ -77,10 +78,13 @@ def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True)
         where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise AssignmentError(Problem(source, None, None, f"YAML: {where}{problem}")) from None
-    problems = validate(data, source)
-    if problems:
-        raise AssignmentError(problems)
-    assignment = build(data, source)
+    if has_parameters(data):
+        assignment = load_parameterised(data, source)
+    else:
+        problems = validate(data, source)
+        if problems:
+            raise AssignmentError(problems)
+        assignment = build(data, source)
     if compile_keys:
         from grader.assignments.keys import compile_problems
 
@@ -88,6 +92,23 @@ def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True)
         if problems:
             raise AssignmentError(problems)
     return assignment
+
+
+def load_parameterised(data: Any, source: str) -> Assignment:
+    """A file with ``parameters``: its sections checked, then built at its reference variant."""
+    from grader.assignments.variants.instantiate import build_variant
+    from grader.assignments.variants.parameters import ParameterError
+    from grader.assignments.variants.spec import reference_variant, spec_of
+
+    problems = [_located(source, data, path, msg) for path, msg in schema.parameter_errors(data)]
+    if problems:
+        raise AssignmentError(problems)
+    try:
+        spec = spec_of(data)
+        variant = reference_variant(spec)
+    except ParameterError as exc:
+        raise AssignmentError(Problem(source, getattr(exc, "question", None), exc.field, exc.message)) from None
+    return build_variant(spec, variant, source)
 
 
 def validate(data: Any, source: str) -> list[Problem]:

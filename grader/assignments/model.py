@@ -244,6 +244,10 @@ class Assignment:
     course: str | None = None
     description: str | None = None
     source: str = "<memory>"
+    # A parameterised file (``grader.assignments.variants``): its spec, and the values these
+    # questions were instantiated with (the file's reference variant when loaded).
+    variants: Any = field(default=None, compare=False, hash=False, repr=False)
+    variant: Any = field(default=None, compare=False, hash=False, repr=False)
     _index: dict[str, Question] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -156,6 +156,46 @@ TYPE_PROPERTIES: dict[str, tuple[dict[str, Any], list[str]]] = {
 }
 
 
+NUMBER = {"type": "number"}
+PARAMETER = {
+    "type": "object",
+    "properties": {
+        "choose": {"type": "array", "minItems": 1,
+                   "items": {"oneOf": [{"type": ["number", "string"]},
+                                       {"type": "object", "minProperties": 1,
+                                        "additionalProperties": {"type": ["string", "number"]}}]}},
+        "uniform": {**INTERVAL},
+        "integer": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+        "expr": EXPR,
+        "digits": {"type": "integer", "minimum": 0, "maximum": 12},
+        "step": {"type": "number", "exclusiveMinimum": 0},
+    },
+    "additionalProperties": False,
+}
+PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "description": "name -> {choose|uniform|integer|expr}, and `where`: condition(s) a draw must meet",
+    "properties": {"where": {"oneOf": [{"type": "string", "minLength": 1},
+                                       {"type": "array", "items": {"type": "string", "minLength": 1},
+                                        "minItems": 1}]}},
+    "additionalProperties": PARAMETER,
+}
+
+
+def parameter_errors(data: Any) -> Iterator[tuple[list[Any], str]]:
+    """(path, message) for the ``parameters`` sections of a raw document (assignment and questions)."""
+    if not isinstance(data, dict):
+        return
+    if "parameters" in data:
+        for path, msg in schema_errors(data["parameters"], PARAMETERS):
+            yield ["parameters", *path], msg
+    questions = data.get("questions")
+    for i, q in enumerate(questions if isinstance(questions, list) else []):
+        if isinstance(q, dict) and "parameters" in q:
+            for path, msg in schema_errors(q["parameters"], PARAMETERS):
+                yield ["questions", i, "parameters", *path], msg
+
+
 def question_schema(type_name: str) -> dict[str, Any]:
     """The full schema of one question of the given (registered) type."""
     extra, required = TYPE_PROPERTIES[type_name]

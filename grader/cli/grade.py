@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submission", metavar="SUBMISSION.json", help='{"answers": {"1a": "...", ...}}')
     parser.add_argument("--json", action="store_true", help="print the grade as JSON")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
+    parser.add_argument("--variant", metavar="JSON", default=None,
+                        help='a parameterised file at these values, e.g. \'{"parameters": {"x0": 0.3}}\' '
+                             "(the rest as the file's own draw)")
 
 
 def read_submission(path: str) -> dict[str, Any]:
@@ -36,11 +39,29 @@ def read_submission(path: str) -> dict[str, Any]:
     return data["answers"]
 
 
+def at_variant(assignment: Any, text: str | None) -> Any:
+    """The assignment at the ``--variant`` values (ValueError with a readable message)."""
+    if text is None:
+        return assignment
+    from grader.assignments.variants.instantiate import instantiate
+    from grader.assignments.variants.override import complete
+    from grader.assignments.variants.parameters import ParameterError
+
+    if assignment.variants is None:
+        raise ValueError(f"{assignment.source}: --variant: the assignment has no parameters")
+    try:
+        return instantiate(assignment, complete(assignment.variants, json.loads(text), assignment.variant))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--variant: not valid JSON: {exc.msg}") from None
+    except ParameterError as exc:
+        raise ValueError(f"--variant: {exc.field}: {exc.message}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     from grader.assignments import AssignmentError, SubmissionError, grade_submission, load_assignment
 
     try:
-        assignment = load_assignment(args.assignment)
+        assignment = at_variant(load_assignment(args.assignment), args.variant)
         answers = read_submission(args.submission)
         grade = grade_submission(assignment, answers, seed=args.seed)
     except (AssignmentError, SubmissionError, ValueError) as exc:

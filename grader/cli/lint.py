@@ -9,12 +9,15 @@ import sys
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="assignment files or directories of them")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
+    parser.add_argument("--variants", type=int, default=None, metavar="N",
+                        help="variants of each parameterised question to check: all of them when there "
+                             "are at most N, else N drawn (default 50)")
 
 
 def run(args: argparse.Namespace) -> int:
     from grader.assignments.lint import lint_paths
 
-    files, problems = lint_paths(args.paths, seed=args.seed)
+    files, problems = lint_paths(args.paths, seed=args.seed, variants=args.variants)
     for p in problems:
         print(p)
     if not files:

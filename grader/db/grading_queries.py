@@ -19,6 +19,7 @@ from grader.db.hand_grades import add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
 from grader.db.queries import regrade_jobs as rj
 from grader.db.queries.hand_grade_carry import earlier_hand_grades
+from grader.db.queries.variants import variant_inputs
 from grader.db.web_queries import anticipated_errors_for
 
 QUEUED, GRADING, GRADED = "queued", "grading", "graded"
@@ -39,6 +40,9 @@ class GradingInput:
     questions: tuple[tuple[str, float], ...] = ()  # (id, points) as stored, for when loading fails
     # feedback attached from the dashboard: (question id, ((answer, feedback), ...)), by question id
     anticipated: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # the student's variant of a parameterised assignment: what it is drawn from, and an override
+    variant_seed: tuple[str, ...] = ()
+    variant_override: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,13 @@ def _input(session: Session, submission: Submission, version: AssignmentVersion)
         content_hash=version.content_hash, source_text=version.source_text,
         source_path=version.source_path, attempts=submission.grading_attempts, questions=questions,
         anticipated=_anticipated(session, version.assignment_id),
+        **_variant(session, submission, version),
     )
+
+
+def _variant(session: Session, submission: Submission, version: AssignmentVersion) -> dict[str, Any]:
+    seed, override = variant_inputs(session, version.assignment, submission.user_id, version.definition)
+    return {"variant_seed": seed, "variant_override": override}
 
 
 def _anticipated(session: Session, assignment_id: int) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:

@@ -13,6 +13,7 @@ from grader.db import Session
 from grader.db.models import Assignment, AssignmentVersion, Course, User
 from grader.db.queries import assignments as qa
 from grader.db.queries import users as qu
+from grader.db.queries import variants as qv
 from grader.services.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,6 +80,8 @@ def load_assignment_file(session: Session, path: Path) -> AssignmentVersion:
         session.add(version)
         session.flush()
     qa.make_current(session, version)
+    if qv.declares_parameters(definition):   # every student's variant is drawn from it
+        qv.course_seed(session, assignment.course_id)
     session.flush()
     return version
 

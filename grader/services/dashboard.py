@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from grader.services.dashboard_groups import (
+    Across,
     Budget,
     Equivalence,
     WrongAnswer,
@@ -194,14 +195,19 @@ def wrong_answer_groups(
     equivalence_for: Callable[[str], Equivalence | None],
     top: int = 5,
     budget: Budget | None = None,
+    variant_of: Callable[[ResultRow], str] | None = None,
+    across_for: Callable[[str], Across | None] | None = None,
 ) -> dict[str, list[WrongAnswerGroup]]:
-    """question id -> its most common wrong answers, grouped by equivalence."""
+    """question id -> its most common wrong answers, grouped by equivalence (for a question
+    with parameters: per ``variant_of`` the student, and ``across_for`` variants)."""
     by_q: dict[str, list[WrongAnswer]] = defaultdict(list)
     for r in rows:
         if r.verdict in WRONG_VERDICTS:
-            by_q[r.question_id].append(WrongAnswer(answer_text(r.answer), r.feedback, r.user_id, r.submission_id))
+            by_q[r.question_id].append(WrongAnswer(answer_text(r.answer), r.feedback, r.user_id, r.submission_id,
+                                                   variant_of(r) if variant_of else ""))
     return {
-        q.id: group_wrong_answers(by_q[q.id], equivalent=equivalence_for(q.id), top=top, budget=budget)
+        q.id: group_wrong_answers(by_q[q.id], equivalent=equivalence_for(q.id), top=top, budget=budget,
+                                  across=across_for(q.id) if across_for else None)
         for q in questions
         if q.type != "free_text" and by_q.get(q.id)
     }

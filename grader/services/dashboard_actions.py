@@ -18,6 +18,7 @@ from grader.services import dashboard as d
 from grader.services.anticipated import merge_anticipated  # noqa: F401 - the grading hook, re-exported
 from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
+from grader.services.variant_groups import VariantLabels
 from grader.services.errors import InvalidRequest, NotFound
 from grader.services.hand_grade_carry import with_earlier_grades
 from grader.services.lms_hook import notify_graded
@@ -68,7 +69,9 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
             return None
 
     budget = Budget(GROUPING_BUDGET_S)
-    wrong = d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for, budget=budget)
+    labels = VariantLabels(session, assignment, version, definition)   # per student's variant
+    wrong = d.wrong_answer_groups(rows, questions, equivalence_for=equivalence_for, budget=budget,
+                                  variant_of=labels.label, across_for=labels.across if group else None)
     stored = {qid: dict(pairs) for qid, pairs in wq.anticipated_errors_for(session, assignment.id).items()}
     return DashboardData(
         key=assignment.key,

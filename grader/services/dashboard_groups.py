@@ -22,6 +22,9 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 Equivalence = Callable[[str, str], bool]
+# Two answers given at different variants of a question, each as (variant label, text): the same
+# mistake when they stand in the same relation to their own variant's key (``variant_groups``).
+Across = Callable[[tuple[str, str], tuple[str, str]], bool]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class WrongAnswer:
     feedback: str = ""
     user_id: int | None = None
     submission_id: int | None = None
+    variant: str = ""   # the student's values for this question ("" when it has no parameters)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class WrongAnswerGroup:
     students: int
     variants: tuple[tuple[str, int], ...]
     feedback: str
+    parameter_variants: int = 1   # how many students' variants of the question the group spans
 
     @property
     def other_variants(self) -> tuple[tuple[str, int], ...]:
@@ -82,33 +87,43 @@ def group_wrong_answers(
     max_distinct: int = 100,
     top: int = 10,
     budget: Budget | None = None,
+    across: Across | None = None,
 ) -> list[WrongAnswerGroup]:
     """Groups of equivalent wrong answers, largest first (at most ``top``).
 
+    Answers of a question with parameters carry their student's ``variant``: within one variant
+    they are compared with ``equivalent``, across variants with ``across`` (never, without it).
     Only the ``max_distinct`` most common distinct texts are compared, while the ``budget``
     lasts; the others are grouped by exact text only.
     """
     rows = [a for a in answers if a.text]
-    by_text = Counter(a.text for a in rows)
-    ordered = [t for t, _ in sorted(by_text.items(), key=lambda kv: (-kv[1], kv[0]))]
+    by_key = Counter((a.variant, a.text) for a in rows)
+    ordered = [k for k, _ in sorted(by_key.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))]
     compared, rest = ordered[:max_distinct], ordered[max_distinct:]
-    clusters: list[list[str]] = []
-    for text in compared:
+    clusters: list[list[tuple[str, str]]] = []
+    for key in compared:
         for cluster in clusters:
-            if equivalent is None or (budget is not None and budget.exhausted()):
+            if budget is not None and budget.exhausted():
                 continue
-            if _safe(equivalent, cluster[0], text):
-                cluster.append(text)
+            if _same(cluster[0], key, equivalent, across):
+                cluster.append(key)
                 break
         else:
-            clusters.append([text])
-    clusters.extend([t] for t in rest)
-    groups = [_group(cluster, by_text, rows) for cluster in clusters]
+            clusters.append([key])
+    clusters.extend([k] for k in rest)
+    groups = [_group(cluster, rows) for cluster in clusters]
     groups.sort(key=lambda g: (-g.count, g.representative))
     return groups[:top]
 
 
-def _safe(equivalent: Equivalence, a: str, b: str) -> bool:
+def _same(a: tuple[str, str], b: tuple[str, str], equivalent: Equivalence | None, across: Across | None) -> bool:
+    """One variant (or none): the question's own comparison of the texts; two: ``across``."""
+    if a[0] == b[0]:
+        return a[1] == b[1] or (equivalent is not None and _safe(equivalent, a[1], b[1]))
+    return across is not None and _safe(across, a, b)
+
+
+def _safe(equivalent: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     """An equivalence that fails (unparseable, timeout) says "not equivalent"."""
     try:
         return bool(equivalent(a, b))
@@ -116,17 +131,19 @@ def _safe(equivalent: Equivalence, a: str, b: str) -> bool:
         return False
 
 
-def _group(cluster: list[str], by_text: Counter[str], rows: list[WrongAnswer]) -> WrongAnswerGroup:
+def _group(cluster: list[tuple[str, str]], rows: list[WrongAnswer]) -> WrongAnswerGroup:
     members = set(cluster)
-    mine = [r for r in rows if r.text in members]
+    mine = [r for r in rows if (r.variant, r.text) in members]
     feedback = Counter(r.feedback for r in mine if r.feedback).most_common(1)
-    variants = tuple(sorted(((t, by_text[t]) for t in cluster), key=lambda v: (-v[1], v[0])))
+    by_text = Counter(r.text for r in mine)
+    variants = tuple(sorted(by_text.items(), key=lambda v: (-v[1], v[0])))
     return WrongAnswerGroup(
         representative=variants[0][0],
         count=len(mine),
         students=len({r.user_id for r in mine if r.user_id is not None}) or len(mine),
         variants=variants,
         feedback=feedback[0][0] if feedback else "",
+        parameter_variants=len({r.variant for r in mine}),
     )
 
 

@@ -28,6 +28,7 @@ from grader.db import grading_queries as q
 from grader.db.queries import regrade_jobs as rj
 from grader.db.base import utcnow
 from grader.db.session import session_scope
+from grader.services import variants
 from grader.services.anticipated import merge_anticipated
 from grader.services.grading_runner import run_isolated
 from grader.services.lms_hook import notify_graded
@@ -62,10 +63,20 @@ def _merged(content_hash: str, source_text: str, source_path: str, anticipated: 
 
 
 def _assignment_for(inp: q.GradingInput) -> Any:
-    """What ``inp`` is graded against: its version's assignment plus the attached feedback."""
+    """What ``inp`` is graded against: its version's assignment at the student's variant
+    (``services.variants``), plus the attached feedback."""
+    if inp.variant_seed:
+        return _variant_merged(_assignment(inp.content_hash, inp.source_text, inp.source_path),
+                               inp.variant_seed, inp.variant_override, inp.anticipated)
     if not inp.anticipated:
         return _assignment(inp.content_hash, inp.source_text, inp.source_path)
     return _merged(inp.content_hash, inp.source_text, inp.source_path, inp.anticipated)
+
+
+@functools.lru_cache(maxsize=256)
+def _variant_merged(base: Any, seed: tuple[str, ...], override: str, anticipated: Any) -> Any:
+    concrete = variants.concrete(base, seed, override)
+    return merge_anticipated(concrete, dict(anticipated)) if anticipated else concrete
 
 
 @functools.lru_cache(maxsize=4)
@@ -107,7 +118,8 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
     qids = [question.id for question in assignment.questions if only is None or question.id in only]
     max_points = {question.id: float(question.points) for question in assignment.questions}
     answers = {k: v for k, v in inp.answers.items() if k in max_points}  # the API refuses others
-    keys = {question.id: cache_key(inp.content_hash, question.id, _cached_answer(question, answers),
+    version_key = inp.content_hash + variants.fingerprint(assignment)
+    keys = {question.id: cache_key(version_key, question.id, _cached_answer(question, answers),
                                    GRADER_VERSION, extra.get(question.id, ()))
             for question in assignment.questions}
     found: dict[str, dict[str, Any]] = {}

@@ -14,6 +14,7 @@ from grader.db import web_queries as wq
 from grader.db.models import User
 from grader.db.queries import submissions as qs
 from grader.services.assignments import assignment_for
+from grader.services.variants import student_questions
 
 NOT_ATTEMPTS = ("invalid", "unanswered")
 MAX_TABLE_ROWS = 20
@@ -82,7 +83,7 @@ def attempts_left(questions: list[dict[str, Any]], subs: list[PastSubmission]) -
 def student_page(session: Session, user: User, key: str) -> StudentPage:
     """The assignment as a student sees it (no keys), with their submissions."""
     assignment, version, role = assignment_for(session, user, key)
-    questions = [dict(q) for q in version.definition.get("questions", [])]
+    questions = student_questions(session, assignment, version, user.id)  # the student's own numbers
     visible = [{k: q[k] for k in ("id", "type", "points", "prompt", "attempts_allowed", "inputs", "point",
                                  "part", "graph_from") if k in q} for q in questions]
     subs = past_submissions(session, user, assignment.id)

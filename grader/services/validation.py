@@ -10,7 +10,8 @@ from typing import Any
 
 from grader.db import Session
 from grader.db.models import User
-from grader.services.assignments import assignment_definition, assignment_for
+from grader.services.assignments import assignment_for
+from grader.services.variants import student_assignment
 from grader.services.errors import InvalidRequest, NotFound, TooLarge
 
 SYNTAXES = ("auto", "text", "latex")
@@ -21,8 +22,8 @@ def _names(session: Session, user: User | None, assignment_key: str, question_id
 
     if user is None:
         raise NotFound(f"assignment {assignment_key!r} not found")
-    _assignment, version, _role = assignment_for(session, user, assignment_key)
-    definition = assignment_definition(version)
+    assignment, version, _role = assignment_for(session, user, assignment_key)
+    definition = student_assignment(session, assignment, version, user.id)   # the student's own variant
     try:
         question = definition.question(question_id)
     except KeyError:

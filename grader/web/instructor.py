@@ -11,6 +11,7 @@ from grader.services import regrade
 from grader.services.dashboard_actions import attach_feedback, dashboard_data, grade_manually
 from grader.services.errors import ServiceError
 from grader.services.student_pages import past_submissions
+from grader.services.variants import student_questions, student_variant
 from grader.web.charts import bins_svg
 from grader.web.common import flash_error, login_required, user
 from grader.web.csrf import check_csrf
@@ -104,6 +105,7 @@ def student(key: str, user_id: int) -> Any:
     subs = past_submissions(session, person, assignment.id)
     if not subs:
         abort(404)
-    questions = [dict(q) for q in version.definition.get("questions", [])]
+    questions = student_questions(session, assignment, version, person.id)  # the student's own numbers
     return render_template("student_detail.html", person=person, subs=subs, questions=questions,
-                           assignment=assignment)
+                           assignment=assignment,
+                           variant=student_variant(session, assignment, version, person.id))

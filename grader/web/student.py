@@ -13,6 +13,7 @@ from grader.services.documents import document_to_attach, read_document_answers
 from grader.services.errors import InvalidRequest, ServiceError
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
 from grader.services.submissions import submission_for, submit_answers
+from grader.services.variants import student_questions
 from grader.web.common import flash_error, login_required, user
 from grader.web.csrf import check_csrf
 
@@ -112,7 +113,7 @@ def submission(submission_id: int) -> Any:
     assignment = found.assignment_version.assignment
     subs = past_submissions(session, found.user, assignment.id)
     this = next(s for s in subs if s.id == submission_id)
-    questions = [dict(q) for q in found.assignment_version.definition.get("questions", [])]
+    questions = student_questions(session, assignment, found.assignment_version, found.user_id)
     return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
                            owner=found.user, mine=found.user_id == user().id)
 

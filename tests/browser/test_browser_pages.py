@@ -87,7 +87,7 @@ def wait_graded(server: LiveServer, email: str, submission_id: int, timeout: flo
 def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: LiveServer,
                                                     shot: Callable[..., Path]) -> None:
     login(page, live_server, "student@example.com")
-    page.get_by_role("link", name=re.compile("Assignment 4")).click()
+    page.get_by_role("link", name="Assignment 4, Written Part", exact=True).click()
     page.wait_for_selector("#answer-1e")
     assert page.locator("section.question .prompt math").count() > 0  # prompts rendered as MathML
     # the prompt "e. dl_i/dw" is a fraction alone: drawn at the text's size, not shrunk to 10 px

@@ -64,3 +64,20 @@ def test_a_bad_assignment_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "question 1e: key: unbalanced parenthesis at column 3" in capsys.readouterr().err
     assert main(["grade", str(tmp_path / "missing.yaml"), SEED]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_lint_names_a_planted_bad_variant_and_takes_a_number_of_variants(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(FIXTURES / "planted-variant.yaml"), "--variants", "8"]) == 1
+    out = capsys.readouterr().out
+    assert "question 3: point: variant x0=0.5, w0=2, b0=-1: the function is undefined" in out
+
+
+def test_grade_at_a_variant_given_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sub = tmp_path / "s.json"
+    sub.write_text(json.dumps({"answers": {"1b": "1 - tanh(a_i)^2"}}), encoding="utf-8")
+    a4v = str(ASSIGNMENTS / "assignment-4-variants.yaml")
+    assert main(["grade", a4v, str(sub), "--json", "--variant", '{"questions": {"1b": {"act": "tanh"}}}']) == 0
+    grade = json.loads(capsys.readouterr().out)
+    assert grade["questions"]["1b"]["verdict"] == "correct"
+    assert main(["grade", a4v, str(sub), "--variant", '{"questions": {"1b": {"act": "relu"}}}']) == 2
+    assert "--variant: variant.questions.1b.act: 'relu' is not one of the choices" in capsys.readouterr().err
