@@ -81,7 +81,7 @@ def drop_database(url: str) -> None:
 def prepare(db_url: str, students: int) -> tuple[str, list[str]]:
     """Migrate, load assignments/, create the students; returns (assignment key, tokens)."""
     from grader.db import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     admin.migrate(db_url)
     factory = make_session_factory(db_url)

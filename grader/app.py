@@ -2,7 +2,7 @@
 
 Blueprints come from ``BLUEPRINTS``: each entry names a module exposing ``bp`` (a Blueprint) or
 ``register(app)``. Optional entries are registered only when their module exists, so the pages
-(``grader.web``) and LMS endpoints (``grader.lms.routes``) plug in without editing this file.
+(``grader.web``) and LMS endpoints (``grader.web.lms``) plug in without editing this file.
 
 Request helpers shared by the API and the pages: ``db_session()`` (one SQLAlchemy session per
 request, closed at teardown), ``settings()`` and ``queue()`` (where grading tasks are sent).
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 BLUEPRINTS: list[tuple[str, bool]] = [
     ("grader.api", True),
     ("grader.web", False),
-    ("grader.lms.routes", False),
+    ("grader.web.lms", False),
 ]
 API_PREFIX = "/api/"
 MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id in a URL cannot exist (and would be a 500)

@@ -1,6 +1,6 @@
 """Celery tasks of the LMS integration: deliver one webhook, post one score, sweep what is due.
 
-Each task takes a row id and lets ``grader.lms.outbox`` decide from the database whether anything
+Each task takes a row id and lets ``grader.services.lms.outbox`` decide from the database whether anything
 is due, so a duplicate or late task does nothing. Short waits are scheduled with a countdown;
 waits longer than ``MAX_COUNTDOWN_S`` (hours, late in the back-off) are left to ``sweep_lms``
 run by beat, because an ETA longer than Redis' visibility timeout gets redelivered.
@@ -19,10 +19,10 @@ import requests
 from grader.config import Settings
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.lms import outbox
-from grader.lms.ags import TokenCache
-from grader.lms.notify import TASK_DELIVER, TASK_POST_SCORE, enqueue, sweep_due
-from grader.lms.webhooks_out import RETRY_SCHEDULE_S, Outcome
+from grader.services.lms import outbox
+from grader.lms_protocol.ags import TokenCache
+from grader.services.lms.notify import TASK_DELIVER, TASK_POST_SCORE, enqueue, sweep_due
+from grader.lms_protocol.webhooks import RETRY_SCHEDULE_S, Outcome
 from worker.celery_app import app
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from flask import Blueprint, request, url_for
 
 from grader.api.common import json_body, require_user
 from grader.app import db_session, queue, settings
-from grader.services.assignments import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
+from grader.services.catalog import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
 from grader.services.errors import InvalidRequest
 from grader.services.submissions import submission_view, submit_answers
 

@@ -195,7 +195,7 @@ COURSE = {"name": "course", "in": "path", "required": True, "schema": {"type": "
           "description": "the course key"}
 LMS_ERRORS = {"401": _error("missing or invalid credentials"), "403": _error("instructors of the course only"),
               "404": _error("no such course"), "422": _error("bad request fields")}
-# The LMS endpoints (grader.lms.routes; docs/lms.md), documented when the app serves them.
+# The LMS endpoints (grader.web.lms; docs/lms.md), documented when the app serves them.
 LMS_PATHS: dict[str, Any] = {
     "/api/v1/lms/submissions": {"post": {
         "summary": "Inbound submission from an LMS, signed the Standard Webhooks way with the course's secret",

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from grader.assignments import ad_table
 from grader.assignments.answers import as_text, boxed_parts, is_blank, restates_derivative
-from grader.assignments.chains import locate_slip
+from grader.assignments.derivation_steps import locate_slip
 from grader.assignments.errors import SubmissionError
 from grader.assignments.keys import Key, anticipated, grading_context, key_of, require
 from grader.assignments.model import (

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from grader.assignments.errors import AssignmentError
     from grader.config import Settings
     from grader.db import DatabaseError, make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
     from grader.services.errors import ServiceError
 
     try:

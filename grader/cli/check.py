@@ -63,7 +63,7 @@ def handle_line(raw: str, *, seed: int = 0, limits: Any = None, cache: Any = "de
         if not isinstance(obj, dict):
             return _invalid(None, "input line must be a JSON object")
         id_ = obj.get("id")
-        from grader.engine.cache import DEFAULT_CACHE
+        from grader.engine.result_cache import DEFAULT_CACHE
         from grader.engine.check import check_json
         from grader.engine.errors import ContextError
         from grader.engine.limits import DEFAULT_LIMITS

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _prepare(settings: Settings, *, demo_users: bool) -> None:
     """Migrate, load the assignments, create and print the demo users."""
     from grader.db.session import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     print(f"database   {settings.database_url}", flush=True)
     admin.migrate(settings.database_url)

@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from grader.lms.lti_keys import ToolKey
-from grader.lms.webhooks_out import TIMEOUT_S, AttemptResult, HttpClient, Outcome, classify
+from grader.services.lms.tool_keys import ToolKey
+from grader.lms_protocol.webhooks import TIMEOUT_S, AttemptResult, HttpClient, Outcome, classify
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json"

@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from grader.lms.signatures import sign_headers
+from grader.lms_protocol.signatures import sign_headers
 
 EVENT_GRADED = "submission.graded"
 EVENT_REGRADED = "submission.regraded"

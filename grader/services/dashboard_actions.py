@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.db import Session
-from grader.db import web_queries as wq
+from grader.db.queries import pages as wq
 from grader.db.models import GradingResult, User
 from grader.services import dashboard as d
 from grader.services.anticipated import merge_anticipated  # noqa: F401 - the grading hook, re-exported
-from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
+from grader.services.catalog import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.errors import InvalidRequest, NotFound
-from grader.services.lms_hook import notify_graded
+from grader.services.lms.graded_hook import notify_graded
 
 MAX_COMMENT = 4000
 GROUPING_BUDGET_S = 4.0  # per page view; comparisons are cached, so later views group further

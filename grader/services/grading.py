@@ -24,12 +24,12 @@ from typing import Any, Callable
 
 from grader import __version__ as GRADER_VERSION
 from grader.config import Settings
-from grader.db import grading_queries as q
+from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.session import session_scope
 from grader.services.anticipated import merge_anticipated
 from grader.services.grading_runner import run_isolated
-from grader.services.lms_hook import notify_graded
+from grader.services.lms.graded_hook import notify_graded
 from grader.services.verdict_cache import VerdictCache, cache_key, open_cache
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.db import Session
 from grader.db.models import ROLES, Course, Enrollment, User
 from grader.db.queries import users as qu
-from grader.services.assignments import ensure_default_course, load_assignments
+from grader.services.catalog import ensure_default_course, load_assignments
 from grader.services.auth import issue_token
 from grader.services.errors import InvalidRequest, NotFound
 

@@ -8,7 +8,7 @@ from grader.db import Session
 from grader.db.base import utcnow
 from grader.db.models import RegradeJob, User
 from grader.db.queries import submissions as qs
-from grader.services.assignments import STAFF_ROLES, assignment_for, role_for
+from grader.services.catalog import STAFF_ROLES, assignment_for, role_for
 from grader.services.errors import NotFound
 
 

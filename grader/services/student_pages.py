@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from grader.db import Session
-from grader.db import web_queries as wq
+from grader.db.queries import pages as wq
 from grader.db.models import User
 from grader.db.queries import submissions as qs
-from grader.services.assignments import assignment_for
+from grader.services.catalog import assignment_for
 
 NOT_ATTEMPTS = ("invalid", "unanswered")
 MAX_TABLE_ROWS = 20

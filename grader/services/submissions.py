@@ -8,7 +8,7 @@ from typing import Any
 from grader.db import Session
 from grader.db.models import SOURCES, Submission, User
 from grader.db.queries import submissions as qs
-from grader.services.assignments import STAFF_ROLES, assignment_for, role_for
+from grader.services.catalog import STAFF_ROLES, assignment_for, role_for
 from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
 
 DEFAULT_MAX_ANSWER_CHARS = 4000

@@ -6,7 +6,7 @@ changed key is a new content hash, a new engine a new grader version, so stale v
 reused. The answer is normalised as text (Unicode NFC, runs of whitespace collapsed), not by its
 parsed expression: parsing belongs in the sandboxed child, and feedback may quote what the
 student typed, so two spellings of one expression are graded separately (the engine's in-process
-LRU in ``grader/engine/cache.py`` still saves their parses).
+LRU in ``grader/engine/result_cache.py`` still saves their parses).
 
 Backends, chosen by ``open_cache(settings)``: Redis when the broker is Redis (the deployed
 service), a SQLite file next to the database in the embedded default (shared by the worker's

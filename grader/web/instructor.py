@@ -91,7 +91,7 @@ def grade(result_id: int) -> Any:
 @login_required
 def student(key: str, user_id: int) -> Any:
     from grader.db.models import User
-    from grader.services.assignments import assignment_for
+    from grader.services.catalog import assignment_for
 
     session = db_session()
     try:

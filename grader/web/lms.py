@@ -14,12 +14,12 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
-from grader.db.lms_models import WebhookDelivery
+from grader.db.models.lms import WebhookDelivery
 from grader.db.models import User
-from grader.lms import admin, inbound, outbox
-from grader.lms.launch import LaunchError, begin_login, burn_state, complete_launch
-from grader.lms.lti_keys import public_jwks
-from grader.lms.notify import enqueue
+from grader.services.lms import course_settings as admin, inbound, outbox
+from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
+from grader.services.lms.tool_keys import public_jwks
+from grader.services.lms.notify import enqueue
 from grader.services.auth import current_user, login_user
 from grader.services.errors import ServiceError
 

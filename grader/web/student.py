@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from grader.app import db_session, queue, settings
-from grader.services.assignments import STAFF_ROLES, visible_assignments
+from grader.services.catalog import STAFF_ROLES, visible_assignments
 from grader.services.errors import ServiceError
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
 from grader.services.submissions import submission_for, submit_answers

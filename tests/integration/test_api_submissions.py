@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from grader.db import grading_queries as q
+from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import Submission
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from grader.db import grading_queries as q
+from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import Course, Enrollment, GradingResult, RegradeJob, Submission, User
-from grader.db.web_queries import record_manual_grade
+from grader.db.queries.pages import record_manual_grade
 
 pytestmark = pytest.mark.integration
 

@@ -37,7 +37,7 @@ def assignment_yaml() -> str:
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     path = tmp_path_factory.mktemp("template") / "grader.sqlite"
     migrate(f"sqlite:///{path}")

@@ -15,9 +15,9 @@ from typing import Any, Iterable
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from grader.db.hand_grades import add_results, current_hand_grades
+from grader.db.queries.hand_grades import add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
-from grader.db.web_queries import anticipated_errors_for
+from grader.db.queries.pages import anticipated_errors_for
 
 QUEUED, GRADING, GRADED = "queued", "grading", "graded"
 

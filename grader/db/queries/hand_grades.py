@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.db.models import GradingResult
-from grader.db.web_models import ManualGrade
+from grader.db.models.instructor_input import ManualGrade
 
 MANUAL, NEEDS_REVIEW = "manual", "needs_review"
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grader.db.lms_models import (
+from grader.db.models.lms import (
     InboundMessage, InboundWebhookSecret, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
     LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from grader.db.base import utcnow
 from grader.db.models import AssignmentVersion, GradingResult, Submission, User
-from grader.db.web_models import AnticipatedErrorEntry, ManualGrade
+from grader.db.models.instructor_input import AnticipatedErrorEntry, ManualGrade
 
 
 def assignment_rows(session: Session, assignment_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from grader.db import lms_queries as q
-from grader.db.lms_models import InboundWebhookSecret, LtiPlatform, WebhookDelivery, WebhookEndpoint
+from grader.db.queries import lms as q
+from grader.db.models.lms import InboundWebhookSecret, LtiPlatform, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Course, User
 from grader.db.session import Session
-from grader.lms.signatures import generate_secret
-from grader.lms.webhooks_out import EVENT_TYPES
+from grader.lms_protocol.signatures import generate_secret
+from grader.lms_protocol.webhooks import EVENT_TYPES
 from grader.services.errors import Forbidden, InvalidRequest, NotFound
 
 STAFF = ("instructor", "admin")

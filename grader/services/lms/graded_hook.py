@@ -14,9 +14,9 @@ log = logging.getLogger(__name__)
 
 
 def notify_graded(session: Any, submission_id: int, *, regrade: bool) -> None:
-    """Queue the LMS notifications of a graded submission (``grader.lms.notify``); never raises."""
+    """Queue the LMS notifications of a graded submission (``grader.services.lms.notify``); never raises."""
     try:
-        from grader.lms.notify import on_submission_graded
+        from grader.services.lms.notify import on_submission_graded
     except ImportError:  # pragma: no cover - a deployment without the LMS package
         return
     try:

@@ -14,11 +14,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from grader.db import lms_queries as q
-from grader.db.lms_models import InboundMessage
+from grader.db.queries import lms as q
+from grader.db.models.lms import InboundMessage
 from grader.db.models import User
 from grader.db.session import Session
-from grader.lms.signatures import SignatureError, verify
+from grader.lms_protocol.signatures import SignatureError, verify
 from grader.services.errors import InvalidRequest, NotFound, ServiceError
 from grader.services.submissions import submit_answers
 

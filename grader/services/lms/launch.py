@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 
 import jwt
 
-from grader.db import lms_queries as q
+from grader.db.queries import lms as q
 from grader.db.base import utcnow
-from grader.db.lms_models import LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
+from grader.db.models.lms import LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
 from grader.db.models import Assignment, Enrollment, User
 from grader.db.session import Session
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from grader.db import lms_queries as q
+from grader.db.queries import lms as q
 from grader.db.base import utcnow
-from grader.db.lms_models import ScorePost, WebhookDelivery
+from grader.db.models.lms import ScorePost, WebhookDelivery
 from grader.db.session import Session
-from grader.lms.ags import score_payload
-from grader.lms.webhooks_out import (
+from grader.lms_protocol.ags import score_payload
+from grader.lms_protocol.webhooks import (
     EVENT_GRADED, EVENT_REGRADED, GradedEvent, QuestionPoints, event_body, new_event_id,
 )
 

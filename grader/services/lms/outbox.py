@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from grader.db import lms_queries as q
+from grader.db.queries import lms as q
 from grader.db.base import utcnow
-from grader.db.lms_models import ScorePost, WebhookDelivery
+from grader.db.models.lms import ScorePost, WebhookDelivery
 from grader.db.session import Session
-from grader.lms.ags import PlatformAuth, TokenCache, publish_score
-from grader.lms.lti_keys import current_key
-from grader.lms.webhooks_out import RETRY_SCHEDULE_S, AttemptResult, HttpClient, Outcome, send_once
+from grader.lms_protocol.ags import PlatformAuth, TokenCache, publish_score
+from grader.services.lms.tool_keys import current_key
+from grader.lms_protocol.webhooks import RETRY_SCHEDULE_S, AttemptResult, HttpClient, Outcome, send_once
 
 _STATUS = {Outcome.DELIVERED: "delivered", Outcome.GIVE_UP: "failed", Outcome.DISABLE: "disabled"}
 

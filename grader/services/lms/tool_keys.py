@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from grader.db import lms_queries
+from grader.db.queries import lms as lms_queries
 from grader.db.session import Session
 
 

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from lms_standin import LmsStandIn  # noqa: E402
 
-from grader.lms import notify  # noqa: E402
-from grader.lms.signatures import generate_secret  # noqa: E402
+from grader.services.lms import notify  # noqa: E402
+from grader.lms_protocol.signatures import generate_secret  # noqa: E402
 
 WEBHOOK_SECRET = generate_secret()
 
@@ -36,7 +36,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], list[int]]]:
 @pytest.fixture(autouse=True)
 def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """A stand-in told to time out sleeps 1.5 s; the client gives up after 0.5 s."""
-    from grader.lms import ags, webhooks_out
+    from grader.lms_protocol import ags, webhooks as webhooks_out
 
     monkeypatch.setattr(webhooks_out, "TIMEOUT_S", 0.5)
     monkeypatch.setattr(ags, "TIMEOUT_S", 0.5)

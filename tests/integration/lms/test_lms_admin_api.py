@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lms_fixtures import graded_submission  # type: ignore[import-not-found]
-from grader.lms import notify
+from grader.services.lms import notify
 
 pytestmark = pytest.mark.integration
 BASE = "/api/v1/lms/courses/c1"
@@ -16,7 +16,7 @@ def api(settings, db_factory, queue):  # type: ignore[no-untyped-def]
     from grader.app import create_app
 
     return create_app(settings, session_factory=db_factory, queue=queue,
-                      blueprints=[("grader.api", True), ("grader.lms.routes", True)]).test_client()
+                      blueprints=[("grader.api", True), ("grader.web.lms", True)]).test_client()
 
 
 def test_an_instructor_registers_an_endpoint_and_sees_the_delivery_log(api, world, lms, sent) -> None:  # type: ignore[no-untyped-def]

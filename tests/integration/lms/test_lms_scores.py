@@ -8,11 +8,11 @@ import pytest
 import requests
 
 from lms_fixtures import add_platform, graded_submission  # type: ignore[import-not-found]
-from grader.db.lms_models import ScorePost
-from grader.lms import notify, outbox
-from grader.lms.ags import SCORE_CONTENT_TYPE, TokenCache
-from grader.lms.lti_keys import public_jwks
-from grader.lms.webhooks_out import Outcome
+from grader.db.models.lms import ScorePost
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.ags import SCORE_CONTENT_TYPE, TokenCache
+from grader.services.lms.tool_keys import public_jwks
+from grader.lms_protocol.webhooks import Outcome
 
 pytestmark = pytest.mark.integration
 FAST = (0, 0, 0, 0, 0, 0, 0)
@@ -127,7 +127,7 @@ def test_no_score_post_without_a_line_item_or_a_linked_student(world, lms, sent)
 
 
 def test_an_assertion_signed_by_another_key_gets_no_token(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
-    from grader.lms.lti_keys import ToolKey, jwks_document
+    from grader.services.lms.tool_keys import ToolKey, jwks_document
 
     add_platform(world, lms)
     _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)

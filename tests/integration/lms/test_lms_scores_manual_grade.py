@@ -6,12 +6,12 @@ import pytest
 import requests
 
 from lms_fixtures import add_platform, graded_submission  # type: ignore[import-not-found]
-from grader.db.lms_models import ScorePost
+from grader.db.models.lms import ScorePost
 from grader.db.models import GradingResult
-from grader.lms import notify, outbox
-from grader.lms.ags import TokenCache
-from grader.lms.lti_keys import public_jwks
-from grader.lms.webhooks_out import Outcome
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.ags import TokenCache
+from grader.services.lms.tool_keys import public_jwks
+from grader.lms_protocol.webhooks import Outcome
 from grader.services.dashboard_actions import grade_manually
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ import requests
 
 from lms_fixtures import add_endpoint, graded_submission  # type: ignore[import-not-found]
 from grader.db.base import utcnow
-from grader.db.lms_models import WebhookDelivery, WebhookEndpoint
-from grader.lms import notify, outbox
-from grader.lms.webhooks_out import Outcome
+from grader.db.models.lms import WebhookDelivery, WebhookEndpoint
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.webhooks import Outcome
 
 pytestmark = pytest.mark.integration
 FAST = (0, 0, 0, 0, 0, 0, 0)

@@ -17,10 +17,10 @@ from typing import Any, Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from grader.db.lms_models import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.db.session import session_scope
-from grader.lms import notify
+from grader.services.lms import notify
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[3]
@@ -70,7 +70,7 @@ def tool_url(settings: Any, committed_factory: Any) -> Iterator[str]:
     from grader.app import create_app
 
     app = create_app(settings, session_factory=committed_factory,
-                     blueprints=[("grader.api", True), ("grader.lms.routes", True)])
+                     blueprints=[("grader.api", True), ("grader.web.lms", True)])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -19,7 +19,7 @@ from worker_helpers import ASSIGNMENT_YAML, REDIS_URL, WORKER_ENV, Class, Worker
 
 from grader.config import Settings
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, User
-from grader.services.assignments import content_hash
+from grader.services.catalog import content_hash
 from grader.services.auth import issue_token
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CTX = {"definitions": {"p_i": "1/(1+exp(-a_i))", "a_i": "w*x_i"},
        "domain": {"x_i": [-3, 3], "w": [-2, 2], "y_i": {"values": [0, 1]}}}
 

@@ -9,12 +9,12 @@ from typing import Any
 import jwt
 import pytest
 
-from grader.lms.ags import (
+from grader.lms_protocol.ags import (
     SCORE_CONTENT_TYPE, SCORE_SCOPE, PlatformAuth, TokenCache, client_assertion, publish_score, score_payload,
     scores_url,
 )
-from grader.lms.lti_keys import ToolKey, jwks_document
-from grader.lms.webhooks_out import Outcome
+from grader.services.lms.tool_keys import ToolKey, jwks_document
+from grader.lms_protocol.webhooks import Outcome
 
 WHEN = datetime(2026, 11, 26, 17, 0, 1, 234000, tzinfo=timezone.utc)
 AUTH = PlatformAuth(client_id="client-1", token_url="https://lms.test/token")
@@ -121,7 +121,7 @@ def test_other_score_answers_follow_the_webhook_rules(key: ToolKey, code: int, o
 
 
 def test_launch_roles_map_to_course_roles() -> None:
-    from grader.lms.launch import CLAIM, role_of
+    from grader.services.lms.launch import CLAIM, role_of
 
     member = "http://purl.imsglobal.org/vocab/lis/v2/membership"
     assert role_of({CLAIM + "roles": [f"{member}#Learner"]}) == "student"

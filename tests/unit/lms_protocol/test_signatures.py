@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 
-from grader.lms.signatures import SignatureError, generate_secret, sign_headers, signature, verify
+from grader.lms_protocol.signatures import SignatureError, generate_secret, sign_headers, signature, verify
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 BODY = b'{"type":"submission.graded"}'

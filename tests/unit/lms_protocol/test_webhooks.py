@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from grader.lms.signatures import generate_secret, verify
-from grader.lms.webhooks_out import (
+from grader.lms_protocol.signatures import generate_secret, verify
+from grader.lms_protocol.webhooks import (
     MAX_ATTEMPTS, RETRY_SCHEDULE_S, GradedEvent, Outcome, QuestionPoints, classify, event_body,
     new_event_id, retry_delay_s, send_once,
 )

@@ -16,7 +16,7 @@ from grader.services.dashboard_actions import attach_feedback
 from grader.services.submissions import submit_answers
 from grader.services.verdict_cache import MemoryCache
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KEY = "assignment-4"
 WRONG = "2(y_i + p_i)"
 ATTACHED = "You added 2y_i where the chain rule subtracts it: check the sign of dl/dp."
@@ -24,7 +24,7 @@ ATTACHED = "You added 2y_i where the chain rule subtracts it: check the sign of 
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     admin.migrate(url)

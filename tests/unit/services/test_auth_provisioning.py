@@ -7,7 +7,7 @@ import pytest
 
 from grader.db import Session
 from grader.db.models import ApiToken, AssignmentVersion, Enrollment
-from grader.services import admin
+from grader.services import provisioning as admin
 from grader.services.auth import authenticate, bearer_token, user_from_token
 from grader.services.errors import InvalidRequest, NotFound
 

@@ -9,8 +9,8 @@ import pytest
 
 from grader.config import REPO_ROOT
 from grader.db import Session
-from grader.services import admin
-from grader.services.assignments import assignment_view
+from grader.services import provisioning as admin
+from grader.services.catalog import assignment_view
 
 KEY_FIELDS = ("key", "derivative_of", "check_against", "anticipated_errors", "cases", "value", "limit_of",
               "rubric", "sample_answer", "definition")

@@ -47,7 +47,7 @@ def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Calla
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     path = tmp_path_factory.mktemp("grading") / "grader.sqlite"
     migrate(f"sqlite:///{path}")
@@ -103,7 +103,7 @@ def test_a_queued_submission_is_graded_once(factory: Any, settings: Settings) ->
 
 
 def test_an_abandoned_claim_is_taken_over_and_the_old_claimant_loses(factory: Any, settings: Settings) -> None:
-    from grader.db import grading_queries as q
+    from grader.db.queries import grading as q
 
     (sid,) = _setup(factory, {"q1": "right"})
     t0 = datetime.now(timezone.utc)
@@ -119,7 +119,7 @@ def test_an_abandoned_claim_is_taken_over_and_the_old_claimant_loses(factory: An
 
 
 def test_the_sweeper_finds_old_queued_and_expired_grading_once_per_lease(factory: Any, settings: Settings) -> None:
-    from grader.db import grading_queries as q
+    from grader.db.queries import grading as q
 
     a, b, c = _setup(factory, {}, {}, {})
     now = datetime.now(timezone.utc)
@@ -263,7 +263,7 @@ def _regrade(factory: Any, settings: Settings, sid: int) -> None:
 
 
 def test_a_regrade_keeps_the_instructors_hand_grade(factory: Any, settings: Settings) -> None:
-    from grader.db.web_models import ManualGrade
+    from grader.db.models.instructor_input import ManualGrade
     from grader.services.reports import gradebook_csv
     from grader.services.submissions import read_submission
 

@@ -20,7 +20,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from grader.app import create_app
     from grader.config import Settings
     from grader.db.session import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'db.sqlite'}"
     admin.migrate(url)

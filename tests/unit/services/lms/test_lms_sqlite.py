@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from grader.db.lms_models import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.db.session import make_session_factory, session_scope
-from grader.lms import notify, outbox
-from grader.lms.ags import TokenCache
-from grader.lms.signatures import generate_secret, verify
-from grader.lms.webhooks_out import Outcome
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.ags import TokenCache
+from grader.lms_protocol.signatures import generate_secret, verify
+from grader.lms_protocol.webhooks import Outcome
 
 
 class FakeResponse:
@@ -41,7 +41,7 @@ class FakeLms:
 
 @pytest.fixture
 def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     migrate(url)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from grader.db.lms_models import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.db.session import make_session_factory, session_scope
-from grader.lms import notify
+from grader.services.lms import notify
 from grader.services.dashboard_actions import grade_manually
 
 DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "type": "free_text", "points": 1},
@@ -22,7 +22,7 @@ DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "type": "fre
 
 @pytest.fixture
 def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     migrate(url)

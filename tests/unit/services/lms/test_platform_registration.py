@@ -9,7 +9,7 @@ import pytest
 
 from grader.db.models import Course
 from grader.db.session import make_session_factory, session_scope
-from grader.lms import admin
+from grader.services.lms import course_settings as admin
 from grader.services.errors import ServiceError
 
 CANVAS = "https://canvas.instructure.com"
@@ -17,7 +17,7 @@ CANVAS = "https://canvas.instructure.com"
 
 @pytest.fixture
 def factory(tmp_path: Path) -> Any:
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     migrate(url)
