@@ -1,4 +1,3 @@
-"""LMS integration: Standard Webhooks out and in, LTI 1.3 launch and grade passback (AGS).
-
-Submodules are imported where needed, so ``import grader.lms`` stays light.
-"""
+"""LMS use cases: inbound submissions, LTI launches, the tool's keys, course LMS settings, and the
+outbox of webhook deliveries and score posts. Routes are in ``grader.web.lms``; the pure protocol
+code is in ``grader.lms_protocol``. Submodules are imported where needed."""
