@@ -3,6 +3,8 @@
 Blueprints come from ``BLUEPRINTS``: each entry names a module exposing ``bp`` (a Blueprint) or
 ``register(app)``. Optional entries are registered only when their module exists, so the pages
 (``grader.web``) and LMS endpoints (``grader.web.lms``) plug in without editing this file.
+``grader.bootstrap`` is the composition root that calls ``create_app``; nothing here reads the
+environment.
 
 Request helpers shared by the API and the pages: ``db_session()`` (one SQLAlchemy session per
 request, closed at teardown), ``settings()`` and ``queue()`` (where grading tasks are sent).
@@ -15,7 +17,7 @@ import importlib
 import importlib.util
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
 from flask import session as login_cookie
@@ -27,6 +29,7 @@ from grader.config import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.db import Session, SessionFactory
+    from grader.services.queue import GradingQueue
 
 log = logging.getLogger(__name__)
 
@@ -59,49 +62,28 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-class Queue(Protocol):
-    """Where the web app sends work after a commit (``grader.services.queue`` in production)."""
-
-    def send_grading(self, submission_id: int) -> None: ...
-
-    def send_regrade(self, job_id: int) -> None: ...
-
-
-class CeleryQueue:
-    """Sends through ``grader.services.queue`` (imported on first use: Celery loads lazily)."""
-
-    def send_grading(self, submission_id: int) -> None:
-        from grader.services import queue
-
-        queue.send_grading(submission_id)
-
-    def send_regrade(self, job_id: int) -> None:
-        from grader.services import queue
-
-        queue.send_regrade(job_id)
-
-
 @dataclass
 class GraderState:
     """What ``create_app`` attaches to ``app.extensions["grader"]``."""
 
     settings: Settings
     session_factory: "SessionFactory"
-    queue: Queue
+    queue: "GradingQueue"
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: Settings,
     *,
     session_factory: "SessionFactory | None" = None,
-    queue: Queue | None = None,
+    queue: "GradingQueue | None" = None,
     blueprints: Sequence[tuple[str, bool]] | None = None,
 ) -> Flask:
-    """Build the app: settings (from the environment unless given), database, blueprints
-    (``BLUEPRINTS`` unless a narrower list is given, e.g. only the API in its tests)."""
+    """Build the app from ``settings`` (``grader.bootstrap.build_app`` reads them from the
+    environment and passes the wired parts): database, queue, blueprints (``BLUEPRINTS`` unless
+    a narrower list is given, e.g. only the API in its tests)."""
     from grader.db.session import make_session_factory
+    from grader.services.queue import CeleryQueue
 
-    settings = settings or Settings.from_env()
     app = Flask("grader", static_folder=None)
     app.json = JSONProvider(app)
     app.config.update(
@@ -116,7 +98,7 @@ def create_app(
     app.extensions["grader"] = GraderState(
         settings=settings,
         session_factory=session_factory or make_session_factory(settings.database_url),
-        queue=queue or CeleryQueue(),
+        queue=queue or CeleryQueue(settings),
     )
     app.before_request(_refuse_nul_characters)
     app.before_request(_csrf_for_cookie_logins)
@@ -171,7 +153,7 @@ def settings() -> Settings:
     return state().settings
 
 
-def queue() -> Queue:
+def queue() -> "GradingQueue":
     """Where the current app sends grading work."""
     return state().queue
 

@@ -10,7 +10,8 @@ from grader.api.common import json_body, require_user
 from grader.app import db_session, queue, settings
 from grader.services.catalog import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
 from grader.services.errors import InvalidRequest
-from grader.services.submissions import submission_view, submit_answers
+from grader.services.submissions import submission_view
+from grader.services.submit import submit as submit_answers_once
 
 bp = Blueprint("assignments", __name__)
 
@@ -40,15 +41,10 @@ def submit(key: str) -> Any:
     body = json_body()
     if "answers" not in body:
         raise InvalidRequest('the body must have "answers"', status=400)
-    session = db_session()
-    submission, created = submit_answers(
-        session, user=user, assignment_key=key, answers=body["answers"],
-        idempotency_key=request.headers.get("Idempotency-Key"), source="api",
-        **settings().submission_limits(),
-    )
-    session.commit()
-    if created:
-        queue().send_grading(submission.id)
+    done = submit_answers_once(db_session(), queue(), user=user, assignment_key=key, answers=body["answers"],
+                               idempotency_key=request.headers.get("Idempotency-Key"), source="api",
+                               limits=settings().submission_limits())
+    submission, created = done.submission, done.created
     location = url_for("api.submissions.get_submission", submission_id=submission.id)
     headers = {"Location": location}
     if not created:

@@ -96,9 +96,9 @@ def _write(out: IO[str], obj: dict[str, Any]) -> None:
 def _limits(args: argparse.Namespace) -> Any:
     from dataclasses import replace
 
-    from grader.engine.limits import Limits
+    from grader.bootstrap import limits_from_environment
 
-    limits = Limits.from_env()
+    limits = limits_from_environment()
     if args.time_limit is not None:
         limits = replace(limits, answer_time_s=args.time_limit)
     return limits

@@ -1,4 +1,4 @@
-"""A bounded LRU cache of verdicts, so a repeated answer to the same question returns at once.
+"""A bounded LRU cache of verdicts (``cachetools.LRUCache``, the one LRU the project uses), so a repeated answer to the same question returns at once.
 
 Keyed by (question fingerprint: expected + context + syntax + seed + limits, the parsed answer
 expression + inexact): the same parsed form typed differently hits the same entry. Thread-safe.
@@ -7,8 +7,9 @@ expression + inexact): the same parsed form typed differently hits the same entr
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Hashable
+
+from cachetools import LRUCache
 
 from grader.engine.results import CheckResult
 
@@ -18,7 +19,7 @@ class VerdictCache:
 
     def __init__(self, maxsize: int = 4096) -> None:
         self.maxsize = maxsize
-        self._data: "OrderedDict[Hashable, CheckResult]" = OrderedDict()
+        self._data: LRUCache[Hashable, CheckResult] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -26,11 +27,10 @@ class VerdictCache:
     def get(self, key: Hashable) -> CheckResult | None:
         """The cached result for ``key`` (and mark it recently used), or None."""
         with self._lock:
-            hit = self._data.get(key)
+            hit = self._data.get(key)  # marks it recently used
             if hit is None:
                 self.misses += 1
                 return None
-            self._data.move_to_end(key)
             self.hits += 1
             return hit
 
@@ -38,9 +38,6 @@ class VerdictCache:
         """Store ``result``; the least recently used entry goes when full."""
         with self._lock:
             self._data[key] = result
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
 
     def clear(self) -> None:
         """Forget everything."""

@@ -106,7 +106,7 @@ def grade_manually(session: Session, user: User, result_id: int, *, points: Any,
     """Give an answer points and a comment by hand; saved as the new current result, with the grader.
 
     The LMS is told the new score (webhooks, AGS score post) in the same transaction; a failure
-    there is logged and keeps the grade. The caller commits.
+    there is logged and keeps the grade. The caller commits with ``dispatch.commit_and_send``.
     """
     result = _staff_result(session, user, result_id)
     if not result.is_current:

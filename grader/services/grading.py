@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
@@ -27,10 +27,12 @@ from grader.config import Settings
 from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.session import session_scope
+from grader.services import dispatch
 from grader.services.anticipated import merge_anticipated
 from grader.services.grading_runner import run_isolated
 from grader.services.lms.graded_hook import notify_graded
-from grader.services.verdict_cache import VerdictCache, cache_key, open_cache
+from grader.services.queue import GradingQueue
+from grader.services.verdict_cache import SharedVerdictCache, cache_key, open_cache
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +69,30 @@ def _assignment_for(inp: q.GradingInput) -> Any:
     return _merged(inp.content_hash, inp.source_text, inp.source_path, inp.anticipated)
 
 
+def _nothing(_arg: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class GradingHooks:
+    """Seams the worker's tests inject through ``grader.bootstrap`` (production uses none):
+    ``after_claim(fence)`` runs once a claim is won, ``before_answer(answer)`` in the forked child
+    before each answer is graded (a test makes one answer slow there)."""
+
+    after_claim: Callable[[int], None] = _nothing
+    before_answer: Callable[[Any], None] = _nothing
+
+
+NO_HOOKS = GradingHooks()
+
+
 @functools.lru_cache(maxsize=4)
-def _cache_for(settings: Settings) -> VerdictCache:
+def _cache_for(settings: Settings) -> SharedVerdictCache:
     return open_cache(settings)
 
 
-def _grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
+def _grade_one(assignment: Any, answers: dict[str, Any], seed: int,
+               before_answer: Callable[[Any], None] = _nothing) -> Callable[[str], dict[str, Any]]:
     """Grade one question (run inside the forked child), exactly as ``grade_submission`` does:
     the same per-question function, with every answer in view (a table's adjoints need the graph
     given in another answer)."""
@@ -82,7 +102,7 @@ def _grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[
     questions = {question.id: question for question in assignment.questions}
 
     def grade(qid: str) -> dict[str, Any]:
-        _test_hook_answer(answers.get(qid))
+        before_answer(answers.get(qid))
         return grade_question(questions[qid], answers.get(qid), env).to_json()
 
     return grade
@@ -95,8 +115,9 @@ def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
     return own if not deps else {"answer": own, "uses": {d: answers.get(d) for d in deps}}
 
 
-def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCache | None = None,
-                  on_progress: Callable[[], None] | None = None, seed: int = 0) -> list[q.ResultRow]:
+def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdictCache | None = None,
+                  on_progress: Callable[[], None] | None = None, seed: int = 0,
+                  hooks: GradingHooks = NO_HOOKS) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version; one ``ResultRow`` each, in order."""
     assignment = _assignment_for(inp)
     extra = dict(inp.anticipated)
@@ -114,7 +135,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
-        found.update(run_isolated(_grade_one(assignment, answers, seed), todo,
+        found.update(run_isolated(_grade_one(assignment, answers, seed, hooks.before_answer), todo,
                                   soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
                                   on_progress=on_progress))
     rows = []
@@ -154,9 +175,11 @@ def _review_row(qid: str, max_points: float, why: str, settings: Settings, ms: i
 
 def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, *,
                            now: datetime | None = None, settings: Settings | None = None,
-                           cache: VerdictCache | None = None) -> bool:
-    """Grade a queued (or abandoned) submission; True when this call graded it, else False."""
-    settings = settings or Settings.from_env()
+                           cache: SharedVerdictCache | None = None, hooks: GradingHooks = NO_HOOKS,
+                           queue: GradingQueue | None = None) -> bool:
+    """Grade a queued (or abandoned) submission; True when this call graded it, else False.
+    The LMS notifications it makes are sent through ``queue`` after the commit."""
+    settings = settings or Settings()
     now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
@@ -164,12 +187,11 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         if fence is None:
             return False
         inp = q.load_input(s, submission_id)
-    if fence == 1:
-        _test_hook_slow_grading()
+    hooks.after_claim(fence)
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
             raise RuntimeError(f"claimed {fence} times")
-        rows = grade_answers(inp, settings, cache=cache,
+        rows = grade_answers(inp, settings, cache=cache, hooks=hooks,
                              on_progress=_heartbeat(session_factory, submission_id, fence, lease))
     except Exception:
         if fence < MAX_ATTEMPTS:  # give the claim back: the task's retry (or the sweeper) tries again
@@ -185,6 +207,8 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                             grader_version=GRADER_VERSION, now=utcnow())
         if won:
             notify_graded(s, submission_id, regrade=False)
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)  # only once the grade is committed
     if not won:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
@@ -222,9 +246,10 @@ def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: dat
 
 
 def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
-                             settings: Settings | None = None, cache: VerdictCache | None = None) -> bool:
+                             settings: Settings | None = None, cache: SharedVerdictCache | None = None,
+                             queue: GradingQueue | None = None) -> bool:
     """Regrade one submission against its assignment's current version, once per job."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     with session_scope(session_factory) as s:
         inp = q.load_regrade_input(s, job_id, submission_id)
     if inp is None:
@@ -235,31 +260,14 @@ def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submi
                               grader_version=GRADER_VERSION, now=utcnow())
         if won:
             notify_graded(s, submission_id, regrade=True)
-        return won
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)
+    return won
 
 
 def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
                 settings: Settings | None = None) -> list[int]:
     """Submissions left queued or grading past their lease (given a new one): re-enqueue these."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     with session_scope(session_factory) as s:
         return q.find_stuck(s, now=now or utcnow(), lease_s=settings.grading_lease_s)
-
-
-def _test_hook_slow_grading() -> None:
-    """``GRADER_TEST_SLOW_GRADING_S``: sleep after a first claim (tests kill the worker meanwhile;
-    the retry after the lease then grades at normal speed)."""
-    delay = float(os.environ.get("GRADER_TEST_SLOW_GRADING_S", "0") or 0)
-    if delay > 0:
-        time.sleep(delay)
-
-
-def _test_hook_answer(answer: Any) -> None:
-    """``GRADER_TEST_SLOW_ANSWER``: an answer containing this marker never finishes (in the child)."""
-    marker = os.environ.get("GRADER_TEST_SLOW_ANSWER", "")
-    if marker and isinstance(answer, str) and marker in answer:
-        if "stuck" in answer:  # deaf to the soft limit too: only the hard kill ends it
-            import signal
-
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        time.sleep(3600)

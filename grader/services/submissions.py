@@ -74,6 +74,18 @@ def check_answers(answers: Any, question_ids: list[str], *, max_chars: int,
     return dict(answers)
 
 
+def check_submission(session: Session, *, user: User, assignment_key: str, answers: Any,
+                     max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+                     max_answer_parts: int = DEFAULT_MAX_ANSWER_PARTS,
+                     max_answer_depth: int = DEFAULT_MAX_ANSWER_DEPTH) -> dict[str, Any]:
+    """The checks ``submit_answers`` makes before storing anything (access, question ids, sizes),
+    for a caller that must refuse a bad submission before it writes a row of its own."""
+    _assignment, version, _role = assignment_for(session, user, assignment_key)
+    qids = [str(q["id"]) for q in version.definition.get("questions", [])]
+    return check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
+                         max_depth=max_answer_depth)
+
+
 def submit_answers(
     session: Session,
     *,

@@ -19,7 +19,7 @@ from grader.db.models import User
 from grader.services.lms import course_settings as admin, inbound, outbox
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.tool_keys import public_jwks
-from grader.services.lms.notify import enqueue
+from grader.services import dispatch
 from grader.services.auth import current_user, login_user
 from grader.services.errors import ServiceError
 
@@ -120,12 +120,8 @@ def _service_error(exc: ServiceError) -> Any:
 @api_bp.post("/submissions")
 def inbound_submission() -> Any:
     """A signed submission from the LMS: 202 (created), 200 (replayed), 401 (bad signature)."""
-    session = db_session()
-    result = inbound.receive(session, request.headers, request.get_data(cache=True),
+    result = inbound.receive(db_session(), queue(), request.headers, request.get_data(cache=True),
                              limits=settings().submission_limits())
-    session.commit()
-    if result.created and result.submission_id is not None:
-        queue().send_grading(result.submission_id)
     return jsonify(result.body), result.status
 
 
@@ -173,6 +169,6 @@ def redeliver(course: str, delivery_id: int) -> Any:
     row: WebhookDelivery = admin.delivery_of_course(session, _staff_course(course), delivery_id)
     if not outbox.redeliver(session, row.id):
         return jsonify(error="the endpoint is disabled"), 409
-    session.commit()
-    enqueue([row.id], [])
+    dispatch.pending(session).lms_deliveries.append(row.id)
+    dispatch.commit_and_send(session, queue())
     return jsonify(admin.delivery_view(row)), 202

@@ -5,9 +5,9 @@ so it never imports SQLAlchemy itself."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, Sequence, TypeVar
+from typing import Sequence, TypeVar
 
-from sqlalchemy import Engine, delete, event, insert, or_, select, update
+from sqlalchemy import Engine, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,11 +19,6 @@ from grader.db.base import utcnow
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 
 T = TypeVar("T", WebhookDelivery, ScorePost)
-
-
-def call_after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run ``callback`` once, after the session's current transaction commits (never on rollback)."""
-    event.listen(session, "after_commit", lambda _s: callback(), once=True)
 
 
 def insert_once(session: Session, row: object) -> bool:

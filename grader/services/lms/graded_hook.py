@@ -2,7 +2,8 @@
 
 Used by the grading service (a grading, a regrade) and by manual grading on the dashboard. The
 notification rows are written in a savepoint of the grade's own transaction and their tasks are
-sent after it commits; any failure is logged and never loses the grade.
+recorded in its ``dispatch.Outgoing``, sent once it commits; any failure is logged and never
+loses the grade.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ log = logging.getLogger(__name__)
 
 def notify_graded(session: Any, submission_id: int, *, regrade: bool) -> None:
     """Queue the LMS notifications of a graded submission (``grader.services.lms.notify``); never raises."""
-    try:
-        from grader.services.lms.notify import on_submission_graded
-    except ImportError:  # pragma: no cover - a deployment without the LMS package
-        return
+    from grader.services.lms.notify import on_submission_graded
+
     try:
         with session.begin_nested():  # a failed statement rolls back the notification, not the grade
             on_submission_graded(session, submission_id, regrade=regrade)

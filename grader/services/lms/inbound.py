@@ -5,6 +5,11 @@ Body: ``{"course": <id or key>, "assignment": <key>, "student": {"lms_id": ..., 
 "answers": {...}}``. Nothing is stored before the signature verifies (401 otherwise, with the same
 answer for an unknown course so course keys cannot be probed); a replayed ``webhook-id`` gets the
 first submission back (200) and never a second one.
+
+Exactly once, also for copies arriving at the same moment: the message id is claimed first (a
+unique row), in the transaction that then stores the submission through ``submit``. A concurrent
+copy's claim waits on that row until the first commits, then fails and answers as a replay; the
+first sends the submission to grading after its commit.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from grader.db.models import User
 from grader.db.session import Session
 from grader.lms_protocol.signatures import SignatureError, verify
 from grader.services.errors import InvalidRequest, NotFound, ServiceError
-from grader.services.submissions import submit_answers
+from grader.services.queue import GradingQueue
+from grader.services.submissions import check_submission
+from grader.services.submit import submit
 
 
 class Unauthorized(ServiceError):
@@ -31,7 +38,7 @@ class Unauthorized(ServiceError):
 
 @dataclass(frozen=True)
 class InboundResult:
-    """What to answer: the HTTP status, the JSON body, and whether to send the grading task."""
+    """What to answer: the HTTP status and the JSON body (grading is already sent when created)."""
 
     status: int
     body: dict[str, Any] = field(default_factory=dict)
@@ -69,9 +76,13 @@ def _student(session: Session, course_id: int, ref: Any) -> User:
     return user
 
 
-def receive(session: Session, headers: Mapping[str, str], body: bytes, *, now: float | None = None,
-            limits: Mapping[str, int] | None = None) -> InboundResult:
-    """Verify, deduplicate and store one inbound submission (the caller commits, then sends grading)."""
+def _replayed(message: InboundMessage) -> InboundResult:
+    return InboundResult(200, {"submission_id": message.submission_id, "replayed": True}, message.submission_id)
+
+
+def receive(session: Session, queue: GradingQueue | None, headers: Mapping[str, str], body: bytes, *,
+            now: float | None = None, limits: Mapping[str, int] | None = None) -> InboundResult:
+    """Verify, deduplicate and store one inbound submission; commit, then send it to grading."""
     data = _parse(body)
     ref = data.get("course")
     course = q.course_by_ref(session, ref) if isinstance(ref, (str, int)) and not isinstance(ref, bool) else None
@@ -84,7 +95,7 @@ def receive(session: Session, headers: Mapping[str, str], body: bytes, *, now: f
         raise Unauthorized(f"invalid signature: {exc}") from None
     seen = q.inbound_message(session, course.id, webhook_id)
     if seen is not None:
-        return InboundResult(200, {"submission_id": seen.submission_id, "replayed": True}, seen.submission_id)
+        return _replayed(seen)
     assignment_key = data.get("assignment")
     if not isinstance(assignment_key, str):
         raise InvalidRequest('"assignment" must be an assignment key')
@@ -92,12 +103,22 @@ def receive(session: Session, headers: Mapping[str, str], body: bytes, *, now: f
     if assignment is None or assignment.course_id != course.id:
         raise NotFound(f"assignment {assignment_key!r} not found in this course")
     user = _student(session, course.id, data.get("student"))
-    submission, created = submit_answers(
-        session, user=user, assignment_key=assignment_key, answers=data.get("answers"),
-        idempotency_key=f"lms:{webhook_id}"[:200], source="lms", **(limits or {}),
-    )
-    if not q.insert_once(session, InboundMessage(course_id=course.id, webhook_id=webhook_id,
-                                                 submission_id=submission.id)):
-        created = False  # a concurrent copy of this message got there first
-    body_out = {"submission_id": submission.id, "status": submission.status, "replayed": not created}
-    return InboundResult(202 if created else 200, body_out, submission.id, created)
+    # Refuse bad answers before the claim: on SQLite the claim's savepoint commits on release.
+    check_submission(session, user=user, assignment_key=assignment_key, answers=data.get("answers"),
+                     **dict(limits or {}))
+    message = InboundMessage(course_id=course.id, webhook_id=webhook_id)
+    if not q.insert_once(session, message):  # a concurrent copy claimed it and has committed
+        session.rollback()
+        seen = q.inbound_message(session, course.id, webhook_id)
+        if seen is None:  # pragma: no cover - the claim failed for another reason
+            raise ServiceError("could not record the message; send it again")
+        return _replayed(seen)
+
+    def link(submission: Any, _created: bool) -> None:
+        message.submission_id = submission.id
+
+    done = submit(session, queue, user=user, assignment_key=assignment_key, answers=data.get("answers"),
+                  idempotency_key=f"lms:{webhook_id}"[:200], source="lms", limits=limits, before_commit=link)
+    body_out = {"submission_id": done.submission.id, "status": done.submission.status,
+                "replayed": not done.created}
+    return InboundResult(202 if done.created else 200, body_out, done.submission.id, done.created)

@@ -1,6 +1,6 @@
 """After grading: create the webhook deliveries and score posts in the grading transaction,
-then send their Celery tasks once it commits (rows first, so nothing is lost if the broker is
-down: ``sweep_due`` finds them again).
+recorded in the transaction's ``dispatch.Outgoing`` and sent once it commits (rows first, so
+nothing is lost if the broker is down: ``sweep_due`` finds them again).
 
 The grading service calls ``on_submission_graded(session, submission_id, regrade=...)`` in the
 transaction that marks the submission graded.
@@ -19,11 +19,11 @@ from grader.lms_protocol.ags import score_payload
 from grader.lms_protocol.webhooks import (
     EVENT_GRADED, EVENT_REGRADED, GradedEvent, QuestionPoints, event_body, new_event_id,
 )
+from grader.services import dispatch
+from grader.services.queue import TASK_DELIVER, TASK_POST_SCORE, GradingQueue  # noqa: F401 - task names re-exported
 
 log = logging.getLogger(__name__)
 
-TASK_DELIVER = "worker.lms_tasks.deliver_webhook"
-TASK_POST_SCORE = "worker.lms_tasks.post_score"
 NEEDS_REVIEW = "needs_review"
 
 
@@ -80,23 +80,15 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
         )
         if q.insert_once(session, post):
             posts.append(post.id)
-    if deliveries or posts:
-        q.call_after_commit(session, lambda: enqueue(deliveries, posts))
+    outgoing = dispatch.pending(session)  # sent by dispatch.commit_and_send after the commit
+    outgoing.lms_deliveries.extend(deliveries)
+    outgoing.lms_score_posts.extend(posts)
     return deliveries, posts
 
 
-def enqueue(delivery_ids: list[int], score_post_ids: list[int]) -> None:
-    """Send the tasks; a broker failure is logged, the periodic sweep sends them later."""
-    from grader.services.queue import QUEUE, client
-
-    try:
-        app = client()
-        for delivery_id in delivery_ids:
-            app.send_task(TASK_DELIVER, args=[int(delivery_id)], queue=QUEUE)
-        for post_id in score_post_ids:
-            app.send_task(TASK_POST_SCORE, args=[int(post_id)], queue=QUEUE)
-    except Exception:
-        log.warning("could not send LMS tasks %r %r; the sweep will", delivery_ids, score_post_ids, exc_info=True)
+def enqueue(queue: GradingQueue, delivery_ids: list[int], score_post_ids: list[int]) -> None:
+    """Send the tasks of committed rows; a broker failure is logged, the periodic sweep sends them later."""
+    dispatch.Outgoing(lms_deliveries=list(delivery_ids), lms_score_posts=list(score_post_ids)).send(queue)
 
 
 def sweep_due(session: Session, *, now: datetime | None = None) -> tuple[list[int], list[int]]:

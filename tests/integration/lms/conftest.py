@@ -1,5 +1,5 @@
-"""Fixtures of the LMS integration tests: the stand-in LMS, the broker calls of ``notify``, short
-HTTP timeouts. Helpers to build data are in ``lms_fixtures``."""
+"""Fixtures of the LMS integration tests: the stand-in LMS and short HTTP timeouts (what is sent
+to the workers is recorded by the ``queue`` fixture, a ``FakeQueue``). Helpers to build data are in ``lms_fixtures``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from lms_standin import LmsStandIn  # noqa: E402
 
-from grader.services.lms import notify  # noqa: E402
 from grader.lms_protocol.signatures import generate_secret  # noqa: E402
 
 WEBHOOK_SECRET = generate_secret()
@@ -23,14 +22,6 @@ WEBHOOK_SECRET = generate_secret()
 def lms() -> Iterator[LmsStandIn]:
     with LmsStandIn(webhook_secret=WEBHOOK_SECRET) as standin:
         yield standin
-
-
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], list[int]]]:
-    """What ``notify`` sends to the broker after commit (recorded instead of sent)."""
-    calls: list[tuple[list[int], list[int]]] = []
-    monkeypatch.setattr(notify, "enqueue", lambda d, s: calls.append((list(d), list(s))))
-    return calls
 
 
 @pytest.fixture(autouse=True)

@@ -51,13 +51,13 @@ def test_a_port_in_use_is_a_clear_message(env: Path, capsys: pytest.CaptureFixtu
 
 def test_preparing_twice_keeps_the_data(env: Path) -> None:
     from grader.cli.serve import _prepare
-    from grader.config import Settings
+    from grader.bootstrap import settings_from_environment
     from grader.db import make_session_factory
     from grader.db.models import Submission, User
     from grader.services.submissions import submit_answers
 
     root = Path(__file__).resolve().parents[3]
-    settings = Settings.from_env().replace(assignments_dir=root / "assignments")
+    settings = settings_from_environment().replace(assignments_dir=root / "assignments")
     _prepare(settings, demo_users=True)
     factory = make_session_factory(settings.database_url)
     with factory() as session:

@@ -34,10 +34,24 @@ class FakeAssignment:
 DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "points": 1}]}
 
 
-def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
+def slow_on_marker(answer: Any) -> None:
+    """A grading hook: an answer with ``__slow__`` never finishes ("stuck" ones ignore the soft limit)."""
+    if isinstance(answer, str) and "__slow__" in answer:
+        if "stuck" in answer:
+            import signal
+
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+
+
+SLOW = grading.GradingHooks(before_answer=slow_on_marker)
+
+
+def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int,
+                   before_answer: Callable[[Any], None]) -> Callable[[str], dict[str, Any]]:
     def grade(qid: str) -> dict[str, Any]:
         answer = answers.get(qid)
-        grading._test_hook_answer(answer)
+        before_answer(answer)
         ok = answer == "right"
         points = {"q1": 2, "q2": 1}[qid]
         return {"verdict": "correct" if ok else "incorrect", "points": points if ok else 0,
@@ -136,11 +150,10 @@ def test_the_sweeper_finds_old_queued_and_expired_grading_once_per_lease(factory
 
 
 def test_an_answer_out_of_time_needs_review_and_the_rest_is_graded(
-        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GRADER_TEST_SLOW_ANSWER", "__slow__")
+        factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "__slow__", "q2": "right"})
     started = time.monotonic()
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache(), hooks=SLOW)
     assert time.monotonic() - started < 5
     res = _results(factory, sid)
     assert res["q1"].verdict == "needs_review" and "longer than 0.3 s" in res["q1"].feedback
@@ -148,10 +161,9 @@ def test_an_answer_out_of_time_needs_review_and_the_rest_is_graded(
 
 
 def test_a_stuck_answer_is_killed_at_the_hard_limit(
-        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GRADER_TEST_SLOW_ANSWER", "__slow__")
+        factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "stuck __slow__", "q2": "right"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache(), hooks=SLOW)
     res = _results(factory, sid)
     assert res["q1"].verdict == "needs_review" and "within 1 s" in res["q1"].feedback
 

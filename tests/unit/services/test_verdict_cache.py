@@ -41,11 +41,10 @@ def test_the_memory_cache_forgets_the_least_recently_used() -> None:
     ("amqp://x", "postgresql+psycopg://x/y", "auto", MemoryCache),
     ("redis://127.0.0.1:6379/0", "postgresql+psycopg://x/y", "off", NullCache),
 ])
-def test_each_deployment_gets_its_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broker: str,
-                                          database: str, choice: str, kind: type) -> None:
-    monkeypatch.setenv("GRADER_VERDICT_CACHE", choice)
-    settings = Settings.from_env({}, broker_url=broker, database_url=database.format(tmp=tmp_path),
-                                 secret_key="k")
+def test_each_deployment_gets_its_backend(tmp_path: Path, broker: str, database: str, choice: str,
+                                          kind: type) -> None:
+    settings = Settings.from_env({"GRADER_VERDICT_CACHE": choice}, broker_url=broker,
+                                 database_url=database.format(tmp=tmp_path), secret_key="k")
     assert isinstance(open_cache(settings), kind)
 
 

@@ -14,7 +14,9 @@ from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, Scor
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.db.session import make_session_factory, session_scope
 from grader.services.lms import notify
+from grader.services import dispatch
 from grader.services.dashboard_actions import grade_manually
+from tests.support.fakes import FakeQueue
 
 DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "type": "free_text", "points": 1},
                             {"id": "q3", "type": "free_text", "points": 1}]}
@@ -30,11 +32,9 @@ def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], list[int]]]:
-    """What ``notify`` would send to the workers after a commit."""
-    calls: list[tuple[list[int], list[int]]] = []
-    monkeypatch.setattr(notify, "enqueue", lambda d, s: calls.append((list(d), list(s))))
-    return calls
+def sent() -> FakeQueue:
+    """What would be sent to the workers after a commit."""
+    return FakeQueue()
 
 
 def _world(factory: Any, review: tuple[str, ...] = ("q2",)) -> dict[str, int]:
@@ -76,14 +76,15 @@ def _world(factory: Any, review: tuple[str, ...] = ("q2",)) -> dict[str, int]:
     return ids
 
 
-def _grade(factory: Any, ids: dict[str, int], qid: str, points: float) -> None:
-    with session_scope(factory) as s:
+def _grade(factory: Any, ids: dict[str, int], qid: str, points: float, queue: FakeQueue | None = None) -> None:
+    with factory() as s:
         grade_manually(s, s.get(User, ids["teacher"]), ids[qid], points=points, comment="well argued")
+        dispatch.commit_and_send(s, queue)
 
 
-def test_a_manual_grade_posts_the_new_score_fully_graded(factory: Any, sent: list) -> None:
+def test_a_manual_grade_posts_the_new_score_fully_graded(factory: Any, sent: FakeQueue) -> None:
     ids = _world(factory)
-    _grade(factory, ids, "q2", 1)
+    _grade(factory, ids, "q2", 1, sent)
     with session_scope(factory) as s:
         posts = s.query(ScorePost).order_by(ScorePost.id).all()
         deliveries = s.query(WebhookDelivery).order_by(WebhookDelivery.id).all()
@@ -94,10 +95,10 @@ def test_a_manual_grade_posts_the_new_score_fully_graded(factory: Any, sent: lis
         assert new_post.payload["userId"] == "u-1" and new_post.lineitem_url == "https://lms.test/li/1"
         assert new_delivery.event_type == "submission.regraded"
         assert json.loads(new_delivery.payload)["data"]["score"] == 4.0
-        assert sent[-1] == ([new_delivery.id], [new_post.id])  # sent once the grade committed
+        assert (sent.lms_deliveries, sent.score_posts) == ([new_delivery.id], [new_post.id])  # once committed
 
 
-def test_while_another_answer_waits_the_score_is_pending_manual(factory: Any, sent: list) -> None:
+def test_while_another_answer_waits_the_score_is_pending_manual(factory: Any, sent: FakeQueue) -> None:
     ids = _world(factory, review=("q2", "q3"))
     _grade(factory, ids, "q2", 0.5)
     with session_scope(factory) as s:
@@ -110,7 +111,7 @@ def test_while_another_answer_waits_the_score_is_pending_manual(factory: Any, se
         assert s.query(ScorePost).count() == 3
 
 
-def test_a_failed_notification_is_logged_and_keeps_the_grade(factory: Any, sent: list,
+def test_a_failed_notification_is_logged_and_keeps_the_grade(factory: Any, sent: FakeQueue,
                                                              monkeypatch: pytest.MonkeyPatch,
                                                              caplog: pytest.LogCaptureFixture) -> None:
     ids = _world(factory)
