@@ -40,6 +40,7 @@ BLUEPRINTS: list[tuple[str, bool]] = [
     ("grader.web.lms", False),
 ]
 API_PREFIX = "/api/"
+SESSION_USER_KEY = "user_id"  # the login cookie's user id (``grader.web.request_user``)
 MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id in a URL cannot exist (and would be a 500)
 
 
@@ -117,8 +118,6 @@ def _csrf_for_cookie_logins() -> Any:
     need no JSON content type). Bearer tokens and the signed inbound webhook are not
     cookie-authenticated and need none; the pages' own forms are checked by ``grader.web.csrf``.
     """
-    from grader.services.auth import SESSION_USER_KEY
-
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
         return None
     if request.headers.get("Authorization") or SESSION_USER_KEY not in login_cookie:

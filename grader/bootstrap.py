@@ -176,9 +176,35 @@ def build_app(wiring: Wiring | None = None, **create_app_kwargs: Any) -> "Flask"
                       **create_app_kwargs)
 
 
+# Grading, and the LMS integration's deliveries and score posts.
+TASK_MODULES = ("worker.tasks", "worker.lms_tasks")
+
+
+def make_celery(settings: Settings) -> "Celery":
+    """A configured Celery app for the worker and beat; its tasks are ``TASK_MODULES``' (the
+    reliability settings are explained in ``worker/celery_app.py``)."""
+    from celery import Celery
+
+    from grader.services.queue import TASK_SWEEP, celery_config
+
+    app = Celery("grader", include=list(TASK_MODULES))
+    app.conf.update(celery_config(settings))
+    app.conf.update(
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        task_track_started=False,
+        # A backstop only: answers have their own soft/hard limits inside the task.
+        task_time_limit=max(600, settings.grading_lease_s * 5),
+        beat_schedule={
+            "sweep-stuck-submissions": {"task": TASK_SWEEP, "schedule": settings.sweep_interval_s},
+            # docs/lms.md: webhooks and score posts that are due (long back-offs, lost tasks).
+            "sweep-lms-outbox": {"task": "worker.lms_tasks.sweep_lms", "schedule": 60.0},
+        },
+    )
+    return app
+
+
 def build_celery(wiring: Wiring | None = None) -> "Celery":
     """The worker's Celery app; ``wiring`` becomes the process's wiring, used by every task."""
-    from worker.celery_app import make_celery
-
     wiring = install(wiring or Wiring(settings_from_environment()))
     return make_celery(wiring.settings)

@@ -23,32 +23,6 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init
 
-from grader.config import Settings
-from grader.services.queue import TASK_SWEEP, celery_config
-
-# Grading, and the LMS integration's deliveries and score posts.
-TASK_MODULES = ("worker.tasks", "worker.lms_tasks")
-
-
-def make_celery(settings: Settings) -> Celery:
-    """A configured Celery app; tasks are registered from ``TASK_MODULES``."""
-    app = Celery("grader", include=list(TASK_MODULES))
-    app.conf.update(celery_config(settings))
-    app.conf.update(
-        worker_hijack_root_logger=False,
-        worker_send_task_events=False,
-        task_track_started=False,
-        # A backstop only: answers have their own soft/hard limits inside the task.
-        task_time_limit=max(600, settings.grading_lease_s * 5),
-        beat_schedule={
-            "sweep-stuck-submissions": {"task": TASK_SWEEP, "schedule": settings.sweep_interval_s},
-            # docs/lms.md: webhooks and score posts that are due (long back-offs, lost tasks).
-            "sweep-lms-outbox": {"task": "worker.lms_tasks.sweep_lms", "schedule": 60.0},
-        },
-    )
-    return app
-
-
 _built: dict[str, Celery] = {}
 _lock = threading.Lock()
 

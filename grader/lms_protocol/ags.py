@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from grader.services.lms.tool_keys import ToolKey
+from grader.lms_protocol.jwks import ToolKey
 from grader.lms_protocol.webhooks import TIMEOUT_S, AttemptResult, HttpClient, Outcome, classify
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"

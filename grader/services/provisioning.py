@@ -9,7 +9,7 @@ from grader.db import Session
 from grader.db.models import ROLES, Course, Enrollment, User
 from grader.db.queries import users as qu
 from grader.services.catalog import ensure_default_course, load_assignments
-from grader.services.auth import issue_token
+from grader.services.auth import issue_token, set_password
 from grader.services.errors import InvalidRequest, NotFound
 
 __all__ = ["alembic_config", "create_course", "create_user", "ensure_demo_users", "load_assignments", "migrate"]
@@ -90,7 +90,7 @@ def create_user(
     elif display_name:
         user.display_name = display_name
     if password:
-        user.set_password(password)
+        set_password(user, password)
     session.flush()
     enrollment = qu.enrollment(session, user.id, course.id)
     if enrollment is None:

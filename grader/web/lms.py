@@ -20,7 +20,7 @@ from grader.services.lms import course_settings as admin, inbound, outbox
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.tool_keys import public_jwks
 from grader.services import dispatch
-from grader.services.auth import current_user, login_user
+from grader.web.request_user import current_user, login_user
 from grader.services.errors import ServiceError
 
 lti_bp = Blueprint("lti", __name__, url_prefix="/lti")

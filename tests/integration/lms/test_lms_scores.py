@@ -127,7 +127,7 @@ def test_no_score_post_without_a_line_item_or_a_linked_student(world, lms) -> No
 
 
 def test_an_assertion_signed_by_another_key_gets_no_token(world, lms) -> None:  # type: ignore[no-untyped-def]
-    from grader.services.lms.tool_keys import ToolKey, jwks_document
+    from grader.lms_protocol.jwks import ToolKey, jwks_document
 
     add_platform(world, lms)
     _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)

@@ -13,7 +13,7 @@ from grader.lms_protocol.ags import (
     SCORE_CONTENT_TYPE, SCORE_SCOPE, PlatformAuth, TokenCache, client_assertion, publish_score, score_payload,
     scores_url,
 )
-from grader.services.lms.tool_keys import ToolKey, jwks_document
+from grader.lms_protocol.jwks import ToolKey, jwks_document
 from grader.lms_protocol.webhooks import Outcome
 
 WHEN = datetime(2026, 11, 26, 17, 0, 1, 234000, tzinfo=timezone.utc)
