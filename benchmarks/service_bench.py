@@ -158,7 +158,7 @@ def _post(base: str, key: str, token: str, answers: dict[str, Any]) -> int:
         with urllib.request.urlopen(req, timeout=60) as resp:
             return int(json.load(resp)["id"])
     except urllib.error.HTTPError as exc:
-        raise SystemExit(f"POST submission: HTTP {exc.code}: {exc.read().decode(errors='replace')[:500]}")
+        raise SystemExit(f"POST submission: HTTP {exc.code}: {exc.read().decode(errors='replace')[:500]}") from None
 
 
 def _get(base: str, token: str, sid: int) -> dict[str, Any]:

@@ -131,7 +131,10 @@ PATHS: dict[str, Any] = {
                                  "description": "the same key again returns the same submission"}],
             "requestBody": {"required": True, "content": {JSON: {"schema": {
                 "type": "object", "required": ["answers"],
-                "properties": {"answers": {"type": "object", "description": "question id -> answer: text, or for an AD table a list of rows {name, expr, value} / {rows, adjoints}"}},
+                "properties": {"answers": {
+                    "type": "object",
+                    "description": "question id -> answer: text, or for an AD table a list of rows "
+                                   "{name, expr, value} / {rows, adjoints}"}},
             }}}},
             "responses": {
                 "202": _ok("queued; Location points at the submission", _ref("Submission")),

@@ -4,7 +4,8 @@ Exactly one output line per input line, in order, flushed at once; a bad line (n
 fields, bad context, anything unexpected) yields ``{"verdict": "invalid", ...}`` echoing the id
 when there is one. Nothing else reaches stdout: ``sys.stdout`` and file descriptor 1 point at
 stderr and the results go through a private duplicate of the real stdout, so a stray print (ours
-or a library's, even from C) cannot corrupt the stream. The engine is imported only when the first line arrives, so start-up stays lean.
+or a library's, even from C) cannot corrupt the stream. The engine is imported only when the first
+line arrives, so start-up stays lean.
 """
 
 from __future__ import annotations

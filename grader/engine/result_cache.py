@@ -1,4 +1,5 @@
-"""A bounded LRU cache of verdicts (``cachetools.LRUCache``, the one LRU the project uses), so a repeated answer to the same question returns at once.
+"""A bounded LRU cache of verdicts, so a repeated answer to the same question returns at once
+(``cachetools.LRUCache``, the LRU the project uses everywhere).
 
 Keyed by (question fingerprint: expected + context + syntax + seed + limits, the parsed answer
 expression + inexact): the same parsed form typed differently hits the same entry. Thread-safe.

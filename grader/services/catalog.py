@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from grader.db import Session
 from grader.db.models import Assignment, AssignmentVersion, Course, User
 from grader.db.queries import assignments as qa
 from grader.db.queries import users as qu
+from grader.services.compiled_assignments import assignment_of
 from grader.services.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,16 +90,9 @@ def load_assignments(session: Session, directory: str | Path) -> list[Assignment
     return [load_assignment_file(session, path) for path in assignment_files([Path(directory)])]
 
 
-@lru_cache(maxsize=256)
-def _build(text: str, source: str) -> "AssignmentDef":
-    from grader.assignments.loader import load_text
-
-    return load_text(text, source=source, compile_keys=False)
-
-
 def assignment_definition(version: AssignmentVersion) -> "AssignmentDef":
     """The gradable ``grader.assignments`` object of a stored version (cached by content)."""
-    return _build(version.source_text, version.source_path or f"version {version.id}")
+    return assignment_of(version)
 
 
 def role_for(session: Session, user: User, assignment: Assignment) -> str | None:

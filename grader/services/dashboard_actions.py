@@ -19,6 +19,7 @@ from grader.services.catalog import STAFF_ROLES, assignment_definition, assignme
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.errors import InvalidRequest, NotFound
 from grader.services.lms.graded_hook import notify_graded
+from grader.verdicts import hand_graded_verdict
 
 MAX_COMMENT = 4000
 GROUPING_BUDGET_S = 4.0  # per page view; comparisons are cached, so later views group further
@@ -53,7 +54,7 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
     questions = question_infos(version)
     sub_dicts, res_dicts = wq.assignment_rows(session, assignment.id)
     subs = [d.SubmissionRow(**s) for s in sub_dicts]
-    rows = [d.ResultRow(**r) for r in res_dicts]
+    rows = [d.AnsweredResult(**r) for r in res_dicts]
     counted = d.counted_rows(rows, subs)
     definition = assignment_definition(version)
 
@@ -120,7 +121,8 @@ def grade_manually(session: Session, user: User, result_id: int, *, points: Any,
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise InvalidRequest(f"the comment is longer than {MAX_COMMENT} characters")
-    row = wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment)
+    row = wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment,
+                                 verdict=hand_graded_verdict(value, result.max_points).value)
     notify_graded(session, row.submission_id, regrade=True)
     return row
 

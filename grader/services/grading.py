@@ -23,12 +23,15 @@ from datetime import datetime
 from typing import Any, Callable
 
 from grader import __version__ as GRADER_VERSION
+from grader.assignments.results import QuestionGrade, QuestionVerdict
 from grader.config import Settings
 from grader.db.queries import grading as q
+from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
 from grader.services import dispatch
 from grader.services.anticipated import merge_anticipated
+from grader.services.compiled_assignments import compiled_assignment
 from grader.services.grading_runner import run_isolated
 from grader.services.lms.graded_hook import notify_graded
 from grader.services.queue import GradingQueue
@@ -36,9 +39,7 @@ from grader.services.verdict_cache import SharedVerdictCache, cache_key, open_ca
 
 log = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], Any]
 MAX_ATTEMPTS = 5
-NEEDS_REVIEW = "needs_review"
 _TIMEOUT_FEEDBACK = {
     "soft": "Grading this answer took longer than {soft:g} s, so it was stopped; an instructor will review it.",
     "hard": "Grading this answer did not finish within {hard:g} s and was stopped; an instructor will review it.",
@@ -48,12 +49,9 @@ _TIMEOUT_FEEDBACK = {
 }
 
 
-@functools.lru_cache(maxsize=64)
 def _assignment(content_hash: str, source_text: str, source_path: str) -> Any:
-    """The assignment of a stored version, built once per process and content."""
-    from grader.assignments.loader import load_text
-
-    return load_text(source_text, source=source_path or f"<version {content_hash[:12]}>")
+    """The assignment of a stored version (``compiled_assignments``: one cache per process)."""
+    return compiled_assignment(content_hash, source_text, source_path)
 
 
 @functools.lru_cache(maxsize=64)
@@ -141,11 +139,11 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
     rows = []
     for qid in qids:
         outcome = found[qid]
-        if "ok" in outcome:
-            res = outcome["ok"]
-            if not outcome.get("cached") and _cacheable(res):
-                cache.put(keys[qid], res)
-            rows.append(_row(qid, res, outcome.get("ms", 0)))
+        if "ok" in outcome:  # the child's and the cache's JSON becomes the typed grade here
+            grade = QuestionGrade.from_json(qid, outcome["ok"])
+            if not outcome.get("cached") and _cacheable(grade):
+                cache.put(keys[qid], grade.to_json())
+            rows.append(_row(grade, outcome.get("ms", 0)))
         else:
             log.warning("submission %s question %s: %s %s", inp.submission_id, qid, outcome["error"],
                         outcome.get("message", ""))
@@ -153,24 +151,24 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
     return rows
 
 
-def _cacheable(res: dict[str, Any]) -> bool:
+def _cacheable(grade: QuestionGrade) -> bool:
     """Definite verdicts, and answers that always wait for a person (free text, method ``manual``);
     not an engine's "undecided", which may have run out of its time budget on a busy machine."""
-    return res.get("verdict") != NEEDS_REVIEW or res.get("method") == "manual"
+    return grade.verdict is not QuestionVerdict.NEEDS_REVIEW or grade.method == "manual"
 
 
-def _row(qid: str, res: dict[str, Any], ms: int) -> q.ResultRow:
-    return q.ResultRow(question_id=qid, verdict=str(res["verdict"]), points=float(res["points"]),
-                       max_points=float(res["max_points"]), feedback=str(res.get("feedback", "")),
-                       method=str(res.get("method", "")), duration_ms=int(ms))
+def _row(grade: QuestionGrade, ms: int) -> q.ResultRow:
+    """The grade as the row to insert (the database stores the verdict's value)."""
+    return q.ResultRow(question_id=grade.question_id, verdict=grade.verdict.value, points=grade.points,
+                       max_points=grade.max_points, feedback=grade.feedback, method=grade.method,
+                       duration_ms=int(ms))
 
 
 def _review_row(qid: str, max_points: float, why: str, settings: Settings, ms: int,
                 attempts: int = 0) -> q.ResultRow:
     feedback = _TIMEOUT_FEEDBACK[why].format(soft=settings.answer_soft_time_s,
                                              hard=settings.answer_hard_time_s, attempts=attempts)
-    return q.ResultRow(question_id=qid, verdict=NEEDS_REVIEW, points=0.0, max_points=max_points,
-                       feedback=feedback, method=f"limit:{why}", duration_ms=int(ms))
+    return _row(QuestionGrade(qid, QuestionVerdict.NEEDS_REVIEW, 0.0, max_points, feedback, f"limit:{why}"), ms)
 
 
 def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, *,

@@ -14,8 +14,8 @@ from grader.db.queries import pages as wq
 from grader.db.models import User
 from grader.db.queries import submissions as qs
 from grader.services.catalog import assignment_for
+from grader.verdicts import NOT_ATTEMPTS
 
-NOT_ATTEMPTS = ("invalid", "unanswered")
 MAX_TABLE_ROWS = 20
 
 
@@ -110,7 +110,7 @@ def answers_from_form(questions: list[dict[str, Any]], form: Mapping[str, str],
             if text:
                 answers[qid] = text
             continue
-        rows = []
+        rows: list[Any] = []  # (name, adjoint) pairs, or forward-row objects
         for i in range(MAX_TABLE_ROWS):
             name = (form.get(f"{qid}-name-{i}") or "").strip()
             if not name:

@@ -53,7 +53,8 @@ def test_a_hand_grade_racing_a_regrade_leaves_one_current_row(committed_factory:
 
     with committed_factory() as hand:
         result = hand.query(GradingResult).filter_by(submission_id=sid, question_id="q1", is_current=True).one()
-        record_manual_grade(hand, result, grader_id=teacher_id, points=1.0, comment="right after all")
+        record_manual_grade(hand, result, grader_id=teacher_id, points=1.0, comment="right after all",
+                            verdict="correct")
         racer = threading.Thread(target=regrade)
         racer.start()
         time.sleep(1.0)  # the regrade is now waiting on a lock this transaction holds

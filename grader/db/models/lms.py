@@ -14,7 +14,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db.base import Base, utcnow
-from grader.db.models import Assignment, Course, Submission, User
+from grader.db.models import Assignment, Course, User
 
 OUTBOX_STATUSES = ("pending", "delivered", "failed", "disabled")
 

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.db.models import GradingResult
+from grader.verdicts import QuestionVerdict, hand_graded_verdict
 from grader.db.models.instructor_input import ManualGrade
 
-MANUAL, NEEDS_REVIEW = "manual", "needs_review"
+MANUAL, NEEDS_REVIEW = "manual", QuestionVerdict.NEEDS_REVIEW
 
 
 def current_hand_grades(session: Session, submission_id: int) -> dict[str, tuple[GradingResult, ManualGrade | None]]:
@@ -40,7 +41,7 @@ def carried_over(hand: GradingResult, *, version_id: int, max_points: float, now
     points = min(hand.points, max_points)
     return GradingResult(
         submission_id=hand.submission_id, assignment_version_id=version_id, question_id=hand.question_id,
-        verdict=hand.verdict if max_points == hand.max_points else ("correct" if points >= max_points else "incorrect"),
+        verdict=hand.verdict if max_points == hand.max_points else hand_graded_verdict(points, max_points).value,
         points=points, max_points=max_points, feedback=hand.feedback, method=MANUAL,
         grader_version=hand.grader_version, duration_ms=0, created_at=now, is_current=True,
     )

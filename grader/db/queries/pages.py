@@ -71,8 +71,9 @@ def manual_grades_of(session: Session, submission_ids: list[int]) -> dict[int, M
 
 
 def record_manual_grade(session: Session, result: GradingResult, *, grader_id: int, points: float,
-                        comment: str) -> GradingResult:
-    """A new current result with ``method = "manual"`` replacing ``result``; who graded is kept."""
+                        comment: str, verdict: str) -> GradingResult:
+    """A new current result with ``method = "manual"`` replacing ``result``; who graded is kept.
+    The caller decides the ``verdict`` (``grader.verdicts.hand_graded_verdict``)."""
     # The submission's row lock first, as a regrade's save takes it (``grading_queries.save_regraded``):
     # the two serialise, and the later one sees the other's rows (else both stay current).
     session.execute(
@@ -87,7 +88,6 @@ def record_manual_grade(session: Session, result: GradingResult, *, grader_id: i
         .values(is_current=False)
         .execution_options(synchronize_session="fetch")
     )
-    verdict = "correct" if points >= result.max_points else "incorrect"
     row = GradingResult(
         submission_id=result.submission_id, assignment_version_id=result.assignment_version_id,
         question_id=result.question_id, verdict=verdict, points=points, max_points=result.max_points,

@@ -71,11 +71,12 @@ def add_platform(session: Session, course: Course, body: dict[str, Any]) -> dict
         values[name] = _url(values[name], name, required=False)
     if not values["jwks_url"] and not values["public_key_pem"]:
         raise InvalidRequest('give "jwks_url" or "public_key_pem"')
-    if q.platforms_by_issuer(session, values["issuer"], values["client_id"]):
+    issuer = str(values["issuer"])
+    if q.platforms_by_issuer(session, issuer, values["client_id"]):
         raise InvalidRequest("this issuer and client id are already registered", status=409)
     # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
     # of its own could sign id_tokens for that issuer's existing users and log in as any of them.
-    for other in q.platforms_by_issuer(session, values["issuer"]):
+    for other in q.platforms_by_issuer(session, issuer):
         if (other.jwks_url, other.public_key_pem) != (values["jwks_url"], values["public_key_pem"]):
             raise InvalidRequest("this issuer is already registered with other keys: use the same "
                                  '"jwks_url" (or "public_key_pem") as its first registration', status=409)

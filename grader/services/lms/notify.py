@@ -20,11 +20,11 @@ from grader.lms_protocol.webhooks import (
     EVENT_GRADED, EVENT_REGRADED, GradedEvent, QuestionPoints, event_body, new_event_id,
 )
 from grader.services import dispatch
+from grader.verdicts import QuestionVerdict
 from grader.services.queue import TASK_DELIVER, TASK_POST_SCORE, GradingQueue  # noqa: F401 - task names re-exported
 
 log = logging.getLogger(__name__)
 
-NEEDS_REVIEW = "needs_review"
 
 
 def on_submission_graded(session: Session, submission_id: int, *, regrade: bool) -> tuple[list[int], list[int]]:
@@ -63,7 +63,7 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
         )
         if q.insert_once(session, row):
             deliveries.append(row.id)
-    pending_manual = any(r.verdict == NEEDS_REVIEW for r in results)
+    pending_manual = any(r.verdict == QuestionVerdict.NEEDS_REVIEW for r in results)
     posts: list[int] = []
     # The gradebook holds the latest attempt's score (as the dashboard does): an older attempt graded
     # later (a regrade of every submission, a slow first grading, a hand grade) must not replace it.

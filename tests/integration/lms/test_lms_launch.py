@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from lms_fixtures import add_platform  # type: ignore[import-not-found]
 from lms_standin import LTI, form_fields, new_rsa_pem  # type: ignore[import-not-found]
 from grader.db.models.lms import LtiResourceLink, LtiUserLink
-from grader.db.models import Enrollment
 
 pytestmark = pytest.mark.integration
 TOOL = "https://tool.test"

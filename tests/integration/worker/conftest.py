@@ -4,7 +4,8 @@ Inherits ``pg_url`` and ``committed_factory`` (real commits, tables emptied afte
 ``tests/integration/conftest.py``.
 Redis uses a database index of its own (10 + pid % 5), flushed at the start. Workers are started
 with ``python -m celery -A hooked_celery_app worker --pool prefork -c 2`` (the production wiring
-with the tests' grading hooks) and an environment that points them at the test database; every worker a test starts is stopped (its whole process group)
+with the tests' grading hooks) and an environment that points them at the test database; every
+worker a test starts is stopped (its whole process group)
 at teardown.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.services.dashboard import (
     QuestionInfo,
-    ResultRow,
+    AnsweredResult,
     SubmissionRow,
     counted_rows,
     manual_queue,
@@ -23,8 +23,8 @@ def sub(sid: int, uid: int, total: float | None, status: str = "graded") -> Subm
     return SubmissionRow(sid, uid, f"s{uid}@x", status, None, total, 5)
 
 
-def row(sid: int, uid: int, qid: str, answer: str, verdict: str, points: float, feedback: str = "") -> ResultRow:
-    return ResultRow(sid, uid, f"s{uid}@x", qid, answer, verdict, points, 2 if qid == "1a" else 3,
+def row(sid: int, uid: int, qid: str, answer: str, verdict: str, points: float, feedback: str = "") -> AnsweredResult:
+    return AnsweredResult(sid, uid, f"s{uid}@x", qid, answer, verdict, points, 2 if qid == "1a" else 3,
                      feedback, "numeric", result_id=sid * 10 + len(qid))
 
 
@@ -109,8 +109,8 @@ def test_student_lines_count_attempts() -> None:
 
 
 def test_manual_queue_lists_hand_graded_answers_after_waiting_ones() -> None:
-    graded = ResultRow(2, 2, "s2@x", "1f", "why", "correct", 3, 3, "ok", "manual", result_id=9)
-    waiting = ResultRow(1, 1, "s1@x", "1f", "because", "needs_review", 0, 3, "", "manual", result_id=8)
+    graded = AnsweredResult(2, 2, "s2@x", "1f", "why", "correct", 3, 3, "ok", "manual", result_id=9)
+    waiting = AnsweredResult(1, 1, "s1@x", "1f", "because", "needs_review", 0, 3, "", "manual", result_id=8)
     rows = [graded, row(3, 3, "1f", "", "unanswered", 0), waiting]
     items = manual_queue(rows, QUESTIONS, include_graded=True)
     assert [(i.submission_id, i.graded) for i in items] == [(1, False), (2, True)]
