@@ -1,5 +1,6 @@
 """The layering rule of DEVELOPERS.md, held by import-linter's contracts in .importlinter."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,3 +31,21 @@ def test_importing_the_engine_does_not_import_flask_or_sqlalchemy() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+# Limits.from_env() falls back to os.environ when given no mapping; every caller passes one
+# (grader.bootstrap), so the engine reads nothing itself.
+ENVIRONMENT_READERS = {"grader/bootstrap.py", "grader/engine/limits.py"}
+
+
+def test_only_the_composition_root_reads_the_environment() -> None:
+    pattern = re.compile(r"os\.environ|os\.getenv|getenv\(")
+    readers = {str(path.relative_to(ROOT)) for folder in ("grader", "worker")
+               for path in (ROOT / folder).rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))}
+    assert readers == ENVIRONMENT_READERS
+
+
+def test_nothing_calls_limits_from_env_without_a_mapping() -> None:
+    calls = [str(path.relative_to(ROOT)) for folder in ("grader", "worker") for path in (ROOT / folder).rglob("*.py")
+             if "Limits.from_env()" in path.read_text(encoding="utf-8").replace("``Limits.from_env()``", "")]
+    assert calls == []

@@ -70,9 +70,7 @@ def regrade_assignment(job_id: int) -> int:
 @shared_task(name=TASK_REGRADE_ONE, **_RETRY)
 def regrade_submission(job_id: int, submission_id: int) -> bool:
     """Regrade one submission for a job and count it in the job's progress."""
-    parts = _grading_parts()
-    del parts["hooks"]
-    return grading.regrade_submission_by_id(_factory(), job_id, submission_id, **parts)
+    return grading.regrade_submission_by_id(_factory(), job_id, submission_id, **_grading_parts())
 
 
 @shared_task(name=TASK_SWEEP)

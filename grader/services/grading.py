@@ -71,19 +71,6 @@ def _nothing(_arg: Any) -> None:
     return None
 
 
-@dataclass(frozen=True)
-class GradingHooks:
-    """Seams the worker's tests inject through ``grader.bootstrap`` (production uses none):
-    ``after_claim(fence)`` runs once a claim is won, ``before_answer(answer)`` in the forked child
-    before each answer is graded (a test makes one answer slow there)."""
-
-    after_claim: Callable[[int], None] = _nothing
-    before_answer: Callable[[Any], None] = _nothing
-
-
-NO_HOOKS = GradingHooks()
-
-
 @functools.lru_cache(maxsize=4)
 def _cache_for(settings: Settings) -> SharedVerdictCache:
     return open_cache(settings)
@@ -106,6 +93,24 @@ def _grade_one(assignment: Any, answers: dict[str, Any], seed: int,
     return grade
 
 
+@dataclass(frozen=True)
+class GradingHooks:
+    """The seams of grading, injected through ``grader.bootstrap`` (production uses the defaults).
+
+    ``assignment_for(inp)`` builds what a stored version is graded against; ``question_grader``
+    makes the per-question function run in the forked child; ``after_claim(fence)`` runs once a
+    claim is won; ``before_answer(answer)`` runs in the child before each answer (the worker's
+    tests make one answer slow there, the unit tests grade with a fake assignment)."""
+
+    assignment_for: Callable[[q.GradingInput], Any] = _assignment_for
+    question_grader: Callable[..., Callable[[str], dict[str, Any]]] = _grade_one
+    after_claim: Callable[[int], None] = _nothing
+    before_answer: Callable[[Any], None] = _nothing
+
+
+NO_HOOKS = GradingHooks()
+
+
 def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
     """What a question's verdict depends on: its answer, and the answers it reads (``graph_from``)."""
     deps = [d for d in (getattr(question, "graph_from", None),) if d]
@@ -117,7 +122,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
                   on_progress: Callable[[], None] | None = None, seed: int = 0,
                   hooks: GradingHooks = NO_HOOKS) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version; one ``ResultRow`` each, in order."""
-    assignment = _assignment_for(inp)
+    assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = _cache_for(settings) if cache is None else cache
     qids = [question.id for question in assignment.questions]
@@ -133,7 +138,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
-        found.update(run_isolated(_grade_one(assignment, answers, seed, hooks.before_answer), todo,
+        found.update(run_isolated(hooks.question_grader(assignment, answers, seed, hooks.before_answer), todo,
                                   soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
                                   on_progress=on_progress))
     rows = []
@@ -245,14 +250,14 @@ def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: dat
 
 def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
                              settings: Settings | None = None, cache: SharedVerdictCache | None = None,
-                             queue: GradingQueue | None = None) -> bool:
+                             queue: GradingQueue | None = None, hooks: GradingHooks = NO_HOOKS) -> bool:
     """Regrade one submission against its assignment's current version, once per job."""
     settings = settings or Settings()
     with session_scope(session_factory) as s:
         inp = q.load_regrade_input(s, job_id, submission_id)
     if inp is None:
         return False
-    rows = grade_answers(inp, settings, cache=cache)
+    rows = grade_answers(inp, settings, cache=cache, hooks=hooks)
     with session_scope(session_factory) as s:
         won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
                               grader_version=GRADER_VERSION, now=utcnow())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import time
 from dataclasses import dataclass
@@ -44,7 +45,6 @@ def slow_on_marker(answer: Any) -> None:
         time.sleep(3600)
 
 
-SLOW = grading.GradingHooks(before_answer=slow_on_marker)
 
 
 def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int,
@@ -59,6 +59,22 @@ def fake_grade_one(assignment: Any, answers: dict[str, Any], seed: int,
     return grade
 
 
+# The grading service's seams: a fake assignment and question grader instead of the engine.
+FAKE = grading.GradingHooks(assignment_for=lambda _inp: FakeAssignment(), question_grader=fake_grade_one)
+SLOW = grading.GradingHooks(assignment_for=lambda _inp: FakeAssignment(), question_grader=fake_grade_one,
+                            before_answer=slow_on_marker)
+
+
+def grade(*args: Any, **kwargs: Any) -> bool:
+    kwargs.setdefault("hooks", FAKE)
+    return grading.grade_submission_by_id(*args, **kwargs)
+
+
+def regrade(*args: Any, **kwargs: Any) -> bool:
+    kwargs.setdefault("hooks", FAKE)
+    return grading.regrade_submission_by_id(*args, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from grader.services.provisioning import migrate
@@ -69,11 +85,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def factory(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def factory(template: Path, tmp_path: Path) -> Iterator[Any]:
     path = tmp_path / "grader.sqlite"
     shutil.copy(template, path)
-    monkeypatch.setattr(grading, "_grade_one", fake_grade_one)
-    monkeypatch.setattr(grading, "_assignment", lambda *_a: FakeAssignment())
     engine = make_engine(f"sqlite:///{path}")
     yield make_session_factory(engine)
     engine.dispose()
@@ -106,8 +120,8 @@ def _results(factory: Any, sid: int, *, current: bool = True) -> dict[str, Gradi
 
 def test_a_queued_submission_is_graded_once(factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "right", "q2": "wrong"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
-    assert not grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grade(factory, sid, settings=settings, cache=MemoryCache())
+    assert not grade(factory, sid, settings=settings, cache=MemoryCache())
     res = _results(factory, sid)
     assert (res["q1"].verdict, res["q1"].points, res["q2"].verdict) == ("correct", 2, "incorrect")
     with factory() as s:
@@ -125,8 +139,8 @@ def test_an_abandoned_claim_is_taken_over_and_the_old_claimant_loses(factory: An
         first = q.claim(s, sid, now=t0, lease_s=60)
         s.commit()
     assert first == 1
-    assert not grading.grade_submission_by_id(factory, sid, now=t0 + timedelta(seconds=30), settings=settings)
-    assert grading.grade_submission_by_id(factory, sid, now=t0 + timedelta(seconds=61), settings=settings,
+    assert not grade(factory, sid, now=t0 + timedelta(seconds=30), settings=settings)
+    assert grade(factory, sid, now=t0 + timedelta(seconds=61), settings=settings,
                                           cache=MemoryCache())
     with factory() as s:  # the first worker finishes late: its results are dropped
         assert not q.save_graded(s, sid, 1, [], fence=first, grader_version="x", now=t0)
@@ -146,14 +160,14 @@ def test_the_sweeper_finds_old_queued_and_expired_grading_once_per_lease(factory
     assert grading.sweep_stuck(factory, now=later + timedelta(seconds=5), settings=settings) == []
     with factory() as s:
         assert s.get(Submission, b).status == "queued"
-    assert grading.grade_submission_by_id(factory, b, settings=settings, cache=MemoryCache())
+    assert grade(factory, b, settings=settings, cache=MemoryCache())
 
 
 def test_an_answer_out_of_time_needs_review_and_the_rest_is_graded(
         factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "__slow__", "q2": "right"})
     started = time.monotonic()
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache(), hooks=SLOW)
+    assert grade(factory, sid, settings=settings, cache=MemoryCache(), hooks=SLOW)
     assert time.monotonic() - started < 5
     res = _results(factory, sid)
     assert res["q1"].verdict == "needs_review" and "longer than 0.3 s" in res["q1"].feedback
@@ -163,18 +177,21 @@ def test_an_answer_out_of_time_needs_review_and_the_rest_is_graded(
 def test_a_stuck_answer_is_killed_at_the_hard_limit(
         factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "stuck __slow__", "q2": "right"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache(), hooks=SLOW)
+    assert grade(factory, sid, settings=settings, cache=MemoryCache(), hooks=SLOW)
     res = _results(factory, sid)
     assert res["q1"].verdict == "needs_review" and "within 1 s" in res["q1"].feedback
 
 
-def test_repeated_answers_come_from_the_cache(factory: Any, settings: Settings,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repeated_answers_come_from_the_cache(factory: Any, settings: Settings) -> None:
     cache = MemoryCache()
     first, second = _setup(factory, {"q1": "right", "q2": "x"}, {"q1": " right ", "q2": "x"})
-    assert grading.grade_submission_by_id(factory, first, settings=settings, cache=cache)
-    monkeypatch.setattr(grading, "run_isolated", lambda *a, **k: pytest.fail("not cached"))
-    assert grading.grade_submission_by_id(factory, second, settings=settings, cache=cache)
+    assert grade(factory, first, settings=settings, cache=cache)
+
+    def not_cached(*_a: Any) -> Any:
+        pytest.fail("graded again instead of taken from the cache")
+
+    assert grade(factory, second, settings=settings, cache=cache,
+                 hooks=dataclasses.replace(FAKE, question_grader=not_cached))
     assert {k: (r.verdict, r.duration_ms) for k, r in _results(factory, second).items()} == {
         "q1": ("correct", 0), "q2": ("incorrect", 0)}
 
@@ -182,7 +199,7 @@ def test_repeated_answers_come_from_the_cache(factory: Any, settings: Settings,
 def test_a_regrade_adds_current_rows_once_and_reports_progress(factory: Any, settings: Settings) -> None:
     ids = _setup(factory, {"q1": "right"}, {"q1": "wrong"})
     for sid in ids:
-        grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+        grade(factory, sid, settings=settings, cache=MemoryCache())
     with factory() as s:
         job = RegradeJob(assignment_id=1, total=2, status="queued")
         s.add(job)
@@ -190,8 +207,8 @@ def test_a_regrade_adds_current_rows_once_and_reports_progress(factory: Any, set
         job_id = job.id
     assert grading.regrade_assignment(factory, job_id) == ids
     for sid in ids:
-        assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
-        assert not grading.regrade_submission_by_id(factory, job_id, sid, settings=settings)
+        assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
+        assert not regrade(factory, job_id, sid, settings=settings)
     with factory() as s:
         job = s.get(RegradeJob, job_id)
         assert (job.status, job.done, job.total) == ("done", 2, 2)
@@ -201,20 +218,20 @@ def test_a_regrade_adds_current_rows_once_and_reports_progress(factory: Any, set
 
 
 def test_a_submission_that_cannot_be_graded_is_retried_then_handed_to_a_person(
-        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+        factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "right"})
 
-    def broken(*_a: Any, **_k: Any) -> Any:
+    def broken(_inp: Any) -> Any:
         raise RuntimeError("assignment cannot be loaded")
 
-    monkeypatch.setattr(grading, "grade_answers", broken)
+    unloadable = dataclasses.replace(FAKE, assignment_for=broken)
     for attempt in range(1, grading.MAX_ATTEMPTS):
         with pytest.raises(RuntimeError):
-            grading.grade_submission_by_id(factory, sid, settings=settings)
+            grade(factory, sid, settings=settings, hooks=unloadable)
         with factory() as s:
             sub = s.get(Submission, sid)
             assert (sub.status, sub.grading_attempts) == ("queued", attempt)
-    assert grading.grade_submission_by_id(factory, sid, settings=settings)
+    assert grade(factory, sid, settings=settings, hooks=unloadable)
     with factory() as s:
         sub = s.get(Submission, sid)
         rows = s.query(GradingResult).filter_by(submission_id=sid).all()
@@ -224,7 +241,7 @@ def test_a_submission_that_cannot_be_graded_is_retried_then_handed_to_a_person(
 
 def test_a_regrade_grades_against_the_assignments_current_version(factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "right"})
-    grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    grade(factory, sid, settings=settings, cache=MemoryCache())
     with factory() as s:
         old = s.query(AssignmentVersion).one()
         old.is_current = False
@@ -237,7 +254,7 @@ def test_a_regrade_grades_against_the_assignments_current_version(factory: Any, 
         s.commit()
         new_id, old_id, job_id = new.id, old.id, job.id
     assert grading.regrade_assignment(factory, job_id) == [sid]
-    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
     with factory() as s:
         versions = {(r.assignment_version_id, r.is_current)
                     for r in s.query(GradingResult).filter_by(submission_id=sid)}
@@ -271,7 +288,7 @@ def _regrade(factory: Any, settings: Settings, sid: int) -> None:
         s.commit()
         job_id = job.id
     assert grading.regrade_assignment(factory, job_id) == [sid]
-    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
 
 
 def test_a_regrade_keeps_the_instructors_hand_grade(factory: Any, settings: Settings) -> None:
@@ -280,7 +297,7 @@ def test_a_regrade_keeps_the_instructors_hand_grade(factory: Any, settings: Sett
     from grader.services.submissions import read_submission
 
     (sid,) = _setup(factory, {"q1": "right", "q2": "wrong"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grade(factory, sid, settings=settings, cache=MemoryCache())
     teacher_id = _hand_grade(factory, sid, "q2", 0.5, "half right: the sign is off")
     for _ in range(2):  # and again: a carried-over grade is still the instructor's
         _regrade(factory, settings, sid)
@@ -304,7 +321,7 @@ def test_a_regrade_keeps_the_instructors_hand_grade(factory: Any, settings: Sett
 
 def test_free_text_still_waiting_for_review_is_regraded(factory: Any, settings: Settings) -> None:
     (sid,) = _setup(factory, {"q1": "right", "q2": "right"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grade(factory, sid, settings=settings, cache=MemoryCache())
     with factory() as s:  # as the engine marks free text: waiting for an instructor
         row = s.query(GradingResult).filter_by(submission_id=sid, question_id="q2").one()
         row.verdict, row.method, row.points = "needs_review", "manual", 0.0
@@ -320,7 +337,7 @@ def test_a_hand_grade_made_while_a_regrade_runs_neither_skips_nor_stalls_the_job
     submission is still regraded (keeping the hand grade) and counted, so the job finishes; a
     second delivery of the task does nothing."""
     (sid,) = _setup(factory, {"q1": "right", "q2": "wrong"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grade(factory, sid, settings=settings, cache=MemoryCache())
     with factory() as s:
         job = RegradeJob(assignment_id=s.query(Assignment).one().id, total=1, status="queued")
         s.add(job)
@@ -328,8 +345,8 @@ def test_a_hand_grade_made_while_a_regrade_runs_neither_skips_nor_stalls_the_job
         job_id = job.id
     assert grading.regrade_assignment(factory, job_id) == [sid]
     _hand_grade(factory, sid, "q2", 0.5, "half right")
-    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
-    assert not grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    assert not regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
     with factory() as s:
         job = s.get(RegradeJob, job_id)
         assert (job.status, job.done, job.total) == ("done", 1, 1)

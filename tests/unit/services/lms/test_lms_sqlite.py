@@ -40,12 +40,11 @@ class FakeLms:
 
 
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def factory(tmp_path: Path) -> Any:
     from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     migrate(url)
-    monkeypatch.setattr(notify, "enqueue", lambda d, s: None)
     return make_session_factory(url)
 
 

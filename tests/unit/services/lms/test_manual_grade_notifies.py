@@ -23,7 +23,7 @@ DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "type": "fre
 
 
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def factory(tmp_path: Path) -> Any:
     from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
