@@ -16,7 +16,7 @@ from grader.services.compiled_assignments import assignment_of
 from grader.services.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.assignments.model import Assignment as AssignmentDef
+    from grader.assignments.model import AssignmentSpec
     from grader.assignments.model import Question
 
 DEFAULT_COURSE_KEY = "default"
@@ -90,7 +90,7 @@ def load_assignments(session: Session, directory: str | Path) -> list[Assignment
     return [load_assignment_file(session, path) for path in assignment_files([Path(directory)])]
 
 
-def assignment_definition(version: AssignmentVersion) -> "AssignmentDef":
+def assignment_definition(version: AssignmentVersion) -> "AssignmentSpec":
     """The gradable ``grader.assignments`` object of a stored version (cached by content)."""
     return assignment_of(version)
 

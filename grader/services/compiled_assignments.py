@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.assignments.model import Assignment as AssignmentSpec
+    from grader.assignments.model import AssignmentSpec
     from grader.db.models import AssignmentVersion
 
 

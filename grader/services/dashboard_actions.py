@@ -1,6 +1,6 @@
 """Use cases behind the pages: gather dashboard data, grade by hand, attach feedback to an error.
 
-Framework-free: a ``Session`` comes in, queries live in ``grader/db/web_queries.py``, the numbers
+Framework-free: a ``Session`` comes in, queries live in ``grader/db/queries/pages.py``, the numbers
 in ``grader/services/dashboard.py``.
 """
 

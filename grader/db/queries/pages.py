@@ -74,7 +74,7 @@ def record_manual_grade(session: Session, result: GradingResult, *, grader_id: i
                         comment: str, verdict: str) -> GradingResult:
     """A new current result with ``method = "manual"`` replacing ``result``; who graded is kept.
     The caller decides the ``verdict`` (``grader.verdicts.hand_graded_verdict``)."""
-    # The submission's row lock first, as a regrade's save takes it (``grading_queries.save_regraded``):
+    # The submission's row lock first, as a regrade's save takes it (``queries.grading.save_regraded``):
     # the two serialise, and the later one sees the other's rows (else both stay current).
     session.execute(
         update(Submission).where(Submission.id == result.submission_id)
