@@ -32,6 +32,7 @@ from grader.db.session import session_scope
 from grader.services import dispatch
 from grader.services.anticipated import merge_anticipated
 from grader.services.compiled_assignments import compiled_assignment
+from grader.services.hand_grades import carried_grade
 from grader.services.grading_runner import run_isolated
 from grader.services.lms.graded_hook import notify_graded
 from grader.services.queue import GradingQueue
@@ -207,7 +208,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                 for qid, points in inp.questions]
     with session_scope(session_factory) as s:
         won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
-                            grader_version=GRADER_VERSION, now=utcnow())
+                            grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
         if won:
             notify_graded(s, submission_id, regrade=False)
         outgoing = dispatch.take(s)
@@ -260,7 +261,7 @@ def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submi
     rows = grade_answers(inp, settings, cache=cache, hooks=hooks)
     with session_scope(session_factory) as s:
         won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows,
-                              grader_version=GRADER_VERSION, now=utcnow())
+                              grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
         if won:
             notify_graded(s, submission_id, regrade=True)
         outgoing = dispatch.take(s)

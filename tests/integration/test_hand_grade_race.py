@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from grader.services.hand_grades import carried_grade
 from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import Course, Enrollment, GradingResult, RegradeJob, Submission, User
@@ -61,7 +62,7 @@ def test_a_hand_grade_racing_a_regrade_leaves_one_current_row(committed_factory:
     def regrade() -> None:
         try:
             with committed_factory() as other:
-                q.save_regraded(other, job_id, sid, version_id, rows, grader_version="t", now=utcnow())
+                q.save_regraded(other, job_id, sid, version_id, rows, grader_version="t", now=utcnow(), carry=carried_grade)
                 other.commit()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

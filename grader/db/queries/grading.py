@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from grader.db.queries.hand_grades import add_results, current_hand_grades
+from grader.db.queries.hand_grades import CarryRule, add_results, current_hand_grades
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
 from grader.db.queries.pages import anticipated_errors_for
 
@@ -131,7 +131,7 @@ def load_input(session: Session, submission_id: int) -> GradingInput:
 
 
 def _insert_results(session: Session, submission_id: int, version_id: int,
-                    rows: Iterable[ResultRow], *, grader_version: str, now: datetime,
+                    rows: Iterable[ResultRow], *, grader_version: str, now: datetime, carry: CarryRule,
                     regrade_job_id: int | None = None) -> None:
     """Flip the current rows to not current and add ``rows``; an instructor's hand grade of a
     question is carried over instead of its new row (``hand_grades``)."""
@@ -151,11 +151,11 @@ def _insert_results(session: Session, submission_id: int, version_id: int,
         )
         for r in rows
     ]
-    add_results(session, kept, results, now=now, regrade_job_id=regrade_job_id)
+    add_results(session, kept, results, now=now, carry=carry, regrade_job_id=regrade_job_id)
 
 
 def save_graded(session: Session, submission_id: int, version_id: int, rows: list[ResultRow], *,
-                fence: int, grader_version: str, now: datetime) -> bool:
+                fence: int, grader_version: str, now: datetime, carry: CarryRule) -> bool:
     """Mark graded and insert the results, only if our claim (``fence``) still holds."""
     won = session.execute(
         update(Submission)
@@ -165,7 +165,8 @@ def save_graded(session: Session, submission_id: int, version_id: int, rows: lis
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     if won:
-        _insert_results(session, submission_id, version_id, rows, grader_version=grader_version, now=now)
+        _insert_results(session, submission_id, version_id, rows, grader_version=grader_version, now=now,
+                        carry=carry)
     return won
 
 
@@ -238,7 +239,7 @@ def _regraded_by(session: Session, submission_id: int, job_id: int) -> bool:
 
 
 def save_regraded(session: Session, job_id: int, submission_id: int, version_id: int,
-                  rows: list[ResultRow], *, grader_version: str, now: datetime) -> bool:
+                  rows: list[ResultRow], *, grader_version: str, now: datetime, carry: CarryRule) -> bool:
     """Insert a regrade's rows and count it in the job, once per job and submission."""
     # A no-op UPDATE takes the submission's row lock (the write lock on SQLite) first, so two
     # deliveries of one regrade task serialise here and the second sees the first's rows.
@@ -251,7 +252,7 @@ def save_regraded(session: Session, job_id: int, submission_id: int, version_id:
     if job is None or _regraded_by(session, submission_id, job_id):
         return False
     _insert_results(session, submission_id, version_id, rows, grader_version=grader_version, now=now,
-                    regrade_job_id=job_id)
+                    carry=carry, regrade_job_id=job_id)
     count_regrade_done(session, job_id, now=now)
     return True
 

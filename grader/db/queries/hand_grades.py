@@ -2,23 +2,27 @@
 
 A hand grade is a current ``grading_result`` with ``method = "manual"`` and a verdict other than
 ``needs_review`` (free text still waiting is ``manual`` + ``needs_review`` and is regraded as
-usual). When new rows are inserted for a submission (``grading_queries``), a question with a hand
-grade gets a copy of it instead of the engine's row: same points (capped at the new maximum),
-feedback and method, and a copy of its ``manual_grade`` record (who graded, the comment), so totals,
-the CSV, the LMS and the pages keep the instructor's grade.
+usual). When new rows are inserted for a submission (``queries.grading``), a question with a hand
+grade gets a copy of it instead of the engine's row: points and verdict as the services' rule
+decides (``grader.services.hand_grades.carried_grade``, passed in as ``carry``), the same feedback
+and method, and a copy of its ``manual_grade`` record (who graded, the comment), so totals, the
+CSV, the LMS and the pages keep the instructor's grade.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.db.models import GradingResult
-from grader.verdicts import QuestionVerdict, hand_graded_verdict
+from grader.verdicts import QuestionVerdict
 from grader.db.models.instructor_input import ManualGrade
 
 MANUAL, NEEDS_REVIEW = "manual", QuestionVerdict.NEEDS_REVIEW
+# (hand points, hand maximum, hand verdict, new maximum) -> (points, verdict): decided by services
+CarryRule = Callable[[float, float, str, float], tuple[float, str]]
 
 
 def current_hand_grades(session: Session, submission_id: int) -> dict[str, tuple[GradingResult, ManualGrade | None]]:
@@ -36,19 +40,21 @@ def current_hand_grades(session: Session, submission_id: int) -> dict[str, tuple
     return {r.question_id: (r, records.get(r.id)) for r in rows}
 
 
-def carried_over(hand: GradingResult, *, version_id: int, max_points: float, now: datetime) -> GradingResult:
-    """A new current row with the instructor's grade, for the regrade's version."""
-    points = min(hand.points, max_points)
+def carried_over(hand: GradingResult, *, version_id: int, max_points: float, now: datetime,
+                 carry: CarryRule) -> GradingResult:
+    """A new current row with the instructor's grade, for the regrade's version (points and verdict
+    as ``carry`` decides: ``grader.services.hand_grades.carried_grade``)."""
+    points, verdict = carry(hand.points, hand.max_points, hand.verdict, max_points)
     return GradingResult(
         submission_id=hand.submission_id, assignment_version_id=version_id, question_id=hand.question_id,
-        verdict=hand.verdict if max_points == hand.max_points else hand_graded_verdict(points, max_points).value,
-        points=points, max_points=max_points, feedback=hand.feedback, method=MANUAL,
+        verdict=verdict, points=points, max_points=max_points, feedback=hand.feedback, method=MANUAL,
         grader_version=hand.grader_version, duration_ms=0, created_at=now, is_current=True,
     )
 
 
 def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGrade | None]],
-                rows: list[GradingResult], *, now: datetime, regrade_job_id: int | None = None) -> None:
+                rows: list[GradingResult], *, now: datetime, carry: CarryRule,
+                regrade_job_id: int | None = None) -> None:
     """Add ``rows`` in order, each question in ``kept`` replaced by its carried-over hand grade
     (with a copy of its ``manual_grade`` record); every row is marked with the regrade job, if any."""
     out: list[GradingResult] = []
@@ -56,7 +62,8 @@ def add_results(session: Session, kept: dict[str, tuple[GradingResult, ManualGra
     for row in rows:
         found = kept.get(row.question_id)
         if found is not None:
-            row = carried_over(found[0], version_id=row.assignment_version_id, max_points=row.max_points, now=now)
+            row = carried_over(found[0], version_id=row.assignment_version_id, max_points=row.max_points, now=now,
+                               carry=carry)
             if found[1] is not None:
                 records.append((found[1], row))
         row.regrade_job_id = regrade_job_id

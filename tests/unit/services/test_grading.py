@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from grader.config import Settings
+from grader.services.hand_grades import carried_grade
 from grader.db import make_engine, make_session_factory
 from grader.db.models import (
     Assignment, AssignmentVersion, Course, GradingResult, RegradeJob, Submission, User,
@@ -143,7 +144,7 @@ def test_an_abandoned_claim_is_taken_over_and_the_old_claimant_loses(factory: An
     assert grade(factory, sid, now=t0 + timedelta(seconds=61), settings=settings,
                                           cache=MemoryCache())
     with factory() as s:  # the first worker finishes late: its results are dropped
-        assert not q.save_graded(s, sid, 1, [], fence=first, grader_version="x", now=t0)
+        assert not q.save_graded(s, sid, 1, [], fence=first, grader_version="x", now=t0, carry=carried_grade)
 
 
 def test_the_sweeper_finds_old_queued_and_expired_grading_once_per_lease(factory: Any, settings: Settings) -> None:
