@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
 
 from grader.config import Settings
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from grader.services.verdict_cache import SharedVerdictCache
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def utc_clock() -> datetime:
@@ -81,13 +82,14 @@ class Wiring:
     queue_override: "GradingQueue | None" = None
     verdict_cache_override: "SharedVerdictCache | None" = None
     _built: dict[str, Any] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
-    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+    def _once(self, name: str, make: Callable[[], T]) -> T:
         with self._lock:
             if name not in self._built:
                 self._built[name] = make()
-            return self._built[name]
+            built: T = self._built[name]
+            return built
 
     @property
     def session_factory(self) -> "SessionFactory":
