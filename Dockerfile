@@ -18,4 +18,4 @@ RUN pip install --no-deps -e . && mkdir -p /app/var && chown -R grader /app/var
 
 USER grader
 EXPOSE 5000
-CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "grader.app:create_app()"]
+CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "grader.bootstrap:build_app()"]

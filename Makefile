@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-engine lint-assignments bench clean
+.PHONY: install run test check test-engine lint-assignments bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,14 @@ install: $(STAMP)
 run: install
 	$(PY) -m grader serve
 
-test: install
+# Static checks first (seconds): ruff's rules, mypy (strict on the engine, and the services), the
+# import layers in .importlinter; then every test.
+check: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
+
+test: check
 	bash tests/setup.sh
 	$(PY) -m pytest
 

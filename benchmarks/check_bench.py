@@ -129,7 +129,7 @@ def corpus() -> list[dict[str, Any]]:
 def _engine_worker() -> Any:
     from sympy.core.cache import clear_cache
 
-    from grader.engine.cache import VerdictCache
+    from grader.engine.result_cache import VerdictCache
     from grader.engine.check import check_answer
     from grader.engine.context import GradingContext
 

@@ -81,7 +81,7 @@ def drop_database(url: str) -> None:
 def prepare(db_url: str, students: int) -> tuple[str, list[str]]:
     """Migrate, load assignments/, create the students; returns (assignment key, tokens)."""
     from grader.db import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     admin.migrate(db_url)
     factory = make_session_factory(db_url)
@@ -158,7 +158,7 @@ def _post(base: str, key: str, token: str, answers: dict[str, Any]) -> int:
         with urllib.request.urlopen(req, timeout=60) as resp:
             return int(json.load(resp)["id"])
     except urllib.error.HTTPError as exc:
-        raise SystemExit(f"POST submission: HTTP {exc.code}: {exc.read().decode(errors='replace')[:500]}")
+        raise SystemExit(f"POST submission: HTTP {exc.code}: {exc.read().decode(errors='replace')[:500]}") from None
 
 
 def _get(base: str, token: str, sid: int) -> dict[str, Any]:

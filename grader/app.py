@@ -2,7 +2,9 @@
 
 Blueprints come from ``BLUEPRINTS``: each entry names a module exposing ``bp`` (a Blueprint) or
 ``register(app)``. Optional entries are registered only when their module exists, so the pages
-(``grader.web``) and LMS endpoints (``grader.lms.routes``) plug in without editing this file.
+(``grader.web``) and LMS endpoints (``grader.web.lms``) plug in without editing this file.
+``grader.bootstrap`` is the composition root that calls ``create_app``; nothing here reads the
+environment.
 
 Request helpers shared by the API and the pages: ``db_session()`` (one SQLAlchemy session per
 request, closed at teardown), ``settings()`` and ``queue()`` (where grading tasks are sent).
@@ -15,7 +17,7 @@ import importlib
 import importlib.util
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
 from flask import session as login_cookie
@@ -27,6 +29,7 @@ from grader.config import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.db import Session, SessionFactory
+    from grader.services.queue import GradingQueue
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,11 @@ log = logging.getLogger(__name__)
 BLUEPRINTS: list[tuple[str, bool]] = [
     ("grader.api", True),
     ("grader.web", False),
-    ("grader.lms.routes", False),
+    ("grader.web.lms", False),
 ]
 API_PREFIX = "/api/"
 DB_RETRY_AFTER_S = 5  # what a 503 for an unreachable database asks the client to wait
+SESSION_USER_KEY = "user_id"  # the login cookie's user id (``grader.web.request_user``)
 MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id in a URL cannot exist (and would be a 500)
 
 
@@ -60,49 +64,28 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-class Queue(Protocol):
-    """Where the web app sends work after a commit (``grader.services.queue`` in production)."""
-
-    def send_grading(self, submission_id: int) -> None: ...
-
-    def send_regrade(self, job_id: int) -> None: ...
-
-
-class CeleryQueue:
-    """Sends through ``grader.services.queue`` (imported on first use: Celery loads lazily)."""
-
-    def send_grading(self, submission_id: int) -> None:
-        from grader.services import queue
-
-        queue.send_grading(submission_id)
-
-    def send_regrade(self, job_id: int) -> None:
-        from grader.services import queue
-
-        queue.send_regrade(job_id)
-
-
 @dataclass
 class GraderState:
     """What ``create_app`` attaches to ``app.extensions["grader"]``."""
 
     settings: Settings
     session_factory: "SessionFactory"
-    queue: Queue
+    queue: "GradingQueue"
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: Settings,
     *,
     session_factory: "SessionFactory | None" = None,
-    queue: Queue | None = None,
+    queue: "GradingQueue | None" = None,
     blueprints: Sequence[tuple[str, bool]] | None = None,
 ) -> Flask:
-    """Build the app: settings (from the environment unless given), database, blueprints
-    (``BLUEPRINTS`` unless a narrower list is given, e.g. only the API in its tests)."""
+    """Build the app from ``settings`` (``grader.bootstrap.build_app`` reads them from the
+    environment and passes the wired parts): database, queue, blueprints (``BLUEPRINTS`` unless
+    a narrower list is given, e.g. only the API in its tests)."""
     from grader.db.session import DatabaseError, make_session_factory
+    from grader.services.queue import CeleryQueue
 
-    settings = settings or Settings.from_env()
     app = Flask("grader", static_folder=None)
     app.json = JSONProvider(app)
     app.config.update(
@@ -117,7 +100,7 @@ def create_app(
     app.extensions["grader"] = GraderState(
         settings=settings,
         session_factory=session_factory or make_session_factory(settings.database_url),
-        queue=queue or CeleryQueue(),
+        queue=queue or CeleryQueue(settings),
     )
     app.before_request(_refuse_nul_characters)
     app.before_request(_csrf_for_cookie_logins)
@@ -137,8 +120,6 @@ def _csrf_for_cookie_logins() -> Any:
     need no JSON content type). Bearer tokens and the signed inbound webhook are not
     cookie-authenticated and need none; the pages' own forms are checked by ``grader.web.csrf``.
     """
-    from grader.services.auth import SESSION_USER_KEY
-
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
         return None
     if request.headers.get("Authorization") or SESSION_USER_KEY not in login_cookie:
@@ -173,7 +154,7 @@ def settings() -> Settings:
     return state().settings
 
 
-def queue() -> Queue:
+def queue() -> "GradingQueue":
     """Where the current app sends grading work."""
     return state().queue
 

@@ -1,4 +1,4 @@
-"""Service configuration, read from the environment once and passed around as a frozen value.
+"""Service configuration: a frozen value built once by ``grader.bootstrap`` and passed around.
 
 Nothing here imports Flask, SQLAlchemy or Celery. With no variables set, everything points under
 ``<repo>/var`` (the embedded default): a SQLite database, a SQLite broker and a generated secret.
@@ -77,11 +77,16 @@ class Settings:
     max_request_bytes: int = 256 * 1024
     limits: Limits = field(default_factory=Limits)
     testing: bool = False
+    sweep_interval_s: float = 30.0  # beat's sweep of submissions left queued or past their lease
+    visibility_timeout_s: int = 900  # Redis: an unacknowledged task is redelivered after this long
+    verdict_cache: str = "auto"  # auto (Redis with a Redis broker, else SQLite or memory) | redis | sqlite | memory | off
+    lms_retry_scale: float = 1.0  # multiplies the LMS outbox back-off schedule (tests shrink it)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
-        """Defaults, then environment variables, then keyword ``overrides`` (tests use these)."""
-        env = os.environ if environ is None else environ
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> "Settings":
+        """Defaults, then the variables in ``environ``, then keyword ``overrides`` (tests use these).
+        Only ``grader.bootstrap`` passes the process environment."""
+        env = environ
         default = cls()
         values: dict[str, Any] = {
             "database_url": env.get("DATABASE_URL") or default.database_url,
@@ -100,6 +105,10 @@ class Settings:
             "max_answer_depth": _number(env, "MAX_ANSWER_DEPTH", default.max_answer_depth, int),
             "max_request_bytes": _number(env, "MAX_REQUEST_BYTES", default.max_request_bytes, int),
             "limits": Limits.from_env(dict(env)),
+            "sweep_interval_s": _number(env, "GRADER_SWEEP_INTERVAL_S", default.sweep_interval_s, float),
+            "visibility_timeout_s": _number(env, "CELERY_VISIBILITY_TIMEOUT_S", default.visibility_timeout_s, int),
+            "verdict_cache": (env.get("GRADER_VERDICT_CACHE") or default.verdict_cache).lower(),
+            "lms_retry_scale": _number(env, "GRADER_LMS_RETRY_SCALE", default.lms_retry_scale, float),
         }
         values.update(overrides)
         if "secret_key" not in values:

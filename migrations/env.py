@@ -13,7 +13,7 @@ from grader.db.registry import import_all_models
 from grader.db.session import make_engine
 
 config = context.config
-import_all_models()  # every table on Base.metadata, including other areas' *_models.py modules
+import_all_models()  # every table on Base.metadata, including every module of grader.db.models
 target_metadata = Base.metadata
 
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -55,7 +55,7 @@ def test_every_service_uses_the_same_environment() -> None:
     assert all(env == envs[0] for env in envs)
     assert {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"} <= set(envs[0])
     sources = "".join(p.read_text(encoding="utf-8") for p in
-                      [ROOT / "grader/config.py", ROOT / "grader/services/queue.py"])
+                      [ROOT / "grader/config.py", ROOT / "grader/bootstrap.py"])
     for name in envs[0]:
         assert f'"{name}"' in sources, f"{name} is not read by the code"
 
@@ -75,7 +75,7 @@ def test_the_modules_the_commands_name_import() -> None:
                 targets.append(argv[-1])
             if argv[0] == "celery":
                 targets.append(argv[argv.index("-A") + 1] + ":app")
-    assert "grader.app:create_app()" in targets and "worker.celery_app:app" in targets
+    assert "grader.bootstrap:build_app()" in targets and "worker.celery_app:app" in targets
     for target in targets:
         module, attr = target.split(":")
         attr = attr.removesuffix("()")

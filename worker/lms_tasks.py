@@ -1,52 +1,34 @@
 """Celery tasks of the LMS integration: deliver one webhook, post one score, sweep what is due.
 
-Each task takes a row id and lets ``grader.lms.outbox`` decide from the database whether anything
+Each task takes a row id and lets ``grader.services.lms.outbox`` decide from the database whether anything
 is due, so a duplicate or late task does nothing. Short waits are scheduled with a countdown;
 waits longer than ``MAX_COUNTDOWN_S`` (hours, late in the back-off) are left to ``sweep_lms``
 run by beat, because an ETA longer than Redis' visibility timeout gets redelivered.
-``GRADER_LMS_RETRY_SCALE`` (default 1) multiplies the back-off schedule (tests shrink it).
+``Settings.lms_retry_scale`` (default 1) multiplies the back-off schedule (tests shrink it); the
+HTTP session and token cache come from ``grader.bootstrap.current()``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
+from celery import shared_task
 
-from grader.config import Settings
+from grader import bootstrap
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.lms import outbox
-from grader.lms.ags import TokenCache
-from grader.lms.notify import TASK_DELIVER, TASK_POST_SCORE, enqueue, sweep_due
-from grader.lms.webhooks_out import RETRY_SCHEDULE_S, Outcome
-from worker.celery_app import app
+from grader.lms_protocol.webhooks import Outcome
+from grader.services.lms import outbox
+from grader.services.lms.notify import TASK_DELIVER, TASK_POST_SCORE, enqueue, sweep_due
 
 log = logging.getLogger(__name__)
 
 TASK_SWEEP_LMS = "worker.lms_tasks.sweep_lms"
 MAX_COUNTDOWN_S = 600.0
 SWEEP_GRACE = timedelta(seconds=30)
-_state: dict[str, Any] = {}
 _RETRY_DB = {"autoretry_for": (Exception,), "retry_backoff": 1, "retry_backoff_max": 30, "max_retries": 5}
-
-
-def _factory() -> Any:
-    if _state.get("pid") != os.getpid():  # a forked child builds its own engine and HTTP session
-        from grader.db.session import make_session_factory
-
-        _state.clear()
-        _state.update(pid=os.getpid(), factory=make_session_factory(Settings.from_env().database_url),
-                      http=requests.Session(), tokens=TokenCache())
-    return _state["factory"]
-
-
-def _schedule() -> tuple[float, ...]:
-    scale = float(os.environ.get("GRADER_LMS_RETRY_SCALE", "1") or 1)
-    return tuple(s * scale for s in RETRY_SCHEDULE_S)
 
 
 def _follow_up(task: Any, row_id: int, result: tuple[Outcome, datetime | None] | None) -> str:
@@ -60,29 +42,31 @@ def _follow_up(task: Any, row_id: int, result: tuple[Outcome, datetime | None] |
     return outcome.value
 
 
-@app.task(name=TASK_DELIVER, **_RETRY_DB)
+@shared_task(name=TASK_DELIVER, **_RETRY_DB)
 def deliver_webhook(delivery_id: int) -> str:
     """Attempt one webhook delivery if it is due; schedule the next attempt when it failed."""
-    factory = _factory()
-    with session_scope(factory) as session:
-        result = outbox.deliver_webhook(session, delivery_id, http=_state["http"], schedule=_schedule())
+    wiring = bootstrap.current()
+    with session_scope(wiring.session_factory) as session:
+        result = outbox.deliver_webhook(session, delivery_id, http=wiring.lms_http,
+                                        schedule=wiring.lms_retry_schedule())
     return _follow_up(deliver_webhook, delivery_id, result)
 
 
-@app.task(name=TASK_POST_SCORE, **_RETRY_DB)
+@shared_task(name=TASK_POST_SCORE, **_RETRY_DB)
 def post_score(score_post_id: int) -> str:
     """Attempt one AGS score post if it is due (same payload and timestamp every time)."""
-    factory = _factory()
-    with session_scope(factory) as session:
-        result = outbox.post_score(session, score_post_id, http=_state["http"], cache=_state["tokens"],
-                                   schedule=_schedule())
+    wiring = bootstrap.current()
+    with session_scope(wiring.session_factory) as session:
+        result = outbox.post_score(session, score_post_id, http=wiring.lms_http, cache=wiring.lms_tokens,
+                                   schedule=wiring.lms_retry_schedule())
     return _follow_up(post_score, score_post_id, result)
 
 
-@app.task(name=TASK_SWEEP_LMS)
+@shared_task(name=TASK_SWEEP_LMS)
 def sweep_lms() -> int:
     """Send the tasks of deliveries and score posts whose time has come (run by beat each minute)."""
-    with session_scope(_factory()) as session:
-        deliveries, posts = sweep_due(session, now=utcnow() - SWEEP_GRACE)
-    enqueue(deliveries, posts)
+    wiring = bootstrap.current()
+    with session_scope(wiring.session_factory) as session:
+        deliveries, posts = sweep_due(session, now=wiring.clock() - SWEEP_GRACE)
+    enqueue(wiring.queue, deliveries, posts)
     return len(deliveries) + len(posts)

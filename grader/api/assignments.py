@@ -8,10 +8,10 @@ from flask import Blueprint, request, url_for
 
 from grader.api.common import json_body, require_user
 from grader.app import db_session, queue, settings
-from grader.services.assignments import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
-from grader.services.documents import document_to_attach
+from grader.services.catalog import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
 from grader.services.errors import InvalidRequest
-from grader.services.submissions import submission_view, submit_answers
+from grader.services.submissions import submission_view
+from grader.services.submit import submit as submit_answers_once
 from grader.services.variants import with_variant
 
 bp = Blueprint("assignments", __name__)
@@ -44,20 +44,10 @@ def submit(key: str) -> Any:
     body = json_body()
     if "answers" not in body:
         raise InvalidRequest('the body must have "answers"', status=400)
-    session = db_session()
-    document = None
-    if body.get("document_id") is not None:
-        document = document_to_attach(session, user, body["document_id"], key)
-    submission, created = submit_answers(
-        session, user=user, assignment_key=key, answers=body["answers"],
-        idempotency_key=request.headers.get("Idempotency-Key"), source="api",
-        **settings().submission_limits(),
-    )
-    if created and document is not None:
-        document.submission_id = submission.id
-    session.commit()
-    if created:
-        queue().send_grading(submission.id)
+    done = submit_answers_once(db_session(), queue(), user=user, assignment_key=key, answers=body["answers"],
+                               idempotency_key=request.headers.get("Idempotency-Key"), source="api",
+                               limits=settings().submission_limits(), document_id=body.get("document_id"))
+    submission, created = done.submission, done.created
     location = url_for("api.submissions.get_submission", submission_id=submission.id)
     headers = {"Location": location}
     if not created:

@@ -9,7 +9,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from grader.db.models import User
-from grader.services.auth import current_user
+from grader.web.request_user import current_user
 from grader.services.errors import InvalidRequest, ServiceError
 
 

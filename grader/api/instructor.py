@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request, url_for
 
 from grader.api.common import int_arg, require_user
 from grader.app import db_session, queue
-from grader.services import regrade, reports
+from grader.services import dispatch, regrade, reports
 
 bp = Blueprint("instructor", __name__)
 
@@ -44,9 +44,9 @@ def start_regrade(key: str) -> Any:
     user = require_user()
     session = db_session()
     job = regrade.request_regrade(session, user, key)
-    session.commit()
     if job.total:
-        queue().send_regrade(job.id)
+        dispatch.pending(session).regrades.append(job.id)
+    dispatch.commit_and_send(session, queue())
     location = url_for("api.instructor.regrade_job", job_id=job.id)
     return {"job_id": job.id, "status": job.status, "total": job.total}, 202, {"Location": location}
 

@@ -171,8 +171,12 @@ PATHS: dict[str, Any] = {
                                  "description": "the same key again returns the same submission"}],
             "requestBody": {"required": True, "content": {JSON: {"schema": {
                 "type": "object", "required": ["answers"],
-                "properties": {"answers": {"type": "object", "description": "question id -> answer: text, or for an AD table a list of rows {name, expr, value} / {rows, adjoints}"},
-                               "document_id": {"type": "integer", "description": "the handed-in document these answers came from (stored with the submission)"}},
+                "properties": {"answers": {
+                    "type": "object",
+                    "description": "question id -> answer: text, or for an AD table a list of rows "
+                                   "{name, expr, value} / {rows, adjoints}"},
+                               "document_id": {"type": "integer", "description": "the handed-in document "
+                                               "these answers came from (stored with the submission)"}},
             }}}},
             "responses": {
                 "202": _ok("queued; Location points at the submission", _ref("Submission")),
@@ -266,7 +270,7 @@ COURSE = {"name": "course", "in": "path", "required": True, "schema": {"type": "
           "description": "the course key"}
 LMS_ERRORS = {"401": _error("missing or invalid credentials"), "403": _error("instructors of the course only"),
               "404": _error("no such course"), "422": _error("bad request fields")}
-# The LMS endpoints (grader.lms.routes; docs/lms.md), documented when the app serves them.
+# The LMS endpoints (grader.web.lms; docs/lms.md), documented when the app serves them.
 LMS_PATHS: dict[str, Any] = {
     "/api/v1/lms/submissions": {"post": {
         "summary": "Inbound submission from an LMS, signed the Standard Webhooks way with the course's secret",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from grader.assignments.errors import AssignmentError, Problem, SubmissionError
-from grader.assignments.model import QUESTION_TYPES, Assignment, Question
+from grader.assignments.model import QUESTION_TYPES, AssignmentSpec, Question
 from grader.assignments.results import QuestionGrade, QuestionVerdict, SubmissionGrade
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,7 +35,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "QUESTION_TYPES", "Assignment", "AssignmentError", "Problem", "Question", "QuestionGrade",
+    "QUESTION_TYPES", "AssignmentError", "AssignmentSpec", "Problem", "Question", "QuestionGrade",
     "QuestionVerdict", "SubmissionError", "SubmissionGrade", "grade_one", "grade_submission", "lint_assignment",
     "lint_paths", "load_assignment",
 ]

@@ -11,12 +11,12 @@ from typing import Any, Callable, Mapping
 
 from grader.assignments import ad_table
 from grader.assignments.answers import as_text, boxed_parts, is_blank, restates_derivative
-from grader.assignments.chains import locate_slip
+from grader.assignments.derivation_steps import locate_slip
 from grader.assignments.errors import SubmissionError
 from grader.assignments.keys import Key, anticipated, grading_context, key_of, require
 from grader.assignments.model import (
     AdTableQuestion,
-    Assignment,
+    AssignmentSpec,
     FreeTextQuestion,
     NumberQuestion,
     PiecewiseQuestion,
@@ -34,7 +34,7 @@ from grader.engine.results import CheckResult, Verdict
 class Env:
     """What a question grader may look at besides its own answer."""
 
-    assignment: Assignment
+    assignment: AssignmentSpec
     answers: Mapping[str, Any]
     seed: int
 
@@ -54,7 +54,7 @@ def grader(*type_names: str) -> Callable[[Grader], Grader]:
     return deco
 
 
-def grade_submission(assignment: Assignment, answers: Mapping[str, Any], *, seed: int = 0) -> SubmissionGrade:
+def grade_submission(assignment: AssignmentSpec, answers: Mapping[str, Any], *, seed: int = 0) -> SubmissionGrade:
     """Grade every question of ``assignment``; questions left out of ``answers`` are unanswered.
 
     Raises ``SubmissionError`` for answers that are not an object or name unknown questions,
@@ -71,7 +71,7 @@ def grade_submission(assignment: Assignment, answers: Mapping[str, Any], *, seed
     return SubmissionGrade(assignment.id, tuple(grade_question(q, answers.get(q.id), env) for q in assignment.questions))
 
 
-def grade_one(assignment: Assignment, answers: Mapping[str, Any], question_id: str, *,
+def grade_one(assignment: AssignmentSpec, answers: Mapping[str, Any], question_id: str, *,
               seed: int = 0) -> QuestionGrade:
     """One question of a submission, seeing the other answers it depends on (an AD table's
     adjoint part reads the graph of its ``graph_from`` answer). KeyError for an unknown id."""

@@ -18,7 +18,7 @@ import sympy
 from grader.assignments.errors import AssignmentError, Problem
 from grader.assignments.model import (
     AdTableQuestion,
-    Assignment,
+    AssignmentSpec,
     ContextSpec,
     Derivative,
     ExpressionQuestion,
@@ -180,7 +180,7 @@ def anticipated(q: Question) -> tuple[tuple[sympy.Expr, bool, str], ...]:
     return tuple(out)
 
 
-def compile_problems(assignment: Assignment) -> list[Problem]:
+def compile_problems(assignment: AssignmentSpec) -> list[Problem]:
     """Every key, definition and anticipated error that does not parse, as Problems."""
     from grader.assignments.ad_graph import compile_table
 
@@ -197,7 +197,7 @@ def compile_problems(assignment: Assignment) -> list[Problem]:
     return problems
 
 
-def require(assignment: Assignment, q: Question) -> Key | None:
+def require(assignment: AssignmentSpec, q: Question) -> Key | None:
     """``key_of`` raising ``AssignmentError`` (named) instead of ``KeyFieldError``."""
     try:
         return key_of(q)

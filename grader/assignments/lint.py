@@ -32,7 +32,7 @@ from grader.assignments.keys import (
 from grader.assignments.loader import assignment_files, load_assignment
 from grader.assignments.model import (
     AdTableQuestion,
-    Assignment,
+    AssignmentSpec,
     Derivative,
     LimitQuestion,
     Question,
@@ -44,7 +44,7 @@ POINTS = 64          # points drawn per derivative check
 MIN_VALID = 8        # points where both sides must be defined
 RTOL, ATOL = 1e-6, 1e-9
 
-Linter = Callable[[Assignment, Question, int], list[tuple[str, str]]]
+Linter = Callable[[AssignmentSpec, Question, int], list[tuple[str, str]]]
 
 
 def lint_paths(paths: Iterable[str | Path], *, seed: int = 0,
@@ -64,7 +64,7 @@ def lint_paths(paths: Iterable[str | Path], *, seed: int = 0,
     return files, problems
 
 
-def lint_assignment(assignment: Assignment, *, seed: int = 0, variants: int | None = None) -> list[Problem]:
+def lint_assignment(assignment: AssignmentSpec, *, seed: int = 0, variants: int | None = None) -> list[Problem]:
     """Problems with the keys of a loaded assignment (empty when clean); a parameterised one is
     checked at its reference variant, then question by question at ``variants`` more."""
     from grader.assignments.variants.lint import DEFAULT_VARIANTS, lint_variants
@@ -81,14 +81,14 @@ def lint_assignment(assignment: Assignment, *, seed: int = 0, variants: int | No
     return problems
 
 
-def _question_problems(assignment: Assignment, q: Question, seed: int) -> list[tuple[str, str]]:
+def _question_problems(assignment: AssignmentSpec, q: Question, seed: int) -> list[tuple[str, str]]:
     try:
         return check_key(assignment, q, seed) or _self_grade(assignment, q, seed)
     except KeyFieldError as exc:
         return [(exc.field, exc.message)]
 
 
-def check_key(assignment: Assignment, q: Question, seed: int) -> list[tuple[str, str]]:
+def check_key(assignment: AssignmentSpec, q: Question, seed: int) -> list[tuple[str, str]]:
     """(field, message) for everything wrong with one question's key."""
     if isinstance(q, AdTableQuestion):
         return ad_table.lint_table(q, seed)
@@ -168,7 +168,7 @@ def _limit_mismatch(q: LimitQuestion, value: sympy.Expr) -> str | None:
     return None
 
 
-def _self_grade(assignment: Assignment, q: Question, seed: int) -> list[tuple[str, str]]:
+def _self_grade(assignment: AssignmentSpec, q: Question, seed: int) -> list[tuple[str, str]]:
     """The key, given as an answer, must grade correct (e.g. it parses as students write)."""
     from grader.assignments.grading import Env, grade_question, key_as_answer
     from grader.assignments.results import QuestionVerdict

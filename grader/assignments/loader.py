@@ -1,4 +1,4 @@
-"""Reading assignment files: YAML -> schema checks -> semantic checks -> ``Assignment``.
+"""Reading assignment files: YAML -> schema checks -> semantic checks -> ``AssignmentSpec``.
 
 The only module of the package that touches the file system.
 """
@@ -15,7 +15,7 @@ from grader.assignments.errors import AssignmentError, Problem
 from grader.assignments.model import (
     QUESTION_TYPES,
     AnticipatedError,
-    Assignment,
+    AssignmentSpec,
     ContextSpec,
     Question,
 )
@@ -55,7 +55,7 @@ def assignment_files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def load_assignment(path: str | Path, *, compile_keys: bool = True) -> Assignment:
+def load_assignment(path: str | Path, *, compile_keys: bool = True) -> AssignmentSpec:
     """Read, validate and build one assignment; raises ``AssignmentError`` listing every problem.
 
     With ``compile_keys`` every key, definition and anticipated error is parsed as well, so a
@@ -69,7 +69,7 @@ def load_assignment(path: str | Path, *, compile_keys: bool = True) -> Assignmen
     return load_text(text, source=name, compile_keys=compile_keys)
 
 
-def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True) -> Assignment:
+def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True) -> AssignmentSpec:
     """Same as ``load_assignment`` on YAML text already read."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
@@ -94,7 +94,7 @@ def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True)
     return assignment
 
 
-def load_parameterised(data: Any, source: str) -> Assignment:
+def load_parameterised(data: Any, source: str) -> AssignmentSpec:
     """A file with ``parameters``: its sections checked, then built at its reference variant."""
     from grader.assignments.variants.instantiate import build_variant
     from grader.assignments.variants.parameters import ParameterError
@@ -192,8 +192,8 @@ def _context(defaults: Mapping[str, Any], q: Mapping[str, Any]) -> ContextSpec:
     )
 
 
-def build(data: Mapping[str, Any], source: str) -> Assignment:
-    """The ``Assignment`` of a validated document."""
+def build(data: Mapping[str, Any], source: str) -> AssignmentSpec:
+    """The ``AssignmentSpec`` of a validated document."""
     questions: list[Question] = []
     for q in data["questions"]:
         cls = QUESTION_TYPES[q["type"]]
@@ -210,7 +210,7 @@ def build(data: Mapping[str, Any], source: str) -> Assignment:
                 **cls.specific(q),
             )
         )
-    return Assignment(
+    return AssignmentSpec(
         id=data["id"],
         title=data["title"],
         questions=tuple(questions),

@@ -1,4 +1,4 @@
-"""Assignments as frozen data: an ``Assignment`` holds ``Question`` objects of registered types.
+"""Assignments as frozen data: an ``AssignmentSpec`` holds ``Question`` objects of registered types.
 
 Keys stay text here (as the instructor wrote them); ``keys.py`` turns them into expressions.
 Every mapping is stored as a sorted tuple of pairs so that questions are hashable (and cacheable).
@@ -235,7 +235,7 @@ class FreeTextQuestion(Question):
 
 
 @dataclass(frozen=True)
-class Assignment:
+class AssignmentSpec:
     """A whole assignment, its questions in order, and the file it came from."""
 
     id: str

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
+from grader.verdicts import NOT_ATTEMPTS, QuestionVerdict
 
-class QuestionVerdict(str, Enum):
-    """Verdict on one question of a submission (the engine's three, plus two of our own)."""
-
-    CORRECT = "correct"
-    INCORRECT = "incorrect"
-    INVALID = "invalid"
-    UNANSWERED = "unanswered"
-    NEEDS_REVIEW = "needs_review"
+__all__ = ["Cell", "QuestionGrade", "QuestionVerdict", "SubmissionGrade"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class QuestionGrade:
     @property
     def counts_as_attempt(self) -> bool:
         """Invalid (unreadable) and unanswered answers never use up an attempt."""
-        return self.verdict not in (QuestionVerdict.INVALID, QuestionVerdict.UNANSWERED)
+        return self.verdict not in NOT_ATTEMPTS
 
     def to_json(self) -> dict[str, Any]:
         """``{"verdict", "points", "max_points", "feedback", "method"}``."""
@@ -63,6 +56,18 @@ class QuestionGrade:
             "feedback": self.feedback,
             "method": self.method,
         }
+
+    @classmethod
+    def from_json(cls, question_id: str, data: dict[str, Any]) -> "QuestionGrade":
+        """Back from ``to_json()`` (what crosses a process boundary or sits in the verdict cache).
+
+        >>> g = QuestionGrade("1a", QuestionVerdict.CORRECT, 2.0, 2.0, "ok", "symbolic")
+        >>> QuestionGrade.from_json("1a", g.to_json()) == g
+        True
+        """
+        return cls(question_id=question_id, verdict=QuestionVerdict(data["verdict"]),
+                   points=float(data["points"]), max_points=float(data["max_points"]),
+                   feedback=str(data.get("feedback", "")), method=str(data.get("method", "")))
 
 
 @dataclass(frozen=True)

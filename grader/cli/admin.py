@@ -36,13 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from grader.assignments.errors import AssignmentError
-    from grader.config import Settings
+    from grader.bootstrap import settings_from_environment
     from grader.db import DatabaseError, make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
     from grader.services.errors import ServiceError
 
     try:
-        settings = Settings.from_env()
+        settings = settings_from_environment()
     except ValueError as exc:
         print(f"grader admin: bad configuration: {exc}", file=sys.stderr)
         return 1

@@ -4,7 +4,8 @@ Exactly one output line per input line, in order, flushed at once; a bad line (n
 fields, bad context, anything unexpected) yields ``{"verdict": "invalid", ...}`` echoing the id
 when there is one. Nothing else reaches stdout: ``sys.stdout`` and file descriptor 1 point at
 stderr and the results go through a private duplicate of the real stdout, so a stray print (ours
-or a library's, even from C) cannot corrupt the stream. The engine is imported only when the first line arrives, so start-up stays lean.
+or a library's, even from C) cannot corrupt the stream. The engine is imported only when the first
+line arrives, so start-up stays lean.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def handle_line(raw: str, *, seed: int = 0, limits: Any = None, cache: Any = "de
         if not isinstance(obj, dict):
             return _invalid(None, "input line must be a JSON object")
         id_ = obj.get("id")
-        from grader.engine.cache import DEFAULT_CACHE
+        from grader.engine.result_cache import DEFAULT_CACHE
         from grader.engine.check import check_json
         from grader.engine.errors import ContextError
         from grader.engine.limits import DEFAULT_LIMITS
@@ -96,9 +97,9 @@ def _write(out: IO[str], obj: dict[str, Any]) -> None:
 def _limits(args: argparse.Namespace) -> Any:
     from dataclasses import replace
 
-    from grader.engine.limits import Limits
+    from grader.bootstrap import limits_from_environment
 
-    limits = Limits.from_env()
+    limits = limits_from_environment()
     if args.time_limit is not None:
         limits = replace(limits, answer_time_s=args.time_limit)
     return limits

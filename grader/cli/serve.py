@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from grader.bootstrap import settings_from_environment
 from grader.cli.supervisor import WorkerSupervisor, die_with_parent
 from grader.config import VAR_DIR, Settings
 
@@ -39,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _prepare(settings: Settings, *, demo_users: bool) -> None:
     """Migrate, load the assignments, create and print the demo users."""
     from grader.db.session import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     print(f"database   {settings.database_url}", flush=True)
     admin.migrate(settings.database_url)
@@ -58,12 +59,9 @@ def _prepare(settings: Settings, *, demo_users: bool) -> None:
 
 def _worker_env(settings: Settings) -> dict[str, str]:
     """The child sees exactly the settings this process resolved (same database, broker, secret)."""
-    env = dict(os.environ)
-    env.update(DATABASE_URL=settings.database_url, CELERY_BROKER_URL=settings.broker_url,
-               SECRET_KEY=settings.secret_key, ASSIGNMENTS_DIR=str(settings.assignments_dir))
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    return env
+    from grader.bootstrap import child_environment
+
+    return child_environment(settings)
 
 
 def start_worker(settings: Settings, *, concurrency: int, schedule: Path) -> subprocess.Popen[bytes]:
@@ -87,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from grader.db import DatabaseError
 
     try:
-        settings = Settings.from_env()
+        settings = settings_from_environment()
     except ValueError as exc:
         print(f"grader serve: bad configuration: {exc}", file=sys.stderr)
         return 1
@@ -106,10 +104,10 @@ def run(args: argparse.Namespace) -> int:
 
     from werkzeug.serving import make_server
 
-    from grader.app import create_app
+    from grader.bootstrap import Wiring, build_app
 
     try:
-        server = make_server(settings.host, settings.port, create_app(settings), threaded=True)
+        server = make_server(settings.host, settings.port, build_app(Wiring(settings)), threaded=True)
     except (OSError, SystemExit) as exc:  # werkzeug prints the reason and exits 1 on a bind error
         reason = exc.strerror if isinstance(exc, OSError) else "see above (is the port in use?)"
         print(f"grader serve: cannot listen on {settings.host}:{settings.port}: {reason}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """Find every model module, so Alembic and tests see the whole schema.
 
-Models live in ``grader.db.models`` and in other areas' ``grader/db/*_models.py`` modules
-(``web_models``, ``lms_models``); all of them share ``Base.metadata``.
+Models live in the modules of ``grader.db.models`` (one per aggregate); all of them share
+``Base.metadata``.
 """
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-import grader.db
+import grader.db.models
 
 
 def model_module_names() -> list[str]:
-    """``grader.db.models`` and every ``grader.db.*_models`` module, sorted."""
+    """``grader.db.models`` and each of its modules, sorted."""
     names = ["grader.db.models"]
-    for info in pkgutil.iter_modules(grader.db.__path__):
-        if info.name.endswith("_models"):
-            names.append(f"grader.db.{info.name}")
+    for info in pkgutil.iter_modules(grader.db.models.__path__):
+        names.append(f"grader.db.models.{info.name}")
     return sorted(names)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from grader.engine.cache import DEFAULT_CACHE, VerdictCache
+from grader.engine.result_cache import DEFAULT_CACHE, VerdictCache
 from grader.engine.context import GradingContext
 from grader.engine.equivalence import compare, invalid_answer, undetermined
 from grader.engine.errors import ContextError, EngineError, ParseError

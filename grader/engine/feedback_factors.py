@@ -50,7 +50,7 @@ def simple_factor(expr: sympy.Expr) -> bool:
 
 
 def holds(answer: sympy.Expr, key: sympy.Expr, points: Mapping[str, np.ndarray], *,
-          factor: sympy.Expr = sympy.Integer(1), offset: sympy.Expr = sympy.Integer(0)) -> bool:
+          factor: sympy.Expr = sympy.S.One, offset: sympy.Expr = sympy.S.Zero) -> bool:
     """Is ``answer == factor * key + offset`` at (up to 3 of) the sampled points, in 200-bit
     arithmetic? ``factor`` and ``offset`` are in the points' symbols (definitions substituted)."""
     names = tuple(points)

@@ -1,6 +1,6 @@
 """Feedback instructors attach to wrong answers on the dashboard, applied when grading.
 
-The attached entries (``grader.db.web_queries.anticipated_errors_for``) travel with a grading's
+The attached entries (``grader.db.queries.pages.anticipated_errors_for``) travel with a grading's
 input (``GradingInput.anticipated``: question id and its (answer, feedback) pairs); ``merge_anticipated`` appends them to the
 questions' own anticipated errors before the assignment is graded.
 """

@@ -1,9 +1,7 @@
-"""Who is asking: passwords, API tokens (stored as SHA-256 only) and the request's user.
+"""Who is asking: passwords (salted hashes), API tokens (stored as SHA-256 only).
 
-``authenticate`` and ``user_from_token`` take an optional session and otherwise use the current
-request's; ``current_user()`` works for both the API (``Authorization: Bearer``) and the pages
-(Flask session cookie, set by ``login_user``). Only these request helpers touch Flask, and they
-import it lazily so the rest of the service layer stays framework-free.
+Framework-free: the request's user (bearer token or login cookie) is found by the adapters'
+``grader.web.request_user``, which calls ``user_from_token`` with the request's session.
 """
 
 from __future__ import annotations
@@ -11,14 +9,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from typing import Any
-
 from grader.db import Session
 from grader.db.models import ApiToken, User
 from grader.db.queries import users as q
 
 TOKEN_PREFIX = "grd_"
-SESSION_USER_KEY = "user_id"
 
 
 def hash_token(token: str) -> str:
@@ -34,19 +29,30 @@ def issue_token(session: Session, user: User, *, label: str = "") -> str:
     return token
 
 
-def _session(session: Session | None) -> Session:
-    if session is not None:
-        return session
-    from grader.app import db_session
-
-    return db_session()
-
-
 @functools.lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     from werkzeug.security import generate_password_hash
 
     return generate_password_hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    """A salted hash to store (werkzeug's default scrypt), never the password itself."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    """True when ``password`` matches the user's stored hash."""
+    from werkzeug.security import check_password_hash
+
+    return bool(user.password_hash) and check_password_hash(user.password_hash or "", password)
+
+
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` a new password (stored hashed)."""
+    user.password_hash = hash_password(password)
 
 
 def _spend_a_hash(password: str) -> None:
@@ -56,23 +62,23 @@ def _spend_a_hash(password: str) -> None:
     check_password_hash(_dummy_hash(), password)
 
 
-def authenticate(email: str, password: str, *, session: Session | None = None) -> User | None:
+def authenticate(email: str, password: str, *, session: Session) -> User | None:
     """The active user with this email and password, else None (same answer, and about the same
     time, for every failure: an unknown email still pays for one password hash)."""
-    user = q.user_by_email(_session(session), email)
+    user = q.user_by_email(session, email)
     if user is None or not user.password_hash:
         _spend_a_hash(password)
         return None
-    if not user.check_password(password) or not user.is_active:
+    if not password_matches(user, password) or not user.is_active:
         return None
     return user
 
 
-def user_from_token(token: str, *, session: Session | None = None) -> User | None:
+def user_from_token(token: str, *, session: Session) -> User | None:
     """The active owner of an unrevoked API token, else None."""
     if not token or len(token) > 200:
         return None
-    return q.user_by_token_sha256(_session(session), hash_token(token))
+    return q.user_by_token_sha256(session, hash_token(token))
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -81,47 +87,3 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, value = authorization.partition(" ")
     return value.strip() or None if scheme.lower() == "bearer" else None
-
-
-def current_user() -> User | None:
-    """The user of the current Flask request: bearer token first, then the login session.
-
-    A request carrying an invalid bearer token is anonymous (no fallback to the cookie).
-    Cached on ``flask.g`` for the rest of the request.
-    """
-    from flask import g, request
-    from flask import session as cookie
-
-    cached: Any = g.get("_grader_user", False)
-    if cached is not False:
-        return cached
-    user: User | None = None
-    header = request.headers.get("Authorization")
-    if header:
-        token = bearer_token(header)
-        user = user_from_token(token) if token else None
-    elif SESSION_USER_KEY in cookie:
-        user = _session(None).get(User, cookie[SESSION_USER_KEY])
-        if user is not None and not user.is_active:
-            user = None
-    g._grader_user = user
-    return user
-
-
-def login_user(user: User) -> None:
-    """Remember ``user`` in the Flask session cookie (for the pages)."""
-    from flask import g
-    from flask import session as cookie
-
-    cookie.clear()
-    cookie[SESSION_USER_KEY] = user.id
-    g._grader_user = user
-
-
-def logout_user() -> None:
-    """Forget the logged-in user."""
-    from flask import g
-    from flask import session as cookie
-
-    cookie.clear()
-    g._grader_user = None

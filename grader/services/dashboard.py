@@ -1,10 +1,10 @@
 """The instructor dashboard's numbers, computed from plain rows (no Flask, no SQLAlchemy).
 
-``grader/db/web_queries.py`` turns the database into ``ResultRow``/``SubmissionRow`` lists; the
+``grader/db/queries/pages.py`` turns the database into ``AnsweredResult``/``SubmissionRow`` lists; the
 functions here compute what the page shows. Scores and per-question rates use each student's
 latest submission (the one that counts); wrong answers are gathered from every submission.
 
->>> rows = [ResultRow(1, 7, "a", "1a", "2p", "correct", 1, 1)]
+>>> rows = [AnsweredResult(1, 7, "a", "1a", "2p", "correct", 1, 1)]
 >>> per_question_table(rows, [QuestionInfo("1a", "expression", 1)])[0].percent_correct
 100.0
 """
@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
+from grader.verdicts import QuestionVerdict
 from grader.services.dashboard_groups import (
     Across,
     Budget,
@@ -26,7 +27,7 @@ from grader.services.dashboard_groups import (
     group_wrong_answers,
 )
 
-WRONG_VERDICTS = ("incorrect",)
+WRONG_VERDICTS = (QuestionVerdict.INCORRECT,)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class QuestionInfo:
 
 
 @dataclass(frozen=True)
-class ResultRow:
+class AnsweredResult:
     """One current grading result with the answer it graded."""
 
     submission_id: int
@@ -159,43 +160,43 @@ def summarize(submissions: Sequence[SubmissionRow], max_score: float, *, bins: i
     )
 
 
-def counted_rows(rows: Iterable[ResultRow], submissions: Iterable[SubmissionRow]) -> list[ResultRow]:
+def counted_rows(rows: Iterable[AnsweredResult], submissions: Iterable[SubmissionRow]) -> list[AnsweredResult]:
     """The rows of each student's latest graded submission."""
     keep = {s.submission_id for s in latest_per_student(submissions).values()}
     return [r for r in rows if r.submission_id in keep]
 
 
-def per_question_table(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo]) -> list[QuestionRow]:
+def per_question_table(rows: Iterable[AnsweredResult], questions: Sequence[QuestionInfo]) -> list[QuestionRow]:
     """Percent correct, mean points and invalid rate per question, in the assignment's order."""
-    by_q: dict[str, list[ResultRow]] = defaultdict(list)
+    by_q: dict[str, list[AnsweredResult]] = defaultdict(list)
     for r in rows:
         by_q[r.question_id].append(r)
     table = []
     for q in questions:
         mine = by_q.get(q.id, [])
         n = len(mine)
-        answered = [r for r in mine if r.verdict != "unanswered"]
+        answered = [r for r in mine if r.verdict != QuestionVerdict.UNANSWERED]
         table.append(QuestionRow(
             question_id=q.id,
             type=q.type,
             answered=len(answered),
-            percent_correct=_pct(sum(r.verdict == "correct" for r in mine), n),
+            percent_correct=_pct(sum(r.verdict == QuestionVerdict.CORRECT for r in mine), n),
             mean_points=round(sum(r.points for r in mine) / n, 2) if n else 0.0,
             max_points=q.points,
-            invalid_rate=_pct(sum(r.verdict == "invalid" for r in mine), n),
-            needs_review=sum(r.verdict == "needs_review" for r in mine),
+            invalid_rate=_pct(sum(r.verdict == QuestionVerdict.INVALID for r in mine), n),
+            needs_review=sum(r.verdict == QuestionVerdict.NEEDS_REVIEW for r in mine),
         ))
     return table
 
 
 def wrong_answer_groups(
-    rows: Iterable[ResultRow],
+    rows: Iterable[AnsweredResult],
     questions: Sequence[QuestionInfo],
     *,
     equivalence_for: Callable[[str], Equivalence | None],
     top: int = 5,
     budget: Budget | None = None,
-    variant_of: Callable[[ResultRow], str] | None = None,
+    variant_of: Callable[[AnsweredResult], str] | None = None,
     across_for: Callable[[str], Across | None] | None = None,
 ) -> dict[str, list[WrongAnswerGroup]]:
     """question id -> its most common wrong answers, grouped by equivalence (for a question
@@ -216,7 +217,7 @@ def wrong_answer_groups(
 def hand_graded(method: str, verdict: str) -> bool:
     """An instructor's grade: method ``manual`` with a verdict (the engine marks free text that
     waits for one as ``manual`` + ``needs_review``)."""
-    return method == "manual" and verdict != "needs_review"
+    return method == "manual" and verdict != QuestionVerdict.NEEDS_REVIEW
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class ManualItem:
     earlier: Any = None  # a hand grade of an earlier, different answer (hand_grade_carry.EarlierGrade)
 
 
-def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *,
+def manual_queue(rows: Iterable[AnsweredResult], questions: Sequence[QuestionInfo], *,
                  include_graded: bool = False) -> list[ManualItem]:
     """Free-text answers waiting for an instructor (and, with ``include_graded``, those graded by
     hand), those waiting first, oldest first. Unanswered questions are not listed."""
@@ -247,7 +248,7 @@ def manual_queue(rows: Iterable[ResultRow], questions: Sequence[QuestionInfo], *
                    comment=(r.feedback or "") if hand_graded(r.method, r.verdict) else "", user_id=r.user_id)
         for r in rows
         if r.question_id in free
-        and (r.verdict == "needs_review" or (include_graded and hand_graded(r.method, r.verdict)))
+        and (r.verdict == QuestionVerdict.NEEDS_REVIEW or (include_graded and hand_graded(r.method, r.verdict)))
     ]
     items.sort(key=lambda i: (i.graded, i.submission_id, i.question_id))
     return items

@@ -1,6 +1,6 @@
 """Use cases behind the pages: gather dashboard data, grade by hand, attach feedback to an error.
 
-Framework-free: a ``Session`` comes in, queries live in ``grader/db/web_queries.py``, the numbers
+Framework-free: a ``Session`` comes in, queries live in ``grader/db/queries/pages.py``, the numbers
 in ``grader/services/dashboard.py``.
 """
 
@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.db import Session
-from grader.db import web_queries as wq
+from grader.db.queries import pages as wq
 from grader.db.models import GradingResult, User
 from grader.db.queries.hand_grade_carry import carry_to_later, earlier_grades_by_student
 from grader.services import dashboard as d
 from grader.services.anticipated import merge_anticipated  # noqa: F401 - the grading hook, re-exported
-from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
+from grader.services.catalog import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.variant_groups import VariantLabels
 from grader.services.errors import InvalidRequest, NotFound
 from grader.services.hand_grade_carry import with_earlier_grades
-from grader.services.lms_hook import notify_graded
+from grader.services.hand_grades import carried_grade
+from grader.services.lms.graded_hook import notify_graded
+from grader.verdicts import hand_graded_verdict
 
 MAX_COMMENT = 4000
 GROUPING_BUDGET_S = 4.0  # per page view; comparisons are cached, so later views group further
@@ -56,7 +58,7 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
     questions = question_infos(version)
     sub_dicts, res_dicts = wq.assignment_rows(session, assignment.id)
     subs = [d.SubmissionRow(**s) for s in sub_dicts]
-    rows = [d.ResultRow(**r) for r in res_dicts]
+    rows = [d.AnsweredResult(**r) for r in res_dicts]
     counted = d.counted_rows(rows, subs)
     definition = assignment_definition(version)
 
@@ -112,7 +114,7 @@ def grade_manually(session: Session, user: User, result_id: int, *, points: Any,
     """Give an answer points and a comment by hand; saved as the new current result, with the grader.
 
     The LMS is told the new score (webhooks, AGS score post) in the same transaction; a failure
-    there is logged and keeps the grade. The caller commits.
+    there is logged and keeps the grade. The caller commits with ``dispatch.commit_and_send``.
     """
     result = _staff_result(session, user, result_id)
     if not result.is_current:
@@ -126,9 +128,10 @@ def grade_manually(session: Session, user: User, result_id: int, *, points: Any,
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise InvalidRequest(f"the comment is longer than {MAX_COMMENT} characters")
-    row = wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment)
+    row = wq.record_manual_grade(session, result, grader_id=user.id, points=value, comment=comment,
+                                 verdict=hand_graded_verdict(value, result.max_points).value)
     notify_graded(session, row.submission_id, regrade=True)
-    for later in carry_to_later(session, row):  # the same answer resubmitted before this grade
+    for later in carry_to_later(session, row, carry=carried_grade):  # the same answer resubmitted before this grade
         notify_graded(session, later, regrade=True)
     return row
 

@@ -155,7 +155,7 @@ def engine_equivalence(question: Any) -> Equivalence | None:
     if getattr(question, "type_name", "") not in ("expression", "number", "limit", "piecewise"):
         return None
     from grader.assignments.keys import grading_context, names_for
-    from grader.engine.check import compare
+    from grader.engine.equivalence import compare
     from grader.engine.parsing import parse
     from grader.engine.results import Verdict
 

@@ -12,7 +12,7 @@ from typing import Any
 from grader.db import Session
 from grader.db.models import HandedInDocument, Submission, User
 from grader.db.queries import documents as qd
-from grader.services.assignments import assignment_definition, assignment_for
+from grader.services.catalog import assignment_definition, assignment_for
 from grader.services.errors import InvalidRequest, NotFound, TooLarge
 from grader.services.validation import render
 

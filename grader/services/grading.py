@@ -17,28 +17,31 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
 from grader import __version__ as GRADER_VERSION
+from grader.assignments.results import QuestionGrade, QuestionVerdict
 from grader.config import Settings
-from grader.db import grading_queries as q
+from grader.db.queries import grading as q
 from grader.db.queries import regrade_jobs as rj
+from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.services import variants
+from grader.services import dispatch, variants
 from grader.services.anticipated import merge_anticipated
+from grader.services.compiled_assignments import compiled_assignment
+from grader.services.hand_grades import carried_grade
 from grader.services.grading_runner import run_isolated
-from grader.services.lms_hook import notify_graded
-from grader.services.verdict_cache import VerdictCache, cache_key, open_cache
+from grader.services.lms.graded_hook import notify_graded
+from grader.services.queue import GradingQueue
+from grader.services.verdict_cache import SharedVerdictCache, cache_key, open_cache
 
 log = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], Any]
 MAX_ATTEMPTS = 5
-NEEDS_REVIEW = "needs_review"
 _TIMEOUT_FEEDBACK = {
     "soft": "Grading this answer took longer than {soft:g} s, so it was stopped; an instructor will review it.",
     "hard": "Grading this answer did not finish within {hard:g} s and was stopped; an instructor will review it.",
@@ -48,12 +51,9 @@ _TIMEOUT_FEEDBACK = {
 }
 
 
-@functools.lru_cache(maxsize=64)
 def _assignment(content_hash: str, source_text: str, source_path: str) -> Any:
-    """The assignment of a stored version, built once per process and content."""
-    from grader.assignments.loader import load_text
-
-    return load_text(source_text, source=source_path or f"<version {content_hash[:12]}>")
+    """The assignment of a stored version (``compiled_assignments``: one cache per process)."""
+    return compiled_assignment(content_hash, source_text, source_path)
 
 
 @functools.lru_cache(maxsize=64)
@@ -79,12 +79,17 @@ def _variant_merged(base: Any, seed: tuple[str, ...], override: str, anticipated
     return merge_anticipated(concrete, dict(anticipated)) if anticipated else concrete
 
 
+def _nothing(_arg: Any) -> None:
+    return None
+
+
 @functools.lru_cache(maxsize=4)
-def _cache_for(settings: Settings) -> VerdictCache:
+def _cache_for(settings: Settings) -> SharedVerdictCache:
     return open_cache(settings)
 
 
-def _grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[[str], dict[str, Any]]:
+def _grade_one(assignment: Any, answers: dict[str, Any], seed: int,
+               before_answer: Callable[[Any], None] = _nothing) -> Callable[[str], dict[str, Any]]:
     """Grade one question (run inside the forked child), exactly as ``grade_submission`` does:
     the same per-question function, with every answer in view (a table's adjoints need the graph
     given in another answer)."""
@@ -94,10 +99,28 @@ def _grade_one(assignment: Any, answers: dict[str, Any], seed: int) -> Callable[
     questions = {question.id: question for question in assignment.questions}
 
     def grade(qid: str) -> dict[str, Any]:
-        _test_hook_answer(answers.get(qid))
+        before_answer(answers.get(qid))
         return grade_question(questions[qid], answers.get(qid), env).to_json()
 
     return grade
+
+
+@dataclass(frozen=True)
+class GradingHooks:
+    """The seams of grading, injected through ``grader.bootstrap`` (production uses the defaults).
+
+    ``assignment_for(inp)`` builds what a stored version is graded against; ``question_grader``
+    makes the per-question function run in the forked child; ``after_claim(fence)`` runs once a
+    claim is won; ``before_answer(answer)`` runs in the child before each answer (the worker's
+    tests make one answer slow there, the unit tests grade with a fake assignment)."""
+
+    assignment_for: Callable[[q.GradingInput], Any] = _assignment_for
+    question_grader: Callable[..., Callable[[str], dict[str, Any]]] = _grade_one
+    after_claim: Callable[[int], None] = _nothing
+    before_answer: Callable[[Any], None] = _nothing
+
+
+NO_HOOKS = GradingHooks()
 
 
 def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
@@ -107,12 +130,12 @@ def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
     return own if not deps else {"answer": own, "uses": {d: answers.get(d) for d in deps}}
 
 
-def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCache | None = None,
+def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdictCache | None = None,
                   on_progress: Callable[[], None] | None = None, seed: int = 0,
-                  only: set[str] | None = None) -> list[q.ResultRow]:
+                  hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version (or the ``only`` ones); one
     ``ResultRow`` each, in order."""
-    assignment = _assignment_for(inp)
+    assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = _cache_for(settings) if cache is None else cache
     qids = [question.id for question in assignment.questions if only is None or question.id in only]
@@ -129,17 +152,17 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
-        found.update(run_isolated(_grade_one(assignment, answers, seed), todo,
+        found.update(run_isolated(hooks.question_grader(assignment, answers, seed, hooks.before_answer), todo,
                                   soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
                                   on_progress=on_progress))
     rows = []
     for qid in qids:
         outcome = found[qid]
-        if "ok" in outcome:
-            res = outcome["ok"]
-            if not outcome.get("cached") and _cacheable(res):
-                cache.put(keys[qid], res)
-            rows.append(_row(qid, res, outcome.get("ms", 0)))
+        if "ok" in outcome:  # the child's and the cache's JSON becomes the typed grade here
+            grade = QuestionGrade.from_json(qid, outcome["ok"])
+            if not outcome.get("cached") and _cacheable(grade):
+                cache.put(keys[qid], grade.to_json())
+            rows.append(_row(grade, outcome.get("ms", 0)))
         else:
             log.warning("submission %s question %s: %s %s", inp.submission_id, qid, outcome["error"],
                         outcome.get("message", ""))
@@ -147,31 +170,33 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: VerdictCach
     return rows
 
 
-def _cacheable(res: dict[str, Any]) -> bool:
+def _cacheable(grade: QuestionGrade) -> bool:
     """Definite verdicts, and answers that always wait for a person (free text, method ``manual``);
     not an engine's "undecided", which may have run out of its time budget on a busy machine."""
-    return res.get("verdict") != NEEDS_REVIEW or res.get("method") == "manual"
+    return grade.verdict is not QuestionVerdict.NEEDS_REVIEW or grade.method == "manual"
 
 
-def _row(qid: str, res: dict[str, Any], ms: int) -> q.ResultRow:
-    return q.ResultRow(question_id=qid, verdict=str(res["verdict"]), points=float(res["points"]),
-                       max_points=float(res["max_points"]), feedback=str(res.get("feedback", "")),
-                       method=str(res.get("method", "")), duration_ms=int(ms))
+def _row(grade: QuestionGrade, ms: int) -> q.ResultRow:
+    """The grade as the row to insert (the database stores the verdict's value)."""
+    return q.ResultRow(question_id=grade.question_id, verdict=grade.verdict.value, points=grade.points,
+                       max_points=grade.max_points, feedback=grade.feedback, method=grade.method,
+                       duration_ms=int(ms))
 
 
 def _review_row(qid: str, max_points: float, why: str, settings: Settings, ms: int,
                 attempts: int = 0) -> q.ResultRow:
     feedback = _TIMEOUT_FEEDBACK[why].format(soft=settings.answer_soft_time_s,
                                              hard=settings.answer_hard_time_s, attempts=attempts)
-    return q.ResultRow(question_id=qid, verdict=NEEDS_REVIEW, points=0.0, max_points=max_points,
-                       feedback=feedback, method=f"limit:{why}", duration_ms=int(ms))
+    return _row(QuestionGrade(qid, QuestionVerdict.NEEDS_REVIEW, 0.0, max_points, feedback, f"limit:{why}"), ms)
 
 
 def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, *,
                            now: datetime | None = None, settings: Settings | None = None,
-                           cache: VerdictCache | None = None) -> bool:
-    """Grade a queued (or abandoned) submission; True when this call graded it, else False."""
-    settings = settings or Settings.from_env()
+                           cache: SharedVerdictCache | None = None, hooks: GradingHooks = NO_HOOKS,
+                           queue: GradingQueue | None = None) -> bool:
+    """Grade a queued (or abandoned) submission; True when this call graded it, else False.
+    The LMS notifications it makes are sent through ``queue`` after the commit."""
+    settings = settings or Settings()
     now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
@@ -179,12 +204,11 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         if fence is None:
             return False
         inp = q.load_input(s, submission_id)
-    if fence == 1:
-        _test_hook_slow_grading()
+    hooks.after_claim(fence)
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
             raise RuntimeError(f"claimed {fence} times")
-        rows = grade_answers(inp, settings, cache=cache,
+        rows = grade_answers(inp, settings, cache=cache, hooks=hooks,
                              on_progress=_heartbeat(session_factory, submission_id, fence, lease))
     except Exception:
         if fence < MAX_ATTEMPTS:  # give the claim back: the task's retry (or the sweeper) tries again
@@ -197,9 +221,11 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                 for qid, points in inp.questions]
     with session_scope(session_factory) as s:
         won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
-                            grader_version=GRADER_VERSION, now=utcnow())
+                            grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
         if won:
             notify_graded(s, submission_id, regrade=False)
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)  # only once the grade is committed
     if not won:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
@@ -234,31 +260,33 @@ def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: dat
                        settings: Settings | None = None) -> list[int]:
     """Start a regrade job: mark it running with its total; the submission ids to fan out (on a
     re-send by the sweeper: those not regraded yet)."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     with session_scope(session_factory) as s:
         return q.start_regrade(s, job_id, now=now or utcnow(), lease_s=settings.regrade_lease_s)
 
 
 def _undecided(rows: list[q.ResultRow]) -> set[str]:
     """Questions the engine did not decide (out of time, crashed); not free text waiting for a person."""
-    return {r.question_id for r in rows if r.verdict == NEEDS_REVIEW and r.method != "manual"}
+    return {r.question_id for r in rows
+            if r.verdict == QuestionVerdict.NEEDS_REVIEW.value and r.method != "manual"}
 
 
 def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
-                             settings: Settings | None = None, cache: VerdictCache | None = None) -> bool:
+                             settings: Settings | None = None, cache: SharedVerdictCache | None = None,
+                             queue: GradingQueue | None = None, hooks: GradingHooks = NO_HOOKS) -> bool:
     """Regrade one submission against its assignment's current version, once per job.
 
     An answer that runs out of time (a busy machine) is graded again on the slow path: limits
     ``regrade_slow_factor`` times longer. If it still does not finish, the earlier definite
-    verdict is kept (``grading_queries.save_regraded``), never replaced by ``needs_review``.
+    verdict is kept (``queries.grading.save_regraded``), never replaced by ``needs_review``.
     """
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     cache = _cache_for(settings) if cache is None else cache
     with session_scope(session_factory) as s:
         inp = q.load_regrade_input(s, job_id, submission_id)
     if inp is None:
         return False
-    rows = grade_answers(inp, settings, cache=cache)
+    rows = grade_answers(inp, settings, cache=cache, hooks=hooks)
     slow = _undecided(rows)
     if slow:
         factor = settings.regrade_slow_factor
@@ -266,14 +294,16 @@ def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submi
                  job_id, submission_id, sorted(slow), factor)
         patient = settings.replace(answer_soft_time_s=settings.answer_soft_time_s * factor,
                                    answer_hard_time_s=settings.answer_hard_time_s * factor)
-        again = {r.question_id: r for r in grade_answers(inp, patient, cache=cache, only=slow)}
+        again = {r.question_id: r for r in grade_answers(inp, patient, cache=cache, hooks=hooks, only=slow)}
         rows = [again.get(r.question_id, r) for r in rows]
     with session_scope(session_factory) as s:
         won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows, grader_version=GRADER_VERSION,
-                              now=utcnow(), lease_s=settings.regrade_lease_s)
+                              now=utcnow(), carry=carried_grade, lease_s=settings.regrade_lease_s)
         if won:
             notify_graded(s, submission_id, regrade=True)
-        return won
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)
+    return won
 
 
 def fail_regrade_submission(session_factory: SessionFactory, job_id: int, submission_id: int, *,
@@ -286,7 +316,7 @@ def fail_regrade_submission(session_factory: SessionFactory, job_id: int, submis
 def sweep_regrades(session_factory: SessionFactory, *, now: datetime | None = None,
                    settings: Settings | None = None) -> list[rj.SweptJob]:
     """Regrade jobs past their lease: what to re-send (jobs out of re-sends end as failed)."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     with session_scope(session_factory) as s:
         return rj.sweep_regrades(s, now=now or utcnow(), lease_s=settings.regrade_lease_s,
                                  max_sweeps=settings.regrade_max_sweeps)
@@ -295,25 +325,6 @@ def sweep_regrades(session_factory: SessionFactory, *, now: datetime | None = No
 def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,
                 settings: Settings | None = None) -> list[int]:
     """Submissions left queued or grading past their lease (given a new one): re-enqueue these."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     with session_scope(session_factory) as s:
         return q.find_stuck(s, now=now or utcnow(), lease_s=settings.grading_lease_s)
-
-
-def _test_hook_slow_grading() -> None:
-    """``GRADER_TEST_SLOW_GRADING_S``: sleep after a first claim (tests kill the worker meanwhile;
-    the retry after the lease then grades at normal speed)."""
-    delay = float(os.environ.get("GRADER_TEST_SLOW_GRADING_S", "0") or 0)
-    if delay > 0:
-        time.sleep(delay)
-
-
-def _test_hook_answer(answer: Any) -> None:
-    """``GRADER_TEST_SLOW_ANSWER``: an answer containing this marker never finishes (in the child)."""
-    marker = os.environ.get("GRADER_TEST_SLOW_ANSWER", "")
-    if marker and isinstance(answer, str) and marker in answer:
-        if "stuck" in answer:  # deaf to the soft limit too: only the hard kill ends it
-            import signal
-
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        time.sleep(3600)

@@ -5,15 +5,16 @@ sent, so a send that fails (broker down, Redis restarted) only delays grading un
 (``worker.tasks.sweep_stuck``) re-enqueues it. ``send_*`` therefore log and swallow broker errors.
 
 The Celery configuration shared by this producer and the worker (``worker/celery_app.py``) lives
-here too, so both sides agree on queue names, serialisation and transport options.
+here too, so both sides agree on queue names, serialisation and transport options. A
+``CeleryQueue`` is built by ``grader.bootstrap`` from the process's ``Settings`` and handed to the
+app factory and the worker; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from grader.config import Settings
 
@@ -28,14 +29,10 @@ TASK_REGRADE = "worker.tasks.regrade_assignment"
 TASK_REGRADE_ONE = "worker.tasks.regrade_submission"
 TASK_SWEEP = "worker.tasks.sweep_stuck"
 TASK_SWEEP_REGRADES = "worker.tasks.sweep_regrades"
+TASK_DELIVER = "worker.lms_tasks.deliver_webhook"
+TASK_POST_SCORE = "worker.lms_tasks.post_score"
 
-# A task unacknowledged this long on Redis is redelivered (after a worker was killed). It must be
-# longer than any grading task, or a slow task runs twice (harmless, but wasted work).
-VISIBILITY_TIMEOUT_S = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT_S", "900"))
-SWEEP_INTERVAL_S = float(os.environ.get("GRADER_SWEEP_INTERVAL_S", "30"))
-
-_lock = threading.Lock()
-_client: "Celery | None" = None
+RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
 def is_redis(broker_url: str) -> bool:
@@ -63,59 +60,79 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     if is_redis(settings.broker_url):
         # Only for Redis: kombu's SQLAlchemy transport hands every transport option to
         # create_engine(), which rejects unknown keywords.
+        # A task unacknowledged this long is redelivered (after a worker was killed). It must be
+        # longer than any grading task, or a slow task runs twice (harmless, but wasted work).
         conf["broker_transport_options"] = {
-            "visibility_timeout": VISIBILITY_TIMEOUT_S,
+            "visibility_timeout": settings.visibility_timeout_s,
             "socket_connect_timeout": 4,
             "socket_timeout": 10,
         }
     return conf
 
 
-def client(settings: Settings | None = None) -> "Celery":
-    """The process's Celery client, created on first use (nothing is built at import)."""
-    global _client
-    with _lock:
-        if _client is None:
-            from celery import Celery
+class GradingQueue(Protocol):
+    """Where committed work is sent: ``CeleryQueue`` in production, ``FakeQueue`` in tests."""
 
-            app = Celery("grader-producer", set_as_current=False)
-            app.conf.update(celery_config(settings or Settings.from_env()))
-            _client = app
-        return _client
+    def send_grading(self, submission_id: int) -> None: ...
 
+    def send_regrade(self, job_id: int) -> None: ...
 
-def reset_client() -> None:
-    """Forget the cached client (tests that change ``CELERY_BROKER_URL`` call this)."""
-    global _client
-    with _lock:
-        if _client is not None:
-            _client.close()
-        _client = None
+    def send_regrade_one(self, job_id: int, submission_id: int) -> None: ...
+
+    def send_lms_delivery(self, delivery_id: int) -> None: ...
+
+    def send_score_post(self, score_post_id: int) -> None: ...
 
 
-def _send(name: str, args: list[Any]) -> None:
-    try:
-        client().send_task(
-            name,
-            args=args,
-            queue=QUEUE,
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
-        )
-    except Exception:  # broker down: the sweeper re-enqueues from the database
-        log.warning("could not send %s%r; the sweeper will retry", name, args, exc_info=True)
+class CeleryQueue:
+    """Sends tasks by name through a Celery client configured from ``settings`` (created on first
+    use: nothing is built, and no broker is contacted, until something is sent)."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._client: "Celery | None" = None
 
-def send_grading(submission_id: int) -> None:
-    """Ask a worker to grade a committed submission. Never raises for a broker failure."""
-    _send(TASK_GRADE, [int(submission_id)])
+    def client(self) -> "Celery":
+        """The Celery client of this queue."""
+        with self._lock:
+            if self._client is None:
+                from celery import Celery
 
+                app = Celery("grader-producer", set_as_current=False)
+                app.conf.update(celery_config(self.settings))
+                self._client = app
+            return self._client
 
-def send_regrade(job_id: int) -> None:
-    """Ask a worker to start a committed regrade job (it fans out one task per submission)."""
-    _send(TASK_REGRADE, [int(job_id)])
+    def close(self) -> None:
+        """Close the client's broker connections (a later send opens new ones)."""
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+            self._client = None
 
+    def _send(self, name: str, args: list[Any]) -> None:
+        try:
+            self.client().send_task(name, args=args, queue=QUEUE, retry=True, retry_policy=RETRY_POLICY)
+        except Exception:  # broker down: the sweeper re-enqueues from the database
+            log.warning("could not send %s%r; the sweeper will retry", name, args, exc_info=True)
 
-def send_regrade_one(job_id: int, submission_id: int) -> None:
-    """Regrade one submission as part of a job (sent by the worker's fan-out)."""
-    _send(TASK_REGRADE_ONE, [int(job_id), int(submission_id)])
+    def send_grading(self, submission_id: int) -> None:
+        """Ask a worker to grade a committed submission. Never raises for a broker failure."""
+        self._send(TASK_GRADE, [int(submission_id)])
+
+    def send_regrade(self, job_id: int) -> None:
+        """Ask a worker to start a committed regrade job (it fans out one task per submission)."""
+        self._send(TASK_REGRADE, [int(job_id)])
+
+    def send_regrade_one(self, job_id: int, submission_id: int) -> None:
+        """Regrade one submission as part of a job (sent by the worker's fan-out)."""
+        self._send(TASK_REGRADE_ONE, [int(job_id), int(submission_id)])
+
+    def send_lms_delivery(self, delivery_id: int) -> None:
+        """Attempt one webhook delivery (``grader.services.lms.outbox`` decides if it is due)."""
+        self._send(TASK_DELIVER, [int(delivery_id)])
+
+    def send_score_post(self, score_post_id: int) -> None:
+        """Attempt one AGS score post."""
+        self._send(TASK_POST_SCORE, [int(score_post_id)])

@@ -8,13 +8,13 @@ from grader.db import Session
 from grader.db.base import utcnow
 from grader.db.models import RegradeJob, User
 from grader.db.queries import submissions as qs
-from grader.services.assignments import STAFF_ROLES, assignment_for, role_for
+from grader.services.catalog import STAFF_ROLES, assignment_for, role_for
 from grader.services.errors import NotFound
 
 
 def request_regrade(session: Session, user: User, key: str) -> RegradeJob:
-    """Create a queued job over every submission of the assignment. The caller commits, then
-    sends ``grader.services.queue.send_regrade(job.id)``."""
+    """Create a queued job over every submission of the assignment. The caller records
+    ``job.id`` in ``dispatch.pending(session).regrades`` and commits with ``commit_and_send``."""
     assignment, _version, _role = assignment_for(session, user, key, staff=True)
     total = len(qs.submission_ids_of_assignment(session, assignment.id))
     job = RegradeJob(assignment_id=assignment.id, requested_by_id=user.id, total=total, done=0,

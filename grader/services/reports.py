@@ -11,7 +11,7 @@ from grader.db.models import SubmissionStatus, User
 from grader.db.queries import reports as qr
 from grader.db.queries import submissions as qs
 from grader.db.queries import users as qu
-from grader.services.assignments import assignment_for
+from grader.services.catalog import assignment_for
 from grader.services.errors import InvalidRequest
 from grader.services.submissions import as_number, submission_view
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from grader.db import Session
-from grader.db import web_queries as wq
+from grader.db.queries import pages as wq
 from grader.db.models import User
 from grader.db.queries import submissions as qs
-from grader.services.assignments import assignment_for
+from grader.services.catalog import assignment_for
 from grader.services.variants import student_questions
+from grader.verdicts import NOT_ATTEMPTS
 
-NOT_ATTEMPTS = ("invalid", "unanswered")
 MAX_TABLE_ROWS = 20
 
 
@@ -111,7 +111,7 @@ def answers_from_form(questions: list[dict[str, Any]], form: Mapping[str, str],
             if text:
                 answers[qid] = text
             continue
-        rows = []
+        rows: list[Any] = []  # (name, adjoint) pairs, or forward-row objects
         for i in range(MAX_TABLE_ROWS):
             name = (form.get(f"{qid}-name-{i}") or "").strip()
             if not name:

@@ -8,7 +8,7 @@ from typing import Any
 from grader.db import Session
 from grader.db.models import SOURCES, Submission, User
 from grader.db.queries import submissions as qs
-from grader.services.assignments import STAFF_ROLES, assignment_for, role_for
+from grader.services.catalog import STAFF_ROLES, assignment_for, role_for
 from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
 
 DEFAULT_MAX_ANSWER_CHARS = 4000
@@ -72,6 +72,18 @@ def check_answers(answers: Any, question_ids: list[str], *, max_chars: int,
     for qid, value in answers.items():
         _check_value(qid, value, max_chars, max_parts=max_parts, max_depth=max_depth)
     return dict(answers)
+
+
+def check_submission(session: Session, *, user: User, assignment_key: str, answers: Any,
+                     max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+                     max_answer_parts: int = DEFAULT_MAX_ANSWER_PARTS,
+                     max_answer_depth: int = DEFAULT_MAX_ANSWER_DEPTH) -> dict[str, Any]:
+    """The checks ``submit_answers`` makes before storing anything (access, question ids, sizes),
+    for a caller that must refuse a bad submission before it writes a row of its own."""
+    _assignment, version, _role = assignment_for(session, user, assignment_key)
+    qids = [str(q["id"]) for q in version.definition.get("questions", [])]
+    return check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
+                         max_depth=max_answer_depth)
 
 
 def submit_answers(

@@ -10,7 +10,7 @@ from typing import Any
 
 from grader.db import Session
 from grader.db.models import User
-from grader.services.assignments import assignment_for
+from grader.services.catalog import assignment_for
 from grader.services.variants import student_assignment
 from grader.services.errors import InvalidRequest, NotFound, TooLarge
 

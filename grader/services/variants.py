@@ -19,7 +19,7 @@ from grader.db import Session
 from grader.db.models import Assignment, AssignmentVersion, User
 from grader.db.queries import users as qu
 from grader.db.queries import variants as qv
-from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for
+from grader.services.catalog import STAFF_ROLES, assignment_definition, assignment_for
 from grader.services.errors import InvalidRequest, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,7 +122,7 @@ def _student_of(session: Session, staff: User, key: str, student_id: int) -> tup
 def preview(session: Session, staff: User, key: str, student_id: int) -> dict[str, Any]:
     """What the student sees (their variant, prompts and points) plus whether it is overridden:
     for the instructor's preview (``GET .../variants/<id>``)."""
-    from grader.services.assignments import assignment_view
+    from grader.services.catalog import assignment_view
 
     assignment, version, student = _student_of(session, staff, key, student_id)
     view = assignment_view(assignment, version, include_keys=False)

@@ -6,11 +6,12 @@ changed key is a new content hash, a new engine a new grader version, so stale v
 reused. The answer is normalised as text (Unicode NFC, runs of whitespace collapsed), not by its
 parsed expression: parsing belongs in the sandboxed child, and feedback may quote what the
 student typed, so two spellings of one expression are graded separately (the engine's in-process
-LRU in ``grader/engine/cache.py`` still saves their parses).
+LRU in ``grader/engine/result_cache.py`` still saves their parses).
 
 Backends, chosen by ``open_cache(settings)``: Redis when the broker is Redis (the deployed
 service), a SQLite file next to the database in the embedded default (shared by the worker's
-processes), and an in-process LRU otherwise. ``GRADER_VERDICT_CACHE=off`` turns caching off.
+processes), and an in-process LRU otherwise. ``Settings.verdict_cache`` (``GRADER_VERDICT_CACHE``)
+chooses one, or ``off``.
 Only definite verdicts are cached, and free text's "an instructor will grade this": never an
 undecided ``needs_review`` or a timeout, which may not recur.
 """
@@ -22,9 +23,10 @@ import json
 import os
 import sqlite3
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, Sequence
+
+from cachetools import LRUCache
 
 from grader.assignments.answers import normalised as normalise  # one rule for "the same answer"
 from grader.config import Settings
@@ -50,7 +52,9 @@ def cache_key(content_hash: str, question_id: str, answer: Any, grader_version: 
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class VerdictCache(Protocol):
+class SharedVerdictCache(Protocol):
+    """Verdicts as JSON objects by ``cache_key``; every backend below is one."""
+
     def get(self, key: str) -> dict[str, Any] | None: ...
     def put(self, key: str, value: dict[str, Any]) -> None: ...
 
@@ -59,23 +63,17 @@ class MemoryCache:
     """An in-process LRU (also the fake for unit tests)."""
 
     def __init__(self, size: int = 4096) -> None:
-        self._data: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._size = size
+        self._data: LRUCache[str, dict[str, Any]] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return dict(self._data[key])
-        return None
+            found = self._data.get(key)
+        return None if found is None else dict(found)
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         with self._lock:
             self._data[key] = dict(value)
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
 
 
 class NullCache:
@@ -142,9 +140,9 @@ class SqliteFileCache:
             pass
 
 
-def open_cache(settings: Settings) -> VerdictCache:
+def open_cache(settings: Settings) -> SharedVerdictCache:
     """The cache this deployment should use (see the module docstring)."""
-    choice = os.environ.get("GRADER_VERDICT_CACHE", "auto").lower()
+    choice = settings.verdict_cache
     if choice == "off":
         return NullCache()
     from grader.services.queue import is_redis

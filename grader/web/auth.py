@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from grader.app import db_session
-from grader.services.auth import authenticate, login_user, logout_user
+from grader.services.auth import authenticate
+from grader.web.request_user import login_user, logout_user
 from grader.web.common import page_user, safe_next
 from grader.web.csrf import check_csrf
 

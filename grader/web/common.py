@@ -8,7 +8,7 @@ from typing import Any, Callable, TypeVar
 from flask import flash, redirect, request, url_for
 
 from grader.db.models import User
-from grader.services.auth import current_user
+from grader.web.request_user import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from grader.app import db_session, queue
-from grader.services import regrade
+from grader.services import dispatch, regrade
 from grader.services.dashboard_actions import attach_feedback, dashboard_data, grade_manually
 from grader.services.errors import ServiceError
 from grader.services.student_pages import past_submissions
@@ -42,11 +42,11 @@ def start_regrade(key: str) -> Any:
     session = db_session()
     try:
         job = regrade.request_regrade(session, user(), key)
-        session.commit()
+        if job.total:
+            dispatch.pending(session).regrades.append(job.id)
+        dispatch.commit_and_send(session, queue())
     except ServiceError as exc:
         _fail(exc)
-    if job.total:
-        queue().send_regrade(job.id)
     flash(f"Regrading {job.total} submission(s).", "info")
     return redirect(url_for("instructor.dashboard", key=key, job=job.id, _anchor="regrade"))
 
@@ -62,7 +62,7 @@ def feedback(key: str) -> Any:
         session.commit()
         flash(f"Feedback attached to a wrong answer of question {qid}; regrade to apply it.", "info")
     except ServiceError as exc:
-        session.rollback()
+        dispatch.rollback(session)
         if exc.status in (403, 404):
             _fail(exc)
         flash_error(exc.message)
@@ -77,11 +77,11 @@ def grade(result_id: int) -> Any:
     try:
         row = grade_manually(session, user(), result_id, points=request.form.get("points"),
                              comment=request.form.get("comment", ""))
-        session.commit()
+        dispatch.commit_and_send(session, queue())  # the grade, then the LMS is told
         flash(f"Saved {row.points:g}/{row.max_points:g} for question {row.question_id} "
               f"of submission {row.submission_id}.", "info")
     except ServiceError as exc:
-        session.rollback()
+        dispatch.rollback(session)
         if exc.status in (403, 404):
             _fail(exc)
         flash_error(exc.message)
@@ -92,7 +92,7 @@ def grade(result_id: int) -> Any:
 @login_required
 def student(key: str, user_id: int) -> Any:
     from grader.db.models import User
-    from grader.services.assignments import assignment_for
+    from grader.services.catalog import assignment_for
 
     session = db_session()
     try:

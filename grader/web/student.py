@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from grader.app import db_session, queue, settings
-from grader.services.assignments import STAFF_ROLES, visible_assignments
-from grader.services.documents import document_to_attach, read_document_answers
+from grader.services.catalog import STAFF_ROLES, visible_assignments
+from grader.services.documents import read_document_answers
 from grader.services.errors import InvalidRequest, ServiceError
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
-from grader.services.submissions import submission_for, submit_answers
+from grader.services.submissions import submission_for
+from grader.services.submit import submit as submit_answers_once
 from grader.services.variants import student_questions
 from grader.web.common import flash_error, login_required, user
 from grader.web.csrf import check_csrf
@@ -81,25 +82,17 @@ def submit(key: str) -> Any:
             flash_error("Type at least one answer before submitting.")
             return redirect(url_for("student.assignment", key=key))
         raw_document = request.form.get("document_id", "")
-        document = (document_to_attach(session, user(), int(raw_document), key)
-                    if raw_document.isdigit() else None)
-        submission, created = submit_answers(
-            session, user=user(), assignment_key=key, answers=answers,
-            idempotency_key=request.form.get("idempotency_key") or None, source="web",
-            **settings().submission_limits(),
-        )
-        if created and document is not None:
-            document.submission_id = submission.id
-        session.commit()
+        done = submit_answers_once(session, queue(), user=user(), assignment_key=key, answers=answers,
+                                   idempotency_key=request.form.get("idempotency_key") or None, source="web",
+                                   limits=settings().submission_limits(),
+                                   document_id=int(raw_document) if raw_document.isdigit() else None)
     except ServiceError as exc:
         session.rollback()
         if exc.status == 404:
             abort(404, description=exc.message)
         flash_error(exc.message)
         return redirect(url_for("student.assignment", key=key))
-    if created:
-        queue().send_grading(submission.id)
-    return redirect(url_for("student.submission", submission_id=submission.id))
+    return redirect(url_for("student.submission", submission_id=done.submission.id))
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -6,7 +6,7 @@ mpmath functions (corpus3_truth); the verdict comes from evaluating those, never
 
 from __future__ import annotations
 
-from corpus3_truth import (E, PI, Max, Min, acos, asin, atan, cos, exp, ind, ln, logistic, mp,
+from corpus3_truth import (E, PI, Max, Min, acos, asin, atan, cos, exp, ln, logistic, mp,
                            mpf, pw, rat, sign, sin, sqrt, tan, tanh)
 
 X3 = {"domain": {"x": [-3, 3]}}

@@ -6,7 +6,7 @@ rest are decided by corpus3_truth from hand-written mpmath functions.
 
 from __future__ import annotations
 
-from corpus3_truth import (E, PI, Max, cbrt, cos, cosh, exp, ind, ln, log2, logistic, mp, mpf, pw, rat, sin, sinh,
+from corpus3_truth import (PI, Max, cbrt, cos, cosh, exp, ind, ln, log2, logistic, mp, mpf, pw, rat, sin, sinh,
                            sqrt, tanh)
 from corpus3_cases_a import HINGE, LOGI, X3, dom
 

@@ -83,7 +83,7 @@ def drop_database(url: str) -> None:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """URL of this session's migrated database."""
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     try:
         url = create_database()

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from grader.db import grading_queries as q
+from grader.services.hand_grades import carried_grade
+from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import GradingResult, RegradeJob, Submission
 from grader.services import grading
@@ -33,7 +34,8 @@ def grade(world: Any, sid: int, verdicts: dict[str, str]) -> None:
     rows = [q.ResultRow(qid, v, worth[qid] if v == "correct" else 0, worth[qid], "", "test", 0)
             for qid, v in verdicts.items()]
     version_id = world.session.get(Submission, sid).assignment_version_id
-    assert q.save_graded(world.session, sid, version_id, rows, fence=fence, grader_version="test", now=utcnow())
+    assert q.save_graded(world.session, sid, version_id, rows, fence=fence, grader_version="test", now=utcnow(),
+                         carry=carried_grade)
     world.session.commit()
 
 
@@ -126,7 +128,7 @@ def test_a_regrade_keeps_old_results_and_the_submission_shows_the_new(client: An
     assert q.save_regraded(world.session, job.id, sid, world.version.id, [
         q.ResultRow("q1", "correct", 2, 2, "", "test", 0),
         q.ResultRow("q2", "unanswered", 0, 1, "", "test", 0),
-    ], grader_version="test-2", now=utcnow())
+    ], grader_version="test-2", now=utcnow(), carry=carried_grade)
     world.session.commit()
     rows = world.session.query(GradingResult).filter_by(submission_id=sid).all()
     assert len(rows) == 4 and sum(r.is_current for r in rows) == 2

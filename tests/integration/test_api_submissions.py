@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from grader.db import grading_queries as q
+from grader.services.hand_grades import carried_grade
+from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import Submission
 
@@ -129,7 +130,7 @@ def test_results_appear_once_graded(client: Any, world: Any) -> None:
     assert q.save_graded(world.session, sid, version_id, [
         q.ResultRow("q1", "correct", 2, 2, "", "symbolic", 3),
         q.ResultRow("q2", "incorrect", 0, 1, "differs at x_i = 1", "numeric:5 points", 4),
-    ], fence=fence, grader_version="test", now=utcnow())
+    ], fence=fence, grader_version="test", now=utcnow(), carry=carried_grade)
     world.session.commit()
     body = client.get(url, headers=world.auth("alice")).json
     assert body["status"] == "graded" and body["graded_at"]

@@ -8,13 +8,29 @@ import time
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from grader.db import grading_queries as q
+from grader.services.hand_grades import carried_grade
+from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import Course, Enrollment, GradingResult, RegradeJob, Submission, User
-from grader.db.web_queries import record_manual_grade
+from grader.db.queries.pages import record_manual_grade
 
 pytestmark = pytest.mark.integration
+
+
+def _wait_until_blocked_by(factory: Any, holder_pid: int, timeout: float = 30) -> None:
+    """Wait until another backend waits on a lock that backend ``holder_pid`` holds."""
+    deadline = time.monotonic() + timeout
+    with factory() as watcher:
+        while time.monotonic() < deadline:
+            waiting = watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                                      {"pid": holder_pid}).scalar_one()
+            watcher.rollback()
+            if waiting:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"nothing waited on backend {holder_pid}'s locks within {timeout} s")
 
 
 def test_a_hand_grade_racing_a_regrade_leaves_one_current_row(committed_factory: Any, make_assignment: Any) -> None:
@@ -46,17 +62,19 @@ def test_a_hand_grade_racing_a_regrade_leaves_one_current_row(committed_factory:
     def regrade() -> None:
         try:
             with committed_factory() as other:
-                q.save_regraded(other, job_id, sid, version_id, rows, grader_version="t", now=utcnow())
+                q.save_regraded(other, job_id, sid, version_id, rows, grader_version="t", now=utcnow(), carry=carried_grade)
                 other.commit()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
     with committed_factory() as hand:
         result = hand.query(GradingResult).filter_by(submission_id=sid, question_id="q1", is_current=True).one()
-        record_manual_grade(hand, result, grader_id=teacher_id, points=1.0, comment="right after all")
+        record_manual_grade(hand, result, grader_id=teacher_id, points=1.0, comment="right after all",
+                            verdict="correct")
+        holder = hand.execute(text("SELECT pg_backend_pid()")).scalar_one()
         racer = threading.Thread(target=regrade)
         racer.start()
-        time.sleep(1.0)  # the regrade is now waiting on a lock this transaction holds
+        _wait_until_blocked_by(committed_factory, holder)  # the regrade waits on this transaction's lock
         hand.commit()
     racer.join(30)
     assert not racer.is_alive() and not errors, errors

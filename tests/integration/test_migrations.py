@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from grader.db import make_engine
 from grader.db.base import Base
 from grader.db.registry import import_all_models
-from grader.services.admin import alembic_config, migrate
+from grader.services.provisioning import alembic_config, migrate
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,8 @@ from grader.db.base import utcnow
 from grader.db.models import Course, Enrollment, GradingResult, RegradeJob, Submission, User
 from grader.db.queries import regrade_jobs as rj
 from grader.db.queries.hand_grade_carry import carry_to_later
-from grader.db.web_queries import record_manual_grade
+from grader.db.queries.pages import record_manual_grade
+from grader.services.hand_grades import carried_grade
 
 pytestmark = pytest.mark.integration
 
@@ -82,8 +83,8 @@ def test_a_hand_grade_reaches_a_later_submission_with_the_same_answer_only(
                                 [{"q1": "2 p", "q2": "x"}, {"q1": " 2   p ", "q2": "x"}, {"q1": "2p", "q2": "x"}])
     with committed_factory() as s:
         hand = record_manual_grade(s, s.get(GradingResult, _current(committed_factory, ids[0], "q1").id),
-                                   grader_id=teacher_id, points=0.5, comment="half")
-        assert carry_to_later(s, hand) == [ids[1]]  # "2p" is another answer
+                                   grader_id=teacher_id, points=0.5, comment="half", verdict="incorrect")
+        assert carry_to_later(s, hand, carry=carried_grade) == [ids[1]]  # "2p" is another answer
         s.commit()
     same, other = _current(committed_factory, ids[1], "q1"), _current(committed_factory, ids[2], "q1")
     assert (same.method, same.points, same.feedback) == ("manual", 0.5, "half")

@@ -223,7 +223,7 @@ def test_a_drawn_variant_is_graded_and_regraded_at_the_numbers_the_student_was_s
 def test_loading_a_parameterised_file_makes_the_courses_seed_once(committed_factory: SessionFactory) -> None:
     from sqlalchemy import select
 
-    from grader.services.assignments import load_assignment_file
+    from grader.services.catalog import load_assignment_file
 
     path = ROOT / "assignments" / f"{KEY}.yaml"
     with committed_factory() as db:

@@ -6,7 +6,7 @@ import yaml
 
 from grader.db import Session
 from grader.db.models import Assignment, AssignmentVersion, Course
-from grader.services.assignments import content_hash
+from grader.services.catalog import content_hash
 
 
 def add_assignment(session: Session, course: Course, source: str, *,

@@ -83,7 +83,8 @@ def expand_macros(preamble: str, body: str) -> tuple[str, list[str]]:
                 end += 1
             else:
                 raise DocumentError(f"macro \\{m.group(1)} is missing an argument")
-        text = re.sub(r"#(\d)", lambda a: args[int(a.group(1)) - 1] if int(a.group(1)) <= len(args) else "", template)
+        text = re.sub(r"#(\d)", lambda a, given=args: given[int(a.group(1)) - 1] if int(a.group(1)) <= len(given) else "",
+                      template)
         body = body[:m.start()] + text + body[end:]
         if m.group(1) not in used:
             used.append(m.group(1))

@@ -7,7 +7,6 @@ from enum import Enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from grader.db.base import Base, utcnow
 
@@ -50,14 +49,6 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user")
-
-    def set_password(self, password: str) -> None:
-        """Store a salted hash (werkzeug's default scrypt/pbkdf2), never the password."""
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        """True when ``password`` matches the stored hash."""
-        return bool(self.password_hash) and check_password_hash(self.password_hash or "", password)
 
 
 class Enrollment(Base):

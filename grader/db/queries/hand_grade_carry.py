@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from grader.assignments.answers import normalised
 from grader.db.base import utcnow
-from grader.db.hand_grades import MANUAL, NEEDS_REVIEW, add_results
+from grader.db.queries.hand_grades import MANUAL, NEEDS_REVIEW, CarryRule, add_results
 from grader.db.models import AssignmentVersion, GradingResult, Submission
-from grader.db.web_models import ManualGrade
+from grader.db.models.instructor_input import ManualGrade
 
 HandGrades = dict[str, tuple[GradingResult, ManualGrade | None]]
 
@@ -83,9 +83,10 @@ def earlier_hand_grades(session: Session, submission_id: int) -> HandGrades:
     return {qid: (row, records.get(row.id)) for qid, row in found.items()}
 
 
-def carry_to_later(session: Session, hand: GradingResult) -> list[int]:
+def carry_to_later(session: Session, hand: GradingResult, *, carry: CarryRule) -> list[int]:
     """Give the hand grade ``hand`` (just recorded) to the student's later graded submissions with the
-    same answer whose current row for the question is not a hand grade; their ids (to notify)."""
+    same answer whose current row for the question is not a hand grade; their ids (to notify).
+    ``carry`` decides points and verdict (``grader.services.hand_grades.carried_grade``)."""
     sub = session.get(Submission, hand.submission_id)
     if sub is None:
         return []
@@ -117,7 +118,7 @@ def carry_to_later(session: Session, hand: GradingResult) -> list[int]:
             verdict=current.verdict, points=current.points, max_points=current.max_points,
             feedback=current.feedback, method=current.method, grader_version=current.grader_version,
             duration_ms=0, created_at=utcnow(), is_current=True, regrade_job_id=current.regrade_job_id)
-        add_results(session, {hand.question_id: (hand, record)}, [row], now=utcnow(),
+        add_results(session, {hand.question_id: (hand, record)}, [row], now=utcnow(), carry=carry,
                     regrade_job_id=current.regrade_job_id)
         changed.append(sid)
     return changed

@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from grader.db.models import AssignmentVersion, GradingResult, Submission
+from grader.verdicts import QuestionVerdict
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ def question_stats(session: Session, assignment_id: int) -> list[QuestionStats]:
         select(
             GradingResult.question_id,
             func.count(GradingResult.id),
-            func.sum(case((GradingResult.verdict == "correct", 1), else_=0)),
-            func.sum(case((GradingResult.verdict == "invalid", 1), else_=0)),
-            func.sum(case((GradingResult.verdict == "unanswered", 1), else_=0)),
+            func.sum(case((GradingResult.verdict == QuestionVerdict.CORRECT.value, 1), else_=0)),
+            func.sum(case((GradingResult.verdict == QuestionVerdict.INVALID.value, 1), else_=0)),
+            func.sum(case((GradingResult.verdict == QuestionVerdict.UNANSWERED.value, 1), else_=0)),
             func.avg(GradingResult.points),
             func.max(GradingResult.max_points),
         )

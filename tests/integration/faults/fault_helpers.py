@@ -17,7 +17,7 @@ def fault_settings(database_url: str, broker_url: str) -> Settings:
 def make_class(factory: Any, students: int = 3) -> Class:
     """hw1 in a default course, committed, with students s0..s<n-1> (their tokens)."""
     from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, User
-    from grader.services.assignments import content_hash
+    from grader.services.catalog import content_hash
     from grader.services.auth import issue_token
 
     tokens: dict[str, str] = {}

@@ -57,7 +57,7 @@ def test_postgres_down_for_10_s_mid_burst_is_503s_and_loses_nothing(
         tmp_path: Path, workers: Callable[..., Worker], live_app: Callable[..., Any]) -> None:
     from grader.db import make_session_factory
     from grader.db.models import GradingResult, Submission
-    from grader.services.admin import migrate
+    from grader.services.provisioning import migrate
 
     pg = PrivatePostgres().init()
     broker = PrivateRedis(tmp_path, aof=False).start()

@@ -1,5 +1,5 @@
-"""Fixtures of the LMS integration tests: the stand-in LMS, the broker calls of ``notify``, short
-HTTP timeouts. Helpers to build data are in ``lms_fixtures``."""
+"""Fixtures of the LMS integration tests: the stand-in LMS and short HTTP timeouts (what is sent
+to the workers is recorded by the ``queue`` fixture, a ``FakeQueue``). Helpers to build data are in ``lms_fixtures``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from lms_standin import LmsStandIn  # noqa: E402
 
-from grader.lms import notify  # noqa: E402
-from grader.lms.signatures import generate_secret  # noqa: E402
+from grader.lms_protocol.signatures import generate_secret  # noqa: E402
 
 WEBHOOK_SECRET = generate_secret()
 
@@ -25,18 +24,10 @@ def lms() -> Iterator[LmsStandIn]:
         yield standin
 
 
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], list[int]]]:
-    """What ``notify`` sends to the broker after commit (recorded instead of sent)."""
-    calls: list[tuple[list[int], list[int]]] = []
-    monkeypatch.setattr(notify, "enqueue", lambda d, s: calls.append((list(d), list(s))))
-    return calls
-
-
 @pytest.fixture(autouse=True)
 def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """A stand-in told to time out sleeps 1.5 s; the client gives up after 0.5 s."""
-    from grader.lms import ags, webhooks_out
+    from grader.lms_protocol import ags, webhooks as webhooks_out
 
     monkeypatch.setattr(webhooks_out, "TIMEOUT_S", 0.5)
     monkeypatch.setattr(ags, "TIMEOUT_S", 0.5)

@@ -8,7 +8,7 @@ from typing import Any
 
 from lms_standin import LmsStandIn
 
-from grader.db.lms_models import LtiPlatform, LtiResourceLink, LtiUserLink, WebhookEndpoint
+from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, WebhookEndpoint
 from grader.db.models import GradingResult, Submission
 
 

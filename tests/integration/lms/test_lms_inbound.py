@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from grader.db.lms_models import InboundMessage, InboundWebhookSecret
+from grader.db.models.lms import InboundMessage, InboundWebhookSecret
 from grader.db.models import Submission
-from grader.lms.signatures import generate_secret, sign_headers
+from grader.lms_protocol.signatures import generate_secret, sign_headers
 
 pytestmark = pytest.mark.integration
 URL = "/api/v1/lms/submissions"
@@ -21,7 +21,7 @@ def lms_app(settings, db_factory, queue):  # type: ignore[no-untyped-def]
     from grader.app import create_app
 
     return create_app(settings, session_factory=db_factory, queue=queue,
-                      blueprints=[("grader.api", True), ("grader.lms.routes", True)])
+                      blueprints=[("grader.api", True), ("grader.web.lms", True)])
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from flask.testing import FlaskClient
 
 from lms_fixtures import add_platform  # type: ignore[import-not-found]
 from lms_standin import LTI, form_fields, new_rsa_pem  # type: ignore[import-not-found]
-from grader.db.lms_models import LtiResourceLink, LtiUserLink
-from grader.db.models import Enrollment
+from grader.db.models.lms import LtiResourceLink, LtiUserLink
 
 pytestmark = pytest.mark.integration
 TOOL = "https://tool.test"
@@ -39,7 +38,7 @@ def tool(settings, db_factory, queue, world, lms):  # type: ignore[no-untyped-de
     lms.launch_claims = {LTI + "custom": {"assignment": "hw1"},
                          AGS: {"lineitem": lms.lineitem(2), "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]}}
     app = create_app(settings, session_factory=db_factory, queue=queue,
-                     blueprints=[("grader.api", True), ("grader.lms.routes", True)])
+                     blueprints=[("grader.api", True), ("grader.web.lms", True)])
     app.test_client_class = HttpsClient
     return app.test_client()
 

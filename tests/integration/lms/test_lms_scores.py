@@ -8,11 +8,11 @@ import pytest
 import requests
 
 from lms_fixtures import add_platform, graded_submission  # type: ignore[import-not-found]
-from grader.db.lms_models import ScorePost
-from grader.lms import notify, outbox
-from grader.lms.ags import SCORE_CONTENT_TYPE, TokenCache
-from grader.lms.lti_keys import public_jwks
-from grader.lms.webhooks_out import Outcome
+from grader.db.models.lms import ScorePost
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.ags import SCORE_CONTENT_TYPE, TokenCache
+from grader.services.lms.tool_keys import public_jwks
+from grader.lms_protocol.webhooks import Outcome
 
 pytestmark = pytest.mark.integration
 FAST = (0, 0, 0, 0, 0, 0, 0)
@@ -28,7 +28,7 @@ def _trust_tool(world, lms) -> None:  # type: ignore[no-untyped-def]
     lms.tool_jwks = public_jwks(world.session)  # the platform's copy of our JWKS
 
 
-def test_a_grade_is_posted_to_the_line_item_with_a_verified_token(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_grade_is_posted_to_the_line_item_with_a_verified_token(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms)
     sub = graded_submission(world)
     _, (post_id,) = notify.on_submission_graded(world.session, sub.id, regrade=False)
@@ -50,7 +50,7 @@ def test_a_grade_is_posted_to_the_line_item_with_a_verified_token(world, lms, se
     print("SCORE POST body:", score.body.decode())
 
 
-def test_a_score_keeps_its_timestamp_on_every_retry(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_score_keeps_its_timestamp_on_every_retry(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms)
     _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
     world.session.commit()
@@ -68,7 +68,7 @@ def test_a_score_keeps_its_timestamp_on_every_retry(world, lms, sent) -> None:  
     assert [t.status for t in lms.of("token")] == [503, 200]  # then one token, cached across retries
 
 
-def test_a_token_failure_is_retried_later(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_failure_is_retried_later(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms)
     _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
     world.session.commit()
@@ -80,7 +80,7 @@ def test_a_token_failure_is_retried_later(world, lms, sent) -> None:  # type: ig
     assert len(lms.of("score")) == 1
 
 
-def test_a_409_counts_as_posted(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_409_counts_as_posted(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms)
     _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
     world.session.commit()
@@ -90,7 +90,7 @@ def test_a_409_counts_as_posted(world, lms, sent) -> None:  # type: ignore[no-un
     assert world.session.get(ScorePost, post_id).last_status_code == 409
 
 
-def test_an_older_grade_after_a_newer_one_is_refused_by_the_platform_and_done(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_grade_after_a_newer_one_is_refused_by_the_platform_and_done(world, lms) -> None:  # type: ignore[no-untyped-def]
     from grader.db.models import GradingResult
 
     add_platform(world, lms)
@@ -113,7 +113,7 @@ def test_an_older_grade_after_a_newer_one_is_refused_by_the_platform_and_done(wo
     assert [s.status for s in lms.of("score")] == [200, 409]
 
 
-def test_free_text_waiting_for_review_is_pending_manual(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_free_text_waiting_for_review_is_pending_manual(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms)
     sub = graded_submission(world, verdicts=("correct", "needs_review"))
     _, (post_id,) = notify.on_submission_graded(world.session, sub.id, regrade=False)
@@ -121,13 +121,13 @@ def test_free_text_waiting_for_review_is_pending_manual(world, lms, sent) -> Non
     assert world.session.get(ScorePost, post_id).payload["gradingProgress"] == "PendingManual"
 
 
-def test_no_score_post_without_a_line_item_or_a_linked_student(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_no_score_post_without_a_line_item_or_a_linked_student(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms, link_users=("alice",))
     assert notify.on_submission_graded(world.session, graded_submission(world, "bob").id, regrade=False) == ([], [])
 
 
-def test_an_assertion_signed_by_another_key_gets_no_token(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
-    from grader.lms.lti_keys import ToolKey, jwks_document
+def test_an_assertion_signed_by_another_key_gets_no_token(world, lms) -> None:  # type: ignore[no-untyped-def]
+    from grader.lms_protocol.jwks import ToolKey, jwks_document
 
     add_platform(world, lms)
     _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)

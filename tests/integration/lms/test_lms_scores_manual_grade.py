@@ -6,18 +6,19 @@ import pytest
 import requests
 
 from lms_fixtures import add_platform, graded_submission  # type: ignore[import-not-found]
-from grader.db.lms_models import ScorePost
+from grader.db.models.lms import ScorePost
 from grader.db.models import GradingResult
-from grader.lms import notify, outbox
-from grader.lms.ags import TokenCache
-from grader.lms.lti_keys import public_jwks
-from grader.lms.webhooks_out import Outcome
+from grader.services import dispatch
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.ags import TokenCache
+from grader.services.lms.tool_keys import public_jwks
+from grader.lms_protocol.webhooks import Outcome
 from grader.services.dashboard_actions import grade_manually
 
 pytestmark = pytest.mark.integration
 
 
-def test_a_manual_grade_is_posted_fully_graded(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_manual_grade_is_posted_fully_graded(world, lms, queue) -> None:  # type: ignore[no-untyped-def]
     add_platform(world, lms)
     sub = graded_submission(world, verdicts=("correct", "needs_review"))
     _, (pending,) = notify.on_submission_graded(world.session, sub.id, regrade=False)
@@ -25,8 +26,8 @@ def test_a_manual_grade_is_posted_fully_graded(world, lms, sent) -> None:  # typ
     assert world.session.get(ScorePost, pending).payload["gradingProgress"] == "PendingManual"
     waiting = world.session.query(GradingResult).filter_by(submission_id=sub.id, question_id="q2").one()
     grade_manually(world.session, world.users["teacher"], waiting.id, points=1, comment="right")
-    world.session.commit()
-    (post_id,) = sent[-1][1]
+    dispatch.commit_and_send(world.session, queue)
+    (post_id,) = queue.score_posts
     lms.tool_jwks = public_jwks(world.session)
     result = outbox.post_score(world.session, post_id, http=requests.Session(), cache=TokenCache(),
                                schedule=(0, 0, 0, 0, 0, 0, 0))

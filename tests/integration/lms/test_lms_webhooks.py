@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from datetime import timedelta
 
 import pytest
@@ -10,9 +11,12 @@ import requests
 
 from lms_fixtures import add_endpoint, graded_submission  # type: ignore[import-not-found]
 from grader.db.base import utcnow
-from grader.db.lms_models import WebhookDelivery, WebhookEndpoint
-from grader.lms import notify, outbox
-from grader.lms.webhooks_out import Outcome
+from grader.db.models.lms import WebhookDelivery, WebhookEndpoint
+from grader.config import Settings
+from grader.services import dispatch
+from grader.services.queue import CeleryQueue
+from grader.services.lms import notify, outbox
+from grader.lms_protocol.webhooks import Outcome
 
 pytestmark = pytest.mark.integration
 FAST = (0, 0, 0, 0, 0, 0, 0)
@@ -25,13 +29,13 @@ def _deliver(world, delivery_id: int, **kwargs):  # type: ignore[no-untyped-def]
     return result
 
 
-def test_a_graded_submission_is_delivered_signed_with_every_field(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_graded_submission_is_delivered_signed_with_every_field(world, lms, queue) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     sub = graded_submission(world)
     deliveries, posts = notify.on_submission_graded(world.session, sub.id, regrade=False)
-    assert sent == []  # nothing is sent before the commit
-    world.session.commit()
-    assert sent == [(deliveries, [])] and len(deliveries) == 1 and posts == []
+    assert queue.lms_deliveries == []  # nothing is sent before the commit
+    dispatch.commit_and_send(world.session, queue)
+    assert queue.lms_deliveries == deliveries and len(deliveries) == 1 and posts == queue.score_posts == []
     assert _deliver(world, deliveries[0]) == (Outcome.DELIVERED, None)
     (got,) = lms.of("webhook")
     assert got.verified and got.status == 204
@@ -48,7 +52,7 @@ def test_a_graded_submission_is_delivered_signed_with_every_field(world, lms, se
     print("DELIVERED WEBHOOK body:", got.body.decode())
 
 
-def test_failures_are_retried_under_the_same_id_until_delivered(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_failures_are_retried_under_the_same_id_until_delivered(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     sub = graded_submission(world)
     (delivery_id,), _ = notify.on_submission_graded(world.session, sub.id, regrade=False)
@@ -69,7 +73,7 @@ def test_failures_are_retried_under_the_same_id_until_delivered(world, lms, sent
     assert len(lms.of("webhook")) == 5
 
 
-def test_an_attempt_waits_for_its_back_off(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_an_attempt_waits_for_its_back_off(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     (delivery_id,), _ = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
     world.session.commit()
@@ -81,7 +85,7 @@ def test_an_attempt_waits_for_its_back_off(world, lms, sent) -> None:  # type: i
     assert _deliver(world, delivery_id, schedule=(5, 300), now=next_at + timedelta(seconds=1))[0] is Outcome.DELIVERED
 
 
-def test_out_of_attempts_the_delivery_fails_and_is_logged(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_attempts_the_delivery_fails_and_is_logged(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     (delivery_id,), _ = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
     world.session.commit()
@@ -93,7 +97,7 @@ def test_out_of_attempts_the_delivery_fails_and_is_logged(world, lms, sent) -> N
     assert "out of attempts" in row.last_error
 
 
-def test_a_4xx_gives_up_at_once_and_410_disables_the_endpoint(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_4xx_gives_up_at_once_and_410_disables_the_endpoint(world, lms) -> None:  # type: ignore[no-untyped-def]
     gone = add_endpoint(world, lms, path="/webhook/gone")
     rejecting = add_endpoint(world, lms, path="/webhook/rejecting")
     sub = graded_submission(world)
@@ -111,7 +115,7 @@ def test_a_4xx_gives_up_at_once_and_410_disables_the_endpoint(world, lms, sent) 
     assert [world.session.get(WebhookDelivery, i).endpoint_id for i in later] == [rejecting.id]
 
 
-def test_grading_notified_twice_makes_one_delivery(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_grading_notified_twice_makes_one_delivery(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     sub = graded_submission(world)
     first = notify.on_submission_graded(world.session, sub.id, regrade=False)
@@ -121,7 +125,7 @@ def test_grading_notified_twice_makes_one_delivery(world, lms, sent) -> None:  #
     assert world.session.query(WebhookDelivery).count() == 1
 
 
-def test_a_regrade_is_a_new_event_with_a_new_id(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_a_regrade_is_a_new_event_with_a_new_id(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms, events=["submission.regraded"])
     sub = graded_submission(world)
     assert notify.on_submission_graded(world.session, sub.id, regrade=False) == ([], [])  # not subscribed
@@ -131,23 +135,24 @@ def test_a_regrade_is_a_new_event_with_a_new_id(world, lms, sent) -> None:  # ty
     assert lms.of("webhook")[0].json()["type"] == "submission.regraded"
 
 
-def test_nothing_is_lost_when_the_broker_is_down(world, lms, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import grader.services.queue as queue
+class BrokerDown(CeleryQueue):
+    """A producer whose broker cannot be reached."""
 
-    def broken() -> None:
+    def client(self) -> Any:
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(queue, "client", broken)
+
+def test_nothing_is_lost_when_the_broker_is_down(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     (delivery_id,), _ = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
-    world.session.commit()  # the enqueue fails after the commit, and only logs
+    dispatch.commit_and_send(world.session, BrokerDown(Settings()))  # the send fails after the commit, and only logs
     assert notify.sweep_due(world.session)[0] == [delivery_id]
     _deliver(world, delivery_id)
     assert notify.sweep_due(world.session) == ([], [])
     assert len(lms.of("webhook")) == 1
 
 
-def test_redeliver_sends_the_same_event_again(world, lms, sent) -> None:  # type: ignore[no-untyped-def]
+def test_redeliver_sends_the_same_event_again(world, lms) -> None:  # type: ignore[no-untyped-def]
     add_endpoint(world, lms)
     (delivery_id,), _ = notify.on_submission_graded(world.session, graded_submission(world).id, regrade=False)
     world.session.commit()

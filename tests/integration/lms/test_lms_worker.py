@@ -17,10 +17,13 @@ from typing import Any, Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from grader.db.lms_models import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
+from grader.config import Settings
 from grader.db.session import session_scope
-from grader.lms import notify
+from grader.services import dispatch
+from grader.services.lms import notify
+from grader.services.queue import CeleryQueue
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[3]
@@ -28,20 +31,23 @@ REDIS_URL = os.environ.get("GRADER_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{8 
 
 
 @pytest.fixture
-def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The producer side points at the test broker (and forgets it afterwards)."""
-    from grader.services import queue
-
-    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
-    queue.reset_client()
+def broker() -> str:
+    """The test broker (skips without a Redis server)."""
     try:
         import redis
 
         redis.Redis.from_url(REDIS_URL).ping()
     except Exception as exc:  # pragma: no cover - no server
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-    yield REDIS_URL
-    queue.reset_client()
+    return REDIS_URL
+
+
+@pytest.fixture
+def producer(broker: str) -> Iterator[CeleryQueue]:
+    """Sends tasks to the test broker."""
+    sender = CeleryQueue(Settings.from_env({}, broker_url=broker, secret_key="test"))
+    yield sender
+    sender.close()
 
 
 @pytest.fixture
@@ -70,7 +76,7 @@ def tool_url(settings: Any, committed_factory: Any) -> Iterator[str]:
     from grader.app import create_app
 
     app = create_app(settings, session_factory=committed_factory,
-                     blueprints=[("grader.api", True), ("grader.lms.routes", True)])
+                     blueprints=[("grader.api", True), ("grader.web.lms", True)])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -117,13 +123,14 @@ def _wait_for(check: Any, timeout: float = 40.0) -> None:
     raise AssertionError("timed out")
 
 
-def test_the_worker_delivers_and_posts_through_failures(committed_factory, worker, tool_url, lms) -> None:  # type: ignore[no-untyped-def]
+def test_the_worker_delivers_and_posts_through_failures(committed_factory, worker, producer, tool_url, lms) -> None:  # type: ignore[no-untyped-def]
     lms.tool_jwks_url = tool_url + "/lti/jwks.json"
     lms.fail("webhook", 2, 500)
     lms.fail("score", 1, 500)
-    with session_scope(committed_factory) as session:
+    with committed_factory() as session:
         submission_id = _world(session, lms)
         deliveries, posts = notify.on_submission_graded(session, submission_id, regrade=False)
+        dispatch.commit_and_send(session, producer)
     assert len(deliveries) == 1 and len(posts) == 1  # sent to the worker after that commit
 
     def done() -> bool:

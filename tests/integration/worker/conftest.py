@@ -3,8 +3,9 @@
 Inherits ``pg_url`` and ``committed_factory`` (real commits, tables emptied after each test) from
 ``tests/integration/conftest.py``.
 Redis uses a database index of its own (10 + pid % 5), flushed at the start. Workers are started
-with ``python -m celery -A worker.celery_app worker --pool prefork -c 2`` and an environment that
-points them at the test database; every worker a test starts is stopped (its whole process group)
+with ``python -m celery -A hooked_celery_app worker --pool prefork -c 2`` (the production wiring
+with the tests' grading hooks) and an environment that points them at the test database; every
+worker a test starts is stopped (its whole process group)
 at teardown.
 """
 
@@ -19,7 +20,7 @@ from worker_helpers import ASSIGNMENT_YAML, REDIS_URL, WORKER_ENV, Class, Worker
 
 from grader.config import Settings
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, User
-from grader.services.assignments import content_hash
+from grader.services.catalog import content_hash
 from grader.services.auth import issue_token
 
 
@@ -68,13 +69,11 @@ def shared_worker(pg_url: str, redis_url: str, tmp_path_factory: pytest.TempPath
 @pytest.fixture
 def live_app(worker_settings: Settings, committed_factory: Any) -> Iterator[Any]:
     """The Flask app on committed sessions, sending real tasks to the test Redis."""
-    from grader.app import create_app
-    from grader.services import queue
+    from grader.bootstrap import Wiring, build_app
 
-    queue.reset_client()
-    queue.client(worker_settings)
-    yield create_app(worker_settings, session_factory=committed_factory, blueprints=[("grader.api", True)])
-    queue.reset_client()
+    wiring = Wiring(worker_settings, session_factory_override=committed_factory)
+    yield build_app(wiring, blueprints=[("grader.api", True)])
+    wiring.queue.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from grader.db.models import Submission
-from grader.services import queue
-
+from grader.services.queue import QUEUE, TASK_GRADE
 
 from worker_helpers import RIGHT, SLOW_MARKER, Class, Worker, result_rows, submit, wait_graded
 
@@ -30,11 +29,13 @@ def test_the_same_task_delivered_again_is_harmless(
         shared_worker: Worker, live_app: Any, klass: Class, committed_factory: Any) -> None:
     client = live_app.test_client()
     sid = submit(client, klass.auth("alice"), RIGHT)
-    queue.send_grading(sid)  # two duplicates racing the original
-    queue.send_grading(sid)
+    producer = live_app.extensions["grader"].queue
+    producer.send_grading(sid)  # two duplicates racing the original
+    producer.send_grading(sid)
     wait_graded(client, klass.auth("alice"), sid)
-    queue.send_grading(sid)  # and one after it was graded
-    time.sleep(2)
+    late = f"late-duplicate-{sid}-{time.monotonic_ns()}"  # and one after it was graded, awaited by id
+    producer.client().send_task(TASK_GRADE, args=[sid], queue=QUEUE, task_id=late)
+    shared_worker.wait_for_log(f"[{late}] succeeded")
     rows = result_rows(committed_factory, sid)
     assert sorted(r.question_id for r in rows) == ["q1", "q2"] and all(r.is_current for r in rows)
     with committed_factory() as s:

@@ -61,6 +61,15 @@ class Worker:
             pass
         self.proc.wait(10)
 
+    def wait_for_log(self, text: str, timeout: float = 30) -> None:
+        """Wait until the worker's log has ``text`` (e.g. a task id's "succeeded" line)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.log.read_text(errors="replace"):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not in the worker's log after {timeout} s")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -88,8 +97,8 @@ def start_worker(pg_url: str, redis_url: str, log: Path, *, beat: bool = False,
     """Start a Celery worker process on the test database and Redis; returns when it is ready."""
     env = dict(os.environ, DATABASE_URL=pg_url, CELERY_BROKER_URL=redis_url, **WORKER_ENV)
     env.update(extra_env or {})
-    env["PYTHONPATH"] = str(ROOT)
-    cmd = [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--pool", "prefork",
+    env["PYTHONPATH"] = os.pathsep.join((str(ROOT), str(Path(__file__).resolve().parent)))
+    cmd = [sys.executable, "-m", "celery", "-A", "hooked_celery_app", "worker", "--pool", "prefork",
            "-c", "2", "-Q", "grader", "-l", "info", "-n", f"test-{os.getpid()}-{log.stem}@%h",
            "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if beat:

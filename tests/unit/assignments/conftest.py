@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from grader.assignments.loader import load_assignment, load_text
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec as Assignment
 
 ROOT = Path(__file__).resolve().parents[3]
 ASSIGNMENTS = ROOT / "assignments"

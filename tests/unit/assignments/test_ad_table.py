@@ -7,7 +7,7 @@ import re
 import pytest
 
 from grader.assignments.grading import grade_submission
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec as Assignment
 from grader.assignments.results import QuestionVerdict as V
 
 from .conftest import make

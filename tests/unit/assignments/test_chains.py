@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.assignments.chains import step_number
+from grader.assignments.derivation_steps import step_number
 from grader.assignments.grading import grade_submission
 
 from .conftest import make

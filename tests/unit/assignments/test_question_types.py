@@ -6,7 +6,7 @@ import pytest
 
 from grader.assignments.errors import AssignmentError, SubmissionError
 from grader.assignments.grading import GRADERS, grade_one, grade_submission
-from grader.assignments.model import QUESTION_TYPES, Assignment
+from grader.assignments.model import QUESTION_TYPES, AssignmentSpec as Assignment
 from grader.assignments.results import QuestionVerdict as V
 
 from .conftest import make

@@ -9,7 +9,7 @@ import pytest
 from grader.assignments.grading import grade_submission, key_as_answer
 from grader.assignments.lint import lint_paths
 from grader.assignments.loader import assignment_files, load_assignment
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec as Assignment
 from grader.assignments.results import QuestionVerdict as V
 
 from .conftest import ASSIGNMENTS

@@ -7,7 +7,7 @@ import re
 import sympy as sp
 import pytest
 
-from grader.engine.context import Discrete, GradingContext, Interval
+from grader.engine.context import GradingContext
 from grader.engine.equivalence import compare
 from grader.engine.feedback import describe_point, fmt, simple_number, witness_sentence
 from grader.engine.results import Verdict

@@ -44,8 +44,11 @@ def test_any_input_parses_or_raises_parse_error(answer, syntax):
     "log(0)", "Eq(x)", "And(x)", "Not(x < 1)", "Piecewise((1, True), (2, x < 1))", "x**(1/201)",
     "2**(1/2)**200", "(1/3)**200", "Min()", "exp()", "x_{}", r"\frac{}{}", r"\sqrt[]{x}",
 ])
-def test_odd_but_short_inputs_do_not_crash(answer):
+def test_odd_but_short_inputs_are_read_or_refused_with_a_message(answer):
     try:
-        parse(answer)
-    except ParseError:
-        pass
+        parsed = parse(answer)
+    except ParseError as exc:  # refused: with a reason, and a position inside the input when it has one
+        assert exc.message
+        assert exc.column is None or 1 <= exc.column <= len(answer) + 1
+    else:
+        assert isinstance(parsed.expr, sympy.Basic)

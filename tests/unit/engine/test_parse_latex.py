@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sympy
-from sympy import Abs, And, E, Function, Max, Min, Piecewise, Rational, Symbol, exp, log, pi, sqrt
+from sympy import Abs, And, Function, Max, Min, Piecewise, Rational, Symbol, exp, log, pi, sqrt
 
 from grader.engine.parsing import NameContext, parse
 

@@ -20,7 +20,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from grader.app import create_app
     from grader.config import Settings
     from grader.db.session import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'db.sqlite'}"
     admin.migrate(url)
@@ -191,3 +191,16 @@ def test_the_form_applies_the_configured_answer_limits(env: dict[str, Any]) -> N
     assert env["queue"].grading == before  # nothing stored, nothing queued
     assert r.status_code == 302 and r.location.endswith(f"/assignments/{KEY}")
     assert "the limit is 8" in client.get(r.location).text
+
+
+def test_the_same_form_posted_twice_is_one_submission_sent_once(env: dict[str, Any]) -> None:
+    client = logged_in(env, "a@example.com")
+    page = client.get(f"/assignments/{KEY}").text
+    form = {"csrf_token": token_of(page), "answer-1a": "2p_i - 2y_i",
+            "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)}  # type: ignore[union-attr]
+    env["queue"].grading.clear()
+    first = client.post(f"/assignments/{KEY}/submit", data=form)
+    again = client.post(f"/assignments/{KEY}/submit", data=form)  # a double click
+    assert first.status_code == again.status_code == 302 and first.location == again.location
+    submission_id = int(first.location.rsplit("/", 1)[1])
+    assert env["queue"].grading == [submission_id]

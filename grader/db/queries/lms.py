@@ -1,0 +1,199 @@
+"""Queries behind ``grader.lms``: outbox rows (webhook deliveries, score posts), inbound replay
+protection, LTI platforms, links and launch states, the tool's keys. ``grader.lms`` calls these
+so it never imports SQLAlchemy itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence, TypeVar
+
+from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from grader.db.models.lms import (
+    InboundMessage, InboundWebhookSecret, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
+    LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
+)
+from grader.db.base import utcnow
+from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
+
+T = TypeVar("T", WebhookDelivery, ScorePost)
+
+
+def insert_once(session: Session, row: object) -> bool:
+    """Add ``row`` in a savepoint; False (and nothing added) when a unique key already holds it."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+        return True
+    except IntegrityError:
+        return False
+
+
+# --- tool keys ---------------------------------------------------------------------------------
+
+def active_tool_keys(session: Session) -> list[LtiToolKey]:
+    return list(session.scalars(select(LtiToolKey).where(LtiToolKey.active.is_(True))
+                                .order_by(LtiToolKey.created_at, LtiToolKey.id)))
+
+
+def add_tool_key(session: Session, *, kid: str, private_key_pem: str) -> None:
+    """Store a new key in its own committed transaction: a platform may fetch our JWKS (from
+    another process) before the caller's transaction ends, and must find the key there."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            conn.execute(insert(LtiToolKey).values(kid=kid, private_key_pem=private_key_pem, active=True,
+                                                   created_at=utcnow()))
+    else:  # a session bound to one connection (tests): nothing else can commit for it
+        insert_once(session, LtiToolKey(kid=kid, private_key_pem=private_key_pem))
+
+
+# --- grading facts ------------------------------------------------------------------------------
+
+def submission(session: Session, submission_id: int) -> Submission | None:
+    return session.get(Submission, submission_id, populate_existing=True)
+
+
+def current_results(session: Session, submission_id: int) -> list[GradingResult]:
+    return list(session.scalars(select(GradingResult).where(
+        GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True)
+    ).order_by(GradingResult.id)))
+
+
+def assignment_of(sub: Submission) -> Assignment:
+    return sub.assignment_version.assignment
+
+
+def has_newer_submission(session: Session, sub: Submission) -> bool:
+    """Whether the same student submitted to the same assignment (any version) after ``sub``."""
+    versions = select(AssignmentVersion.id).where(
+        AssignmentVersion.assignment_id == sub.assignment_version.assignment_id)
+    return session.scalar(select(Submission.id).where(
+        Submission.user_id == sub.user_id, Submission.id > sub.id,
+        Submission.assignment_version_id.in_(versions)).limit(1)) is not None
+
+
+# --- outbound webhooks -------------------------------------------------------------------------
+
+def endpoints_for(session: Session, course_id: int) -> list[WebhookEndpoint]:
+    return list(session.scalars(select(WebhookEndpoint).where(
+        WebhookEndpoint.course_id == course_id, WebhookEndpoint.active.is_(True)
+    ).order_by(WebhookEndpoint.id)))
+
+
+def locked(session: Session, model: type[T], row_id: int) -> T | None:
+    """The row, locked for this transaction (skipped when another worker holds it)."""
+    stmt = select(model).where(model.id == row_id).with_for_update(skip_locked=True)
+    return session.scalar(stmt)
+
+
+def due_ids(session: Session, model: type[T], *, now: datetime, limit: int = 500) -> list[int]:
+    """Pending rows whose next attempt time has come (or was never set)."""
+    stmt = (select(model.id).where(model.status == "pending",
+                                   or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now))
+            .order_by(model.id).limit(limit))
+    return list(session.scalars(stmt))
+
+
+def disable_endpoint(session: Session, endpoint_id: int, reason: str) -> None:
+    session.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+                    .values(active=False, disabled_reason=reason[:300])
+                    .execution_options(synchronize_session="fetch"))
+
+
+def deliveries_of_course(session: Session, course_id: int, *, limit: int = 100) -> list[WebhookDelivery]:
+    stmt = (select(WebhookDelivery).join(WebhookEndpoint)
+            .where(WebhookEndpoint.course_id == course_id)
+            .order_by(WebhookDelivery.id.desc()).limit(limit))
+    return list(session.scalars(stmt))
+
+
+# --- inbound -----------------------------------------------------------------------------------
+
+def course_by_ref(session: Session, ref: str | int) -> Course | None:
+    """A course by id (an int or digits) or by key."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        return session.get(Course, int(ref))
+    return session.scalar(select(Course).where(Course.key == str(ref)))
+
+
+def inbound_secrets(session: Session, course_id: int) -> list[str]:
+    return list(session.scalars(select(InboundWebhookSecret.secret).where(
+        InboundWebhookSecret.course_id == course_id, InboundWebhookSecret.active.is_(True))))
+
+
+def inbound_message(session: Session, course_id: int, webhook_id: str) -> InboundMessage | None:
+    return session.scalar(select(InboundMessage).where(
+        InboundMessage.course_id == course_id, InboundMessage.webhook_id == webhook_id))
+
+
+def enrollment(session: Session, user_id: int, course_id: int) -> Enrollment | None:
+    return session.scalar(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course_id))
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email))
+
+
+def assignment_by_key(session: Session, key: str) -> Assignment | None:
+    return session.scalar(select(Assignment).where(Assignment.key == key))
+
+
+# --- LTI -----------------------------------------------------------------------------------------
+
+def platforms_of_course(session: Session, course_id: int) -> list[LtiPlatform]:
+    return list(session.scalars(select(LtiPlatform).where(LtiPlatform.course_id == course_id)
+                                .order_by(LtiPlatform.id)))
+
+
+def platforms_by_issuer(session: Session, issuer: str, client_id: str | None = None) -> list[LtiPlatform]:
+    stmt = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
+    if client_id:
+        stmt = stmt.where(LtiPlatform.client_id == client_id)
+    return list(session.scalars(stmt.order_by(LtiPlatform.id)))
+
+
+def user_link(session: Session, issuer: str, sub: str) -> LtiUserLink | None:
+    return session.scalar(select(LtiUserLink).where(LtiUserLink.issuer == issuer, LtiUserLink.sub == sub))
+
+
+def user_links_of(session: Session, user_id: int, issuers: Sequence[str]) -> list[LtiUserLink]:
+    if not issuers:
+        return []
+    return list(session.scalars(select(LtiUserLink).where(
+        LtiUserLink.user_id == user_id, LtiUserLink.issuer.in_(list(issuers))).order_by(LtiUserLink.id)))
+
+
+def resource_link(session: Session, platform_id: int, resource_link_id: str) -> LtiResourceLink | None:
+    return session.scalar(select(LtiResourceLink).where(
+        LtiResourceLink.platform_id == platform_id, LtiResourceLink.resource_link_id == resource_link_id))
+
+
+def lineitem_for(session: Session, platform: LtiPlatform, assignment_id: int) -> str | None:
+    """The newest line item a launch stored for this assignment, else the platform's default."""
+    url = session.scalar(select(LtiResourceLink.lineitem_url).where(
+        LtiResourceLink.platform_id == platform.id, LtiResourceLink.assignment_id == assignment_id,
+        LtiResourceLink.lineitem_url.is_not(None)).order_by(LtiResourceLink.updated_at.desc()).limit(1))
+    return url or platform.lineitem_url
+
+
+def take_launch_state(session: Session, state: str, *, now: datetime) -> LtiLaunchState | None:
+    """Mark an unused, unexpired state used and return it; None when it cannot be used."""
+    stmt = (update(LtiLaunchState)
+            .where(LtiLaunchState.state == state, LtiLaunchState.used_at.is_(None),
+                   LtiLaunchState.expires_at > now)
+            .values(used_at=now).returning(LtiLaunchState.id)
+            .execution_options(synchronize_session=False))
+    row_id = session.execute(stmt).scalar_one_or_none()
+    return session.get(LtiLaunchState, row_id) if row_id is not None else None
+
+
+def delete_launch_states(session: Session, *, expired_before: datetime) -> int:
+    """Forget login states that expired before ``expired_before``; how many."""
+    result = session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < expired_before)
+                             .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)

@@ -1,0 +1,201 @@
+"""LTI 1.3 launch: OIDC login initiation, then the ``id_token`` the platform posts back.
+
+The token is checked against the platform's JWKS (or stored public key): RS256 signature,
+issuer, audience (and ``azp`` when there are several), expiry, deployment, the nonce stored with
+the single-use ``state``. The roles claim gives student or instructor of the platform's course,
+the resource link gives the assignment (custom parameter ``assignment`` or a stored mapping) and
+the AGS claim's line item is kept for grade passback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+import jwt
+
+from grader.db.queries import lms as q
+from grader.db.base import utcnow
+from grader.db.models.lms import LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
+from grader.db.models import Assignment, Enrollment, User
+from grader.db.session import Session
+
+STATE_TTL = timedelta(minutes=10)
+LEEWAY_S = 30
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
+STAFF_ROLES = {f"{MEMBERSHIP}#Instructor", f"{MEMBERSHIP}#ContentDeveloper", f"{MEMBERSHIP}#Administrator",
+               f"{MEMBERSHIP}/Instructor#TeachingAssistant", "Instructor", "ContentDeveloper"}
+
+
+class LaunchError(Exception):
+    """A login or launch we refuse (the page shows the message, status 400 or 401)."""
+
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Launch:
+    """A validated launch: who, in which course, with which role, for which assignment."""
+
+    user: User
+    course_id: int
+    role: str
+    assignment: Assignment
+    lineitem_url: str | None
+
+
+def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: str) -> tuple[str, str]:
+    """Store a state and nonce; return (the platform's auth URL to redirect to, the state)."""
+    issuer, login_hint = params.get("iss", ""), params.get("login_hint", "")
+    platforms = q.platforms_by_issuer(session, issuer, params.get("client_id") or None)
+    if not issuer or not login_hint or len(platforms) != 1:
+        raise LaunchError("unknown platform or missing login parameters", status=400)
+    platform = platforms[0]
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    session.add(LtiLaunchState(state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + STATE_TTL))
+    query = {
+        "scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
+        "client_id": platform.client_id, "redirect_uri": redirect_uri, "login_hint": login_hint,
+        "state": state, "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in platform.auth_login_url else "?"
+    return platform.auth_login_url + separator + urlencode(query), state
+
+
+_jwk_clients: dict[str, jwt.PyJWKClient] = {}
+_jwk_lock = threading.Lock()
+
+
+def _signing_key(platform: LtiPlatform, token: str) -> Any:
+    if platform.public_key_pem:
+        return platform.public_key_pem
+    if not platform.jwks_url:
+        raise LaunchError("the platform has neither a JWKS URL nor a public key", status=400)
+    with _jwk_lock:
+        client = _jwk_clients.setdefault(platform.jwks_url, jwt.PyJWKClient(platform.jwks_url, lifespan=300,
+                                                                             timeout=10))
+    try:
+        return client.get_signing_key_from_jwt(token).key
+    except jwt.PyJWTError as exc:
+        raise LaunchError(f"id_token key not found: {exc}") from None
+
+
+def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str) -> dict[str, Any]:
+    """The claims of a genuine, current id_token for this platform and nonce; LaunchError otherwise."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token, _signing_key(platform, token), algorithms=["RS256"], audience=platform.client_id,
+            issuer=platform.issuer, leeway=LEEWAY_S,
+            options={"require": ["iss", "aud", "sub", "exp", "iat", "nonce"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise LaunchError(f"invalid id_token: {exc}") from None
+    aud = claims["aud"]
+    several = isinstance(aud, list) and len(aud) > 1
+    # OIDC: azp is required with several audiences and, whenever present, must be this tool
+    if (several or "azp" in claims) and claims.get("azp") != platform.client_id:
+        raise LaunchError("invalid id_token: azp does not name this tool")
+    if not secrets.compare_digest(str(claims["nonce"]), nonce):
+        raise LaunchError("invalid id_token: nonce does not match")
+    if platform.deployment_id and claims.get(CLAIM + "deployment_id") != platform.deployment_id:
+        raise LaunchError("invalid id_token: unknown deployment")
+    if claims.get(CLAIM + "version") != "1.3.0" or claims.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
+        raise LaunchError("not an LTI 1.3 resource link launch", status=400)
+    return claims
+
+
+def role_of(claims: Mapping[str, Any]) -> str:
+    """``instructor`` for the course's instructor-like context roles, else ``student``."""
+    roles = claims.get(CLAIM + "roles") or []
+    return "instructor" if isinstance(roles, list) and any(r in STAFF_ROLES for r in roles) else "student"
+
+
+def complete_launch(session: Session, *, id_token: str, state: str, cookie_state: str | None,
+                    now: datetime | None = None) -> Launch:
+    """Validate the posted id_token and state; link the user, enrol them, map the resource link."""
+    if not state or not cookie_state or not secrets.compare_digest(state, cookie_state):
+        raise LaunchError("state does not match this browser's login")
+    row = q.take_launch_state(session, state, now=now or utcnow())
+    if row is None:
+        raise LaunchError("unknown, expired or already used state")
+    platform = session.get(LtiPlatform, row.platform_id)
+    assert platform is not None
+    claims = validate_id_token(platform, id_token, nonce=row.nonce)
+    role = role_of(claims)
+    user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
+    _enrol(session, user, platform.course_id, role)
+    assignment, lineitem = _resource(session, platform, claims)
+    return Launch(user=user, course_id=platform.course_id, role=role, assignment=assignment, lineitem_url=lineitem)
+
+
+def burn_state(session: Session, state: str) -> None:
+    """Use up a state whose launch was refused (one try per login)."""
+    if state:
+        q.take_launch_state(session, state, now=utcnow())
+
+
+def _linked_user(session: Session, issuer: str, sub: str, claims: Mapping[str, Any]) -> User:
+    link = q.user_link(session, issuer, sub)
+    if link is not None:
+        return link.user
+    # never link to an existing account by email: a platform could claim anyone's address
+    digest = hashlib.sha256(f"{issuer}\0{sub}".encode()).hexdigest()[:20]
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email or len(email) > 254 or q.user_by_email(session, email):
+        email = f"lti-{digest}@lti.invalid"
+    user = User(email=email, display_name=str(claims.get("name") or "")[:200], password_hash=None)
+    if not q.insert_once(session, user):  # the address was taken meanwhile
+        user = User(email=f"lti-{digest}@lti.invalid", display_name=user.display_name, password_hash=None)
+        q.insert_once(session, user)
+    if not q.insert_once(session, LtiUserLink(issuer=issuer, sub=sub, user_id=user.id)):
+        session.delete(user)  # a concurrent first launch linked this person first: use theirs
+        session.flush()
+    linked = q.user_link(session, issuer, sub)
+    if linked is None:
+        raise LaunchError("could not link the LMS user; try again", status=409)
+    return linked.user
+
+
+def _enrol(session: Session, user: User, course_id: int, role: str) -> None:
+    enrolment = q.enrollment(session, user.id, course_id)
+    if enrolment is None:
+        session.add(Enrollment(user_id=user.id, course_id=course_id, role=role))
+    elif enrolment.role != "admin":
+        enrolment.role = role  # the platform decides roles in its course
+    session.flush()
+
+
+def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any]) -> tuple[Assignment, str | None]:
+    link_id = str((claims.get(CLAIM + "resource_link") or {}).get("id") or "")
+    if not link_id:
+        raise LaunchError("the launch has no resource link", status=400)
+    custom = claims.get(CLAIM + "custom") or {}
+    lineitem = (claims.get(AGS_CLAIM) or {}).get("lineitem")
+    stored = q.resource_link(session, platform.id, link_id)
+    assignment: Assignment | None = None
+    key = custom.get("assignment") if isinstance(custom, dict) else None
+    if isinstance(key, str) and key:
+        assignment = q.assignment_by_key(session, key)
+    elif stored is not None:
+        assignment = stored.assignment
+    if assignment is None or assignment.course_id != platform.course_id:
+        raise LaunchError("this link is not mapped to an assignment of the course", status=400)
+    if stored is None:
+        stored = LtiResourceLink(platform_id=platform.id, resource_link_id=link_id, assignment_id=assignment.id)
+        session.add(stored)
+    stored.assignment_id = assignment.id
+    stored.lineitem_url = lineitem if isinstance(lineitem, str) and lineitem else stored.lineitem_url
+    stored.updated_at = utcnow()
+    session.flush()
+    return assignment, stored.lineitem_url

@@ -1,0 +1,114 @@
+"""Administration use cases behind ``grader admin`` (and ``grader serve``'s embedded default)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from grader.db import Session
+from grader.db.models import ROLES, Course, Enrollment, User
+from grader.db.queries import users as qu
+from grader.services.catalog import ensure_default_course, load_assignments
+from grader.services.auth import issue_token, set_password
+from grader.services.errors import InvalidRequest, NotFound
+
+__all__ = ["alembic_config", "create_course", "create_user", "ensure_demo_users", "load_assignments", "migrate"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_USERS = (("instructor@example.com", "instructor"), ("student@example.com", "student"))
+
+
+def alembic_config(database_url: str | None = None) -> "object":
+    """Alembic's Config for this repository (``alembic.ini`` at the root), aimed at ``database_url``."""
+    from alembic.config import Config
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    config.attributes["configure_logger"] = False
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    """``alembic upgrade head`` on ``database_url``, programmatically."""
+    from alembic import command
+
+    command.upgrade(alembic_config(database_url), revision)  # type: ignore[arg-type]
+
+
+def create_course(session: Session, key: str, title: str | None = None, *, default: bool = False) -> Course:
+    """Create a course (or retitle an existing one); ``default`` makes it the only default."""
+    key = key.strip()
+    if not key or len(key) > 64 or not key.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise InvalidRequest(f"course key must be 1-64 letters, digits, '-', '_' or '.': {key!r}")
+    course = qu.course_by_key(session, key)
+    if course is None:
+        course = Course(key=key, title=title or key)
+        session.add(course)
+    elif title:
+        course.title = title
+    session.flush()
+    if default:
+        qu.make_default_course(session, course)
+    return course
+
+
+def _course(session: Session, course_key: str | None) -> Course:
+    if course_key is None:
+        return ensure_default_course(session)
+    course = qu.course_by_key(session, course_key)
+    if course is None:
+        raise NotFound(f"no course {course_key!r}")
+    return course
+
+
+def create_user(
+    session: Session,
+    email: str,
+    role: str,
+    course_key: str | None = None,
+    password: str | None = None,
+    *,
+    display_name: str | None = None,
+) -> tuple[User, str]:
+    """Create (or update) a user, enrol them with ``role`` and issue a new API token.
+
+    An existing user keeps their account: the role is set, the password replaced when given.
+    Returns the user and the token's plaintext (shown once).
+    """
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
+    if "@" not in email or len(email) > 254:
+        raise InvalidRequest(f"not an email address: {email!r}")
+    course = _course(session, course_key)
+    user = qu.user_by_email(session, email)
+    if user is None:
+        user = User(email=email, display_name=display_name or email.split("@", 1)[0])
+        session.add(user)
+    elif display_name:
+        user.display_name = display_name
+    if password:
+        set_password(user, password)
+    session.flush()
+    enrollment = qu.enrollment(session, user.id, course.id)
+    if enrollment is None:
+        session.add(Enrollment(user=user, course=course, role=role))
+    else:
+        enrollment.role = role
+    token = issue_token(session, user, label="created by grader admin")
+    return user, token
+
+
+def ensure_demo_users(session: Session) -> dict[str, dict[str, str]]:
+    """A demo instructor and student in the default course, with fresh passwords and tokens.
+
+    Returns ``{role: {"email", "password", "token"}}`` for printing.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for email, role in DEMO_USERS:
+        password = secrets.token_urlsafe(9)
+        _user, token = create_user(session, email, role, password=password, display_name=f"Demo {role}")
+        out[role] = {"email": email, "password": password, "token": token}
+    return out

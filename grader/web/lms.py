@@ -1,0 +1,174 @@
+"""LMS endpoints: ``/lti/login``, ``/lti/launch``, ``/lti/jwks.json`` and, under ``/api/v1/lms``,
+the signed inbound submission webhook and the instructors' LMS settings and delivery log.
+
+``register(app)`` (called by the app factory) adds both blueprints and makes the session cookie
+``SameSite=None; Secure`` on HTTPS requests, so a login made inside the LMS iframe sticks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import BuildError
+
+from grader.app import db_session, queue, settings
+from grader.db.models.lms import WebhookDelivery
+from grader.db.models import User
+from grader.services.lms import course_settings as admin, inbound, outbox
+from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
+from grader.services.lms.tool_keys import public_jwks
+from grader.services import dispatch
+from grader.web.request_user import current_user, login_user
+from grader.services.errors import ServiceError
+
+lti_bp = Blueprint("lti", __name__, url_prefix="/lti")
+api_bp = Blueprint("lms_api", __name__, url_prefix="/api/v1/lms")
+STATE_COOKIE = "lti_state_"
+
+
+class IframeSessionInterface(SecureCookieSessionInterface):
+    """On HTTPS the session cookie is ``SameSite=None; Secure`` (sent inside the LMS iframe)."""
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if request and request.is_secure else super().get_cookie_samesite(app)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return True if request and request.is_secure else super().get_cookie_secure(app)
+
+
+def register(app: Flask) -> None:
+    """Add the LMS blueprints to ``app`` (the factory calls this)."""
+    app.register_blueprint(lti_bp)
+    app.register_blueprint(api_bp)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = IframeSessionInterface()
+
+
+# --- LTI ----------------------------------------------------------------------------------------
+
+@lti_bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """OIDC login initiation: remember state and nonce, send the browser to the platform."""
+    session = db_session()
+    try:
+        url, state = begin_login(session, request.values, redirect_uri=url_for("lti.launch", _external=True))
+    except LaunchError as exc:
+        return _refuse(exc)
+    session.commit()
+    response = redirect(url, code=302)
+    response.set_cookie(STATE_COOKIE + state, state, max_age=600, path="/lti/", secure=True,
+                        httponly=True, samesite="None")
+    return response
+
+
+@lti_bp.post("/launch")
+def launch() -> Any:
+    """The platform posts the id_token here; a valid one logs the user in."""
+    session = db_session()
+    state = request.form.get("state", "")
+    try:
+        result = complete_launch(session, id_token=request.form.get("id_token", ""), state=state,
+                                 cookie_state=request.cookies.get(STATE_COOKIE + state) if state else None)
+    except LaunchError as exc:
+        session.rollback()
+        burn_state(session, state)
+        session.commit()
+        return _refuse(exc)
+    login_user(result.user)
+    session.commit()
+    response = redirect(_landing(result.role, result.assignment.key), code=303)
+    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
+    return response
+
+
+@lti_bp.get("/jwks.json")
+def jwks() -> Any:
+    """The tool's public keys (platforms verify our client assertions with these)."""
+    session = db_session()
+    document = public_jwks(session)
+    session.commit()
+    response = jsonify(document)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _landing(role: str, assignment_key: str) -> str:
+    """The assignment's page for the role (the JSON view when the pages are not installed)."""
+    endpoint = "instructor.dashboard" if role == "instructor" else "student.assignment"
+    try:
+        return url_for(endpoint, key=assignment_key)
+    except BuildError:
+        return f"/api/v1/assignments/{assignment_key}"
+
+
+def _refuse(exc: LaunchError) -> Response:
+    response = jsonify(error=str(exc))
+    response.status_code = exc.status
+    return response
+
+
+# --- inbound webhook and instructor settings --------------------------------------------------
+
+@api_bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError) -> Any:
+    db_session().rollback()
+    return jsonify(error=exc.message), exc.status
+
+
+@api_bp.post("/submissions")
+def inbound_submission() -> Any:
+    """A signed submission from the LMS: 202 (created), 200 (replayed), 401 (bad signature)."""
+    result = inbound.receive(db_session(), queue(), request.headers, request.get_data(cache=True),
+                             limits=settings().submission_limits())
+    return jsonify(result.body), result.status
+
+
+def _staff_course(course: str) -> Any:
+    user = current_user()
+    if not isinstance(user, User):
+        raise inbound.Unauthorized("authentication required")
+    return admin.staff_course(db_session(), user, course)
+
+
+def _json() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+@api_bp.post("/courses/<course>/webhooks")
+def add_webhook(course: str) -> Any:
+    out = admin.add_endpoint(db_session(), _staff_course(course), _json())
+    db_session().commit()
+    return jsonify(out), 201
+
+
+@api_bp.post("/courses/<course>/inbound-secrets")
+def add_inbound_secret(course: str) -> Any:
+    out = admin.rotate_inbound_secret(db_session(), _staff_course(course))
+    db_session().commit()
+    return jsonify(out), 201
+
+
+@api_bp.post("/courses/<course>/lti-platforms")
+def add_platform(course: str) -> Any:
+    out = admin.add_platform(db_session(), _staff_course(course), _json())
+    db_session().commit()
+    return jsonify(out), 201
+
+
+@api_bp.get("/courses/<course>/deliveries")
+def deliveries(course: str) -> Any:
+    return jsonify(deliveries=admin.delivery_log(db_session(), _staff_course(course)))
+
+
+@api_bp.post("/courses/<course>/deliveries/<int:delivery_id>/redeliver")
+def redeliver(course: str, delivery_id: int) -> Any:
+    session = db_session()
+    row: WebhookDelivery = admin.delivery_of_course(session, _staff_course(course), delivery_id)
+    if not outbox.redeliver(session, row.id):
+        return jsonify(error="the endpoint is disabled"), 409
+    dispatch.pending(session).lms_deliveries.append(row.id)
+    dispatch.commit_and_send(session, queue())
+    return jsonify(admin.delivery_view(row)), 202

@@ -1,0 +1,50 @@
+"""The user of the current request, for the API (``Authorization: Bearer``) and the pages (the
+Flask session cookie, set by ``login_user``). The adapters' side of ``grader.services.auth``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask import session as cookie
+
+from grader.app import SESSION_USER_KEY, db_session
+from grader.db.models import User
+from grader.services.auth import bearer_token, user_from_token
+
+__all__ = ["SESSION_USER_KEY", "current_user", "login_user", "logout_user"]
+
+
+def current_user() -> User | None:
+    """The user of the current Flask request: bearer token first, then the login session.
+
+    A request carrying an invalid bearer token is anonymous (no fallback to the cookie).
+    Cached on ``flask.g`` for the rest of the request.
+    """
+    cached: Any = g.get("_grader_user", False)
+    if cached is not False:
+        return cached
+    user: User | None = None
+    header = request.headers.get("Authorization")
+    if header:
+        token = bearer_token(header)
+        user = user_from_token(token, session=db_session()) if token else None
+    elif SESSION_USER_KEY in cookie:
+        user = db_session().get(User, cookie[SESSION_USER_KEY])
+        if user is not None and not user.is_active:
+            user = None
+    g._grader_user = user
+    return user
+
+
+def login_user(user: User) -> None:
+    """Remember ``user`` in the Flask session cookie (for the pages)."""
+    cookie.clear()
+    cookie[SESSION_USER_KEY] = user.id
+    g._grader_user = user
+
+
+def logout_user() -> None:
+    """Forget the logged-in user."""
+    cookie.clear()
+    g._grader_user = None
