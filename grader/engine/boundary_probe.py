@@ -74,6 +74,8 @@ def probe_points(tapes: Sequence[Tape], sampler: Sampler, pts: Mapping[str, np.n
     edges = []
     j = min(k, _EDGE_BASES)
     for c in continuous:
+        if not sampler.declared(c):
+            continue  # the whole real line has no edges
         iv = sampler.interval(c)
         for end in (iv.lo, iv.hi):
             e = {nm: start[nm][:j].copy() for nm in names}
@@ -96,5 +98,7 @@ def probe_points(tapes: Sequence[Tape], sampler: Sampler, pts: Mapping[str, np.n
             for off in _OFFSETS:
                 for t in (root - off, root + off):
                     probes.append(_mix(sa, sb, np.clip(t, 0.0, 1.0), continuous))
+    if not probes:
+        return None
     out = _cat(probes, names)
     return out, len(out[names[0]])
