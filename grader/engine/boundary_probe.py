@@ -5,7 +5,9 @@ Random points miss a thin band between two nearby boundaries (cases ``x < 1.001`
 answer is wrong there, on a set of positive measure, and random points almost never land in it. Along
 segments between sampled points, and from sampled points out to each interval's ends, every sign
 change of each boundary function is located by bisection, and points are added a little way either
-side of it; the interval ends themselves are added too. Only expressions with boundaries (Piecewise,
+side of it; the interval ends themselves are added too. A symbol without a domain ranges over the
+reals: its segments run out to +-10^6 (a breakpoint at x = 10^5 is probed on both sides), and the
+far ends themselves are not added. Only expressions with boundaries (Piecewise,
 Heaviside, sign, Abs, Max, Min) pay for this, a few tape evaluations of at most 32 points each per boundary.
 """
 
@@ -23,6 +25,7 @@ _PAIRS = 32                 # segments bisected per boundary function
 _EDGE_BASES = 8             # sampled points pushed out to each end of each interval
 _STEPS = 10                 # Illinois (false position) steps: a linear boundary needs one
 _OFFSETS = (1e-3, 1e-5)     # probes at root +- offset (fractions of the segment)
+FAR = 1e6                   # how far the segments of a symbol without a domain reach
 
 
 def _value(tape: Tape, pts: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -74,13 +77,12 @@ def probe_points(tapes: Sequence[Tape], sampler: Sampler, pts: Mapping[str, np.n
     edges = []
     j = min(k, _EDGE_BASES)
     for c in continuous:
-        if not sampler.declared(c):
-            continue  # the whole real line has no edges
-        iv = sampler.interval(c)
-        for end in (iv.lo, iv.hi):
+        iv = sampler.interval(c) if sampler.declared(c) else None
+        for end in ((iv.lo, iv.hi) if iv is not None else (-FAR, FAR)):
             e = {nm: start[nm][:j].copy() for nm in names}
             e[c][:] = end
-            edges.append(e)
+            if iv is not None:  # the whole real line has no edges to sample
+                edges.append(e)
             segs_a.append({nm: start[nm][:j] for nm in names})
             segs_b.append(e)
     a, b = _cat(segs_a, names), _cat(segs_b, names)

@@ -5,7 +5,8 @@ sympy simplifies while it builds: ``exp(log(x))`` is ``x``, ``sqrt(x)**2`` is ``
 (x < 0, |x| > 1, x = 0) where the built form is defined, so an answer must not be judged by the
 built form alone. The parser records a ``Guard`` for every partial operation it builds (square and
 even roots: radicand >= 0; logarithm: argument > 0; arcsin/arccos: |argument| <= 1; division and
-negative powers: divisor != 0), on the argument as built; an operation inside a piecewise branch
+negative powers: divisor != 0; a power with a symbolic exponent, ``x^y x^{-y}`` built as 1: the
+power as written is a real number), on the argument as built; an operation inside a piecewise branch
 is guarded only where that branch is the one taken. Guards compose: the guard of ``sqrt(log(x))``
 holds ``log(x) >= 0`` and ``x > 0``, so the inner logarithm is checked even when the outer form
 changes.
@@ -18,17 +19,21 @@ without its overflow-prone intermediates (``log(e^{1000x})``).
 A divisor that can vanish only on a set of measure zero of continuous symbols (``x^2/x`` at
 ``x = 0``) is a removable singularity that sampling never meets; its guard is kept only when the
 divisor involves a discrete symbol, where ``(y-1)/(y-1)`` at ``y = 1`` is a whole case of the
-domain the answer leaves undefined.
+domain the answer leaves undefined. A divisor built from Max, Min, Heaviside, sign or Piecewise
+can vanish on a whole interval (``Max(0, x)/Max(0, x)``): its guard is kept too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 import sympy
 
-NONNEG, POS, UNIT, NONZERO = "nonneg", "pos", "unit", "nonzero"
+NONNEG, POS, UNIT, NONZERO, FINITE = "nonneg", "pos", "unit", "nonzero", "finite"
+# functions constant on whole intervals: a divisor built from them can vanish on a set of
+# positive measure (Max(0, x) for all x < 0), so its guard is always kept
+_FLAT = (sympy.Max, sympy.Min, sympy.Heaviside, sympy.Piecewise, sympy.sign)
 _ASSUME_NODES = 40  # sympy's sign assumptions are only asked of small arguments (cost)
 
 
@@ -50,6 +55,12 @@ def guard_for(kind: str, arg: sympy.Expr) -> Guard | None:
     return Guard(kind, arg)
 
 
+def _negligible(divisor: sympy.Expr, discrete: frozenset[str]) -> bool:
+    """A divisor whose zeros are a set of measure zero: continuous symbols only, no flat pieces."""
+    return bool(divisor.free_symbols) and not any(s.name in discrete for s in divisor.free_symbols) \
+        and not divisor.has(*_FLAT)
+
+
 def _always(kind: str, arg: sympy.Expr) -> bool:
     """sympy's assumptions say the guard holds everywhere (asked only of small arguments)."""
     from grader.engine.prover_rational import nodes
@@ -68,34 +79,46 @@ def _relation(kind: str, arg: sympy.Expr) -> sympy.Basic:
     if kind == UNIT:
         return sympy.And(sympy.LessThan(arg, one, evaluate=False),
                          sympy.GreaterThan(arg, -one, evaluate=False), evaluate=False)
+    if kind == FINITE:  # false exactly where the written value is nan (nan == nan is false)
+        return sympy.Equality(arg, arg, evaluate=False)
     return sympy.Unequality(arg, zero, evaluate=False)
 
 
+class Definedness(NamedTuple):
+    """Where a written form is defined: ``cond`` (None: everywhere), and the inequalities whose
+    sign changes bound that set (``x >= 0``), for sampling both sides of them. A divisor's
+    ``!= 0`` is no such edge: Max(0, x) is 0 on a whole interval, not near a boundary there."""
+
+    cond: sympy.Basic | None
+    edges: tuple[sympy.Basic, ...]
+
+
 def condition(guards: Iterable[Guard], substitute: Callable[[sympy.Expr], sympy.Expr],
-              discrete: frozenset[str], defined: frozenset[str] = frozenset()) -> sympy.Basic | None:
+              discrete: frozenset[str], defined: frozenset[str] = frozenset()) -> Definedness:
     """The condition (a sympy Boolean, unevaluated) under which the written form is defined, with
-    the context's definitions (``defined``: the names that have one) substituted; None when
-    nothing needs checking."""
-    parts = []
+    the context's definitions (``defined``: the names that have one) substituted."""
+    parts, edges = [], []
     seen: set = set()
     for g in guards:
-        if g.kind == NONZERO and not any(s.name in discrete or s.name in defined for s in g.arg.free_symbols) \
-                and g.arg.free_symbols and not g.arg.has(sympy.core.function.AppliedUndef):
+        if g.kind == NONZERO and _negligible(g.arg, discrete | defined) \
+                and not g.arg.has(sympy.core.function.AppliedUndef):
             continue  # measure zero (below), decided before paying for the substitution
         arg = substitute(g.arg)
-        if g.kind == NONZERO and arg.free_symbols and not any(s.name in discrete for s in arg.free_symbols):
+        if g.kind == NONZERO and _negligible(arg, discrete):
             continue  # measure zero for continuous symbols: a removable singularity (see above)
         if (g.kind, arg, g.when) in seen or _always(g.kind, arg):
             continue
         seen.add((g.kind, arg, g.when))
         check = _relation(g.kind, arg)
+        if g.kind in (NONNEG, POS, UNIT):
+            edges.append(check)
         if g.when:
             taken = [_substitute_bool(w, substitute) for w in g.when]
             check = sympy.Or(sympy.Not(sympy.And(*taken, evaluate=False), evaluate=False), check, evaluate=False)
         parts.append(check)
     if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else sympy.And(*parts, evaluate=False)
+        return Definedness(None, ())
+    return Definedness(parts[0] if len(parts) == 1 else sympy.And(*parts, evaluate=False), tuple(edges))
 
 
 def _substitute_bool(cond: sympy.Basic, substitute: Callable[[sympy.Expr], sympy.Expr]) -> sympy.Basic:

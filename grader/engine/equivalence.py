@@ -82,19 +82,22 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     defined = frozenset(ctx.symbol_definitions)
     try:
         key = ctx.substitute(expected_expr)
-        key_t = guarded(key, condition(key_guards, ctx.substitute, discrete, defined))
+        key_def = condition(key_guards, ctx.substitute, discrete, defined)
+        key_t = guarded(key, key_def.cond)
     except (ContextError, ParseError) as exc:
         return undetermined(f"could not compare: {exc}")
     try:
         answer = ctx.substitute(answer_expr)
-        answer_t = guarded(answer, condition(answer_guards, ctx.substitute, discrete, defined))
+        answer_def = condition(answer_guards, ctx.substitute, discrete, defined)
+        answer_t = guarded(answer, answer_def.cond)
     except ParseError as exc:
         return invalid_answer(exc.message, exc.column)
     from grader.engine.piecewise_compare import regions as key_regions
 
     regions = key_regions(expected_expr, ctx.substitute)
     tolerant = bool(inexact or _is_number(key) or _is_number(answer))
-    outcome = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact)
+    edges = (key, answer, *key_def.edges, *answer_def.edges)
+    outcome = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact, edges)
     if isinstance(outcome, CheckResult):
         return outcome
     region_results = tuple(RegionResult(r.text, ok, w) for r, ok, w in
@@ -127,7 +130,8 @@ def _is_number(expr: Any) -> bool:
 
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
-             tolerant: bool, seed: int, deadline: float, inexact: bool = False) -> "NumericOutcome | CheckResult":
+             tolerant: bool, seed: int, deadline: float, inexact: bool = False,
+             edges: tuple = ()) -> "NumericOutcome | CheckResult":
     from grader.engine.equivalence_numeric import NumericComparison
     from grader.engine.tape import Tape
 
@@ -138,7 +142,7 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
     try:
         nc = NumericComparison(key, answer, regions=regions, domain=domain, tolerance=ctx.tolerance,
                                tolerant=tolerant, rng=np.random.default_rng(seed), deadline=deadline,
-                               inexact=inexact)
+                               inexact=inexact, boundary_exprs=edges or None)
     except EngineError as exc:
         return invalid_answer(f"your answer cannot be evaluated: {exc}")
     return nc.run()

@@ -50,7 +50,8 @@ class NumericComparison:
 
     def __init__(self, key: sympy.Expr, answer: sympy.Expr, *, regions: Sequence[Region],
                  domain: Mapping[str, Domain], tolerance: float, tolerant: bool,
-                 rng: np.random.Generator, deadline: float | None, inexact: bool = False) -> None:
+                 rng: np.random.Generator, deadline: float | None, inexact: bool = False,
+                 boundary_exprs: Sequence[Any] | None = None) -> None:
         syms: set[sympy.Symbol] = set(key.free_symbols) | set(answer.free_symbols)
         for r in regions:
             if isinstance(r.condition, sympy.Basic):
@@ -61,7 +62,9 @@ class NumericComparison:
         self.ans_tape = Tape.from_expr(answer, self.inputs)
         self.regions = list(regions)
         discrete = frozenset(n for n, d in domain.items() if isinstance(d, Discrete))
-        self.bounds = Boundaries([key, answer], self.regions, self.inputs, discrete)
+        # where the two can part: the relations of both sides (default: as given), and the edges
+        # of where each is defined as written (``definedness``)
+        self.bounds = Boundaries(boundary_exprs or [key, answer], self.regions, self.inputs, discrete)
         self.sampler = Sampler(self.names, domain, rng)
         self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
         # exact numbers (2^-99 vs 2^-98) are compared purely relatively; decimals get the floor

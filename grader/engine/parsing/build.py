@@ -11,7 +11,7 @@ import math
 import sympy
 from sympy.logic.boolalg import Boolean
 
-from grader.engine.definedness import NONNEG, NONZERO, POS, UNIT, Guard, guard_for
+from grader.engine.definedness import FINITE, NONNEG, NONZERO, POS, UNIT, Guard, guard_for
 from grader.engine.errors import LimitExceeded, ParseError
 from grader.engine.limits import Limits
 
@@ -197,6 +197,9 @@ class Builder:
             self.guard_power(base, exponent)
             return sympy.Pow(base, exponent, evaluate=not _conditional(base)), est
         self.check_log_exponent(exponent, col)
+        if not (base is sympy.E or (base.is_number and base.is_positive)):
+            # x^y x^{-y} is built as 1: the power as written must be a real number
+            self.guard(FINITE, sympy.Pow(base, exponent, evaluate=False))
         if base.is_number and base is not sympy.E:
             # sympy splits b**(y + c) into b**c * b**y as soon as it factors anything
             constant, _ = exponent.as_coeff_Add()

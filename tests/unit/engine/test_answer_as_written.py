@@ -48,6 +48,29 @@ def test_an_answer_undefined_on_part_of_the_domain_is_incorrect(key, answer):
         assert x < 0 or abs(x) > 1   # the witness is where the written form is undefined
 
 
+XY = GradingContext.from_json({"domain": {"x": [-3, 3], "y": [-1, 1]}})
+
+
+@pytest.mark.parametrize("key, answer", [
+    ("1", "x^y x^{-y}"),                          # a symbolic exponent: built as 1
+    ("x^2", "x^y * x^(2 - y)"),
+    ("1", r"\frac{\max(0, x)}{\max(0, x)}"),      # a divisor that is 0 on a whole interval
+    ("1", "Heaviside(x)/Heaviside(x)"),
+    ("-x^2", r"(\sqrt{-x^2})^2"),                   # sympy builds sqrt(-x^2) as I*|x|, squared: real
+    ("x", r"x + \ln(y) - \ln(y)"),                  # a symbol that vanished from the built form
+])
+def test_partial_operations_sympy_cancels_at_construction_still_count(key, answer):
+    for s in SEEDS:
+        r = check_answer(key, answer, context=XY, seed=s, cache=None)
+        assert r.verdict is Verdict.INCORRECT and "undefined at" in r.feedback, (answer, s, r)
+
+
+def test_a_symbolic_exponent_that_is_an_integer_on_the_domain_is_fine():
+    ctx = GradingContext.from_json({"domain": {"x": [-3, 3], "n": {"values": [1, 2, 3]}}})
+    assert verdicts("n*x^(n-1)", "n x^{n-1}", ctx) == {Verdict.CORRECT}
+    assert verdicts("n*x^(n-1)", "n x^n / x", ctx) == {Verdict.CORRECT}
+
+
 def test_the_witness_names_the_point_and_the_key_value():
     r = check_answer("x", r"e^{\ln x}", context=X, seed=0, cache=None)
     x = r.witness["x"]

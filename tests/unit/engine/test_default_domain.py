@@ -23,6 +23,8 @@ LOGISTIC = {"definitions": {"p": "1/(1+exp(-a))"}}
     ("Abs(x)", "Piecewise((-x, x < -20), (x, True))"),
     ("x*y", "Min(x*y, 10)"),
     ("sin(x)", "Piecewise((sin(x), x < 10), (0, True))"),
+    ("x", "Piecewise((x, x < 10^5), (0, True))"),          # beyond the sampled scales: probed
+    ("x^2", "Piecewise((x^2, Abs(x) < 50000), (0, True))"),
 ])
 def test_an_answer_right_only_near_zero_is_incorrect(key, answer):
     for s in SEEDS:
