@@ -46,7 +46,7 @@ from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.results import CheckResult, RegionResult, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.engine.equivalence_numeric import NumericOutcome
+    from grader.engine.equivalence_numeric import NumericComparison, NumericOutcome
 
 
 def undetermined(message: str) -> CheckResult:
@@ -97,9 +97,14 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     regions = key_regions(expected_expr, ctx.substitute)
     tolerant = bool(inexact or _is_number(key) or _is_number(answer))
     edges = (key, answer, *key_def.edges, *answer_def.edges)
-    outcome = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact, edges)
-    if isinstance(outcome, CheckResult):
-        return outcome
+    nc = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact, edges)
+    if isinstance(nc, CheckResult):
+        return nc
+    outcome = nc.run(defer=not inexact)
+    proof, case = _prove(key, answer, ctx, limits, deadline) if outcome.status == "equal" and not inexact \
+        else (None, {})
+    if proof is not True:  # the high-precision re-checks a proof would have made moot
+        outcome = nc.finish(outcome)
     region_results = tuple(RegionResult(r.text, ok, w) for r, ok, w in
                            zip(regions, outcome.region_ok, outcome.region_witness))
     method = f"numeric:{outcome.n_points} points"
@@ -110,7 +115,6 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     # exact input is proven when possible, plain numbers included (2e vs 2*E); a number typed
     # with decimals is judged by the tolerance alone
     if not inexact:
-        proof, case = _prove(key, answer, ctx, limits, deadline)
         if proof is True:
             return CheckResult(Verdict.CORRECT, feedback="Correct.", method="symbolic", regions=region_results)
         if proof is False and not tolerant:
@@ -131,7 +135,7 @@ def _is_number(expr: Any) -> bool:
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
              tolerant: bool, seed: int, deadline: float, inexact: bool = False,
-             edges: tuple = ()) -> "NumericOutcome | CheckResult":
+             edges: tuple = ()) -> "NumericComparison | CheckResult":
     from grader.engine.equivalence_numeric import NumericComparison
     from grader.engine.tape import Tape
 
@@ -145,7 +149,7 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
                                inexact=inexact, boundary_exprs=edges or None)
     except EngineError as exc:
         return invalid_answer(f"your answer cannot be evaluated: {exc}")
-    return nc.run()
+    return nc
 
 
 def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, written: sympy.Expr,

@@ -26,8 +26,10 @@ from grader.engine.tape import Tape
 EPS = np.finfo(float).eps
 DEEP = 1200.0                  # extra bits for a value beyond the range of doubles
 MAX_EXTRA_BITS = 2000
+_LONG_TAPE = 100               # rows (key and answer) beyond which the extra bits shrink
 _TINY = 1e-290                 # below this a product or power has (nearly) underflowed
 _OVERFLOWING = frozenset({"exp", "pow", "powi", "mul", "inv", "sinh", "cosh"})
+_GROWING = frozenset({"exp", "pow", "powi", "mul", "add", "sinh", "cosh"})
 _STEP = 1e-6                   # perturbation, relative to the symbol's scale
 # two fixed generic directions: a removable singular set (a point, a line x = y, ...) is left by both
 _DIRECTIONS = (np.array([1.0, -0.618, 0.414, -0.732, 0.259, -0.873]),
@@ -64,13 +66,13 @@ def _arr(v: Any, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v, dtype=float), (n,))
 
 
-def overflowed(rows: Sequence[Any], n: int) -> np.ndarray:
-    """Per point: some row of the tape is infinite (a double overflowed on the way)."""
+def overflowed(tape: Tape, rows: Sequence[Any], n: int) -> np.ndarray:
+    """Per point: a growing operation of the tape (exp, a power, a product, a sum) gave an infinite
+    value, that is a double overflowed on the way (1/0 is no overflow: it is undefined)."""
     out = np.zeros(n, dtype=bool)
-    for v in rows:
-        if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == bool):
-            continue
-        out |= np.isinf(_arr(v, n))
+    for i, r in enumerate(tape.rows):
+        if r.op in _GROWING:
+            out |= np.isinf(_arr(rows[i], n))
     return out
 
 
@@ -102,9 +104,11 @@ def shallowest(candidates: np.ndarray, label: np.ndarray, depth: np.ndarray, per
     return chosen[:cap]
 
 
-def extra_bits(depth: float) -> int:
-    """Bits to add to the 200-bit re-check for a point saturated ``depth`` bits deep."""
-    return int(min(MAX_EXTRA_BITS, max(0.0, depth) + 16)) if depth >= 0 else 0
+def extra_bits(depth: float, rows: int = 0) -> int:
+    """Bits to add to the 200-bit re-check for a point saturated ``depth`` bits deep (fewer on a
+    long tape, where each bit costs more: the re-check is one of many)."""
+    cap = MAX_EXTRA_BITS if rows <= _LONG_TAPE else MAX_EXTRA_BITS * _LONG_TAPE // rows
+    return int(min(cap, max(0.0, depth) + 16)) if depth >= 0 else 0
 
 
 def spread(candidates: np.ndarray, label: np.ndarray, per_label: int, cap: int) -> list[int]:
