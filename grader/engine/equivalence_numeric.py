@@ -72,7 +72,7 @@ class NumericComparison(HighPrecision):
         self.watch = None if tolerant else (Watch(self.key_tape), Watch(self.ans_tape))
         self.rows = len(self.key_tape) + len(self.ans_tape)
         self.continuous = [nm for nm in self.names if not isinstance(domain.get(nm), Discrete)]
-        self.scales = {nm: d.hi - d.lo for nm, d in domain.items() if isinstance(d, Interval)}
+        self.intervals = {nm: (d.lo, d.hi) for nm, d in domain.items() if isinstance(d, Interval)}
         self._later: tuple | None = None
 
     # -- sampling ------------------------------------------------------------------------------

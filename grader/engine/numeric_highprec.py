@@ -18,6 +18,7 @@ import numpy as np
 from grader.engine.numeric_recheck import extra_bits, perturbations, shallowest, spread
 from grader.engine.numeric_values import NumericOutcome, mpf_value, point_at
 from grader.engine.piecewise_compare import mp_scale
+from grader.engine.sampling import DEFAULT_INTERVAL
 
 ZERO_LEVEL = 1e-14           # the tolerance's absolute floor applies only where the key is below this
 MP_PREC = 200                # bits (about 60 digits) for high-precision re-checks
@@ -77,7 +78,7 @@ class HighPrecision:
         if len(cand):
             cand = np.asarray(spread(cand, label, 4, MAX_UNDEFINED), dtype=int)
             if not exhaustive and self.continuous:
-                near = perturbations(pts, cand, self.continuous, self.scales)
+                near = perturbations(pts, cand, self.continuous, self.intervals)
                 with np.errstate(all="ignore"):
                     av = np.broadcast_to(np.asarray(self.ans_tape.output(near), dtype=float), (2 * len(cand),))
                 cand = cand[~(np.isfinite(av[:len(cand)]) & np.isfinite(av[len(cand):]))]
@@ -116,8 +117,9 @@ class HighPrecision:
         # ... at the smallest magnitudes of symbols without a domain (x=7.2 reads better than 978)
         far = np.zeros(len(bad))
         for nm in self.continuous:
-            if nm not in self.scales:
-                far = np.maximum(far, np.floor(np.log10(np.maximum(np.abs(out.points[nm][bad]), 2.5) / 2.5)))
+            if nm not in self.intervals:
+                near = np.maximum(np.abs(out.points[nm][bad]), DEFAULT_INTERVAL.hi) / DEFAULT_INTERVAL.hi
+                far = np.maximum(far, np.floor(np.log10(near)))
         for i in bad[np.lexsort((-rel, far))][:4]:
             # None (undefined in 200 bits) is no refutation of the difference either
             if self._mp_differs(point_at(out.points, i), float(self.sens_out[i])) is not False:

@@ -77,15 +77,21 @@ def overflowed(tape: Tape, rows: Sequence[Any], n: int) -> np.ndarray:
 
 
 def perturbations(points: Mapping[str, np.ndarray], idx: np.ndarray, continuous: Sequence[str],
-                  scales: Mapping[str, float]) -> dict[str, np.ndarray]:
-    """Two points near each of ``points[idx]`` (moved in the continuous coordinates): 2*len(idx)."""
+                  intervals: Mapping[str, tuple[float, float]]) -> dict[str, np.ndarray]:
+    """Two points near each of ``points[idx]`` (moved in the continuous coordinates, staying
+    inside their intervals: a step out of one is taken the other way): 2*len(idx) points."""
     out = {}
     for nm, v in points.items():
         base = np.asarray(v, dtype=float)[idx]
         if nm in continuous:
             j = list(continuous).index(nm) % len(_DIRECTIONS[0])
-            step = _STEP * np.maximum(scales.get(nm, 1.0), np.abs(base))
-            out[nm] = np.concatenate([base + _DIRECTIONS[0][j] * step, base + _DIRECTIONS[1][j] * step])
+            lo, hi = intervals.get(nm, (-np.inf, np.inf))
+            step = _STEP * np.maximum(hi - lo if np.isfinite(hi - lo) else 1.0, np.abs(base))
+            moved = []
+            for d in _DIRECTIONS:
+                p = base + d[j] * step
+                moved.append(np.where((p < lo) | (p > hi), base - d[j] * step, p))
+            out[nm] = np.concatenate(moved)
         else:
             out[nm] = np.concatenate([base, base])
     return out

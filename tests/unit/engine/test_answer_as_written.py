@@ -144,3 +144,13 @@ def test_the_parser_records_where_partial_operations_are_defined(text, expected)
 def test_a_guard_inside_a_piecewise_row_holds_only_where_that_row_is_taken():
     (g,) = parse("Piecewise((sqrt(x), x > 0), (0, True))").guards
     assert g.kind == NONNEG and str(g.when[-1]) == "x > 0"
+
+
+def test_a_removable_singularity_at_the_edge_of_the_domain_is_not_held_against_the_answer():
+    # (x^2 + x)/x is undefined only at x = 0, the domain's edge (sampled there by the boundary
+    # probe of Max): the point is isolated, so the answer is right
+    ctx = GradingContext.from_json({"domain": {"x": [0, 3], "y": [-1, 1]}})
+    assert verdicts("x + 1 + Max(y, 0)", r"\frac{x^2 + x}{x} + \max(y, 0)", ctx) == {Verdict.CORRECT}
+    # the same on a discrete domain that contains 0: a case the answer leaves undefined
+    disc = GradingContext.from_json({"domain": {"x": {"values": [0, 1, 2]}, "y": [-1, 1]}})
+    assert verdicts("x + 1 + Max(y, 0)", r"\frac{x^2 + x}{x} + \max(y, 0)", disc) == {Verdict.INCORRECT}
