@@ -112,7 +112,9 @@ class Boundaries:
             scale = row_scale(rows, n, self.summed[j])
             with np.errstate(all="ignore"):
                 if not self.exact[j]:
-                    mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
+                    # an undefined boundary function (the edge sqrt(1-x) <= 1 of a written
+                    # arccos, where x > 1) is no boundary nearby: that point is decided, not skipped
+                    mask |= np.abs(g) <= BOUNDARY_EPS * np.maximum(scale, 1.0)
                 if j < 16:
                     label |= (g > 0).astype(np.int64) << j
         return mask, label
