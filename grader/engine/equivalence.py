@@ -96,8 +96,8 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
 
     regions = key_regions(expected_expr, ctx.substitute)
     tolerant = bool(inexact or _is_number(key) or _is_number(answer))
-    edges = (key, answer, *key_def.edges, *answer_def.edges)
-    nc = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact, edges)
+    edges = (*key_def.edges, *answer_def.edges)
+    nc = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact, (key, answer), edges)
     if isinstance(nc, CheckResult):
         return nc
     outcome = nc.run(defer=not inexact)
@@ -135,7 +135,7 @@ def _is_number(expr: Any) -> bool:
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
              tolerant: bool, seed: int, deadline: float, inexact: bool = False,
-             edges: tuple = ()) -> "NumericComparison | CheckResult":
+             bounds: tuple = (), edges: tuple = ()) -> "NumericComparison | CheckResult":
     from grader.engine.equivalence_numeric import NumericComparison
     from grader.engine.tape import Tape
 
@@ -146,7 +146,7 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
     try:
         nc = NumericComparison(key, answer, regions=regions, domain=domain, tolerance=ctx.tolerance,
                                tolerant=tolerant, rng=np.random.default_rng(seed), deadline=deadline,
-                               inexact=inexact, boundary_exprs=edges or None)
+                               inexact=inexact, boundary_exprs=bounds or None, edge_exprs=edges)
     except EngineError as exc:
         return invalid_answer(f"your answer cannot be evaluated: {exc}")
     return nc

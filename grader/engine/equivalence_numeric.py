@@ -26,7 +26,7 @@ from grader.engine.numeric_values import (  # noqa: F401 - NumericOutcome is imp
     NumericOutcome, decimal_rows, decimal_sensitivity, point_at)
 from grader.engine.numeric_highprec import MP_PREC, ZERO_LEVEL, HighPrecision  # noqa: F401 - re-exported
 from grader.engine.numeric_recheck import Watch, overflowed
-from grader.engine.piecewise_compare import Boundaries, Region, row_scale, summed_rows
+from grader.engine.piecewise_compare import Boundaries, Region, boundary_functions, row_scale, summed_rows
 from grader.engine.sampling import Sampler
 from grader.engine.tape import Tape
 
@@ -47,7 +47,7 @@ class NumericComparison(HighPrecision):
     def __init__(self, key: sympy.Expr, answer: sympy.Expr, *, regions: Sequence[Region],
                  domain: Mapping[str, Domain], tolerance: float, tolerant: bool,
                  rng: np.random.Generator, deadline: float | None, inexact: bool = False,
-                 boundary_exprs: Sequence[Any] | None = None) -> None:
+                 boundary_exprs: Sequence[Any] | None = None, edge_exprs: Sequence[Any] = ()) -> None:
         syms: set[sympy.Symbol] = set(key.free_symbols) | set(answer.free_symbols)
         for r in regions:
             if isinstance(r.condition, sympy.Basic):
@@ -61,6 +61,9 @@ class NumericComparison(HighPrecision):
         # where the two can part: the relations of both sides (default: as given), and the edges
         # of where each is defined as written (``definedness``)
         self.bounds = Boundaries(boundary_exprs or [key, answer], self.regions, self.inputs, discrete)
+        # the edges of where each side is defined as written (sqrt(x): x >= 0): probed on both
+        # sides, but no reason to draw more points or skip points near them
+        self.edge_tapes = [Tape.from_expr(g, self.inputs) for g in boundary_functions(edge_exprs)]
         self.sampler = Sampler(self.names, domain, rng)
         self.tolerance, self.tolerant, self.deadline = tolerance, tolerant, deadline
         # exact numbers (2^-99 vs 2^-98) are compared purely relatively; decimals get the floor
@@ -127,8 +130,9 @@ class NumericComparison(HighPrecision):
             if self.deadline is not None and time.monotonic() > self.deadline:
                 break
             n = min(4 * n, max(2048, self.sampler.cycle))
-        if self.bounds.tapes:  # both sides of every boundary, where random points rarely land
-            got = probe_points(self.bounds.tapes, self.sampler, parts_p[0], len(parts_v[0]["k"]))
+        probed = self.bounds.tapes + self.edge_tapes
+        if probed:  # both sides of every boundary, where random points rarely land
+            got = probe_points(probed, self.sampler, parts_p[0], len(parts_v[0]["k"]))
             if got is not None:
                 parts_p.append(got[0])
                 parts_v.append(self._batch(got[0], got[1]))
@@ -139,8 +143,8 @@ class NumericComparison(HighPrecision):
     # -- decision ------------------------------------------------------------------------------
 
     def run(self, *, defer: bool = False) -> NumericOutcome:
-        """Sample, evaluate and decide. With ``defer``, the high-precision checks of agreeing and
-        overflowed points wait for ``finish`` (a symbolic proof makes them unnecessary)."""
+        """Sample, evaluate and decide. With ``defer``, the extra high-precision checks of agreeing
+        points and the overflowed points wait for ``finish`` (a symbolic proof makes them moot)."""
         pts, v, exhaustive = self._collect()
         k, a, near, region = v["k"], v["a"], v["near"], v["region"]
         valid = ~near & (region >= 0)
@@ -171,14 +175,14 @@ class NumericComparison(HighPrecision):
             in_r = out.region == r
             out.region_points.append(int(in_r.sum()))
             wit = self._disagreement(out, ok, margin, in_r)
-            if wit is None and not later:
-                wit = self._agreement(out, ok, margin, in_r)
+            if wit is None:
+                wit = self._agreement(out, ok, margin, in_r, extra=not later)
             self._record(out, r, wit)
         self._later = (pts, v, valid, key_ok, exhaustive, ok, margin) if later else None
         return out
 
     def finish(self, out: NumericOutcome) -> NumericOutcome:
-        """The checks ``run(defer=True)`` left: overflowed points, and agreeing points in high
+        """The checks ``run(defer=True)`` left: overflowed points, and more agreeing points in high
         precision (one per side of every boundary, the least saturated)."""
         if self._later is None or out.status != "equal":
             return out
@@ -190,7 +194,7 @@ class NumericComparison(HighPrecision):
         out.n_points += extra
         for r in range(max(1, len(self.regions))):
             if out.region_ok[r]:
-                wit = self._agreement(out, ok, margin, out.region == r)
+                wit = self._agreement(out, ok, margin, out.region == r, basic=False)
                 if wit is not None:
                     out.region_ok[r] = False
                     self._record(out, r, wit)

@@ -128,14 +128,18 @@ class HighPrecision:
         return None  # the worst points were float noise; the rest are too
 
     def _agreement(self, out: NumericOutcome, ok: np.ndarray, margin: np.ndarray,
-                   in_r: np.ndarray) -> int | None:
-        """Agreeing points of one region re-checked in high precision: a witness index, or None."""
-        if self.tolerant:  # borderline agreements (near the tolerance or within the noise allowance)
+                   in_r: np.ndarray, *, basic: bool = True, extra: bool = True) -> int | None:
+        """Agreeing points of one region re-checked in high precision: a witness index, or None.
+        ``basic``: a few (borderline ones when tolerant, three spread out when exact); ``extra``
+        (exact only): one per side of every boundary and the least saturated ones."""
+        agree = np.flatnonzero(in_r & ok)
+        good: list[int] = []
+        if basic and self.tolerant:  # borderline agreements (near the tolerance or the noise allowance)
             close = np.flatnonzero(in_r & ok & (margin > 0.1))
             good = [int(i) for i in close[np.argsort(-margin[close])][:3]]
-        else:  # exact: a difference below double precision is still a difference
-            agree = np.flatnonzero(in_r & ok)
+        elif basic:  # exact: a difference below double precision is still a difference
             good = [int(i) for i in agree[:: max(1, len(agree) // 3)][:3]]
+        if extra and not self.tolerant:
             if self.bounds.tapes:  # each side of every boundary (a branch that differs only slightly)
                 good += spread(agree, self.label_out, 1, 12)
             sat = agree[self.sat_out[agree] >= 0]

@@ -61,6 +61,14 @@ def regions(original: sympy.Expr, substitute: Callable[[sympy.Expr], sympy.Expr]
             for k, c in enumerate(conds)]
 
 
+def boundary_functions(exprs: Sequence[Any]) -> list[sympy.Expr]:
+    """The boundary functions (``lhs - rhs`` of relationals, ...) of several expressions, ordered."""
+    funcs: set[sympy.Expr] = set()
+    for e in exprs:
+        funcs |= _relationals(e)
+    return sorted(funcs, key=sympy.default_sort_key)
+
+
 def _relationals(expr: Any) -> set[sympy.Expr]:
     """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``."""
     out: set[sympy.Expr] = set()
