@@ -116,9 +116,13 @@ class NumericComparison(HighPrecision):
         nreg = max(1, len(self.regions))
         while drawn < MAX_DRAWN:
             pts = self.sampler.draw(n) if self.names else {}
+            if self.tolerant and self.names and not parts_p:  # where a relative tolerance is tightest
+                near = self.sampler.near_zero(pts)
+                pts = {nm: np.concatenate([pts[nm], near[nm]]) for nm in self.names}
+            m = len(pts[self.names[0]]) if self.names else n
             parts_p.append(pts)
-            parts_v.append(self._batch(pts, n))
-            drawn += n
+            parts_v.append(self._batch(pts, m))
+            drawn += m
             good = np.concatenate([np.isfinite(v["k"]) & ~v["near"] for v in parts_v])
             reg = np.concatenate([v["region"] for v in parts_v])
             counts = [int(np.sum(good & (reg == r))) for r in range(nreg)] if self.regions else [int(good.sum())]

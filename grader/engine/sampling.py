@@ -101,6 +101,25 @@ class Sampler:
                     out[name] = vals[self.rng.integers(len(vals), size=n)]
         return out
 
+    def near_zero(self, pts: Mapping[str, np.ndarray], k: int = 4) -> dict[str, np.ndarray]:
+        """Copies of the first ``k`` points with one continuous symbol moved to +-1 and +-10 grid
+        steps from 0 (where its interval contains 0): a relative tolerance is tightest where the
+        key is small, and uniform points rarely come that close (``x^2 + 0.0000000001``)."""
+        parts = []
+        for name in self._continuous:
+            iv = self.interval(name)
+            if not iv.lo < 0 < iv.hi:
+                continue
+            step = grid_step(iv)
+            for value in (step, -step, 10 * step, -10 * step):
+                if iv.lo <= value <= iv.hi:
+                    moved = {nm: np.asarray(v[:k], dtype=float).copy() for nm, v in pts.items()}
+                    moved[name][:] = value
+                    parts.append(moved)
+        if not parts:
+            return {nm: np.zeros(0) for nm in pts}
+        return {nm: np.concatenate([p[nm] for p in parts]) for nm in pts}
+
     def _real(self, n: int) -> np.ndarray:
         """Values for a symbol over the whole real line: near 0 and at log-spaced magnitudes."""
         near = self._uniform(DEFAULT_INTERVAL, n)

@@ -100,3 +100,21 @@ def test_saturation_is_flagged_where_a_term_is_absorbed_and_how_deep():
     assert depth[0] < 0                      # 1 + e^-1: nothing absorbed
     assert 50 < depth[1] < 70                # e^-40 is 2^-57.7 of 1
     assert depth[2] > 1000 and depth[3] > 1000   # e^-800 underflows, e^800 overflows
+
+
+@pytest.mark.parametrize("key, answer", [
+    ("Max(x, 0)", "Piecewise((x, x > 1/100000), (0, True))"),    # wrong on (0, 10^-5] only
+    ("Heaviside(x - 1)", "Piecewise((1, x > 1 + 10^(-5)), (0, True))"),
+])
+def test_a_band_thinner_than_the_probe_offsets_between_two_boundaries_gets_a_point(key, answer):
+    for s in SEEDS[:4]:
+        r = check_answer(key, answer, context=ctx({"x": [-3, 3]}), seed=s, cache=None)
+        assert r.verdict is Verdict.INCORRECT, (s, r)
+
+
+def test_a_tolerance_is_checked_where_the_key_is_small():
+    # 1e-10 is more than 1e-6 relative of x^2 only for |x| < 0.01: uniform points rarely go there
+    for s in SEEDS[:4]:
+        r = check_answer("x**2", "x^2 + 0.0000000001", context=ctx({"x": [-3, 3]}), seed=s, cache=None)
+        assert r.verdict is Verdict.INCORRECT and abs(r.witness["x"]) < 0.01, (s, r)
+    assert check_answer("x**2", "1.0*x^2", context=ctx({"x": [-3, 3]}), cache=None).verdict is Verdict.CORRECT
