@@ -5,7 +5,10 @@ Random points miss a thin band between two nearby boundaries (cases ``x < 1.001`
 answer is wrong there, on a set of positive measure, and random points almost never land in it. Along
 segments between sampled points, and from sampled points out to each interval's ends, every sign
 change of each boundary function is located by bisection, and points are added a little way either
-side of it; the interval ends themselves are added too. Only expressions with boundaries (Piecewise,
+side of it, and midway between the crossings of two boundaries on one segment (a band thinner
+than the offsets); the interval ends themselves are added too. A symbol without a domain ranges over the
+reals: its segments run out to +-10^6 (a breakpoint at x = 10^5 is probed on both sides), and the
+far ends themselves are not added. Only expressions with boundaries (Piecewise,
 Heaviside, sign, Abs, Max, Min) pay for this, a few tape evaluations of at most 32 points each per boundary.
 """
 
@@ -23,6 +26,7 @@ _PAIRS = 32                 # segments bisected per boundary function
 _EDGE_BASES = 8             # sampled points pushed out to each end of each interval
 _STEPS = 10                 # Illinois (false position) steps: a linear boundary needs one
 _OFFSETS = (1e-3, 1e-5)     # probes at root +- offset (fractions of the segment)
+FAR = 1e6                   # how far the segments of a symbol without a domain reach
 
 
 def _value(tape: Tape, pts: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -60,6 +64,28 @@ def _root(tape: Tape, sa: Mapping[str, np.ndarray], sb: Mapping[str, np.ndarray]
     return t
 
 
+def _between(seg_roots: Sequence[tuple[np.ndarray, np.ndarray]], a: Mapping[str, np.ndarray],
+             b: Mapping[str, np.ndarray], continuous: Sequence[str]) -> list[dict[str, np.ndarray]]:
+    """Midpoints between the crossings of different boundaries on one segment: a band thinner than
+    the offsets (``x > 10^-5`` against ``Max(x, 0)``: wrong on (0, 10^-5]) gets a point inside."""
+    by_seg: dict[int, list[float]] = {}
+    for cross, root in seg_roots:
+        for i, t in zip(cross.tolist(), root.tolist()):
+            by_seg.setdefault(i, []).append(t)
+    segs, mids = [], []
+    for i, ts in by_seg.items():
+        ts = sorted(set(ts))
+        for lo, hi in zip(ts, ts[1:]):
+            segs.append(i)
+            mids.append(0.5 * (lo + hi))
+    if not segs:
+        return []
+    idx = np.asarray(segs)
+    sa = {nm: v[idx] for nm, v in a.items()}
+    sb = {nm: v[idx] for nm, v in b.items()}
+    return [_mix(sa, sb, np.asarray(mids), continuous)]
+
+
 def probe_points(tapes: Sequence[Tape], sampler: Sampler, pts: Mapping[str, np.ndarray],
                  n: int) -> tuple[dict[str, np.ndarray], int] | None:
     """(points, count) either side of every boundary crossing found, plus the domain's edges."""
@@ -74,16 +100,18 @@ def probe_points(tapes: Sequence[Tape], sampler: Sampler, pts: Mapping[str, np.n
     edges = []
     j = min(k, _EDGE_BASES)
     for c in continuous:
-        iv = sampler.interval(c)
-        for end in (iv.lo, iv.hi):
+        iv = sampler.interval(c) if sampler.declared(c) else None
+        for end in ((iv.lo, iv.hi) if iv is not None else (-FAR, FAR)):
             e = {nm: start[nm][:j].copy() for nm in names}
             e[c][:] = end
-            edges.append(e)
+            if iv is not None:  # the whole real line has no edges to sample
+                edges.append(e)
             segs_a.append({nm: start[nm][:j] for nm in names})
             segs_b.append(e)
     a, b = _cat(segs_a, names), _cat(segs_b, names)
     m = len(a[names[0]])
     probes = list(edges)
+    seg_roots: list[tuple[np.ndarray, np.ndarray]] = []
     with np.errstate(all="ignore"):
         for tape in tapes:
             ga, gb = _value(tape, a, m), _value(tape, b, m)
@@ -96,5 +124,9 @@ def probe_points(tapes: Sequence[Tape], sampler: Sampler, pts: Mapping[str, np.n
             for off in _OFFSETS:
                 for t in (root - off, root + off):
                     probes.append(_mix(sa, sb, np.clip(t, 0.0, 1.0), continuous))
+            seg_roots.append((cross, root))
+    probes += _between(seg_roots, a, b, continuous)
+    if not probes:
+        return None
     out = _cat(probes, names)
     return out, len(out[names[0]])

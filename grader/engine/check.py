@@ -37,6 +37,7 @@ class _Key:
     expr: sympy.Expr
     inexact: bool
     fingerprint: str
+    guards: tuple = ()   # where the key is undefined as written (grader.engine.definedness)
 
 
 def _number_key(value: int | float) -> _Key:
@@ -55,7 +56,9 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
     if isinstance(expected, (int, float)):
         return _number_key(expected)
     if not isinstance(expected, str):
-        return _Key(expected.expr, bool(expected.inexact), "parsed:" + sympy.srepr(expected.expr))
+        guards = tuple(getattr(expected, "guards", ()))
+        return _Key(expected.expr, bool(expected.inexact), "parsed:" + sympy.srepr(expected.expr)
+                    + (f"|{guards!r}" if guards else ""), guards)
     memo = (expected, ctx.fingerprint())
     with _KEYS_LOCK:
         hit = _KEYS.get(memo)
@@ -71,7 +74,7 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
             parsed = parse(expected, syntax="auto", names=ctx.names)
     except ParseError as exc:
         raise ContextError(f"the expected answer cannot be read: {exc}") from None
-    key = _Key(parsed.expr, bool(parsed.inexact), "text:" + expected)
+    key = _Key(parsed.expr, bool(parsed.inexact), "text:" + expected, parsed.guards)
     with _KEYS_LOCK:
         _KEYS[memo] = key
         while len(_KEYS) > 512:
@@ -122,7 +125,7 @@ def check_answer(expected: "str | Parsed | int | float", answer: str, *, context
         # the expression itself is the key: sympy hashes it once and compares it structurally,
         # which costs a fraction of printing it with srepr
         cache_key = ((key.fingerprint, ctx.fingerprint(), syntax, seed, limits),
-                     parsed.expr, bool(parsed.inexact))
+                     parsed.expr, bool(parsed.inexact), parsed.guards)
         hit = cache.get(cache_key)
         if hit is not None:
             return hit
@@ -130,7 +133,8 @@ def check_answer(expected: "str | Parsed | int | float", answer: str, *, context
     if result is None:
         try:
             result = compare(key.expr, parsed.expr, context=ctx, inexact=key.inexact or bool(parsed.inexact),
-                             seed=seed, deadline=deadline, limits=limits)
+                             seed=seed, deadline=deadline, limits=limits,
+                             key_guards=key.guards, answer_guards=parsed.guards)
         except ContextError as exc:
             result = undetermined(f"could not compare: {exc}")
         except (EngineError, RecursionError, OverflowError, MemoryError) as exc:

@@ -6,8 +6,10 @@ region for a piecewise key, and, when they agree, asks the prover within the sym
 
 Verdicts:
   correct    numeric agreement; method ``symbolic`` when proven, else ``numeric:N points``.
-  incorrect  a witness point where they differ (confirmed in 200-bit arithmetic), or the answer is
-             undefined on part of the domain where the key is defined; feedback says which kind.
+  incorrect  a witness point where they differ (confirmed in 200-bit arithmetic, or in more bits
+             when the prover has shown a difference too small for 200), or the answer is undefined
+             on part of the domain where the key is defined; feedback says which kind. A verified
+             counterexample always wins over agreement elsewhere.
   invalid    with ``method="undetermined"`` and ``extra["undetermined"] = True`` when the comparison
              could not be made because of the key or the context (the key undefined almost
              everywhere on the domain, a definition that cannot be evaluated). Neither "correct"
@@ -15,6 +17,17 @@ Verdicts:
              attempt, and the flag lets assignment grading route it to an instructor
              (needs_review). An answer that cannot be evaluated for its own reasons is "invalid"
              with method ``parse``.
+
+Domain: the context's, per symbol; a symbol without one ranges over all the reals (sampled near 0
+and at log-spaced magnitudes up to 10^3, see ``sampling``); points where the key is undefined are
+left out. Points where doubles saturate or overflow are decided in high precision
+(``numeric_recheck``), and a proven difference counts once a point shows it (``disproof``).
+
+Both sides are judged as written: where sympy's construction simplified a partial operation away
+(``e^{ln x}`` built as ``x``), the parser's guards (``grader.engine.definedness``) make the
+numeric comparison treat the answer as undefined where the written form is (``x < 0``). An answer
+undefined on part of the domain where the key is defined is incorrect; a removable singularity of
+a continuous symbol (``x^2/x`` at 0, a set of measure zero) is not, one of a discrete symbol is.
 """
 
 from __future__ import annotations
@@ -26,15 +39,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
-from grader.engine.context import Discrete, GradingContext, Interval
+from grader.engine.context import Discrete, GradingContext
+from grader.engine.definedness import Guard, condition, guarded
 from grader.engine.errors import ContextError, EngineError, ParseError
 from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.results import CheckResult, RegionResult, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.engine.equivalence_numeric import NumericOutcome
-
-_WIDE = Interval(-10.0, 10.0)
+    from grader.engine.equivalence_numeric import NumericComparison, NumericOutcome
 
 
 def undetermined(message: str) -> CheckResult:
@@ -51,7 +63,8 @@ def invalid_answer(message: str, column: int | None = None) -> CheckResult:
 
 def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: GradingContext | None = None,
             inexact: bool = False, seed: int = 0, deadline: float | None = None,
-            limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+            limits: Limits = DEFAULT_LIMITS, key_guards: tuple[Guard, ...] = (),
+            answer_guards: tuple[Guard, ...] = ()) -> CheckResult:
     """Compare two parsed expressions on the context's domain (see the module docstring).
 
     >>> x = sympy.Symbol("x", real=True)
@@ -65,12 +78,18 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
         return invalid_answer("your answer is a condition, not a value")
     if deadline is None:
         deadline = time.monotonic() + limits.answer_time_s
+    discrete = frozenset(n for n, d in ctx.domain.items() if isinstance(d, Discrete))
+    defined = frozenset(ctx.symbol_definitions)
     try:
         key = ctx.substitute(expected_expr)
+        key_def = condition(key_guards, ctx.substitute, discrete, defined)
+        key_t = guarded(key, key_def.cond)
     except (ContextError, ParseError) as exc:
         return undetermined(f"could not compare: {exc}")
     try:
         answer = ctx.substitute(answer_expr)
+        answer_def = condition(answer_guards, ctx.substitute, discrete, defined)
+        answer_t = guarded(answer, answer_def.cond)
     except ParseError as exc:
         return invalid_answer(exc.message, exc.column)
     from grader.engine.infinite import compare_infinite
@@ -82,9 +101,15 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
 
     regions = key_regions(expected_expr, ctx.substitute)
     tolerant = bool(inexact or _is_number(key) or _is_number(answer))
-    outcome = _numeric(key, answer, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact)
-    if isinstance(outcome, CheckResult):
-        return outcome
+    edges = (*key_def.edges, *answer_def.edges)
+    nc = _numeric(key_t, answer_t, ctx, ctx.domain, regions, tolerant, seed, deadline, inexact, (key, answer), edges)
+    if isinstance(nc, CheckResult):
+        return nc
+    outcome = nc.run(defer=not inexact)
+    proof, case = _prove(key, answer, ctx, limits, deadline) if outcome.status == "equal" and not inexact \
+        else (None, {})
+    if proof is not True:  # the high-precision re-checks a proof would have made moot
+        outcome = nc.finish(outcome)
     region_results = tuple(RegionResult(r.text, ok, w) for r, ok, w in
                            zip(regions, outcome.region_ok, outcome.region_witness))
     method = f"numeric:{outcome.n_points} points"
@@ -95,15 +120,16 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     # exact input is proven when possible, plain numbers included (2e vs 2*E); a number typed
     # with decimals is judged by the tolerance alone
     if not inexact:
-        proof = _prove(key, answer, ctx, limits, deadline)
         if proof is True:
             return CheckResult(Verdict.CORRECT, feedback="Correct.", method="symbolic", regions=region_results)
         if proof is False and not tolerant:
-            # proven different over the reals; equal on the declared domain unless a wider search
-            # of the symbols without a declared domain finds a witness
-            wide = _wider_search(key, answer, ctx, regions, seed, deadline)
-            if wide is not None:
-                return _incorrect(wide, key, answer, answer_expr, ctx, regions, (), method, deadline)
+            # a difference the sampled points could not resolve (below 200-bit noise, or on a
+            # discrete case): it counts once a point shows it in enough bits
+            from grader.engine.disproof import verify_difference
+
+            shown = verify_difference(key_t, answer_t, outcome, case, deadline)
+            if shown is not None:
+                return _incorrect(shown, key, answer, answer_expr, ctx, regions, region_results, method, deadline)
     return CheckResult(Verdict.CORRECT, feedback="Correct.", method=method, regions=region_results,
                        extra={"points": outcome.n_points})
 
@@ -113,7 +139,8 @@ def _is_number(expr: Any) -> bool:
 
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
-             tolerant: bool, seed: int, deadline: float, inexact: bool = False) -> "NumericOutcome | CheckResult":
+             tolerant: bool, seed: int, deadline: float, inexact: bool = False,
+             bounds: tuple = (), edges: tuple = ()) -> "NumericComparison | CheckResult":
     from grader.engine.equivalence_numeric import NumericComparison
     from grader.engine.tape import Tape
 
@@ -124,10 +151,10 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
     try:
         nc = NumericComparison(key, answer, regions=regions, domain=domain, tolerance=ctx.tolerance,
                                tolerant=tolerant, rng=np.random.default_rng(seed), deadline=deadline,
-                               inexact=inexact)
+                               inexact=inexact, boundary_exprs=bounds or None, edge_exprs=edges)
     except EngineError as exc:
         return invalid_answer(f"your answer cannot be evaluated: {exc}")
-    return nc.run()
+    return nc
 
 
 def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, written: sympy.Expr,
@@ -163,14 +190,15 @@ def _exact(v: int | float) -> sympy.Rational:
 
 
 def _prove(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, limits: Limits,
-           deadline: float) -> bool | None:
-    """prove_equal within the budget; discrete symbols are substituted value by value."""
+           deadline: float) -> tuple[bool | None, dict]:
+    """(prove_equal within the budget, the discrete case a disproof holds in); discrete symbols
+    are substituted value by value."""
     if key == answer or sympy.Add(key, -answer) == 0:
-        return True  # the same canonical form: no need to load the prover (a start-up cost)
+        return True, {}  # the same canonical form: no need to load the prover (a start-up cost)
     if key.has(sympy.Piecewise) or answer.has(sympy.Piecewise):
         # region by region the numeric comparison is the judge; sympy's piecewise folding and
         # relational rewriting cost ten times the rest of the check and rarely prove anything
-        return None
+        return None, {}
     from grader.engine.prover import prove_equal
 
     cases = _discrete_cases((key, answer), ctx)
@@ -179,28 +207,11 @@ def _prove(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, limits: Lim
     for case in cases:
         budget = stop - time.monotonic()
         if budget <= 0.005:
-            return None
+            return None, {}
         try:
             results.append(prove_equal(key.xreplace(case), answer.xreplace(case), budget_s=budget))
         except Exception:  # noqa: BLE001 - the prover is a confirmation; failing it is "undecided"
-            return None
+            return None, {}
         if results[-1] is not True:
-            break
-    if all(r is True for r in results):
-        return True
-    if results[-1] is False and cases == [{}]:
-        return False
-    return None
-
-
-def _wider_search(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, regions: list,
-                  seed: int, deadline: float) -> "NumericOutcome | None":
-    undeclared = {s.name for s in key.free_symbols | answer.free_symbols} - set(ctx.domain)
-    if not undeclared or time.monotonic() > deadline:
-        return None
-    domain = dict(ctx.domain)
-    domain.update({n: _WIDE for n in undeclared})
-    got = _numeric(key, answer, ctx, domain, regions, False, seed + 1, deadline)
-    if isinstance(got, CheckResult) or got.status != "different":
-        return None
-    return got
+            return results[-1], {s.name: float(v) for s, v in case.items()}
+    return True, {}

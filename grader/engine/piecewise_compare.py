@@ -61,6 +61,14 @@ def regions(original: sympy.Expr, substitute: Callable[[sympy.Expr], sympy.Expr]
             for k, c in enumerate(conds)]
 
 
+def boundary_functions(exprs: Sequence[Any]) -> list[sympy.Expr]:
+    """The boundary functions (``lhs - rhs`` of relationals, ...) of several expressions, ordered."""
+    funcs: set[sympy.Expr] = set()
+    for e in exprs:
+        funcs |= _relationals(e)
+    return sorted(funcs, key=sympy.default_sort_key)
+
+
 def _relationals(expr: Any) -> set[sympy.Expr]:
     """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``."""
     out: set[sympy.Expr] = set()
@@ -112,7 +120,9 @@ class Boundaries:
             scale = row_scale(rows, n, self.summed[j])
             with np.errstate(all="ignore"):
                 if not self.exact[j]:
-                    mask |= ~(np.abs(g) > BOUNDARY_EPS * np.maximum(scale, 1.0))
+                    # an undefined boundary function (the edge sqrt(1-x) <= 1 of a written
+                    # arccos, where x > 1) is no boundary nearby: that point is decided, not skipped
+                    mask |= np.abs(g) <= BOUNDARY_EPS * np.maximum(scale, 1.0)
                 if j < 16:
                     label |= (g > 0).astype(np.int64) << j
         return mask, label

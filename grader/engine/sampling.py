@@ -1,10 +1,16 @@
 """Random points on a question's domain, from a seeded numpy Generator (no global random state).
 
-Continuous symbols are drawn uniformly from their interval (default ``[-2.5, 2.5]``, where exp and
-the logistic still move) and rounded to about four significant digits of the interval's width, so
-a witness point reads well (``x_i=1.234``) and evaluates the same when typed back; exact 0 is
-avoided. Discrete symbols cycle through every combination of their values when there are few, so
-each combination gets its share of points; when every symbol is discrete and the combinations are
+Continuous symbols with a declared interval are drawn uniformly from it and rounded to about four
+significant digits of the interval's width, so a witness point reads well (``x_i=1.234``) and
+evaluates the same when typed back; exact 0 is avoided.
+
+A symbol without a declared domain ranges over all the reals: half of its values are drawn
+uniformly from ``[-2.5, 2.5]`` (where exp and the logistic still move, and witnesses read well),
+half at log-spaced magnitudes from 10^-2 to 10^3 with either sign (rounded to four significant
+digits), so an answer right only near 0 (``Min(Max(0, x), 6)`` for ``Max(0, x)``) is caught.
+
+Discrete symbols cycle through every combination of their values when there are up to 8,192
+combinations, so each gets its share of points; when every symbol is discrete and there are that
 few, ``exhaustive`` enumerates them all.
 """
 
@@ -19,9 +25,9 @@ import numpy as np
 
 from grader.engine.context import Discrete, Domain, Interval
 
-DEFAULT_INTERVAL = Interval(-2.5, 2.5)
-_MAX_CYCLED = 1024      # discrete combinations cycled through evenly (more: drawn at random)
-_MAX_EXHAUSTIVE = 256   # all-discrete problems enumerated exactly up to this many points
+DEFAULT_INTERVAL = Interval(-2.5, 2.5)   # the near half of an undeclared symbol's values
+REAL_MAGNITUDES = (-2.0, 3.0)            # log10 |x| range of the far half
+MAX_CYCLED = 8192       # discrete combinations cycled through evenly (more: drawn at random)
 
 
 def grid_step(interval: Interval) -> float:
@@ -45,21 +51,30 @@ class Sampler:
         values = [self.domain[n].values for n in self._discrete]  # type: ignore[union-attr]
         count = math.prod(len(v) for v in values) if values else 1
         self._combos: np.ndarray | None = None
-        if count <= max(_MAX_CYCLED, _MAX_EXHAUSTIVE if not self._continuous else 0):
+        if count <= MAX_CYCLED:
             self._combos = np.array(list(itertools.product(*values)), dtype=float).reshape(count, len(values))
         self._offset = 0
 
     @property
     def cycle(self) -> int:
         """How many discrete combinations one full cycle has (0 when they are drawn at random)."""
-        if self._discrete and self._combos is not None and len(self._combos) <= _MAX_CYCLED:
+        if self._discrete and self._combos is not None:
             return len(self._combos)
         return 0
 
+    @property
+    def random_discrete(self) -> bool:
+        """Discrete combinations too many to cycle through: they are drawn at random."""
+        return bool(self._discrete) and self._combos is None
+
     def interval(self, name: str) -> Interval:
-        """The interval a continuous symbol is drawn from."""
+        """The interval a continuous symbol is drawn from (the near part for an undeclared one)."""
         dom = self.domain.get(name)
         return dom if isinstance(dom, Interval) else DEFAULT_INTERVAL
+
+    def declared(self, name: str) -> bool:
+        """Whether the symbol has a declared interval (with edges), not the whole real line."""
+        return isinstance(self.domain.get(name), Interval)
 
     def exhaustive(self) -> dict[str, np.ndarray] | None:
         """Every point of an all-discrete domain with few combinations, else None."""
@@ -71,9 +86,9 @@ class Sampler:
         """``n`` points as ``{name: array of n floats}``."""
         out: dict[str, np.ndarray] = {}
         for name in self._continuous:
-            out[name] = self._uniform(self.interval(name), n)
+            out[name] = self._uniform(self.interval(name), n) if self.declared(name) else self._real(n)
         if self._discrete:
-            if self._combos is not None and len(self._combos) <= _MAX_CYCLED:
+            if self._combos is not None:
                 start = self._offset + int(self.rng.integers(len(self._combos)))
                 idx = (start + np.arange(n)) % len(self._combos)
                 self._offset += n
@@ -85,6 +100,37 @@ class Sampler:
                     vals = np.asarray(self.domain[name].values, dtype=float)  # type: ignore[union-attr]
                     out[name] = vals[self.rng.integers(len(vals), size=n)]
         return out
+
+    def near_zero(self, pts: Mapping[str, np.ndarray], k: int = 4) -> dict[str, np.ndarray]:
+        """Copies of the first ``k`` points with one continuous symbol moved to +-1 and +-10 grid
+        steps from 0 (where its interval contains 0): a relative tolerance is tightest where the
+        key is small, and uniform points rarely come that close (``x^2 + 0.0000000001``)."""
+        parts = []
+        for name in self._continuous:
+            iv = self.interval(name)
+            if not iv.lo < 0 < iv.hi:
+                continue
+            step = grid_step(iv)
+            for value in (step, -step, 10 * step, -10 * step):
+                if iv.lo <= value <= iv.hi:
+                    moved = {nm: np.asarray(v[:k], dtype=float).copy() for nm, v in pts.items()}
+                    moved[name][:] = value
+                    parts.append(moved)
+        if not parts:
+            return {nm: np.zeros(0) for nm in pts}
+        return {nm: np.concatenate([p[nm] for p in parts]) for nm in pts}
+
+    def _real(self, n: int) -> np.ndarray:
+        """Values for a symbol over the whole real line: near 0 and at log-spaced magnitudes."""
+        near = self._uniform(DEFAULT_INTERVAL, n)
+        lo, hi = REAL_MAGNITUDES
+        e = self.rng.uniform(lo, hi, size=n)
+        sign = np.where(self.rng.random(n) < 0.5, -1.0, 1.0)
+        k = 3 - np.floor(e)  # four significant digits: round to 10^-k, dividing by an exact 10^k
+        far = sign * np.where(k > 0, np.round(10.0 ** (e + k)) / 10.0 ** np.maximum(k, 0),
+                              np.round(10.0 ** (e + k)) * 10.0 ** np.maximum(-k, 0))
+        # alternate, so that a first batch of any size has both kinds
+        return np.where(np.arange(n) % 2 == 0, near, far)
 
     def _uniform(self, iv: Interval, n: int) -> np.ndarray:
         x = self.rng.uniform(iv.lo, iv.hi, size=n)

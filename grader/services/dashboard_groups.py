@@ -175,7 +175,8 @@ def engine_equivalence(question: Any) -> Equivalence | None:
         pa, pb = read(a), read(b)
         if pa is None or pb is None:
             return False
-        result = compare(pa.expr, pb.expr, context=ctx, inexact=pa.inexact or pb.inexact, seed=0)
+        result = compare(pa.expr, pb.expr, context=ctx, inexact=pa.inexact or pb.inexact, seed=0,
+                         key_guards=pa.guards, answer_guards=pb.guards)
         return result.verdict is Verdict.CORRECT
 
     return equivalent

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from grader.engine.definedness import Guard
 from grader.engine.errors import LimitExceeded, ParseError
 from grader.engine.limits import DEFAULT_LIMITS, Limits
 
@@ -39,6 +40,8 @@ class Parsed:
     syntax: str
     inexact: bool
     boxed: bool
+    # where the final value is undefined as written (grader.engine.definedness)
+    guards: tuple[Guard, ...] = ()
 
 
 def _strip_math(src: str, where: list[int]) -> tuple[str, list[int]]:
@@ -114,6 +117,7 @@ def _parse_tokens(text: str, tokens: list, st: State, mode: str, inexact: bool) 
     chain = parse_top(tokens, st)
     builder = Builder(limits)
     expr = builder.value(chain.final)
+    guards = builder.take_guards()
     members: list[Member] = []
     for node, toks in chain.members:
         try:
@@ -126,4 +130,5 @@ def _parse_tokens(text: str, tokens: list, st: State, mode: str, inexact: bool) 
             raise
         source = text[toks[0].col - 1:toks[-1].end].strip()
         members.append(Member(value, source, toks[0].col))
-    return Parsed(expr, tuple(members), mode, inexact, chain.boxed)
+        builder.take_guards()
+    return Parsed(expr, tuple(members), mode, inexact, chain.boxed, guards)

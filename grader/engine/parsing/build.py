@@ -11,6 +11,7 @@ import math
 import sympy
 from sympy.logic.boolalg import Boolean
 
+from grader.engine.definedness import FINITE, NONNEG, NONZERO, POS, UNIT, Guard, guard_for
 from grader.engine.errors import LimitExceeded, ParseError
 from grader.engine.limits import Limits
 
@@ -78,6 +79,19 @@ class Builder:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.evaluations = _EVALUATION_BUDGET
+        # where the value is defined as written (see grader.engine.definedness): sympy's
+        # construction can simplify a partial operation away (exp(log(x)) is x)
+        self.guards: list[Guard] = []
+
+    def guard(self, kind: str, arg: sympy.Expr) -> None:
+        g = guard_for(kind, arg)
+        if g is not None:
+            self.guards.append(g)
+
+    def take_guards(self) -> tuple[Guard, ...]:
+        """The guards recorded since the last call, without repeats."""
+        out, self.guards = tuple(dict.fromkeys(self.guards)), []
+        return out
 
     def evaluate(self, size: int) -> bool:
         """Whether sympy may simplify the next Max/Min/Abs/Piecewise call: its own evaluation
@@ -127,6 +141,7 @@ class Builder:
             return self.no_log_bomb(sympy.Mul(*(x for x, _ in built)), col), est
         if kind == "inv":
             expr, est = self.val(args[0])
+            self.guard(NONZERO, expr)
             return sympy.Pow(expr, -1), est
         if kind == "pow":
             return self.power(node)
@@ -138,9 +153,9 @@ class Builder:
             built = [self.val(a) for a in args[1:]]
             return sympy.Function(args[0])(*(x for x, _ in built)), 0.0
         if kind == "pw":
-            pairs = [(self.val(v)[0], self.cond(c)) for v, c in args]
+            pairs = self.branches(args)
             evaluate = all(_simple_condition(c) for _, c in pairs) and self.evaluate(len(pairs))
-            return self.guard(lambda: sympy.Piecewise(*pairs, evaluate=evaluate), col), 0.0
+            return self.guarded(lambda: sympy.Piecewise(*pairs, evaluate=evaluate), col), 0.0
         if kind in ("rel", "and", "or", "not"):
             raise ParseError("a condition is not a value", col)
         if kind == "deriv":
@@ -148,7 +163,27 @@ class Builder:
                              col)
         raise ParseError(f"cannot read this ({kind})", col)
 
-    def guard(self, make, col: int):
+    def branches(self, args: list) -> list[tuple[sympy.Expr, Boolean]]:
+        """(value, condition) rows; a partial operation in a row is guarded only where that row
+        is the one taken (the first whose condition holds)."""
+        pairs: list[tuple[sympy.Expr, Boolean]] = []
+        for v, c in args:
+            outer, self.guards = self.guards, []
+            value = self.val(v)[0]
+            inner, self.guards = self.guards, outer
+            cond = self.cond(c)
+            taken = tuple(sympy.Not(p) for _, p in pairs) + (cond,)
+            self.guards.extend(Guard(g.kind, g.arg, taken + g.when) for g in inner)
+            pairs.append((value, cond))
+        return pairs
+
+    def guard_power(self, base: sympy.Expr, exponent: sympy.Rational) -> None:
+        if exponent.q % 2 == 0:  # an even root: x^(1/2), x^(-3/4)
+            self.guard(NONNEG if exponent > 0 else POS, base)
+        elif exponent < 0:
+            self.guard(NONZERO, base)
+
+    def guarded(self, make, col: int):
         try:
             return make()
         except (TypeError, ValueError, AttributeError) as exc:
@@ -161,8 +196,12 @@ class Builder:
             if abs(exponent) > limit:
                 raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
             est = self.check(b_est * float(abs(exponent)), col)
+            self.guard_power(base, exponent)
             return sympy.Pow(base, exponent, evaluate=not _conditional(base)), est
         self.check_log_exponent(exponent, col)
+        if not (base is sympy.E or (base.is_number and base.is_positive)):
+            # x^y x^{-y} is built as 1: the power as written must be a real number
+            self.guard(FINITE, sympy.Pow(base, exponent, evaluate=False))
         if base.is_number and base is not sympy.E:
             # sympy splits b**(y + c) into b**c * b**y as soon as it factors anything
             constant, _ = exponent.as_coeff_Add()
@@ -222,12 +261,26 @@ class Builder:
         est = max((e for _, e in built), default=0.0)
         if name == "logistic":
             return 1 / (1 + sympy.exp(-args[0])), 0.0
+        self.guard_call(name, args)
         if name == "exp" and not args[0].is_Rational:
             self.check_log_exponent(args[0], col)
             return self.numeric_result(sympy.exp(args[0]), col)
         if name in _COSTLY and not (all(map(_simple, args)) and self.evaluate(len(args))):
-            return self.guard(lambda: _FUNCTIONS[name](*args, evaluate=False), col), est
-        return self.guard(lambda: _FUNCTIONS[name](*args), col), est
+            return self.guarded(lambda: _FUNCTIONS[name](*args, evaluate=False), col), est
+        return self.guarded(lambda: _FUNCTIONS[name](*args), col), est
+
+    def guard_call(self, name: str, args: list[sympy.Expr]) -> None:
+        if name == "sqrt" and args:
+            self.guard(NONNEG, args[0])
+        elif name == "root" and len(args) == 2 and args[1].is_Rational and args[1] != 0:
+            self.guard_power(args[0], 1 / args[1])
+        elif name == "log" and args:
+            self.guard(POS, args[0])
+            if len(args) == 2:
+                self.guard(POS, args[1])
+                self.guard(NONZERO, args[1] - 1)
+        elif name in ("asin", "acos") and args:
+            self.guard(UNIT, args[0])
 
     def cond(self, node: Node) -> Boolean:
         kind, args, col = node.kind, node.args, node.col
@@ -242,7 +295,7 @@ class Builder:
                 # sympy would rewrite it as if-then-else and simplify it: unbounded work
                 raise ParseError("a condition cannot contain a piecewise expression", col)
             evaluate = _simple(left) and _simple(right)
-            return self.guard(lambda: _RELATIONS[args[0]](left, right, evaluate=evaluate), col)
+            return self.guarded(lambda: _RELATIONS[args[0]](left, right, evaluate=evaluate), col)
         if kind in ("and", "or"):
             parts = [self.cond(a) for a in args]
             if len(parts) > _CONDITION_PARTS:

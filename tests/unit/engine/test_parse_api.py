@@ -48,7 +48,7 @@ def test_parsed_and_member_are_frozen_dataclasses():
     parsed = parse(r"x = \boxed{2x}")
     assert isinstance(parsed, Parsed) and isinstance(parsed.members[0], Member)
     assert [f.name for f in dataclasses.fields(Parsed)] == ["expr", "members", "syntax",
-                                                           "inexact", "boxed"]
+                                                           "inexact", "boxed", "guards"]
     assert [f.name for f in dataclasses.fields(Member)] == ["expr", "text", "column"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         parsed.boxed = False  # type: ignore[misc]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from grader.engine.context import Discrete, Interval
-from grader.engine.sampling import DEFAULT_INTERVAL, Sampler, grid_step
+from grader.engine.sampling import DEFAULT_INTERVAL, REAL_MAGNITUDES, Sampler, grid_step
 
 
 def sampler(domain, names=None, seed=0):
@@ -21,10 +21,19 @@ def test_points_lie_in_their_intervals_and_avoid_zero():
     assert not np.any(pts["x"] == 0) and not np.any(pts["w"] == 0)
 
 
-def test_default_interval_for_undeclared_symbols():
+def test_undeclared_symbols_range_over_the_reals_near_zero_and_at_log_spaced_scales():
     pts = sampler({}, names=["z"]).draw(2000)["z"]
-    assert pts.min() >= DEFAULT_INTERVAL.lo and pts.max() <= DEFAULT_INTERVAL.hi
-    assert pts.min() < -2 and pts.max() > 2   # the logistic still moves there
+    near = pts[::2]   # every other value: near 0, where the logistic still moves
+    assert near.min() >= DEFAULT_INTERVAL.lo and near.max() <= DEFAULT_INTERVAL.hi
+    assert near.min() < -2 and near.max() > 2
+    far = np.abs(pts[1::2])
+    lo, hi = REAL_MAGNITUDES
+    assert far.min() >= 10 ** lo * 0.999 and far.max() <= 10 ** hi
+    for decade in range(int(lo), int(hi)):  # every decade of magnitude, both signs
+        inside = (far >= 10.0 ** decade) & (far < 10.0 ** (decade + 1))
+        assert inside.sum() > 100
+    assert (pts[1::2] > 100).any() and (pts[1::2] < -100).any()
+    assert all(len(repr(float(v))) <= 8 for v in pts[1::2])   # four significant digits
 
 
 def test_values_are_rounded_for_readable_witnesses():
