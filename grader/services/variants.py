@@ -23,7 +23,7 @@ from grader.services.catalog import STAFF_ROLES, assignment_definition, assignme
 from grader.services.errors import InvalidRequest, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.assignments.model import Assignment as AssignmentDef
+    from grader.assignments.model import AssignmentSpec as AssignmentDef
     from grader.assignments.variants.spec import Variant
 
 

@@ -17,7 +17,7 @@ from grader.assignments.documents.errors import DocumentError
 from grader.assignments.documents.outline import find_markers
 from grader.assignments.documents.reading import MAX_DOCUMENT_BYTES, read_document
 from grader.assignments.documents.segments import Outline, Segment, outline
-from grader.assignments.model import AdTableQuestion, Assignment, FreeTextQuestion, PiecewiseQuestion, Question
+from grader.assignments.model import AdTableQuestion, AssignmentSpec, FreeTextQuestion, PiecewiseQuestion, Question
 
 _ID = re.compile(r"^(?:q(?:uestion)?)?(\d{1,2})([a-z])?(?:[-_.].*)?$", re.IGNORECASE)
 
@@ -69,7 +69,7 @@ def label_of(question_id: str) -> tuple[str, str | None] | None:
     return (str(int(m.group(1))), m.group(2).lower() if m.group(2) else None) if m else None
 
 
-def extract_answers(assignment: Assignment, data: bytes | str, *,
+def extract_answers(assignment: AssignmentSpec, data: bytes | str, *,
                     max_bytes: int = MAX_DOCUMENT_BYTES) -> Extraction:
     """Find each question's answer in ``data`` (``DocumentError`` when it is no answer document)."""
     doc = read_document(data, max_bytes=max_bytes)
@@ -117,7 +117,7 @@ def _segments(cut: Outline, label: tuple[str, str | None], whole: bool) -> list[
     return segs
 
 
-def _extract_one(q: Question, label: tuple[str, str | None], cut: Outline, assignment: Assignment,
+def _extract_one(q: Question, label: tuple[str, str | None], cut: Outline, assignment: AssignmentSpec,
                  ends: dict[tuple[str, str | None], int]) -> FoundAnswer | str:
     segs = _segments(cut, label, whole=isinstance(q, AdTableQuestion))
     if isinstance(segs, str):

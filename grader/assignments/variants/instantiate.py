@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from grader.assignments.errors import AssignmentError
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec
 from grader.assignments.variants.parameters import Value
 from grader.assignments.variants.spec import Variant, VariantSpec
 
@@ -104,7 +104,7 @@ def concrete_data(spec: VariantSpec, variant: Variant, source: str) -> dict[str,
     return out
 
 
-def build_variant(spec: VariantSpec, variant: Variant, source: str) -> Assignment:
+def build_variant(spec: VariantSpec, variant: Variant, source: str) -> AssignmentSpec:
     """The concrete assignment of ``variant`` (validated; its AD-table keys traced)."""
     from grader.assignments.loader import build, validate
     from grader.assignments.variants.table_keys import traced_keys
@@ -116,16 +116,16 @@ def build_variant(spec: VariantSpec, variant: Variant, source: str) -> Assignmen
         raise AssignmentError([replace(p, message=f"{p.message} (variant {label})") for p in problems])
     built = build(data, source)
     questions = tuple(traced_keys(q) for q in built.questions)
-    return Assignment(id=built.id, title=built.title, questions=questions, course=built.course,
+    return AssignmentSpec(id=built.id, title=built.title, questions=questions, course=built.course,
                       description=built.description, source=source, variants=spec, variant=variant)
 
 
 @lru_cache(maxsize=1024)
-def _cached(spec: VariantSpec, variant: Variant, source: str) -> Assignment:
+def _cached(spec: VariantSpec, variant: Variant, source: str) -> AssignmentSpec:
     return build_variant(spec, variant, source)
 
 
-def instantiate(assignment: Assignment, variant: Variant | None) -> Assignment:
+def instantiate(assignment: AssignmentSpec, variant: Variant | None) -> AssignmentSpec:
     """``assignment`` at ``variant`` (itself when it has no parameters or ``variant`` is None)."""
     if assignment.variants is None or variant is None or variant == assignment.variant:
         return assignment

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from grader.assignments.errors import AssignmentError, Problem
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec
 from grader.assignments.variants.instantiate import PLACEHOLDER, _cached
 from grader.assignments.variants.spec import VariantSpec, question_variants
 
@@ -39,7 +39,7 @@ def _strings(node: Any) -> str:
     return ""
 
 
-def lint_variants(assignment: Assignment, checks: Any, *, seed: int = 0,
+def lint_variants(assignment: AssignmentSpec, checks: Any, *, seed: int = 0,
                   limit: int = DEFAULT_VARIANTS) -> list[Problem]:
     """Problems found at variants other than the reference; ``checks(assignment, question)``
     returns (field, message) pairs (``lint``'s own per-question checks)."""

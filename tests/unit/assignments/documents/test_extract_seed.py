@@ -9,7 +9,7 @@ import pytest
 
 from grader.assignments import grade_submission
 from grader.assignments.documents import extract_answers
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec
 from tests.unit.assignments.conftest import FIXTURES
 
 SEED = FIXTURES / "documents" / "seed-assignment-4-written.md"
@@ -20,17 +20,17 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def extraction(assignment4: Assignment) -> Any:
+def extraction(assignment4: AssignmentSpec) -> Any:
     return extract_answers(assignment4, SEED.read_bytes())
 
 
-def test_every_question_of_the_seed_is_found(extraction: Any, assignment4: Assignment) -> None:
+def test_every_question_of_the_seed_is_found(extraction: Any, assignment4: AssignmentSpec) -> None:
     assert extraction.missing == {}
     assert [f.question_id for f in extraction.found] == [q.id for q in assignment4.questions]
 
 
 def test_the_seed_extracts_to_the_answers_typed_into_the_form(extraction: Any, seed_answers: dict[str, Any],
-                                                             assignment4: Assignment) -> None:
+                                                             assignment4: AssignmentSpec) -> None:
     got = extraction.answers
     for q in assignment4.questions:
         want = seed_answers[q.id]
@@ -43,7 +43,7 @@ def test_the_seed_extracts_to_the_answers_typed_into_the_form(extraction: Any, s
 
 
 def test_the_seed_document_grades_to_the_same_verdicts(extraction: Any, seed_answers: dict[str, Any],
-                                                       assignment4: Assignment) -> None:
+                                                       assignment4: AssignmentSpec) -> None:
     from_document = grade_submission(assignment4, extraction.answers, seed=0)
     from_form = grade_submission(assignment4, seed_answers, seed=0)
     verdicts = {g.question_id: g.verdict.value for g in from_document.questions}

@@ -8,7 +8,7 @@ import pytest
 
 from grader.assignments import grade_submission
 from grader.assignments.documents import extract_answers
-from grader.assignments.model import Assignment
+from grader.assignments.model import AssignmentSpec
 from tests.unit.assignments.conftest import FIXTURES
 
 DOCS = FIXTURES / "documents"
@@ -40,7 +40,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_every_question_is_found_in_each_style(name: str, assignment4: Assignment) -> None:
+def test_every_question_is_found_in_each_style(name: str, assignment4: AssignmentSpec) -> None:
     found = extract_answers(assignment4, (DOCS / name).read_bytes())
     assert found.missing == {}
     for question_id, answer in EXPECTED[name].items():
@@ -52,7 +52,7 @@ def test_every_question_is_found_in_each_style(name: str, assignment4: Assignmen
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_style_grades_as_written(name: str, assignment4: Assignment) -> None:
+def test_each_style_grades_as_written(name: str, assignment4: AssignmentSpec) -> None:
     found = extract_answers(assignment4, (DOCS / name).read_bytes())
     grade = grade_submission(assignment4, found.answers, seed=0)
     verdicts = {g.question_id: g.verdict.value for g in grade.questions}
@@ -60,13 +60,13 @@ def test_each_style_grades_as_written(name: str, assignment4: Assignment) -> Non
     assert verdicts["1f-why"] == verdicts["2d"] == "needs_review"
 
 
-def test_latex_macros_are_expanded_and_said(assignment4: Assignment) -> None:
+def test_latex_macros_are_expanded_and_said(assignment4: AssignmentSpec) -> None:
     found = extract_answers(assignment4, (DOCS / "latex-enumerate.tex").read_bytes())
     assert found.answers["1b"] == r"\frac{e^{-a_i}}{(1 + e^{-a_i})^2}"  # \dd{p_i}{a_i} = ... echo left out
     assert any("dd" in n and "pp" in n for n in found.notes)
 
 
-def test_locations_point_into_the_original_file(assignment4: Assignment) -> None:
+def test_locations_point_into_the_original_file(assignment4: AssignmentSpec) -> None:
     text = (DOCS / "latex-enumerate.tex").read_text(encoding="utf-8").split("\n")
     found = extract_answers(assignment4, "\n".join(text))
     hit = next(f for f in found.found if f.question_id == "1d")
