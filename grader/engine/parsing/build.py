@@ -93,7 +93,7 @@ class Builder:
         return estimate
 
     def value(self, node: Node) -> sympy.Expr:
-        check_magnitudes(node)
+        check_magnitudes(node, self.limits.max_magnitude)
         expr, _ = self.val(node)
         return expr
 
