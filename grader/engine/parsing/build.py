@@ -159,7 +159,12 @@ class Builder:
             if abs(exponent) > limit:
                 raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
             est = self.check(b_est * float(abs(exponent)), col)
-            return sympy.Pow(base, exponent, evaluate=not _conditional(base)), est
+            result = sympy.Pow(base, exponent, evaluate=not _conditional(base))
+            if result.is_Pow and result.exp.is_Rational and abs(result.exp) > limit:
+                # sympy multiplies nested exponents: (((x^200)^200)^200)^200 is x^1600000000
+                raise LimitExceeded(f"exponent {result.exp} of nested powers is too large "
+                                    f"(limit {limit})", col)
+            return result, est
         self.check_log_exponent(exponent, col)
         if base.is_number and base is not sympy.E:
             # sympy splits b**(y + c) into b**c * b**y as soon as it factors anything
