@@ -73,6 +73,11 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
         answer = ctx.substitute(answer_expr)
     except ParseError as exc:
         return invalid_answer(exc.message, exc.column)
+    from grader.engine.growth_check import explosion
+
+    too_large = explosion(key, answer, ctx.domain, limits.max_magnitude)  # before any evaluation
+    if too_large is not None:
+        return invalid_answer(too_large)
     from grader.engine.piecewise_compare import regions as key_regions
 
     regions = key_regions(expected_expr, ctx.substitute)

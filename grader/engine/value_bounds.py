@@ -14,6 +14,7 @@ in ``singular`` when it reaches an exponent, and in ``strict`` mode it raises ``
 from __future__ import annotations
 
 import math
+from functools import cmp_to_key
 from typing import Iterable
 
 from mpmath import libmp
@@ -45,6 +46,14 @@ class Unresolved(Exception):
 
 def _float(raw: tuple) -> float:
     return libmp.to_float(raw)  # +-inf past the double range, which the callers only compare
+
+
+def _infinite(raw: tuple) -> bool:
+    """A true infinity (or nan) end, not a finite number past the double range."""
+    return raw in (libmp.finf, libmp.fninf, libmp.fnan)
+
+
+_ORDER = cmp_to_key(libmp.mpf_cmp)
 
 
 def _log2_abs(raw: tuple) -> float:
@@ -80,9 +89,9 @@ class Bounds:
 
     def hull(self, xs: Iterable[object]) -> object:
         lows, highs = zip(*(x._mpi_ for x in xs))
-        lo = min(lows, key=_float) if all(r != libmp.fnan for r in lows) else libmp.fninf
-        hi = max(highs, key=_float) if all(r != libmp.fnan for r in highs) else libmp.finf
-        return self.iv.make_mpf((lo, hi))
+        if libmp.fnan in lows + highs:
+            return self.unbounded
+        return self.iv.make_mpf((min(lows, key=_ORDER), max(highs, key=_ORDER)))
 
     # -- checks --------------------------------------------------------------------------------
 
@@ -116,12 +125,12 @@ class Bounds:
 
     def _exponent(self, x: object) -> None:
         """``x`` is about to become an exponent: unbounded above is a singularity (or Unresolved)."""
-        lo, hi = self.ends(x)
-        if hi == math.inf:
+        hi = x._mpi_[1]
+        if _infinite(hi):
             if self.strict:
                 raise Unresolved
             self.singular = True
-        elif hi > self.ln_limit:
+        elif _float(hi) > self.ln_limit:
             raise TooLarge
 
     # -- operations ----------------------------------------------------------------------------
@@ -147,9 +156,9 @@ class Bounds:
     def exp(self, x: object) -> object:
         x = self.checked(x)
         self._exponent(x)
-        lo, hi = self.ends(x)
-        if hi == math.inf:
+        if _infinite(x._mpi_[1]):
             return self.iv.mpf([0, self.iv.inf])
+        lo, hi = self.ends(x)
         if lo < -self.ln_limit:  # tiny values: [0, e^hi], never computing e^lo
             top = self.iv.exp(self.iv.mpf(max(hi, -_EXP_FLOOR)))
             return self.iv.make_mpf((libmp.fzero, top._mpi_[1]))
@@ -187,7 +196,8 @@ class Bounds:
         """``base ** exponent``; ``integer`` when the exponent is that integer (the sign is kept)."""
         size = self.checked(exponent * self.iv.log(abs(base)))  # ln |result|
         if integer is not None:
-            if self.ends(size)[1] > self.ln_limit:
+            top = size._mpi_[1]
+            if not _infinite(top) and _float(top) > self.ln_limit:
                 raise TooLarge
             return self.checked(base ** integer)
         modulus = self.exp(size)
@@ -232,7 +242,7 @@ class Bounds:
     def gamma(self, x: object) -> object:
         """Gamma(x); arguments past 3000 are bounded by Stirling before anything is computed."""
         lo, hi = self.ends(x)
-        if hi == math.inf or math.isnan(hi):
+        if _infinite(x._mpi_[1]):
             self._exponent(self.unbounded)
             return self.unbounded
         if hi > 3000 and math.lgamma(hi) > self.ln_limit:  # Gamma increases past 2
@@ -247,11 +257,11 @@ class Bounds:
         return self.span(-1 if lo < 0 else 0, 1 if hi > 0 else 0)
 
     def extreme(self, xs: list[object], largest: bool) -> object:
-        los, his = zip(*(self.ends(x) for x in xs))
-        if any(math.isnan(v) for v in los + his):
+        los, his = zip(*(x._mpi_ for x in xs))
+        if libmp.fnan in los + his:
             return self.unbounded
         pick = max if largest else min
-        return self.iv.mpf([pick(los), pick(his)])
+        return self.iv.make_mpf((pick(los, key=_ORDER), pick(his, key=_ORDER)))
 
     def growth(self, x: object) -> object:
         """An enclosure for a function at most as large as its argument plus one (roots, asinh)."""
