@@ -7,7 +7,8 @@ in interval arithmetic over the domain box (``value_bounds``); if some value it 
 about a millisecond, naming where. A key that grows as much is a question the comparison must cope
 with itself (its per-point guards treat such values as overflow), so nothing is refused then.
 
-Enclosures over a box that contains a pole (``exp(1/x)``, ``x^x`` near 0) are unbounded and prove
+A quick pass in doubles settles the common case (every value below 1e300). Enclosures over a box
+that contains a pole (``exp(1/x)``, ``x^x`` near 0) are unbounded and prove
 nothing; then each continuous symbol's interval is cut into ``_PIECES`` and the pieces are tried
 one symbol at a time, so ``x^x^x^x^x^x`` is still caught on ``x`` in ``[2.25, 3]``.
 """
@@ -19,6 +20,7 @@ from typing import Mapping
 import sympy
 
 from grader.engine.context import Discrete, Domain, Interval
+from grader.engine.double_bounds import fits_in_doubles
 from grader.engine.errors import EngineError
 from grader.engine.sampling import DEFAULT_INTERVAL
 from grader.engine.tape import Row, Tape
@@ -30,18 +32,19 @@ Box = dict[str, tuple[float, float]]
 
 def explosion(key: sympy.Expr, answer: sympy.Expr, domain: Mapping[str, Domain], digits: int) -> str | None:
     """Feedback refusing ``answer`` when it passes ``10**digits`` on ``domain`` and ``key`` does not."""
-    inputs = sorted(key.free_symbols | answer.free_symbols, key=lambda s: s.name)
+    used = sorted(answer.free_symbols, key=lambda s: s.name)
+    box = {s.name: _range(domain.get(s.name)) for s in used}
     try:
-        answer_tape = Tape.from_expr(answer, inputs)
-        key_tape = Tape.from_expr(key, inputs)
+        where = _first_explosion(Tape.from_expr(answer, used), box, digits)
+        if where is None:
+            return None
+        both = sorted(set(used) | key.free_symbols, key=lambda s: s.name)
+        if _first_explosion(Tape.from_expr(key, both), {s.name: _range(domain.get(s.name)) for s in both},
+                            digits) is not None:
+            return None
     except EngineError:
         return None  # not ours to judge: the comparison reports what cannot be evaluated
-    box = {s.name: _range(domain.get(s.name)) for s in inputs}
-    where = _first_explosion(answer_tape, box, digits)
-    if where is None or _first_explosion(key_tape, box, digits) is not None:
-        return None
-    used = {s.name for s in answer.free_symbols}
-    span = ", ".join(f"{n} in [{lo:g}, {hi:g}]" for n, (lo, hi) in where.items() if n in used)
+    span = ", ".join(f"{n} in [{lo:g}, {hi:g}]" for n, (lo, hi) in where.items())
     return f"number too large: your answer passes 10^{digits}" + (f" for {span}" if span else "")
 
 
@@ -54,6 +57,8 @@ def _range(dom: Domain | None) -> tuple[float, float]:
 
 def _first_explosion(tape: Tape, box: Box, digits: int) -> Box | None:
     """The first box (the whole domain, then pieces) on which the tape's values pass the limit."""
+    if fits_in_doubles(tape.rows, box, digits):
+        return None
     bounds = Bounds(digits)
     if _explodes(tape, box, bounds):
         return box
@@ -71,13 +76,20 @@ def _first_explosion(tape: Tape, box: Box, digits: int) -> Box | None:
 
 
 def _explodes(tape: Tape, box: Box, b: Bounds) -> bool:
-    values: list[object | None] = []
     try:
-        for row in tape.rows:
-            values.append(_row(row, values, box, b))
+        row_enclosures(tape, box, b)
     except TooLarge:
         return True
     return False
+
+
+def row_enclosures(tape: Tape, box: Box, b: Bounds) -> list[object | None]:
+    """An interval enclosing every value of each row of ``tape`` on ``box`` (None for conditions);
+    raises TooLarge as soon as one passes the limit of ``b``."""
+    values: list[object | None] = []
+    for row in tape.rows:
+        values.append(_row(row, values, box, b))
+    return values
 
 
 def _row(row: Row, values: list, box: Box, b: Bounds) -> object | None:

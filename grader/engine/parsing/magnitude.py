@@ -33,7 +33,7 @@ def check_magnitudes(root: Node, digits: int = DEFAULT_LIMITS.max_magnitude) -> 
         try:
             _Walk(Bounds(digits, prec=1024, strict=True)).value(root)
         except Unresolved as exc:
-            raise LimitExceeded("cannot bound the size of this number (a division by zero?)",
+            raise LimitExceeded("cannot bound the size of this number (a division by zero or a pole?)",
                                 getattr(exc, "col", root.col)) from None
 
 
