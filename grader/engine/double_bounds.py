@@ -9,7 +9,7 @@ by zero, a function it does not model), which sends the tape to the exact pass.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from grader.engine.tape import Row
 
@@ -37,7 +37,7 @@ def fits_in_doubles(rows: Sequence[Row], box: dict[str, Span], digits: int = 300
     return True
 
 
-def _corners(f, xs: Sequence[Span]) -> Span:
+def _corners(f: Callable[[float, float], float], xs: Sequence[Span]) -> Span:
     """The range of ``f`` monotone in each argument: its values at the corners."""
     vals = [f(a, b) for a in xs[0] for b in xs[1]]
     if any(math.isnan(v) for v in vals):
@@ -45,26 +45,25 @@ def _corners(f, xs: Sequence[Span]) -> Span:
     return min(vals), max(vals)
 
 
-def _row(row: Row, values: list, box: dict[str, Span]) -> Span | None:
+def _row(row: Row, values: list[Span | None], box: dict[str, Span]) -> Span | None:
     op = row.op
     if op == "input":
         return box[row.name]
     if op == "const":
-        v = float(row.const)  # raises for I, zoo: unknown
+        v = float(row.const)  # type: ignore[arg-type]  # a sympy number; raises for I, zoo: unknown
         return v, v
-    xs = [values[i] for i in row.args]
+    args = [values[i] for i in row.args]
     if op == "piecewise":
-        xs = xs[0::2]
-    if op in _CONDITIONS or any(x is None for x in xs):
+        args = args[0::2]
+    xs = [x for x in args if x is not None]
+    if op in _CONDITIONS or len(xs) < len(args):
         return None
     if op in _MONOTONE:
         f = _MONOTONE[op]
         return f(xs[0][0]), f(xs[0][1])
-    return _OPS[op](xs, row.const) if op in _OPS else _unknown()
-
-
-def _unknown() -> Span:
-    raise _Unknown
+    if op not in _OPS:
+        raise _Unknown
+    return _OPS[op](xs, row.const)
 
 
 def _add(xs: list[Span], _c: object) -> Span:
@@ -110,7 +109,7 @@ def _abs(xs: list[Span], _c: object) -> Span:
     return (0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))), max(abs(lo), abs(hi))
 
 
-def _extreme(largest: bool):
+def _extreme(largest: bool) -> Callable[[list[Span], Any], Span]:
     pick = max if largest else min
     return lambda xs, _c: (pick(x[0] for x in xs), pick(x[1] for x in xs))
 
@@ -125,9 +124,9 @@ def _log(x: float) -> float:
     return math.log(x)
 
 
-_MONOTONE = {"exp": math.exp, "sinh": math.sinh, "sqrt": _sqrt, "log": _log, "tanh": math.tanh,
-             "atan": math.atan}
-_OPS = {
+_MONOTONE: dict[str, Callable[[float], float]] = {
+    "exp": math.exp, "sinh": math.sinh, "sqrt": _sqrt, "log": _log, "tanh": math.tanh, "atan": math.atan}
+_OPS: dict[str, Callable[[list[Span], Any], Span]] = {
     "add": _add, "mul": _mul, "inv": _inv, "powi": _powi, "pow": _pow, "cosh": _cosh, "abs": _abs,
     "max": _extreme(True), "min": _extreme(False),
     "piecewise": lambda xs, _c: (min(x[0] for x in xs), max(x[1] for x in xs)),

@@ -24,7 +24,7 @@ from grader.engine.double_bounds import fits_in_doubles
 from grader.engine.errors import EngineError
 from grader.engine.sampling import DEFAULT_INTERVAL
 from grader.engine.tape import Row, Tape
-from grader.engine.value_bounds import Bounds, TooLarge
+from grader.engine.value_bounds import Bounds, Iv, TooLarge
 
 _PIECES = 8
 Box = dict[str, tuple[float, float]]
@@ -83,16 +83,16 @@ def _explodes(tape: Tape, box: Box, b: Bounds) -> bool:
     return False
 
 
-def row_enclosures(tape: Tape, box: Box, b: Bounds) -> list[object | None]:
+def row_enclosures(tape: Tape, box: Box, b: Bounds) -> list[Iv | None]:
     """An interval enclosing every value of each row of ``tape`` on ``box`` (None for conditions);
     raises TooLarge as soon as one passes the limit of ``b``."""
-    values: list[object | None] = []
+    values: list[Iv | None] = []
     for row in tape.rows:
         values.append(_row(row, values, box, b))
     return values
 
 
-def _row(row: Row, values: list, box: Box, b: Bounds) -> object | None:
+def _row(row: Row, values: list[Iv | None], box: Box, b: Bounds) -> Iv | None:
     op = row.op
     if op == "input":
         return b.span(*box[row.name])
@@ -111,7 +111,8 @@ def _row(row: Row, values: list, box: Box, b: Bounds) -> object | None:
     if op == "mul":
         return b.mul(xs)
     if op == "powi":
-        return b.power(x, b.number(row.const), row.const)
+        n = int(row.const)  # type: ignore[call-overload]  # powi rows hold their integer exponent
+        return b.power(x, b.number(n), n)
     if op == "pow":
         return b.power(x, xs[1])
     if op in ("sin", "cos"):
@@ -134,7 +135,7 @@ _SAME = {"inv": "inv", "sqrt": "sqrt", "exp": "exp", "log": "log", "sinh": "sinh
 _CONDITIONS = frozenset({"true", "false", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "ite"})
 
 
-def _constant(c: sympy.Basic, b: Bounds) -> object:
+def _constant(c: sympy.Basic, b: Bounds) -> Iv:
     if c.is_Rational:
         return b.number(int(c.p), int(c.q))
     if c is sympy.E or c is sympy.pi:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import math
 from functools import cmp_to_key
-from typing import Iterable
+from typing import Any, Iterable
 
 from mpmath import libmp
 from mpmath.ctx_iv import MPIntervalContext
+
+Iv = Any   # an mpmath interval (ivmpf); mpmath has no type annotations
+Raw = tuple[int, int, int, int]  # an mpmath raw float: sign, mantissa, exponent, bit count
 
 _LOG2_10 = math.log2(10.0)
 _TRIG_REACH = 2.0 ** 20    # beyond this a trig argument is just "any angle" (exact reduction is slow)
@@ -44,11 +47,11 @@ class Unresolved(Exception):
     """Strict mode: an unbounded value reached an exponent (more precision may bound it)."""
 
 
-def _float(raw: tuple) -> float:
-    return libmp.to_float(raw)  # +-inf past the double range, which the callers only compare
+def _float(raw: Raw) -> float:
+    return float(libmp.to_float(raw))  # +-inf past the double range, which the callers only compare
 
 
-def _infinite(raw: tuple) -> bool:
+def _infinite(raw: Raw) -> bool:
     """A true infinity (or nan) end, not a finite number past the double range."""
     return raw in (libmp.finf, libmp.fninf, libmp.fnan)
 
@@ -56,7 +59,7 @@ def _infinite(raw: tuple) -> bool:
 _ORDER = cmp_to_key(libmp.mpf_cmp)
 
 
-def _log2_abs(raw: tuple) -> float:
+def _log2_abs(raw: Raw) -> float:
     """A lower bound of log2 |x| for a finite nonzero raw mpf; -inf for 0, inf for an infinity."""
     if raw == libmp.fzero:
         return -math.inf
@@ -74,20 +77,20 @@ class Bounds:
         self.ln_limit = digits * math.log(10.0)
         self.strict = strict
         self.singular = False
-        self.unbounded = self.iv.mpf([-self.iv.inf, self.iv.inf])
+        self.unbounded: Iv = self.iv.mpf([-self.iv.inf, self.iv.inf])
 
     # -- construction --------------------------------------------------------------------------
 
-    def number(self, p: int, q: int = 1) -> object:
+    def number(self, p: int, q: int = 1) -> Iv:
         return self.checked(self.iv.mpf(p) / q if q != 1 else self.iv.mpf(p))
 
-    def span(self, lo: float, hi: float) -> object:
+    def span(self, lo: float, hi: float) -> Iv:
         return self.iv.mpf([lo, hi])
 
-    def constant(self, name: str) -> object:
+    def constant(self, name: str) -> Iv:
         return {"E": self.iv.e, "pi": self.iv.pi}[name]
 
-    def hull(self, xs: Iterable[object]) -> object:
+    def hull(self, xs: Iterable[Iv]) -> Iv:
         lows, highs = zip(*(x._mpi_ for x in xs))
         if libmp.fnan in lows + highs:
             return self.unbounded
@@ -95,7 +98,7 @@ class Bounds:
 
     # -- checks --------------------------------------------------------------------------------
 
-    def checked(self, x: object) -> object:
+    def checked(self, x: Iv) -> Iv:
         """``x``, or TooLarge when a finite end (or every value of an unbounded one) exceeds the
         limit; an interval with a nan end becomes unbounded."""
         lo, hi = x._mpi_
@@ -112,18 +115,18 @@ class Bounds:
                 raise TooLarge
         return x
 
-    def magnitude_low(self, x: object) -> float | None:
+    def magnitude_low(self, x: Iv) -> float | None:
         """A lower bound of log2 |v| over the interval, None when it may hold 0."""
         lo, hi = x._mpi_
         if _float(lo) <= 0.0 <= _float(hi):
             return None
         return min(_log2_abs(lo), _log2_abs(hi))
 
-    def ends(self, x: object) -> tuple[float, float]:
+    def ends(self, x: Iv) -> tuple[float, float]:
         lo, hi = x._mpi_
         return _float(lo), _float(hi)
 
-    def _exponent(self, x: object) -> None:
+    def _exponent(self, x: Iv) -> None:
         """``x`` is about to become an exponent: unbounded above is a singularity (or Unresolved)."""
         hi = x._mpi_[1]
         if _infinite(hi):
@@ -135,25 +138,25 @@ class Bounds:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def add(self, xs: list[object]) -> object:
+    def add(self, xs: list[Iv]) -> Iv:
         out = xs[0]
         for x in xs[1:]:
             out = out + x
         return self.checked(out)
 
-    def mul(self, xs: list[object]) -> object:
+    def mul(self, xs: list[Iv]) -> Iv:
         out = xs[0]
         for x in xs[1:]:
             out = out * x
         return self.checked(out)
 
-    def neg(self, x: object) -> object:
+    def neg(self, x: Iv) -> Iv:
         return -x
 
-    def inv(self, x: object) -> object:
+    def inv(self, x: Iv) -> Iv:
         return self.checked(1 / x)
 
-    def exp(self, x: object) -> object:
+    def exp(self, x: Iv) -> Iv:
         x = self.checked(x)
         self._exponent(x)
         if _infinite(x._mpi_[1]):
@@ -164,13 +167,13 @@ class Bounds:
             return self.iv.make_mpf((libmp.fzero, top._mpi_[1]))
         return self.checked(self.iv.exp(x))
 
-    def sinh(self, x: object) -> object:
+    def sinh(self, x: Iv) -> Iv:
         return self.checked((self.exp(x) - self.exp(-x)) / 2)
 
-    def cosh(self, x: object) -> object:
+    def cosh(self, x: Iv) -> Iv:
         return self.checked((self.exp(x) + self.exp(-x)) / 2)
 
-    def tanh(self, x: object) -> object:
+    def tanh(self, x: Iv) -> Iv:
         lo, hi = self.ends(x)
         if math.isnan(lo) or math.isnan(hi):
             return self.span(-1, 1)
@@ -183,16 +186,16 @@ class Bounds:
             b = libmp.from_int(1)
         return self.iv.make_mpf((a, b))
 
-    def log(self, x: object) -> object:
+    def log(self, x: Iv) -> Iv:
         """log |x| (widened by pi where x may be negative: the modulus of a complex log)."""
         lo, hi = self.ends(x)
         out = self.iv.log(abs(x))
         return out + self.span(-math.pi, math.pi) if lo < 0 else out
 
-    def sqrt(self, x: object) -> object:
+    def sqrt(self, x: Iv) -> Iv:
         return self.iv.sqrt(abs(x))
 
-    def power(self, base: object, exponent: object, integer: int | None = None) -> object:
+    def power(self, base: Iv, exponent: Iv, integer: int | None = None) -> Iv:
         """``base ** exponent``; ``integer`` when the exponent is that integer (the sign is kept)."""
         size = self.checked(exponent * self.iv.log(abs(base)))  # ln |result|
         if integer is not None:
@@ -207,25 +210,25 @@ class Bounds:
         top = modulus._mpi_[1]
         return self.iv.make_mpf((libmp.mpf_neg(top), top))
 
-    def sin_cos(self, x: object, name: str) -> object:
+    def sin_cos(self, x: Iv, name: str) -> Iv:
         lo, hi = self.ends(x)
         if not (abs(lo) < _TRIG_REACH and abs(hi) < _TRIG_REACH):
             return self.span(-1, 1)
         return getattr(self.iv, name)(x)
 
-    def trig(self, x: object, name: str) -> object:
+    def trig(self, x: Iv, name: str) -> Iv:
         """tan, cot, sec, csc: unbounded near their poles (mpmath's enclosure says so)."""
         lo, hi = self.ends(x)
         if not (abs(lo) < _TRIG_REACH and abs(hi) < _TRIG_REACH):
             return self.unbounded
         return self.checked(getattr(self.iv, name)(x))
 
-    def atan(self, x: object) -> object:
+    def atan(self, x: Iv) -> Iv:
         from mpmath.libmp.libmpi import mpi_atan
 
         return self.iv.make_mpf(mpi_atan(x._mpi_, self.iv.prec))
 
-    def asin(self, x: object) -> object:
+    def asin(self, x: Iv) -> Iv:
         """asin on [-1, 1] lies between x and x*pi/2 (same sign); outside it is complex."""
         lo, hi = self.ends(x)
         if lo < -1 or hi > 1:
@@ -236,10 +239,10 @@ class Bounds:
         high = x.b * half_pi if hi > 0 else x.b
         return self.iv.make_mpf((low._mpi_[0], high._mpi_[1]))
 
-    def acos(self, x: object) -> object:
+    def acos(self, x: Iv) -> Iv:
         return self.iv.pi / 2 - self.asin(x)
 
-    def gamma(self, x: object) -> object:
+    def gamma(self, x: Iv) -> Iv:
         """Gamma(x); arguments past 3000 are bounded by Stirling before anything is computed."""
         lo, hi = self.ends(x)
         if _infinite(x._mpi_[1]):
@@ -249,21 +252,21 @@ class Bounds:
             raise TooLarge
         return self.checked(self.iv.gamma(x))
 
-    def absolute(self, x: object) -> object:
+    def absolute(self, x: Iv) -> Iv:
         return abs(x)
 
-    def sign(self, x: object) -> object:
+    def sign(self, x: Iv) -> Iv:
         lo, hi = self.ends(x)
         return self.span(-1 if lo < 0 else 0, 1 if hi > 0 else 0)
 
-    def extreme(self, xs: list[object], largest: bool) -> object:
+    def extreme(self, xs: list[Iv], largest: bool) -> Iv:
         los, his = zip(*(x._mpi_ for x in xs))
         if libmp.fnan in los + his:
             return self.unbounded
         pick = max if largest else min
         return self.iv.make_mpf((pick(los, key=_ORDER), pick(his, key=_ORDER)))
 
-    def growth(self, x: object) -> object:
+    def growth(self, x: Iv) -> Iv:
         """An enclosure for a function at most as large as its argument plus one (roots, asinh)."""
         top = (abs(x) + 1)._mpi_[1]
         return self.iv.make_mpf((libmp.mpf_neg(top), top))

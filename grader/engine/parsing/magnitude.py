@@ -12,10 +12,11 @@ An enclosure that stays unbounded (``e^{1/(\\pi - \\pi)}``) is retried at 1024 b
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from grader.engine.errors import LimitExceeded
 from grader.engine.limits import DEFAULT_LIMITS
-from grader.engine.value_bounds import Bounds, TooLarge, Unresolved
+from grader.engine.value_bounds import Bounds, Iv, TooLarge, Unresolved
 
 from .nodes import Node
 
@@ -42,9 +43,9 @@ class _Walk:
 
     def __init__(self, bounds: Bounds) -> None:
         self.b = bounds
-        self.memo: dict[int, object | None] = {}
+        self.memo: dict[int, Iv | None] = {}
 
-    def value(self, node: Node) -> object | None:
+    def value(self, node: Node) -> Iv | None:
         key = id(node)
         if key not in self.memo:
             try:
@@ -58,7 +59,7 @@ class _Walk:
                 raise
         return self.memo[key]
 
-    def _value(self, node: Node) -> object | None:
+    def _value(self, node: Node) -> Iv | None:
         kind, args, b = node.kind, node.args, self.b
         if kind == "num":
             return b.number(*args)
@@ -69,7 +70,7 @@ class _Walk:
         children = [a for a in args if isinstance(a, Node)]
         if kind == "pw":
             children = [x for pair in args for x in pair]
-        values = [self.value(c) for c in children]
+        values: list[Any] = [self.value(c) for c in children]
         if kind in _CONDITIONS or kind == "ufunc" or any(v is None for v in values):
             return None
         if kind == "box":
@@ -88,7 +89,7 @@ class _Walk:
             return b.gamma(values[0] + 1)
         return self._call(args[0], values)
 
-    def _call(self, name: str, xs: list[object]) -> object | None:
+    def _call(self, name: str, xs: list[Iv]) -> Iv | None:
         b = self.b
         x = xs[0] if xs else None
         if name in _CONDITION_CALLS or x is None:
@@ -123,7 +124,7 @@ class _Walk:
         return b.growth(b.hull(xs))  # a function this module does not know: about its argument
 
 
-def _integer(b: Bounds, x: object) -> int | None:
+def _integer(b: Bounds, x: Iv) -> int | None:
     """The integer an enclosure pins down exactly, else None."""
     lo, hi = b.ends(x)
     if lo == hi and math.isfinite(lo) and lo.is_integer():
