@@ -97,6 +97,11 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     exact = compare_infinite(key, answer)  # a tape holding inf cannot tell oo from -oo
     if exact is not None:
         return exact
+    from grader.engine.growth_check import explosion
+
+    too_large = explosion(key, answer, ctx.domain, limits.max_magnitude)  # before any evaluation
+    if too_large is not None:
+        return invalid_answer(too_large)
     from grader.engine.piecewise_compare import regions as key_regions
 
     regions = key_regions(expected_expr, ctx.substitute)

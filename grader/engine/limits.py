@@ -20,6 +20,7 @@ class Limits:
     max_exponent: int = 200         # |n| for an integer power x**n, and exponent of a numeric power
     max_factorial: int = 50         # n in n!
     max_digits: int = 40            # digits in a numeric literal or in a computed integer
+    max_magnitude: int = 10_000     # |values| up to 10^this: constants, and answers on the domain
     answer_time_s: float = 2.0      # whole check of one answer (cooperative deadline)
     symbolic_time_s: float = 0.25   # sympy confirmation budget inside that
 

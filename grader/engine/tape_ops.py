@@ -15,6 +15,8 @@ from typing import Any, Callable, Sequence
 import mpmath
 import numpy as np
 
+from grader.engine import mp_guards
+
 Values = Sequence[Any]
 
 
@@ -92,16 +94,14 @@ class MpmathNS:
 
     name = "mpmath"
     nan = mpmath.nan
-    exp, log, sqrt = staticmethod(mpmath.exp), staticmethod(mpmath.log), staticmethod(mpmath.sqrt)
-    sin, cos, tan = staticmethod(mpmath.sin), staticmethod(mpmath.cos), staticmethod(mpmath.tan)
+    # exp, powers, hyperbolic and trig functions whose cost is bounded at any argument
+    exp, log, sqrt = staticmethod(mp_guards.exp), staticmethod(mpmath.log), staticmethod(mpmath.sqrt)
+    sin, cos, tan = staticmethod(mp_guards.sin), staticmethod(mp_guards.cos), staticmethod(mp_guards.tan)
     asin, acos, atan = staticmethod(mpmath.asin), staticmethod(mpmath.acos), staticmethod(mpmath.atan)
-    sinh, cosh, tanh = staticmethod(mpmath.sinh), staticmethod(mpmath.cosh), staticmethod(mpmath.tanh)
+    sinh, cosh, tanh = staticmethod(mp_guards.sinh), staticmethod(mp_guards.cosh), staticmethod(mp_guards.tanh)
     asinh, acosh, atanh = staticmethod(mpmath.asinh), staticmethod(mpmath.acosh), staticmethod(mpmath.atanh)
     abs, sign = staticmethod(mpmath.fabs), staticmethod(mpmath.sign)
-
-    @staticmethod
-    def power(b: Any, e: Any) -> Any:
-        return mpmath.power(b, e)
+    power = staticmethod(mp_guards.power)
 
     @staticmethod
     def div(a: Any, b: Any) -> Any:

@@ -109,7 +109,7 @@ class Builder:
         return estimate
 
     def value(self, node: Node) -> sympy.Expr:
-        check_magnitudes(node)
+        check_magnitudes(node, self.limits.max_magnitude)
         expr, _ = self.val(node)
         return expr
 
@@ -197,7 +197,12 @@ class Builder:
                 raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
             est = self.check(b_est * float(abs(exponent)), col)
             self.guard_power(base, exponent)
-            return sympy.Pow(base, exponent, evaluate=not _conditional(base)), est
+            result = sympy.Pow(base, exponent, evaluate=not _conditional(base))
+            if result.is_Pow and result.exp.is_Rational and abs(result.exp) > limit:
+                # sympy multiplies nested exponents: (((x^200)^200)^200)^200 is x^1600000000
+                raise LimitExceeded(f"exponent {result.exp} of nested powers is too large "
+                                    f"(limit {limit})", col)
+            return result, est
         self.check_log_exponent(exponent, col)
         if not (base is sympy.E or (base.is_number and base.is_positive)):
             # x^y x^{-y} is built as 1: the power as written must be a real number

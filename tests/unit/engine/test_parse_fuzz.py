@@ -24,7 +24,7 @@ NAMES = NameContext(symbols=frozenset({"p_i", "wx"}), functions={"f": 1})
 answers = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
 @given(answers, st.sampled_from(["auto", "text", "latex"]))
 def test_any_input_parses_or_raises_parse_error(answer, syntax):
     try:

@@ -79,6 +79,14 @@ HOSTILE = [
     (r"\lim_{x\to0}" * 3000 + "x", LimitExceeded),
     ("d/dx(" * 2000, LimitExceeded),
     (r"\infty" * 5000, LimitExceeded),
+    ("1/exp(-exp(12))", LimitExceeded),                  # e^-162755 is fine, its reciprocal is not
+    ("exp(1/(pi - pi))", LimitExceeded),                 # an exponent that cannot be bounded
+    ("exp(tan(pi/2))", LimitExceeded),
+    (r"e^{1/(e - 2.718281828459045235360287471352)}", LimitExceeded),  # e^(1.5e30), not e^(1/0)
+    ("factorial(exp(exp(9)))", LimitExceeded),
+    ("(((x^200)^200)^200)^200", LimitExceeded),          # sympy multiplies nested exponents
+    ("exp(((x^200)^200)^200)", LimitExceeded),
+    ("((x+1)^20)^20", LimitExceeded),
 ]
 
 
@@ -195,6 +203,19 @@ def test_large_but_reasonable_constants_are_kept():
     assert parse(r"e^{e^{10}}").expr == sympy.exp(sympy.exp(10))
     assert parse("1/(exp(exp(9)) - 1)").expr == 1 / (sympy.exp(sympy.exp(9)) - 1)
     assert parse("exp(-60)").expr == sympy.exp(-60)
+    assert parse("exp(-exp(12))").expr == sympy.exp(-sympy.exp(12))
+    assert parse("(x^20)^10").expr == sympy.Symbol("x", real=True) ** 200
+
+
+@pytest.mark.parametrize("answer", [
+    "exp(exp(3/4))", "exp(exp(1+E))", r"e^{e^{3/4}}", "exp(exp(-7/9*pi))", "exp(exp(exp(2)))",
+    "cosh(exp(E+pi))", "exp(exp(9)/9)", "exp(2*exp(9)) - 1", "2^exp(3)", "factorial(7/2)",
+    "exp(1/(E - 2.7))", "1/(E - 2.718281828459045)",  # E minus its double: about 2.4e-16
+])
+def test_moderate_constants_are_not_refused_as_too_large(answer):
+    """The size estimate used to over-count sums and products (3/4 as 3 * (1/4)) and exp turned
+    the overshoot into 10^4 digits: exp(exp(3/4)), about 8.3, was 'more than 10^10000'."""
+    parse(answer)
 
 
 # Each of these once kept sympy busy for seconds (numeric sign checks of constants inside

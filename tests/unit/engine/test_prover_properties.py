@@ -39,7 +39,7 @@ def _close(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-7, abs_tol=1e-9)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions, expressions)
 def test_verdicts_agree_with_numbers(a, b):
     verdict = prove_equal(a, b, budget_s=0.2)
@@ -51,7 +51,7 @@ def test_verdicts_agree_with_numbers(a, b):
         assert diffs and all(abs(d) > 1e-12 and math.isclose(d, diffs[0], rel_tol=1e-6) for d in diffs), (a, b)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions, st.sampled_from(REWRITES))
 def test_equal_rewritings_are_never_called_different(a, rewrite):
     b = rewrite(a)

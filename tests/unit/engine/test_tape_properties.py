@@ -31,7 +31,7 @@ expressions = st.recursive(leaves, _extend, max_leaves=8)
 points = st.tuples(st.floats(-2, 2), st.floats(-2, 2))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions, points)
 def test_tape_gradient_equals_sympy_diff(expr, pt):
     x0, w0 = (round(v, 6) for v in pt)
