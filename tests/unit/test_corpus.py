@@ -90,8 +90,6 @@ def test_issue9_corpus_is_what_its_generator_labels():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.xfail(strict=False, reason="issue 9: the engine fixes for classes 1-6 and 8 are not merged yet; "
-                                        "the integrator removes this mark once they are")
 def test_issue9_corpus_scores_perfectly():
     summary = _summary(CORPUS_3)
     assert summary["false_accepts"] == "0", summary

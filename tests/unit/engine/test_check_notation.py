@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from grader.engine.check import check_answer
+from grader.engine.context import GradingContext
 
 CASES = [
     # (key, answer, verdict)
@@ -40,6 +41,13 @@ def test_wrong_sign_of_infinity_says_which():
 
 def test_division_by_zero_against_a_finite_key_is_still_undefined():
     result = check_answer("0", "1/0", cache=None)
+    assert result.verdict.value == "incorrect" and "undefined" in result.feedback
+
+
+@pytest.mark.parametrize("answer", ["x^2/0", r"\frac{x^2}{0.1 + 0.2 - 0.3}", "x/(1 - 1)"])
+def test_a_variable_over_an_exact_zero_is_undefined_not_an_infinity_typed_in(answer):
+    # was 'invalid: ∞ can be a whole answer ...': the student typed no ∞, sympy built one from x/0
+    result = check_answer("x^2", answer, context=GradingContext.from_json({"domain": {"x": [-3, 3]}}), cache=None)
     assert result.verdict.value == "incorrect" and "undefined" in result.feedback
 
 
