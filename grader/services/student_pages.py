@@ -130,10 +130,14 @@ def answers_from_form(questions: list[dict[str, Any]], form: Mapping[str, str],
 
 
 def table_rows(question: dict[str, Any], answer: Any, *, minimum: int = 8) -> list[dict[str, str]]:
-    """Rows to pre-fill an AD table form with: a past answer, then blank rows (at least
+    """Rows to pre-fill an AD table form with: a past answer (else the input rows), then blank rows (at least
     ``minimum`` rows in all, and always two blank ones to add rows in, up to ``MAX_TABLE_ROWS``)."""
     rows: list[dict[str, str]] = []
-    if question.get("part") == "adjoint" and isinstance(answer, Mapping):
+    if answer is None and question.get("inputs"):
+        from grader.services.student_form import input_rows
+
+        rows = input_rows(question)  # the inputs' rows are given: the student starts below them
+    elif question.get("part") == "adjoint" and isinstance(answer, Mapping):
         source = answer.get("adjoints", answer)
         rows = [{"name": str(k), "adjoint": str(v)} for k, v in source.items() if k != "rows"]
     elif isinstance(answer, list):
