@@ -1,6 +1,6 @@
-"""The assignment form's memory: the latest answer to each question (a per-question check is a
-submission holding one answer, so the newest submission alone no longer has them all), the
-AD-table input rows filled in for the student, and which posted answers actually changed.
+"""The assignment form's memory: the latest answer to each question, the AD-table input rows
+filled in for the student, and which posted answers actually changed (only those can cost an
+attempt).
 
 Framework-free: the page blueprint calls these and renders the result.
 """
@@ -51,8 +51,7 @@ def prefilled_answer(question: Mapping[str, Any]) -> Any:
 def changed_answers(answers: Mapping[str, Any], questions: Sequence[Mapping[str, Any]],
                     subs: Sequence[Any]) -> dict[str, Any]:
     """The posted answers that differ from the student's latest answer to each question (or, for
-    a table never answered, from its pre-filled rows): an unchanged answer is not submitted again,
-    so it never costs an attempt. ``InvalidRequest`` when nothing changed."""
+    a table never answered, from its pre-filled rows). ``InvalidRequest`` when nothing changed."""
     latest = latest_answers(subs)
     by_id = {str(q["id"]): q for q in questions}
     out = {}
@@ -60,15 +59,25 @@ def changed_answers(answers: Mapping[str, Any], questions: Sequence[Mapping[str,
         before = latest.get(qid)
         if before is None and by_id.get(qid, {}).get("type") == "ad_table":
             before = prefilled_answer(by_id[qid])
-        if _same(value, before):
-            continue
-        out[qid] = value
+        if not same_answer(value, before):
+            out[qid] = value
     if answers and not out:
         raise InvalidRequest("Nothing changed since your last submission: no attempt was used.")
     return out
 
 
-def _same(a: Any, b: Any) -> bool:
+def submitted_answers(answers: Mapping[str, Any], questions: Sequence[Mapping[str, Any]],
+                      subs: Sequence[Any]) -> dict[str, Any]:
+    """What a form submit stores: the changed answers on top of the latest answer to every other
+    question. The newest submission stays the whole assignment (scores and the gradebook read
+    it), and an answer carried over unchanged is no attempt (``student_pages.attempts_used``)."""
+    changed = changed_answers(answers, questions, subs)
+    ids = {str(q["id"]) for q in questions}
+    kept = {qid: v for qid, v in latest_answers(subs).items() if qid in ids}
+    return {**kept, **changed}
+
+
+def same_answer(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a.strip() == b.strip()
     if isinstance(a, list) and isinstance(b, list):

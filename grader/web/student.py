@@ -11,7 +11,7 @@ from grader.app import db_session, queue, settings
 from grader.services.assignments import STAFF_ROLES, visible_assignments
 from grader.services.documents import document_to_attach, read_document_answers
 from grader.services.errors import InvalidRequest, ServiceError
-from grader.services.student_form import changed_answers, latest_answers
+from grader.services.student_form import latest_answers, submitted_answers
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
 from grader.services.submissions import submission_for, submit_answers
 from grader.web.common import flash_error, login_required, user
@@ -75,7 +75,7 @@ def submit(key: str) -> Any:
     session = db_session()
     try:
         page = student_page(session, user(), key)
-        answers = changed_answers(answers_from_form(page.questions, request.form), page.questions, page.submissions)
+        answers = submitted_answers(answers_from_form(page.questions, request.form), page.questions, page.submissions)
         if not answers:
             flash_error("Type at least one answer before submitting.")
             return redirect(url_for("student.assignment", key=key))

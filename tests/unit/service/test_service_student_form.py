@@ -49,3 +49,26 @@ def test_a_table_left_as_pre_filled_is_not_an_answer() -> None:
     assert changed_answers({"3f": posted, "1a": "x"}, QUESTIONS, []) == {"1a": "x"}
     more = [*posted, {"name": "v_1", "expr": "v_{-2} v_{-1}", "value": "0.15"}]
     assert changed_answers({"3f": more}, QUESTIONS, []) == {"3f": more}
+
+
+def test_a_submit_stores_the_changed_answers_over_the_latest_ones() -> None:
+    from grader.services.student_form import submitted_answers
+
+    subs = [sub({"1a": "2p_i", "1b": "x_i", "gone": "an answer to a question no longer there"})]
+    assert submitted_answers({"1a": "2p_i", "1b": "w"}, QUESTIONS, subs) == {"1a": "2p_i", "1b": "w"}
+
+
+def test_an_answer_carried_over_unchanged_costs_no_attempt() -> None:
+    """Was: every submit cost one attempt of every question, touched or not."""
+    from grader.services.student_pages import PastSubmission, attempts_used
+
+    def past(answers: dict, verdicts: dict) -> PastSubmission:
+        return PastSubmission(1, "graded", None, answers,
+                              {q: SimpleNamespace(verdict=v) for q, v in verdicts.items()}, 0, 1)
+
+    subs = [  # newest first: 1a checked twice, 1b answered once and carried along
+        past({"1a": "c", "1b": "x"}, {"1a": "correct", "1b": "incorrect"}),
+        past({"1a": "b", "1b": "x"}, {"1a": "incorrect", "1b": "incorrect"}),
+        past({"1a": "a", "1b": "x"}, {"1a": "incorrect", "1b": "incorrect"}),
+    ]
+    assert attempts_used([{"id": "1a"}, {"id": "1b"}], subs) == {"1a": 3, "1b": 1}
