@@ -7,7 +7,7 @@ in ``grader/services/dashboard.py``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader.db import Session
@@ -17,6 +17,7 @@ from grader.services import dashboard as d
 from grader.services.anticipated import merge_anticipated  # noqa: F401 - the grading hook, re-exported
 from grader.services.assignments import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
+from grader.services.dashboard_unreadable import UnreadableAnswer, unreadable_answers
 from grader.services.errors import InvalidRequest, NotFound
 from grader.services.lms_hook import notify_graded
 
@@ -38,6 +39,7 @@ class DashboardData:
     queue: list[d.ManualItem]
     students: list[d.StudentLine]
     grouping_partial: bool = False
+    unreadable: dict[str, list[UnreadableAnswer]] = field(default_factory=dict)
 
 
 def question_infos(version: Any) -> list[d.QuestionInfo]:
@@ -79,6 +81,7 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
         queue=d.manual_queue(counted, questions, include_graded=True),
         students=d.student_lines(subs),
         grouping_partial=budget.hit,
+        unreadable=unreadable_answers(rows),
     )
 
 

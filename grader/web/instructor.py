@@ -47,7 +47,7 @@ def start_regrade(key: str) -> Any:
     if job.total:
         queue().send_regrade(job.id)
     flash(f"Regrading {job.total} submission(s).", "info")
-    return redirect(url_for("instructor.dashboard", key=key, job=job.id, _anchor="regrade"))
+    return redirect(url_for("instructor.dashboard", key=key, job=job.id, at="regrade", _anchor="regrade"))
 
 
 @bp.post("/assignments/<key>/feedback")
@@ -65,7 +65,7 @@ def feedback(key: str) -> Any:
         if exc.status in (403, 404):
             _fail(exc)
         flash_error(exc.message)
-    return redirect(url_for("instructor.dashboard", key=key, _anchor=f"wrong-{qid}"))
+    return redirect(url_for("instructor.dashboard", key=key, at=f"wrong-{qid}", _anchor=f"wrong-{qid}"))
 
 
 @bp.post("/results/<int:result_id>/grade")
@@ -73,6 +73,7 @@ def feedback(key: str) -> Any:
 def grade(result_id: int) -> Any:
     session = db_session()
     key = request.form.get("assignment", "")
+    item = request.form.get("item", "")  # the grading form's element: the message is shown there
     try:
         row = grade_manually(session, user(), result_id, points=request.form.get("points"),
                              comment=request.form.get("comment", ""))
@@ -84,7 +85,11 @@ def grade(result_id: int) -> Any:
         if exc.status in (403, 404):
             _fail(exc)
         flash_error(exc.message)
-    return redirect(url_for("instructor.dashboard", key=key, _anchor="manual") if key else url_for("student.home"))
+    if not key:
+        return redirect(url_for("student.home"))
+    if item.startswith("manual-"):
+        return redirect(url_for("instructor.dashboard", key=key, at=item, _anchor=item))
+    return redirect(url_for("instructor.dashboard", key=key, _anchor="manual"))
 
 
 @bp.get("/assignments/<key>/students/<int:user_id>")

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from grader.app import db_session, queue, settings
 from grader.services.assignments import STAFF_ROLES, visible_assignments
+from grader.services.checks import revealed_keys
 from grader.services.documents import document_to_attach, read_document_answers
 from grader.services.errors import InvalidRequest, ServiceError
 from grader.services.student_form import latest_answers, submitted_answers
@@ -114,7 +115,7 @@ def submission(submission_id: int) -> Any:
     this = next(s for s in subs if s.id == submission_id)
     questions = [dict(q) for q in found.assignment_version.definition.get("questions", [])]
     return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
-                           owner=found.user, mine=found.user_id == user().id)
+                           owner=found.user, mine=found.user_id == user().id, keys=revealed_keys(questions, subs))
 
 
 @bp.get("/help/documents")
