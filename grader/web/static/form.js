@@ -82,6 +82,7 @@
       input.setAttribute("aria-invalid", d.status === "error" ? "true" : "false");
       box.className = "preview " + level;
       var line = el("p", "read");
+      line.tabIndex = 0;  /* a long formula scrolls here: reachable by keyboard */
       line.append(el("span", "label", "We read your answer as: "));
       var math = el("span", "math");
       math.innerHTML = d.typed_mathml || d.mathml;  /* MathML printed by the server from the parser's tree */
