@@ -98,16 +98,33 @@
         openHelp(qid);
       }
     }
+    var latest = Promise.resolve();
     function check() {
       var answer = input.value, mine = ++seq;
-      if (!answer.trim()) { show(answer, null); return; }
+      timer = null;
+      if (!answer.trim()) { show(answer, null); latest = Promise.resolve(); return latest; }
       box.classList.add("busy");
-      api("POST", "/api/v1/validate", { answer: answer, assignment_id: assignment, question_id: qid })
+      latest = api("POST", "/api/v1/validate", { answer: answer, assignment_id: assignment, question_id: qid })
         .then(function (res) { if (mine === seq) { show(answer, res); } })
         .catch(function () { if (mine === seq) { show(answer, { status: 0, data: {} }); } });
+      return latest;
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
+    /* the preview of what is typed now: a submit waits for it, so a flag is never missed */
+    input._settle = function () {
+      if (timer !== null) { clearTimeout(timer); return check(); }
+      return latest;
+    };
     if (input.value.trim()) { check(); }
+  }
+
+  function settle(qids) {
+    var waits = [];
+    qids.forEach(function (qid) {
+      var input = document.getElementById("answer-" + qid);
+      if (input && input._settle) { waits.push(input._settle()); }
+    });
+    return Promise.all(waits);
   }
 
   /* --- AD tables: every cell checked as typed, every problem listed at once ------------------ */
@@ -228,6 +245,10 @@
   }
 
   function confirmFlagged(qids, go, action) {
+    settle(qids).then(function () { askIfFlagged(qids, go, action); });
+  }
+
+  function askIfFlagged(qids, go, action) {
     var bad = flagged(qids);
     if (!bad.length) { go(); return; }
     var dialog = document.getElementById("confirm-dialog"), list = document.getElementById("confirm-list");
