@@ -158,12 +158,27 @@ def invalid(q: AdTableQuestion, message: str) -> QuestionGrade:
 
 
 def grade_forward(q: AdTableQuestion, answer: Any, seed: int) -> QuestionGrade:
-    """The forward part: the graph computes f, and every row's value."""
+    """The forward part: the graph computes f, and every row's value. Unreadable cells are all
+    reported, and the readable ones still graded (``ad_lenient``)."""
+    from grader.assignments.ad_lenient import read_graph_leniently
+
+    read = read_graph_leniently(answer, q)
+    graph = read.graph
+    gradable = graph is not None and any(r.input is None and r.name not in read.ungraded and r.given is not None
+                                         for r in graph.rows)
+    if graph is None or (read.problems and not gradable):  # nothing left to grade: no attempt
+        return invalid(q, "cannot read your table: " + "; ".join(read.problems))
     try:
-        graph = read_graph(answer, q)
         n = 1 + sum(1 for r in graph.rows if r.input is None)
         share = q.points / n
-        return from_cells(q, [graph_cell(graph, q, share, seed), *forward_cells(graph, q, share)])
+        if read.problems:
+            first = Cell("graph", False, 0.0, share, "Your graph cannot be checked: " + "; ".join(read.problems) + ".")
+        else:
+            first = graph_cell(graph, q, share, seed)
+        cells = [c if c.name not in read.ungraded else
+                 Cell(c.name, False, 0.0, share, f"The value of {c.name} is not graded: its expression cannot be read.")
+                 for c in forward_cells(graph, q, share)]
+        return from_cells(q, [first, *cells])
     except TableError as exc:
         return invalid(q, f"cannot read your table: {exc}")
 
@@ -185,7 +200,10 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
         if not q.key_rows:
             return invalid(q, f"the adjoints need your graph, which cannot be read: {exc}")
         graph, on_reference = read_graph(rows_json(q.key_rows), q), True
-        intro = f"Your graph cannot be read ({exc}); adjoints checked on the reference graph."
+        from grader.assignments.ad_lenient import read_graph_leniently
+
+        why = "; ".join(read_graph_leniently(rows, q).problems) if rows is not None else ""
+        intro = f"Your graph cannot be read ({why or exc}); adjoints checked on the reference graph."
     by_input = {r.input: r.name for r in graph.rows if r.input is not None and r.input != r.name}
     for x, row_name in by_input.items():   # \bar{x} for the input x's row
         if x in adjoints and row_name not in adjoints:
