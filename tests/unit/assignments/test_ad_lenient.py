@@ -50,3 +50,4 @@ def test_every_problem_of_a_table_is_reported_at_once() -> None:
 def test_a_table_with_nothing_readable_is_invalid_and_says_why() -> None:
     g = forward([{"name": "v_1", "expr": "(((", "value": None}])
     assert g.verdict.value == "invalid" and "cannot read your table" in g.feedback
+
