@@ -45,11 +45,23 @@ class QuestionNames:
 
 
 def question_names(question: Any, names: NameContext) -> QuestionNames:
-    """The names of a ``grader.assignments`` question and the parser's ``NameContext`` for it."""
+    """The names of a ``grader.assignments`` question: the parser's ``NameContext`` for it and the
+    symbols of its key (a file need not declare a symbol its key uses, such as y_i)."""
     allowed = question.context.allowed
-    return QuestionNames(known=frozenset(names.symbols) | frozenset(names.functions),
+    return QuestionNames(known=frozenset(names.symbols) | frozenset(names.functions) | key_symbols(question),
                          allowed=None if allowed is None else frozenset(allowed),
                          qtype=str(getattr(question, "type_name", "")))
+
+
+def key_symbols(question: Any) -> frozenset[str]:
+    """The free symbols of a question's compiled key (none when it has no expression key)."""
+    from grader.assignments.keys import KeyFieldError, key_of
+
+    try:
+        key = key_of(question)
+    except (KeyFieldError, ValueError, TypeError):
+        return frozenset()
+    return frozenset(s.name for s in key.expr.free_symbols) if key is not None else frozenset()
 
 
 def suggest(name: str, known: Iterable[str]) -> str | None:
