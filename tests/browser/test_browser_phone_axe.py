@@ -75,6 +75,11 @@ def test_every_page_fits_a_390px_phone(phone: Any, live_server: LiveServer, grad
     scroller = phone.get_by_role("region", name="Table of question 3-forward").bounding_box()
     assert table and scroller and scroller["width"] <= PHONE["width"]  # the table scrolls in its own area
     shot(phone, "student-form-phone")
+    phone.fill("#answer-1a", "2(p - y_i)")
+    phone.locator("#preview-1a .flag").first.wait_for()
+    phone.locator("#q-1a").scroll_into_view_if_needed()
+    shot(phone, "student-form-phone-question", full_page=False)
+    assert width_of(phone) <= PHONE["width"]
     phone.goto(f"{live_server.url}/submissions/{graded['submission']}")
     shot(phone, "student-results-phone")
 
