@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from grader.db import Session
-from grader.db.models import Course
+from grader.db.models import Course, Enrollment, User
 from grader.services.previews import suggest
 from grader.services.validation import validate_answer
-from tests.unit.service.conftest import add_assignment, add_user
+from tests.support.db import add_assignment
 
 SEED = (Path(__file__).resolve().parents[3] / "assignments" / "assignment-4.yaml").read_text(encoding="utf-8")
 
@@ -21,7 +21,8 @@ def student(session: Session) -> Any:
     course = Course(key="intro-ml", title="Intro ML", is_default=True)
     session.add(course)
     add_assignment(session, course, SEED)
-    user, _ = add_user(session, "s@example.com", course)
+    user = User(email="s@example.com", display_name="s")
+    session.add_all([user, Enrollment(user=user, course=course, role="student")])
     session.commit()
     return user
 
