@@ -120,6 +120,22 @@ PATHS: dict[str, Any] = {
                     "mathml": {"type": "string", "description": "presentation MathML"},
                     "text": {"type": "string"}, "syntax": {"type": "string"},
                     "error": {"type": "string"}, "column": {"type": ["integer", "null"]},
+                    "typed_mathml": {"type": "string", "description":
+                                     "presentation MathML of the answer as typed (own factors, fractions and order)"},
+                    "typed_text": {"type": "string", "description": "the answer as typed, notation normalised"},
+                    "symbols": {"type": "array", "items": {"type": "string"}, "description": "symbols found"},
+                    "status": {"enum": ["ok", "warning", "error"],
+                               "description": "the preview's colour: error when unreadable or a flag is an error"},
+                    "flags": {"type": "array", "description": "what will be graded wrong or should be checked", "items": {
+                        "type": "object", "required": ["level", "kind", "message"],
+                        "properties": {
+                            "level": {"enum": ["error", "warning"]},
+                            "kind": {"enum": ["unknown_symbol", "not_allowed", "word_product", "not_numeric"]},
+                            "message": {"type": "string"},
+                            "symbol": {"type": ["string", "null"]},
+                            "suggestion": {"type": ["string", "null"], "description": "the known name meant (p -> p_i)"},
+                        },
+                    }},
                 },
             }),
             "413": _error("answer longer than MAX_ANSWER_CHARS"),

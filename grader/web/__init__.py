@@ -12,14 +12,17 @@ from typing import Any
 
 def register(app: Any) -> None:
     """Attach the page blueprints, the CSRF guard and the template helpers to ``app``."""
-    from grader.web import auth, instructor, student
+    from grader.web import auth, checks, instructor, student
+    from grader.web.answer_help import help_for
     from grader.web.csrf import csrf_token
+    from grader.web.feedback_math import feedback_html
     from grader.web.mathml import answer_mathml, render_inline, render_prompt
 
-    for module in (auth, student, instructor):
+    for module in (auth, student, instructor, checks):
         app.register_blueprint(module.bp)  # each checks CSRF on unsafe methods (set at import)
-    app.jinja_env.globals.update(csrf_token=csrf_token)
+    app.jinja_env.globals.update(csrf_token=csrf_token, help_for=help_for)
     app.jinja_env.filters.update(prompt=render_prompt, inline_md=render_inline, answer_math=answer_mathml,
+                                 feedback_math=feedback_html, json_answer=_json_answer,
                                  points=_points)
 
 
@@ -29,3 +32,15 @@ def _points(x: Any) -> str:
         return "–"
     value = round(float(x), 2)
     return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _json_answer(text: Any) -> Any:
+    """A table answer stored as JSON text (the dashboard's groups) back as rows, else the text."""
+    import json
+
+    if not isinstance(text, str) or not text.startswith(("{", "[")):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
