@@ -2,8 +2,8 @@
 prompt or the help when a question's answers are mostly invalid (1c was 86% invalid, and the
 dashboard listed none of them). Framework-free, from the dashboard's plain rows.
 
->>> from grader.services.dashboard import ResultRow
->>> rows = [ResultRow(1, 7, "a", "1c", "p(1-p", "invalid", 0, 1, "unbalanced parenthesis at column 2")]
+>>> from grader.services.dashboard import AnsweredResult
+>>> rows = [AnsweredResult(1, 7, "a", "1c", "p(1-p", "invalid", 0, 1, "unbalanced parenthesis at column 2")]
 >>> [(u.text, u.count) for u in unreadable_answers(rows)["1c"]]
 [('p(1-p', 1)]
 """
@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from grader.services.dashboard import ResultRow
+from grader.services.dashboard import AnsweredResult
 from grader.services.dashboard_groups import answer_text
 
 UNREADABLE = "invalid"
@@ -31,9 +31,9 @@ class UnreadableAnswer:
     students: int
 
 
-def unreadable_answers(rows: Iterable[ResultRow], *, limit: int = MAX_LISTED) -> dict[str, list[UnreadableAnswer]]:
+def unreadable_answers(rows: Iterable[AnsweredResult], *, limit: int = MAX_LISTED) -> dict[str, list[UnreadableAnswer]]:
     """question id -> its unreadable answers (most frequent first, at most ``limit``)."""
-    seen: dict[str, dict[str, list[ResultRow]]] = defaultdict(lambda: defaultdict(list))
+    seen: dict[str, dict[str, list[AnsweredResult]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         if r.verdict == UNREADABLE:
             seen[r.question_id][answer_text(r.answer)].append(r)

@@ -208,7 +208,7 @@ def test_the_same_form_posted_twice_is_one_submission_sent_once(env: dict[str, A
 
 def new_student(env: dict[str, Any], email: str) -> Any:
     from grader.db.session import session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     with session_scope(env["factory"]) as s:
         admin.create_user(s, email, "student", password=PASSWORD)
