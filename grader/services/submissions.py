@@ -131,6 +131,12 @@ def _replay(existing: Submission, assignment_id: int, answers: Any) -> Submissio
     return existing
 
 
+def replayed_submission(session: Session, user: User, idempotency_key: str | None) -> Submission | None:
+    """The user's submission already stored under ``idempotency_key`` (a form posted twice)."""
+    key = check_idempotency_key(idempotency_key)
+    return None if key is None else qs.submission_by_idempotency_key(session, user.id, key)
+
+
 def submission_for(session: Session, user: User, submission_id: int) -> Submission:
     """A submission the user may read: their own, or any in a course they teach; else 404."""
     submission = session.get(Submission, submission_id)

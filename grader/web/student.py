@@ -14,7 +14,7 @@ from grader.services.documents import read_document_answers
 from grader.services.errors import InvalidRequest, ServiceError
 from grader.services.student_form import latest_answers, submitted_answers
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
-from grader.services.submissions import submission_for
+from grader.services.submissions import replayed_submission, submission_for
 from grader.services.submit import submit as submit_answers_once
 from grader.services.variants import student_questions
 from grader.web.common import flash_error, login_required, user
@@ -78,6 +78,9 @@ def submit(key: str) -> Any:
     session = db_session()
     try:
         page = student_page(session, user(), key)
+        again = replayed_submission(session, user(), request.form.get("idempotency_key") or None)
+        if again is not None:  # the same form posted twice (a double click): its submission, not "nothing changed"
+            return redirect(url_for("student.submission", submission_id=again.id))
         answers = submitted_answers(answers_from_form(page.questions, request.form), page.questions, page.submissions)
         if not answers:
             flash_error("Type at least one answer before submitting.")

@@ -337,7 +337,7 @@ def test_the_gradebook_flags_answers_waiting_for_an_instructor(factory: Any, set
     from grader.services.reports import gradebook_csv
 
     (sid,) = _setup(factory, {"q1": "right", "q2": "right"})
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+    assert grade(factory, sid, settings=settings, cache=MemoryCache())
     teacher_id = _hand_grade(factory, sid, "q1", 1, "")
     with factory() as s:
         row = s.query(GradingResult).filter_by(submission_id=sid, question_id="q2", is_current=True).one()
