@@ -3,7 +3,7 @@
     grader admin migrate
     grader admin load-assignments [DIR]
     grader admin create-course KEY [--title T] [--default]
-    grader admin create-user EMAIL --role student|instructor|admin [--course KEY] [--password P]
+    grader admin create-user EMAIL --role student|instructor|admin [--course KEY] [--password P] [--existing]
 
 The database is ``DATABASE_URL`` (default: the embedded SQLite file under var/).
 """
@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     user.add_argument("--course", default=None, help="course key (default: the default course)")
     user.add_argument("--password", default=None, help="for the login pages (optional)")
     user.add_argument("--name", default=None, help="display name")
+    user.add_argument("--existing", action="store_true",
+                      help="the address already has an account and you mean to change that account")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,10 +70,15 @@ def run(args: argparse.Namespace) -> int:
                 course = admin.create_course(session, args.key, args.title, default=args.default)
                 print(f"course {course.key} ({course.title}){' [default]' if course.is_default else ''}")
                 return 0
+            before = admin.roles_of_address(session, args.email)
             user, token = admin.create_user(
                 session, args.email, args.role, course_key=args.course, password=args.password,
-                display_name=args.name,
+                display_name=args.name, existing=args.existing,
             )
+            if before is not None:
+                print(f"changing existing account #{user.id} {user.email}: roles {admin.describe_roles(before)}"
+                      f" -> {admin.describe_roles(admin.course_roles(session, user))}"
+                      f"{'; password replaced' if args.password else ''}")
             print(f"user {user.email} ({args.role}) ready; API token:")
             print(token)
             return 0

@@ -141,7 +141,8 @@ def enrollment(session: Session, user_id: int, course_id: int) -> Enrollment | N
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email))
+    """The user with this address, compared case-insensitively (emails are stored lower-case)."""
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def assignment_by_key(session: Session, key: str) -> Assignment | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from grader.db.base import Base, utcnow
@@ -21,6 +21,12 @@ class Role(str, Enum):
 
 
 ROLES = tuple(r.value for r in Role)
+
+
+def normalize_email(email: str) -> str:
+    """The stored form of an address: stripped and lower-cased, so lookups and the unique
+    constraint are case-insensitive (``Ann@X.org`` and ``ann@x.org`` are one account)."""
+    return email.strip().lower()
 
 
 class Course(Base):
@@ -50,6 +56,10 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user")
+
+    @validates("email")
+    def _normalize_email(self, _key: str, email: str) -> str:
+        return normalize_email(email)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash (werkzeug's default scrypt/pbkdf2), never the password."""
