@@ -102,6 +102,7 @@ def create_app(
     from grader.db.session import make_session_factory
 
     settings = settings or Settings.from_env()
+    _secure_secrets(settings)
     app = Flask("grader", static_folder=None)
     app.json = JSONProvider(app)
     app.config.update(
@@ -125,6 +126,14 @@ def create_app(
     app.register_error_handler(Exception, _unexpected_error)
     _register_blueprints(app, BLUEPRINTS if blueprints is None else blueprints)
     return app
+
+
+def _secure_secrets(settings: Settings) -> None:
+    """Refuse a weak SECRET_KEY outside the embedded default; install the at-rest key ring."""
+    from grader.security import secret_box, secret_policy
+
+    secret_policy.check_secret_key(settings.secret_key, embedded=settings.is_sqlite, testing=settings.testing)
+    secret_box.install_for(settings.encryption_keys, settings.secret_key)
 
 
 def _csrf_for_cookie_logins() -> Any:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from grader.engine.limits import Limits
+from grader.security.secret_box import parse_keys
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -26,7 +27,7 @@ def _secret_from_file(path: Path) -> str:
     """Read the embedded default's secret key, creating it (mode 0600) on first use."""
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -55,6 +56,11 @@ def _number(env: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
     return value
 
 
+def _names(raw: str) -> tuple[str, ...]:
+    """A comma- or space-separated list of host names, lower-cased."""
+    return tuple(n.strip().lower() for n in raw.replace(",", " ").split() if n.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the web app, the worker and the CLI need to know about their environment."""
@@ -74,6 +80,10 @@ class Settings:
     max_request_bytes: int = 256 * 1024
     limits: Limits = field(default_factory=Limits)
     testing: bool = False
+    # secrets at rest: Fernet keys, the first encrypts (grader.security.secret_box)
+    encryption_keys: tuple[str, ...] = ()
+    # hosts webhooks may reach although they resolve to internal addresses (development, tests)
+    webhook_allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -94,10 +104,15 @@ class Settings:
             "max_answer_depth": _number(env, "MAX_ANSWER_DEPTH", default.max_answer_depth, int),
             "max_request_bytes": _number(env, "MAX_REQUEST_BYTES", default.max_request_bytes, int),
             "limits": Limits.from_env(dict(env)),
+            "encryption_keys": parse_keys(env.get("ENCRYPTION_KEYS", "")),
+            "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),
         }
         values.update(overrides)
         if "secret_key" not in values:
-            values["secret_key"] = env.get("SECRET_KEY") or _secret_from_file(SECRET_KEY_FILE)
+            # only the embedded default makes its own key: elsewhere every web process and worker
+            # must share one, and the app refuses to start without it (grader.security.secret_policy)
+            embedded = str(values.get("database_url", "")).startswith("sqlite")
+            values["secret_key"] = env.get("SECRET_KEY") or (_secret_from_file(SECRET_KEY_FILE) if embedded else "")
         settings = cls(**values)
         if settings.answer_hard_time_s < settings.answer_soft_time_s:
             raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")

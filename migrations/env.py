@@ -37,9 +37,12 @@ def database_url() -> str:
 def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     """Render our UTCDateTime as a plain ``sa.DateTime(timezone=True)`` in new revisions."""
     from grader.db.base import UTCDateTime
+    from grader.db.encrypted import EncryptedText
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
     return False
 
 

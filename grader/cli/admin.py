@@ -3,6 +3,8 @@
     grader admin migrate
     grader admin load-assignments [DIR]
     grader admin create-course KEY [--title T] [--default]
+    grader admin new-encryption-key          # print a key for ENCRYPTION_KEYS
+    grader admin rotate-encryption           # re-encrypt stored secrets with the first key
     grader admin create-user EMAIL --role student|instructor|admin [--course KEY] [--password P] [--existing]
 
 The database is ``DATABASE_URL`` (default: the embedded SQLite file under var/).
@@ -22,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("migrate", help="apply every Alembic migration (alembic upgrade head)")
     load = sub.add_parser("load-assignments", help="load or update assignment files as versions")
     load.add_argument("directory", nargs="?", default=None, help="default: ASSIGNMENTS_DIR or assignments/")
+    sub.add_parser("new-encryption-key", help="print a new Fernet key to put first in ENCRYPTION_KEYS")
+    sub.add_parser("rotate-encryption", help="re-encrypt every stored secret with the first ENCRYPTION_KEYS key")
     course = sub.add_parser("create-course", help="create a course (or retitle one)")
     course.add_argument("key")
     course.add_argument("--title", default=None)
@@ -41,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from grader.config import Settings
     from grader.db import DatabaseError, make_session_factory, session_scope
     from grader.services import admin
+    from grader.security.secret_box import SecretBoxError
     from grader.services.errors import ServiceError
 
     try:
@@ -48,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"grader admin: bad configuration: {exc}", file=sys.stderr)
         return 1
+    if args.action == "new-encryption-key":
+        from grader.services.encryption import new_encryption_key
+
+        print(new_encryption_key())
+        return 0
     if args.action == "migrate":
         try:
             admin.migrate(settings.database_url)
@@ -66,6 +76,14 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{version.assignment.key}: version {version.content_hash[:12]} "
                           f"({len(version.definition.get('questions', []))} questions) from {version.source_path}")
                 return 0
+            if args.action == "rotate-encryption":
+                from grader.security import secret_box
+                from grader.services.encryption import rotate_encryption
+
+                secret_box.install_for(settings.encryption_keys, settings.secret_key)
+                for table, count in rotate_encryption(session).items():
+                    print(f"{table}: {count} secret(s) re-encrypted with the first key")
+                return 0
             if args.action == "create-course":
                 course = admin.create_course(session, args.key, args.title, default=args.default)
                 print(f"course {course.key} ({course.title}){' [default]' if course.is_default else ''}")
@@ -82,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"user {user.email} ({args.role}) ready; API token:")
             print(token)
             return 0
-    except (ServiceError, AssignmentError) as exc:
+    except (ServiceError, AssignmentError, SecretBoxError) as exc:
         print(f"grader admin: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 1
     except OSError as exc:  # a missing or unreadable assignments directory or file
