@@ -14,7 +14,6 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 
 from grader.config import Settings
 from grader.db.base import utcnow
@@ -38,9 +37,14 @@ def _factory() -> Any:
     if _state.get("pid") != os.getpid():  # a forked child builds its own engine and HTTP session
         from grader.db.session import make_session_factory
 
+        from grader.security.egress import EgressPolicy
+        from grader.security.egress_http import guarded_session
+
+        settings = Settings.from_env()
         _state.clear()
-        _state.update(pid=os.getpid(), factory=make_session_factory(Settings.from_env().database_url),
-                      http=requests.Session(), tokens=TokenCache())
+        _state.update(pid=os.getpid(), factory=make_session_factory(settings.database_url),
+                      http=guarded_session(EgressPolicy(allowed_hosts=settings.webhook_allowed_hosts)),
+                      tokens=TokenCache())
     return _state["factory"]
 
 

@@ -11,6 +11,7 @@ from grader.db.lms_models import InboundWebhookSecret, LtiPlatform, WebhookDeliv
 from grader.db.models import Course, User
 from grader.db.session import Session
 from grader.lms.signatures import generate_secret
+from grader.security.egress import EgressPolicy, EgressRefused
 from grader.lms.webhooks_out import EVENT_TYPES
 from grader.services.errors import Forbidden, InvalidRequest, NotFound
 
@@ -30,21 +31,30 @@ def staff_course(session: Session, user: User, course_ref: str) -> Course:
     return course
 
 
-def _url(value: Any, name: str, *, required: bool = True) -> str | None:
+def _url(value: Any, name: str, *, required: bool = True, egress: EgressPolicy | None = None) -> str | None:
+    """An http(s) URL; with ``egress``, one the server may send requests to (no credentials, no
+    internal address in any spelling: ``grader.security.egress``)."""
     if value in (None, "") and not required:
         return None
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
         raise InvalidRequest(f'"{name}" must be an http(s) URL')
+    if egress is not None:
+        try:
+            egress.check_static(str(value))
+        except EgressRefused as exc:
+            raise InvalidRequest(f'"{name}": {exc}') from None
     return str(value)
 
 
-def add_endpoint(session: Session, course: Course, body: dict[str, Any]) -> dict[str, Any]:
-    """Register a webhook endpoint; the secret is returned here only."""
+def add_endpoint(session: Session, course: Course, body: dict[str, Any], *,
+                 egress: EgressPolicy | None = None) -> dict[str, Any]:
+    """Register a webhook endpoint; the secret is returned here only. ``egress`` (default: no
+    internal host allowed) refuses URLs the worker must not reach."""
     events = body.get("events") or list(EVENT_TYPES)
     if not isinstance(events, list) or any(e not in EVENT_TYPES for e in events):
         raise InvalidRequest(f'"events" must be a list of {", ".join(EVENT_TYPES)}')
-    endpoint = WebhookEndpoint(course_id=course.id, url=_url(body.get("url"), "url"), events=events,
+    endpoint = WebhookEndpoint(course_id=course.id, url=_url(body.get("url"), "url", egress=egress or EgressPolicy()), events=events,
                                secret=generate_secret(), active=True)
     session.add(endpoint)
     session.flush()
@@ -59,16 +69,19 @@ def rotate_inbound_secret(session: Session, course: Course) -> dict[str, Any]:
     return {"id": row.id, "secret": row.secret}
 
 
-def add_platform(session: Session, course: Course, body: dict[str, Any]) -> dict[str, Any]:
-    """Register an LTI 1.3 platform for the course."""
+def add_platform(session: Session, course: Course, body: dict[str, Any], *,
+                 egress: EgressPolicy | None = None) -> dict[str, Any]:
+    """Register an LTI 1.3 platform for the course. The URLs the server itself fetches (token,
+    JWKS, line item) must pass ``egress``; the login URL is only ever visited by browsers."""
+    egress = egress or EgressPolicy()
     values = {k: body.get(k) or None for k in PLATFORM_FIELDS}
     for name in ("issuer", "client_id"):
         if not isinstance(values[name], str):
             raise InvalidRequest(f'"{name}" is required')
-    for name in ("auth_login_url", "token_url"):
-        values[name] = _url(values[name], name)
+    values["auth_login_url"] = _url(values["auth_login_url"], "auth_login_url")
+    values["token_url"] = _url(values["token_url"], "token_url", egress=egress)
     for name in ("jwks_url", "lineitem_url"):
-        values[name] = _url(values[name], name, required=False)
+        values[name] = _url(values[name], name, required=False, egress=egress)
     if not values["jwks_url"] and not values["public_key_pem"]:
         raise InvalidRequest('give "jwks_url" or "public_key_pem"')
     if q.platforms_by_issuer(session, values["issuer"], values["client_id"]):

@@ -20,6 +20,7 @@ from grader.lms import admin, inbound, outbox
 from grader.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.lms.lti_keys import public_jwks
 from grader.lms.notify import enqueue
+from grader.security.egress import EgressPolicy
 from grader.services.auth import current_user, login_user
 from grader.services.errors import ServiceError
 
@@ -136,6 +137,11 @@ def _staff_course(course: str) -> Any:
     return admin.staff_course(db_session(), user, course)
 
 
+def _egress() -> EgressPolicy:
+    """Where registered URLs may point (WEBHOOK_ALLOWED_HOSTS exempts development receivers)."""
+    return EgressPolicy(allowed_hosts=settings().webhook_allowed_hosts)
+
+
 def _json() -> dict[str, Any]:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
@@ -143,7 +149,7 @@ def _json() -> dict[str, Any]:
 
 @api_bp.post("/courses/<course>/webhooks")
 def add_webhook(course: str) -> Any:
-    out = admin.add_endpoint(db_session(), _staff_course(course), _json())
+    out = admin.add_endpoint(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
     return jsonify(out), 201
 
@@ -157,7 +163,7 @@ def add_inbound_secret(course: str) -> Any:
 
 @api_bp.post("/courses/<course>/lti-platforms")
 def add_platform(course: str) -> Any:
-    out = admin.add_platform(db_session(), _staff_course(course), _json())
+    out = admin.add_platform(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
     return jsonify(out), 201
 
