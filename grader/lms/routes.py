@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
@@ -143,8 +143,17 @@ def _egress() -> EgressPolicy:
 
 
 def _json() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    """The JSON object sent ({} for no body); 400 for a body that is not one (or nested too deeply)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = current_app.json.loads(raw)
+    except ValueError as exc:  # not JSON, or nested deeper than the decoder goes (grader.app.JSONProvider)
+        raise ServiceError(f"the body is not valid JSON: {exc}", status=400) from None
+    if not isinstance(body, dict):
+        raise ServiceError("the body must be a JSON object", status=400)
+    return body
 
 
 @api_bp.post("/courses/<course>/webhooks")
