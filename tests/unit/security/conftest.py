@@ -70,7 +70,13 @@ def site(migrated: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     engine.dispose()
 
 
-def login(client: Any, who: str) -> Any:
+@pytest.fixture
+def login() -> Any:
+    """``login(client, who)``: log in through the login form."""
+    return log_in
+
+
+def log_in(client: Any, who: str) -> Any:
     """Log ``who`` in through the login form (CSRF token included); returns the response."""
     import re
 
@@ -79,7 +85,13 @@ def login(client: Any, who: str) -> Any:
     return client.post("/login", data={"email": f"{who}@example.com", "password": PASSWORD, "csrf_token": token})
 
 
-def grade_all(site: dict[str, Any]) -> None:
+@pytest.fixture
+def grade_all() -> Any:
+    """``grade_all(site)``: grade every queued submission in this process."""
+    return grade_queued
+
+
+def grade_queued(site: dict[str, Any]) -> None:
     """Grade every queued submission in this process (no worker)."""
     from grader.services.grading import grade_submission_by_id
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import grade_all, login  # type: ignore[import-not-found]
 
 HOSTILE = ('Because ![chart](https://tracker.example/pixel.png?who=teacher) and '
            '<img src="https://tracker.example/raw.png"> <iframe src="https://tracker.example/frame"></iframe> '
@@ -22,7 +21,8 @@ def _loading_urls(html: str) -> list[str]:
             for url in re.findall(r'\b(?:src|srcset|data|background|poster)\s*=\s*"([^"]*)"', tag, re.IGNORECASE)]
 
 
-def test_a_free_text_answer_loads_nothing_on_instructor_pages(site: dict[str, Any]) -> None:
+def test_a_free_text_answer_loads_nothing_on_instructor_pages(site: dict[str, Any], login: Any,
+                                                             grade_all: Any) -> None:
     student = site["app"].test_client()
     made = student.post("/api/v1/assignments/hw1/submissions", json={"answers": {"q1": "2*x", "why": HOSTILE}},
                         headers={"Authorization": f"Bearer {site['tokens']['alice']}"})
