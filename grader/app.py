@@ -122,6 +122,9 @@ def create_app(
     app.before_request(_refuse_nul_characters)
     app.before_request(_csrf_for_cookie_logins)
     app.teardown_appcontext(_close_session)
+    from grader.web.headers import install as install_security_headers
+
+    install_security_headers(app, frame_ancestors=settings.frame_ancestors)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     _register_blueprints(app, BLUEPRINTS if blueprints is None else blueprints)

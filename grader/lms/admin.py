@@ -11,6 +11,7 @@ from grader.db.lms_models import InboundWebhookSecret, LtiPlatform, WebhookDeliv
 from grader.db.models import Course, User
 from grader.db.session import Session
 from grader.lms.signatures import generate_secret
+from grader.lms.platform_keys import check_public_key_pem
 from grader.security.egress import EgressPolicy, EgressRefused
 from grader.lms.webhooks_out import EVENT_TYPES
 from grader.services.errors import Forbidden, InvalidRequest, NotFound
@@ -84,6 +85,12 @@ def add_platform(session: Session, course: Course, body: dict[str, Any], *,
         values[name] = _url(values[name], name, required=False, egress=egress)
     if not values["jwks_url"] and not values["public_key_pem"]:
         raise InvalidRequest('give "jwks_url" or "public_key_pem"')
+    for name in ("token_url", "jwks_url"):  # keys and tokens travel here: never in clear to the internet
+        if values[name] and not values[name].startswith("https://") and not egress.allows_host(
+                urlsplit(values[name]).hostname or ""):
+            raise InvalidRequest(f'"{name}" must be an https URL')
+    if values["public_key_pem"] is not None:
+        values["public_key_pem"] = check_public_key_pem(values["public_key_pem"])
     if q.platforms_by_issuer(session, values["issuer"], values["client_id"]):
         raise InvalidRequest("this issuer and client id are already registered", status=409)
     # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
