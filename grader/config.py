@@ -61,6 +61,29 @@ def _names(raw: str) -> tuple[str, ...]:
     return tuple(n.strip().lower() for n in raw.replace(",", " ").split() if n.strip())
 
 
+def _frame_ancestors(raw: str) -> str:
+    """``FRAME_ANCESTORS``: CSP sources (``'self' https://canvas.example.edu``); ValueError for
+    characters that would end the directive or the header."""
+    value = " ".join(raw.replace(",", " ").split())
+    if any(c in value for c in ";\r\n\"<>"):
+        raise ValueError(f"FRAME_ANCESTORS must be space-separated CSP sources, not {raw!r}")
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate such as ``10 per 15 minutes`` (Flask-Limiter's notation); ValueError naming the variable."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a rate such as '10 per 15 minutes', not {raw!r}") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the web app, the worker and the CLI need to know about their environment."""
@@ -84,6 +107,12 @@ class Settings:
     encryption_keys: tuple[str, ...] = ()
     # hosts webhooks may reach although they resolve to internal addresses (development, tests)
     webhook_allowed_hosts: tuple[str, ...] = ()
+    # CSP frame-ancestors: who may show the pages in a frame (add your LMS origins for LTI)
+    frame_ancestors: str = "'self'"
+    # failed logins allowed (Flask-Limiter notation) and where the counters live
+    login_limit_per_account: str = "10 per 15 minutes"
+    login_limit_per_address: str = "50 per 15 minutes"
+    rate_limit_storage_url: str = "memory://"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -106,8 +135,15 @@ class Settings:
             "limits": Limits.from_env(dict(env)),
             "encryption_keys": parse_keys(env.get("ENCRYPTION_KEYS", "")),
             "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),
+            "frame_ancestors": _frame_ancestors(env.get("FRAME_ANCESTORS", "")) or default.frame_ancestors,
+            "login_limit_per_account": _rate(env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account),
+            "login_limit_per_address": _rate(env, "LOGIN_LIMIT_PER_ADDRESS", default.login_limit_per_address),
         }
         values.update(overrides)
+        if "rate_limit_storage_url" not in values:  # Redis when the deployment has it: shared by every web process
+            broker = str(values.get("broker_url", ""))
+            values["rate_limit_storage_url"] = (env.get("RATE_LIMIT_STORAGE_URL")
+                                                or (broker if broker.startswith(("redis://", "rediss://")) else "memory://"))
         if "secret_key" not in values:
             # only the embedded default makes its own key: elsewhere every web process and worker
             # must share one, and the app refuses to start without it (grader.security.secret_policy)
