@@ -110,6 +110,7 @@ def create_app(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=settings.session_lifetime_s,  # the signed cookie's max age, checked on load
         TESTING=settings.testing,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]

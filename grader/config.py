@@ -113,6 +113,7 @@ class Settings:
     login_limit_per_account: str = "10 per 15 minutes"
     login_limit_per_address: str = "50 per 15 minutes"
     rate_limit_storage_url: str = "memory://"
+    session_lifetime_s: int = 12 * 3600  # a login cookie older than this is refused
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -136,6 +137,7 @@ class Settings:
             "encryption_keys": parse_keys(env.get("ENCRYPTION_KEYS", "")),
             "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),
             "frame_ancestors": _frame_ancestors(env.get("FRAME_ANCESTORS", "")) or default.frame_ancestors,
+            "session_lifetime_s": _number(env, "SESSION_LIFETIME_S", default.session_lifetime_s, int),
             "login_limit_per_account": _rate(env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account),
             "login_limit_per_address": _rate(env, "LOGIN_LIMIT_PER_ADDRESS", default.login_limit_per_address),
         }

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from grader.api import assignments, instructor, me, openapi, submissions, validate
+from grader.api import assignments, instructor, me, openapi, submissions, tokens, validate
 from grader.api.common import service_error
 from grader.services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-for _child in (validate, assignments, submissions, instructor, openapi, me):
+for _child in (validate, assignments, submissions, instructor, openapi, me, tokens):
     bp.register_blueprint(_child.bp)
 bp.register_error_handler(ServiceError, service_error)

@@ -5,6 +5,9 @@
     grader admin create-course KEY [--title T] [--default]
     grader admin new-encryption-key          # print a key for ENCRYPTION_KEYS
     grader admin rotate-encryption           # re-encrypt stored secrets with the first key
+    grader admin tokens EMAIL                # list a user's API tokens (never the tokens themselves)
+    grader admin issue-token EMAIL [--label L] [--expires-days N]
+    grader admin revoke-token ID
     grader admin create-user EMAIL --role student|instructor|admin [--course KEY] [--password P] [--existing]
 
 The database is ``DATABASE_URL`` (default: the embedded SQLite file under var/).
@@ -26,6 +29,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     load.add_argument("directory", nargs="?", default=None, help="default: ASSIGNMENTS_DIR or assignments/")
     sub.add_parser("new-encryption-key", help="print a new Fernet key to put first in ENCRYPTION_KEYS")
     sub.add_parser("rotate-encryption", help="re-encrypt every stored secret with the first ENCRYPTION_KEYS key")
+    listing = sub.add_parser("tokens", help="list a user's API tokens")
+    listing.add_argument("email")
+    issue = sub.add_parser("issue-token", help="a new API token for a user, printed last")
+    issue.add_argument("email")
+    issue.add_argument("--label", default="issued by grader admin")
+    issue.add_argument("--expires-days", type=int, default=None, help="valid for this many days (default: no expiry)")
+    revoke = sub.add_parser("revoke-token", help="revoke an API token by its id (see `tokens`)")
+    revoke.add_argument("token_id", type=int)
     course = sub.add_parser("create-course", help="create a course (or retitle one)")
     course.add_argument("key")
     course.add_argument("--title", default=None)
@@ -84,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
                 for table, count in rotate_encryption(session).items():
                     print(f"{table}: {count} secret(s) re-encrypted with the first key")
                 return 0
+            if args.action in ("tokens", "issue-token", "revoke-token"):
+                return _tokens(session, args)
             if args.action == "create-course":
                 course = admin.create_course(session, args.key, args.title, default=args.default)
                 print(f"course {course.key} ({course.title}){' [default]' if course.is_default else ''}")
@@ -112,6 +125,26 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         factory.kw["bind"].dispose()
+
+
+def _tokens(session: object, args: argparse.Namespace) -> int:
+    """``tokens``, ``issue-token`` and ``revoke-token``."""
+    from grader.services import tokens
+
+    if args.action == "revoke-token":
+        row = tokens.revoke_token(session, None, args.token_id)  # type: ignore[arg-type]
+        print(f"token {row['id']} ({row['label']}) revoked at {row['revoked_at']}")
+        return 0
+    user = tokens.user_for_address(session, args.email)  # type: ignore[arg-type]
+    if args.action == "tokens":
+        for row in tokens.list_tokens(session, user):  # type: ignore[arg-type]
+            print(f"{row['id']:>6}  {row['state']:<8} created {row['created_at']}  "
+                  f"expires {row['expires_at'] or 'never'}  {row['label']}")
+        return 0
+    out = tokens.create_token(session, user, label=args.label, expires_in_days=args.expires_days)  # type: ignore[arg-type]
+    print(f"token {out['id']} for {user.email}, expires {out['expires_at'] or 'never'}:")
+    print(out["token"])
+    return 0
 
 
 def _first_line(exc: BaseException) -> str:

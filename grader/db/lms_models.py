@@ -80,6 +80,7 @@ class InboundWebhookSecret(Base):
     secret: Mapped[str] = mapped_column(EncryptedText)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]  # set when a rotation gives the LMS time to switch
 
 
 class InboundMessage(Base):

@@ -72,8 +72,22 @@ def rotate_inbound_secret(session: Session, course: Course) -> dict[str, Any]:
 
 def add_platform(session: Session, course: Course, body: dict[str, Any], *,
                  egress: EgressPolicy | None = None) -> dict[str, Any]:
-    """Register an LTI 1.3 platform for the course. The URLs the server itself fetches (token,
-    JWKS, line item) must pass ``egress``; the login URL is only ever visited by browsers."""
+    """Register an LTI 1.3 platform for the course."""
+    platform = LtiPlatform(course_id=course.id, **platform_values(session, body, egress=egress))
+    session.add(platform)
+    session.flush()
+    return platform_view(platform)
+
+
+def platform_view(platform: LtiPlatform) -> dict[str, Any]:
+    return {"id": platform.id, **{k: getattr(platform, k) for k in PLATFORM_FIELDS if k != "public_key_pem"}}
+
+
+def platform_values(session: Session, body: dict[str, Any], *, egress: EgressPolicy | None = None,
+                    replacing: int | None = None) -> dict[str, Any]:
+    """Checked registration fields (``replacing``: the id of the platform being edited). The URLs
+    the server itself fetches (token, JWKS, line item) must pass ``egress``; the login URL is only
+    ever visited by browsers."""
     egress = egress or EgressPolicy()
     values = {k: body.get(k) or None for k in PLATFORM_FIELDS}
     for name in ("issuer", "client_id"):
@@ -91,18 +105,16 @@ def add_platform(session: Session, course: Course, body: dict[str, Any], *,
             raise InvalidRequest(f'"{name}" must be an https URL')
     if values["public_key_pem"] is not None:
         values["public_key_pem"] = check_public_key_pem(values["public_key_pem"])
-    if q.platforms_by_issuer(session, values["issuer"], values["client_id"]):
+    others = [p for p in q.platforms_by_issuer(session, values["issuer"]) if p.id != replacing]
+    if any(p.client_id == values["client_id"] for p in others):
         raise InvalidRequest("this issuer and client id are already registered", status=409)
     # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
     # of its own could sign id_tokens for that issuer's existing users and log in as any of them.
-    for other in q.platforms_by_issuer(session, values["issuer"]):
+    for other in others:
         if (other.jwks_url, other.public_key_pem) != (values["jwks_url"], values["public_key_pem"]):
             raise InvalidRequest("this issuer is already registered with other keys: use the same "
                                  '"jwks_url" (or "public_key_pem") as its first registration', status=409)
-    platform = LtiPlatform(course_id=course.id, **values)
-    session.add(platform)
-    session.flush()
-    return {"id": platform.id, **{k: getattr(platform, k) for k in PLATFORM_FIELDS if k != "public_key_pem"}}
+    return values
 
 
 def delivery_view(row: WebhookDelivery) -> dict[str, Any]:

@@ -134,6 +134,8 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
     claims = validate_id_token(platform, id_token, nonce=row.nonce)
     role = role_of(claims)
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
+    if not user.is_active:
+        raise LaunchError("this account is deactivated", status=403)
     _enrol(session, user, platform.course_id, role)
     assignment, lineitem = _resource(session, platform, claims)
     return Launch(user=user, course_id=platform.course_id, role=role, assignment=assignment, lineitem_url=lineitem)

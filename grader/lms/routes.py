@@ -41,8 +41,11 @@ class IframeSessionInterface(SecureCookieSessionInterface):
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
+    from grader.lms import manage_routes  # list / revoke / edit what instructors registered
+
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(manage_routes.bp)
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
 

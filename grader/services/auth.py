@@ -11,14 +11,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.db import Session
 from grader.db.models import ApiToken, User
 from grader.db.queries import users as q
 
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
 TOKEN_PREFIX = "grd_"
 SESSION_USER_KEY = "user_id"
+SESSION_EPOCH_KEY = "epoch"
 
 
 def hash_token(token: str) -> str:
@@ -26,10 +30,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, user: User, *, label: str = "") -> str:
-    """Create a token for ``user``; the plaintext is returned once and never stored."""
+def issue_token(session: Session, user: User, *, label: str = "", expires_at: "datetime | None" = None) -> str:
+    """Create a token for ``user`` (valid until ``expires_at`` when given); the plaintext is
+    returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_sha256=hash_token(token), label=label))
+    session.add(ApiToken(user=user, token_sha256=hash_token(token), label=label, expires_at=expires_at))
     session.flush()
     return token
 
@@ -102,7 +107,8 @@ def current_user() -> User | None:
         user = user_from_token(token) if token else None
     elif SESSION_USER_KEY in cookie:
         user = _session(None).get(User, cookie[SESSION_USER_KEY])
-        if user is not None and not user.is_active:
+        # a deactivated account, or a cookie from before a logout or password change, is anonymous
+        if user is not None and (not user.is_active or cookie.get(SESSION_EPOCH_KEY) != user.session_epoch):
             user = None
     g._grader_user = user
     return user
@@ -114,14 +120,20 @@ def login_user(user: User) -> None:
     from flask import session as cookie
 
     cookie.clear()
+    cookie.permanent = True  # expires after the app's PERMANENT_SESSION_LIFETIME (SESSION_LIFETIME_S)
     cookie[SESSION_USER_KEY] = user.id
+    cookie[SESSION_EPOCH_KEY] = user.session_epoch or 0
     g._grader_user = user
 
 
 def logout_user() -> None:
-    """Forget the logged-in user."""
+    """Forget the logged-in user and end their login sessions server-side (a copy of the cookie
+    stops working too); the caller commits."""
     from flask import g
     from flask import session as cookie
 
+    user = current_user() if SESSION_USER_KEY in cookie else None
+    if user is not None:
+        user.end_sessions()
     cookie.clear()
     g._grader_user = None

@@ -53,6 +53,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # login cookies carry the epoch they were made in: raising it ends every session server-side
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user")
@@ -62,8 +64,14 @@ class User(Base):
         return normalize_email(email)
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash (werkzeug's default scrypt/pbkdf2), never the password."""
+        """Store a salted hash (werkzeug's default scrypt/pbkdf2), never the password; every login
+        session made with the old password ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Make every login cookie issued so far invalid (logout, password change)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches the stored hash."""
@@ -101,5 +109,6 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

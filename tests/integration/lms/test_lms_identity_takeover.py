@@ -100,3 +100,18 @@ def test_create_user_refuses_an_existing_address_unless_told(forger, lms, commit
     out = capsys.readouterr().out
     assert f"changing existing account #{mallory.id} mallory@example.com" in out
     assert "roles instructor in forge -> instructor in forge, student in intro-ml" in out
+
+
+def test_a_deactivated_account_cannot_launch(forger, lms, committed_factory) -> None:  # type: ignore[no-untyped-def]
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    _launch(forger, lms)
+    with committed_factory() as db:
+        link = db.query(LtiUserLink).filter_by(sub="lms-user-1").one()
+        db.get(User, link.user_id).is_active = False
+        db.commit()
+    assert forger.get("/api/v1/me").status_code == 401  # the session from the first launch ends too
+    response = forger.get("/lti/login", query_string=lms.login_params())
+    form = form_fields(requests.get(response.headers["Location"], timeout=5).text)
+    refused = forger.post("/lti/launch", data=form)
+    assert refused.status_code == 403 and "deactivated" in refused.get_data(as_text=True)
+    assert forger.get("/api/v1/me").status_code == 401

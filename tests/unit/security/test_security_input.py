@@ -13,7 +13,7 @@ DEEP = "[" * 100_000 + "]" * 100_000
 
 
 def _fill(rule: str) -> str:
-    rule = re.sub(r"<int:[^>]+>", "1", rule)
+    rule = re.sub(r"<int:[^>]+>", "999999", rule)  # no such row: a DELETE must not revoke our own token
     rule = re.sub(r"<(?:string:)?course>", "c1", rule)
     return re.sub(r"<[^>]+>", "hw1", rule)
 
