@@ -164,3 +164,30 @@ def test_an_allowed_name_reaches_its_pinned_address_and_the_log_keeps_only_the_s
     assert _Receiver.seen == [("/hook", f"receiver.test:{receiver}")]
     assert (result.status_code, result.error, result.outcome) == (500, "HTTP 500", Outcome.RETRY)
     assert "banner" not in result.error
+
+
+@pytest.mark.parametrize("internal", ["token", "lineitem"])
+def test_a_score_post_to_an_internal_address_gives_up_and_sends_nothing(internal: str) -> None:
+    from grader.lms.ags import PlatformAuth, TokenCache, publish_score
+    from grader.lms.lti_keys import ToolKey
+
+    dns = {"lms.example.org": ["8.8.4.4"], "inside.example.org": ["10.0.0.8"]}
+    token_host = "inside.example.org" if internal == "token" else "lms.example.org"
+    line_host = "inside.example.org" if internal == "lineitem" else "lms.example.org"
+    sent: list[str] = []
+
+    def capture(self: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(request.url))
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"access_token": "t", "expires_in": 3600}'
+        return response
+
+    cache = TokenCache()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(HTTPAdapter, "send", capture)
+        result = publish_score(guarded_session(EgressPolicy(resolver=_fake_dns(dns))),
+                               PlatformAuth(client_id="tool", token_url=f"https://{token_host}/token"),
+                               ToolKey.generate(), cache, f"https://{line_host}/lineitems/1", {"scoreGiven": 1})
+    assert result.outcome is Outcome.GIVE_UP and "internal address" in result.error
+    assert not any("10.0.0.8" in url for url in sent)
