@@ -38,7 +38,7 @@ def install(app: Flask, *, per_account: str, per_address: str, storage_url: str)
     """Attach a limiter to ``app`` and limit POSTs to its login view (per app: tests build many)."""
     limiter = Limiter(key_func=get_remote_address, app=app, storage_uri=storage_url, headers_enabled=True,
                       default_limits=[], strategy="moving-window")
-    view = app.view_functions[LOGIN_ENDPOINT]
+    view: Any = app.view_functions[LOGIN_ENDPOINT]
     view = limiter.limit(per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed,
                          error_message="too many failed logins for this account; try again later")(view)
     view = limiter.limit(per_address, key_func=_address_key, methods=["POST"], deduct_when=_failed,

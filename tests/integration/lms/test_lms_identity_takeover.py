@@ -6,7 +6,6 @@ The forger's session must gain nothing in intro-ml."""
 from __future__ import annotations
 
 from typing import Any, Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests

@@ -140,4 +140,4 @@ def test_the_matrix(site: dict[str, Any], login: Any, route: tuple[str, str]) ->
     ids = seed(site["factory"])
     statuses = {role: _ask(site, role, method, path, fill(path, ids), login) for role in ORDER}
     got = tuple(statuses[r] for r in ROLES)
-    assert got == EXPECTED.get(route), dict(zip(ROLES, got))
+    assert got == EXPECTED.get(route), dict(zip(ROLES, got, strict=True))
