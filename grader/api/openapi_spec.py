@@ -122,8 +122,8 @@ PATHS: dict[str, Any] = {
                     "error": {"type": "string"}, "column": {"type": ["integer", "null"]},
                 },
             }),
-            "413": _error("answer longer than MAX_ANSWER_CHARS"),
-            "422": _error("bad request fields"),
+            "400": _error("malformed body"), "413": _error("answer longer than MAX_ANSWER_CHARS"),
+            "415": _error("not JSON"), "422": _error("bad request fields"),
             **ERRORS,
         },
     }},
@@ -362,10 +362,14 @@ DOCUMENT: dict[str, Any] = {
 def document(server_url: str | None = None, *, served: set[str] | None = None) -> dict[str, Any]:
     """A copy of the document, with ``servers`` set when the base URL is known. ``served``: the
     app's OpenAPI-style paths; the LMS paths are documented only when the app serves them."""
+    from grader.api.openapi_revocation import MANAGE_PATHS, TOKEN_PATHS
+
     doc = copy.deepcopy(DOCUMENT)
-    for path, item in LMS_PATHS.items():
-        if served is None or path in served:
-            doc["paths"][path] = copy.deepcopy(item)
+    doc["paths"].update(copy.deepcopy(TOKEN_PATHS))
+    for paths in (LMS_PATHS, MANAGE_PATHS):
+        for path, item in paths.items():
+            if served is None or path in served:
+                doc["paths"].setdefault(path, {}).update(copy.deepcopy(item))
     if server_url:
         doc["servers"] = [{"url": server_url}]
     return doc
