@@ -193,7 +193,8 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def _has_nul(values: Any) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
+    # a multipart part without a name is the key None (werkzeug): a 500 here before
+    return any("\x00" in (key or "") or any("\x00" in (v or "") for v in values.getlist(key)) for key in values)
 
 
 def _refuse_nul_characters() -> None:

@@ -154,8 +154,9 @@ PATHS: dict[str, Any] = {
             "parameters": [KEY, STUDENT],
             "requestBody": {"required": True, "content": {JSON: {"schema": {**VARIANT, "examples": [
                 {"parameters": {"x0": 0.3, "w0": 0.5, "b0": 0.1}, "questions": {"1b": {"act": "tanh"}}}]}}}},
-            "responses": {"200": VARIANT_VIEW, "422": _error("a value that does not fit its parameter, or "
-                                                             "breaks a where condition"), **STAFF_ERRORS},
+            "responses": {"200": VARIANT_VIEW, "400": _error("malformed body"), "415": _error("not JSON"),
+                          "422": _error("a value that does not fit its parameter, or breaks a where condition"),
+                          **STAFF_ERRORS},
         },
         "delete": {
             "summary": "Instructors: remove an override (back to the student's own draw)",

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.unit.security.authz_matrix import FORMS, JSON_BODIES, ROLES, WHO, fill, inbound_body, seed, signed
+from tests.unit.security.authz_matrix import (FORMS, JSON_BODIES, ROLES, WHO, fill, inbound_body, seed, signed,
+                                             uploads)
 
 # (method, path): statuses for (anonymous, student A, student B, instructor, other instructor, LMS).
 # Pages send anonymous visitors to /login (302); a signed LMS request carries no CSRF token (400 on
@@ -28,6 +29,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('GET', '/api/v1/assignments/{key}/gradebook.csv'): (401, 403, 403, 200, 404, 401),
     ('POST', '/api/v1/assignments/{key}/regrade'): (401, 403, 403, 202, 404, 401),
     ('GET', '/api/v1/assignments/{key}/stats'): (401, 403, 403, 200, 404, 401),
+    # a document is read for whoever may submit to the assignment (nothing is graded or stored as a submission)
+    ('POST', '/api/v1/assignments/{key}/documents'): (401, 200, 200, 200, 404, 401),
+    # a student's variant (of c1's parameterised assignment): the course's instructors only
+    ('GET', '/api/v1/assignments/{key}/variants/{student_id}'): (401, 403, 403, 200, 404, 401),
+    ('PUT', '/api/v1/assignments/{key}/variants/{student_id}'): (401, 403, 403, 200, 404, 401),
+    ('DELETE', '/api/v1/assignments/{key}/variants/{student_id}'): (401, 403, 403, 200, 404, 401),
     ('POST', '/api/v1/assignments/{key}/submissions'): (401, 202, 202, 202, 404, 401),
     ('GET', '/api/v1/assignments/{key}/submissions'): (401, 403, 403, 200, 404, 401),
     ('GET', '/api/v1/lms/courses/{course}/deliveries'): (401, 403, 403, 200, 404, 401),
@@ -55,6 +62,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('DELETE', '/api/v1/tokens/{token_id}'): (401, 200, 404, 404, 404, 401),
     ('POST', '/api/v1/validate'): (401, 200, 200, 200, 200, 401),
     ('GET', '/assignments/{key}'): (302, 200, 200, 200, 404, 302),
+    ('POST', '/assignments/{key}/document'): (302, 200, 200, 200, 404, 400),
+    ('GET', '/help/documents'): (302, 200, 200, 200, 200, 302),
     ('POST', '/assignments/{key}/submit'): (302, 302, 302, 302, 404, 400),
     ('GET', '/instructor/assignments/{key}'): (302, 403, 403, 200, 404, 302),
     ('POST', '/instructor/assignments/{key}/feedback'): (302, 403, 403, 302, 404, 400),
@@ -109,7 +118,7 @@ def _ask(site: dict[str, Any], role: str, method: str, path: str, url: str, logi
         if key in JSON_BODIES:
             kwargs["json"] = JSON_BODIES[key]
         elif key in FORMS:
-            kwargs["data"] = {**FORMS[key], "csrf_token": _csrf(client)}
+            kwargs["data"] = {**FORMS[key], "csrf_token": _csrf(client), **uploads(key)}
         elif method != "GET" and path.startswith("/api/"):
             kwargs["json"] = {}
     response = client.open(url, method=method, headers=headers, **kwargs)
@@ -141,3 +150,51 @@ def test_the_matrix(site: dict[str, Any], login: Any, route: tuple[str, str]) ->
     statuses = {role: _ask(site, role, method, path, fill(path, ids), login) for role in ORDER}
     got = tuple(statuses[r] for r in ROLES)
     assert got == EXPECTED.get(route), dict(zip(ROLES, got, strict=True))
+
+
+def _bearer(site: dict[str, Any], who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {site['tokens'][who]}"}
+
+
+def test_a_variant_is_set_only_by_the_courses_instructors(site: dict[str, Any]) -> None:
+    """A student cannot choose their own numbers (403), another course's instructor cannot even
+    see the assignment (404): nothing is stored either way; the course's instructor can."""
+    from grader.db.models import VariantOverride
+
+    ids = seed(site["factory"])
+    url = fill("/api/v1/assignments/{key}/variants/{student_id}", ids)
+    body = JSON_BODIES[("PUT", "/api/v1/assignments/{key}/variants/{student_id}")]
+    client = site["app"].test_client()
+    for who, status in (("alice", 403), ("bob", 403), ("eve", 404)):
+        assert client.put(url, json=body, headers=_bearer(site, who)).status_code == status, who
+        with site["factory"]() as s:
+            assert s.query(VariantOverride).count() == 0
+    answer = client.put(url, json=body, headers=_bearer(site, "teacher"))
+    assert answer.status_code == 200 and answer.get_json()["overridden"] is True
+
+
+def test_a_document_is_read_for_the_courses_members_only(site: dict[str, Any]) -> None:
+    """A student of the course gets the answers found (200) or a 422 for a body that is not a
+    document; another course's instructor gets 404 and anonymous 401, with nothing stored."""
+    from grader.db.models import HandedInDocument
+
+    ids = seed(site["factory"])
+    url = fill("/api/v1/assignments/{key}/documents", ids)
+    body = JSON_BODIES[("POST", "/api/v1/assignments/{key}/documents")]
+    client = site["app"].test_client()
+    assert client.post(url, json=body).status_code == 401
+    assert client.post(url, json=body, headers=_bearer(site, "eve")).status_code == 404
+    assert client.post(url, json={"document": 5}, headers=_bearer(site, "alice")).status_code == 422
+    with site["factory"]() as s:
+        assert s.query(HandedInDocument).count() == 0
+    found = client.post(url, json=body, headers=_bearer(site, "alice"))
+    assert found.status_code == 200 and found.get_json()["document_id"]
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_a_student_id_too_large_for_the_database_is_a_404(site: dict[str, Any], method: str) -> None:
+    """Found by Schemathesis: PUT and DELETE answered 405 (one route per method)."""
+    url = "/api/v1/assignments/hw1/variants/73159867202987720704"
+    response = site["app"].test_client().open(url, method=method, json={},
+                                              headers={"Authorization": f"Bearer {site['tokens']['teacher']}"})
+    assert response.status_code == 404

@@ -46,3 +46,16 @@ def test_a_non_string_answer_to_a_text_question_is_a_422_and_not_stored(site: di
     assert response.status_code == 422, response.get_json()
     with site["factory"]() as s:
         assert s.query(Submission).count() == 0
+
+
+def test_a_multipart_part_without_a_name_is_not_a_500(site: dict[str, Any]) -> None:
+    """Found by Schemathesis on the documents route: a form part with no ``name`` is the key None
+    in werkzeug's form, and the NUL-character guard raised a TypeError (500) on it."""
+    body = (b'--XX\r\nContent-Disposition: form-data\r\n\r\nnull\r\n'
+            b'--XX\r\nContent-Disposition: form-data; name="file"; filename="hw1.md"\r\n\r\n## q1\r\n\r\n$2x$\r\n'
+            b'--XX--\r\n')
+    response = site["app"].test_client().post(
+        "/api/v1/assignments/hw1/documents", data=body, content_type="multipart/form-data; boundary=XX",
+        headers={"Authorization": f"Bearer {site['tokens']['alice']}"})
+    assert response.status_code == 200, response.get_json()
+    assert "q1" in response.get_json()["answers"]
