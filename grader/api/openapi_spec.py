@@ -138,8 +138,8 @@ PATHS: dict[str, Any] = {
                     }},
                 },
             }),
-            "413": _error("answer longer than MAX_ANSWER_CHARS"),
-            "422": _error("bad request fields"),
+            "400": _error("malformed body"), "413": _error("answer longer than MAX_ANSWER_CHARS"),
+            "415": _error("not JSON"), "422": _error("bad request fields"),
             **ERRORS,
         },
     }},
@@ -170,8 +170,9 @@ PATHS: dict[str, Any] = {
             "parameters": [KEY, STUDENT],
             "requestBody": {"required": True, "content": {JSON: {"schema": {**VARIANT, "examples": [
                 {"parameters": {"x0": 0.3, "w0": 0.5, "b0": 0.1}, "questions": {"1b": {"act": "tanh"}}}]}}}},
-            "responses": {"200": VARIANT_VIEW, "422": _error("a value that does not fit its parameter, or "
-                                                             "breaks a where condition"), **STAFF_ERRORS},
+            "responses": {"200": VARIANT_VIEW, "400": _error("malformed body"), "415": _error("not JSON"),
+                          "422": _error("a value that does not fit its parameter, or breaks a where condition"),
+                          **STAFF_ERRORS},
         },
         "delete": {
             "summary": "Instructors: remove an override (back to the student's own draw)",
@@ -378,10 +379,14 @@ DOCUMENT: dict[str, Any] = {
 def document(server_url: str | None = None, *, served: set[str] | None = None) -> dict[str, Any]:
     """A copy of the document, with ``servers`` set when the base URL is known. ``served``: the
     app's OpenAPI-style paths; the LMS paths are documented only when the app serves them."""
+    from grader.api.openapi_revocation import MANAGE_PATHS, TOKEN_PATHS
+
     doc = copy.deepcopy(DOCUMENT)
-    for path, item in LMS_PATHS.items():
-        if served is None or path in served:
-            doc["paths"][path] = copy.deepcopy(item)
+    doc["paths"].update(copy.deepcopy(TOKEN_PATHS))
+    for paths in (LMS_PATHS, MANAGE_PATHS):
+        for path, item in paths.items():
+            if served is None or path in served:
+                doc["paths"].setdefault(path, {}).update(copy.deepcopy(item))
     if server_url:
         doc["servers"] = [{"url": server_url}]
     return doc

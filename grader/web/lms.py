@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
 from grader.db.models.lms import WebhookDelivery
 from grader.db.models import User
+from grader.security.egress import EgressPolicy
 from grader.services.lms import course_settings as admin, inbound, outbox
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.tool_keys import public_jwks
@@ -40,8 +41,11 @@ class IframeSessionInterface(SecureCookieSessionInterface):
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
+    from grader.web import lms_manage  # list / revoke / edit what instructors registered
+
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(lms_manage.bp)
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
 
@@ -132,14 +136,28 @@ def _staff_course(course: str) -> Any:
     return admin.staff_course(db_session(), user, course)
 
 
+def _egress() -> EgressPolicy:
+    """Where registered URLs may point (WEBHOOK_ALLOWED_HOSTS exempts development receivers)."""
+    return EgressPolicy(allowed_hosts=settings().webhook_allowed_hosts)
+
+
 def _json() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    """The JSON object sent ({} for no body); 400 for a body that is not one (or nested too deeply)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = current_app.json.loads(raw)
+    except ValueError as exc:  # not JSON, or nested deeper than the decoder goes (grader.app.JSONProvider)
+        raise ServiceError(f"the body is not valid JSON: {exc}", status=400) from None
+    if not isinstance(body, dict):
+        raise ServiceError("the body must be a JSON object", status=400)
+    return body
 
 
 @api_bp.post("/courses/<course>/webhooks")
 def add_webhook(course: str) -> Any:
-    out = admin.add_endpoint(db_session(), _staff_course(course), _json())
+    out = admin.add_endpoint(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
     return jsonify(out), 201
 
@@ -153,7 +171,7 @@ def add_inbound_secret(course: str) -> Any:
 
 @api_bp.post("/courses/<course>/lti-platforms")
 def add_platform(course: str) -> Any:
-    out = admin.add_platform(db_session(), _staff_course(course), _json())
+    out = admin.add_platform(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
     return jsonify(out), 201
 

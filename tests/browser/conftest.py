@@ -116,8 +116,11 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    blocked: list[str] = []  # the Content-Security-Policy must not block anything the pages need
+    pg.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield pg
     context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture()
