@@ -14,7 +14,7 @@ from celery import shared_task
 
 from grader import bootstrap
 from grader.config import Settings
-from grader.services import grading
+from grader.services import grading, regrading
 from grader.services.queue import TASK_GRADE, TASK_REGRADE, TASK_REGRADE_ONE, TASK_SWEEP, TASK_SWEEP_REGRADES
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def grade_submission(self: Any, submission_id: int) -> bool:
 @shared_task(name=TASK_REGRADE, **_RETRY)
 def regrade_assignment(job_id: int) -> int:
     """Fan a regrade job out as one task per submission; returns how many were sent."""
-    ids = grading.regrade_assignment(_factory(), job_id, settings=_settings())
+    ids = regrading.regrade_assignment(_factory(), job_id, settings=_settings())
     for submission_id in ids:
         bootstrap.current().queue.send_regrade_one(job_id, submission_id)
     return len(ids)
@@ -74,22 +74,22 @@ def regrade_submission(self: Any, job_id: int, submission_id: int) -> bool:
     Retried with back-off like the other tasks; after the last retry the submission is recorded
     as failed in the job (with the reason), so the job still ends."""
     try:
-        return grading.regrade_submission_by_id(_factory(), job_id, submission_id, **_grading_parts())
+        return regrading.regrade_submission_by_id(_factory(), job_id, submission_id, **_grading_parts())
     except Exception as exc:
         if self.request.retries < _RETRY["max_retries"]:
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries,
                                                     _RETRY["retry_backoff_max"])) from exc
         log.exception("regrade job %s: submission %s failed %d times", job_id, submission_id,
                       self.request.retries + 1)
-        grading.fail_regrade_submission(_factory(), job_id, submission_id,
-                                        reason=f"{type(exc).__name__}: {exc}")
+        regrading.fail_regrade_submission(_factory(), job_id, submission_id,
+                                          reason=f"{type(exc).__name__}: {exc}")
         return False
 
 
 @shared_task(name=TASK_SWEEP_REGRADES)
 def sweep_regrades() -> int:
     """Re-send regrade jobs with no progress for a lease; end those out of re-sends (run by beat)."""
-    swept = grading.sweep_regrades(_factory(), settings=_settings())
+    swept = regrading.sweep_regrades(_factory(), settings=_settings())
     queue = bootstrap.current().queue
     for job in swept:
         if job.restart:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 _BOXED = "\\boxed"
@@ -23,25 +22,6 @@ def is_blank(answer: Any) -> bool:
     if isinstance(answer, (list, dict)):
         return not answer
     return False
-
-
-def normalised(answer: Any) -> Any:
-    """An answer compared as text: Unicode NFC, leading and trailing whitespace stripped, runs of
-    whitespace collapsed to one space; lists and objects (tables) element by element.
-
-    Two answers with equal ``normalised`` forms are "the same answer" for the verdict cache and
-    for carrying a hand grade to a later submission (docs/grading.md).
-
-    >>> normalised("  2*p_i \n -  2 y_i ") == normalised("2*p_i - 2 y_i")
-    True
-    """
-    if isinstance(answer, str):
-        return " ".join(unicodedata.normalize("NFC", answer).split())
-    if isinstance(answer, dict):
-        return {str(k): normalised(v) for k, v in answer.items()}
-    if isinstance(answer, (list, tuple)):
-        return [normalised(v) for v in answer]
-    return answer
 
 
 def as_text(answer: Any) -> str | None:

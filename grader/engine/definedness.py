@@ -98,7 +98,7 @@ def condition(guards: Iterable[Guard], substitute: Callable[[sympy.Expr], sympy.
     """The condition (a sympy Boolean, unevaluated) under which the written form is defined, with
     the context's definitions (``defined``: the names that have one) substituted."""
     parts, edges = [], []
-    seen: set = set()
+    seen: set[tuple[str, sympy.Expr, tuple[sympy.Basic, ...]]] = set()
     for g in guards:
         if g.kind == NONZERO and _negligible(g.arg, discrete | defined) \
                 and not g.arg.has(sympy.core.function.AppliedUndef):

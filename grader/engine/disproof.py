@@ -21,7 +21,7 @@ from grader.engine.piecewise_compare import mp_scale
 from grader.engine.tape import Tape
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.engine.equivalence_numeric import NumericOutcome
+    from grader.engine.numeric_values import NumericOutcome
 
 _PRECISIONS = (200, 800, 3200)   # bits
 _GUARD_BITS = 40                 # a difference must clear the last 40 bits of rounding

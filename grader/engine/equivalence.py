@@ -46,7 +46,8 @@ from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.results import CheckResult, RegionResult, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grader.engine.equivalence_numeric import NumericComparison, NumericOutcome
+    from grader.engine.equivalence_numeric import NumericComparison
+    from grader.engine.numeric_values import NumericOutcome
 
 
 def undetermined(message: str) -> CheckResult:

@@ -22,8 +22,7 @@ import sympy
 
 from grader.engine.boundary_probe import probe_points
 from grader.engine.context import Discrete, Domain, Interval
-from grader.engine.numeric_values import (  # noqa: F401 - NumericOutcome is imported from here
-    NumericOutcome, decimal_rows, decimal_sensitivity, point_at)
+from grader.engine.numeric_values import NumericOutcome, decimal_rows, decimal_sensitivity, point_at
 from grader.engine.numeric_highprec import MP_PREC, ZERO_LEVEL, HighPrecision  # noqa: F401 - re-exported
 from grader.engine.numeric_recheck import Watch, overflowed
 from grader.engine.piecewise_compare import Boundaries, Region, boundary_functions, row_scale, summed_rows
@@ -39,6 +38,11 @@ TOTAL = 40                   # valid points wanted overall
 PER_LABEL = 6                # valid points wanted on each side-combination of the boundaries seen
 MAX_DRAWN = 6000
 RANDOM_DISCRETE = 4096       # first batch when discrete combinations are too many to cycle through
+
+# what ``run(defer=True)`` keeps for ``finish``: points, their values, the valid / key-defined masks,
+# whether the points were exhaustive, and the agreement mask with its margins
+_Deferred = tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray, np.ndarray, bool,
+                  np.ndarray, np.ndarray]
 
 
 class NumericComparison(HighPrecision):
@@ -76,7 +80,7 @@ class NumericComparison(HighPrecision):
         self.rows = len(self.key_tape) + len(self.ans_tape)
         self.continuous = [nm for nm in self.names if not isinstance(domain.get(nm), Discrete)]
         self.intervals = {nm: (d.lo, d.hi) for nm, d in domain.items() if isinstance(d, Interval)}
-        self._later: tuple | None = None
+        self._later: _Deferred | None = None
 
     # -- sampling ------------------------------------------------------------------------------
 

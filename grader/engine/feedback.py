@@ -23,7 +23,7 @@ from grader.engine import feedback_factors as factors
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.context import GradingContext
-    from grader.engine.equivalence_numeric import NumericOutcome
+    from grader.engine.numeric_values import NumericOutcome
     from grader.engine.piecewise_compare import Region
 
 _REL = 1e-8

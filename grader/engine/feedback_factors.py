@@ -35,7 +35,8 @@ _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc, sympy
 
 def math_text(expr: sympy.Expr) -> str:
     """``p_i^2``, ``3*w``: as a student types it (``^``, not Python's ``**``)."""
-    return sympy.sstr(expr).replace("**", "^")
+    printed: str = sympy.sstr(expr)
+    return printed.replace("**", "^")
 
 
 def simple_factor(expr: sympy.Expr) -> bool:

@@ -17,8 +17,9 @@ import numpy as np
 
 from grader.engine.numeric_recheck import extra_bits, perturbations, shallowest, spread
 from grader.engine.numeric_values import NumericOutcome, mpf_value, point_at
-from grader.engine.piecewise_compare import mp_scale
+from grader.engine.piecewise_compare import Boundaries, mp_scale
 from grader.engine.sampling import DEFAULT_INTERVAL
+from grader.engine.tape import Tape
 
 ZERO_LEVEL = 1e-14           # the tolerance's absolute floor applies only where the key is below this
 MP_PREC = 200                # bits (about 60 digits) for high-precision re-checks
@@ -29,10 +30,25 @@ SATURATED_PER_LABEL = 2      # saturated agreeing points re-checked per side-com
 
 
 class HighPrecision:
-    """mpmath checks; expects the attributes ``NumericComparison`` sets up."""
+    """mpmath checks; expects the attributes ``NumericComparison`` sets up (declared here)."""
 
-    key_tape: Any
-    ans_tape: Any
+    key_tape: Tape
+    ans_tape: Tape
+    bounds: Boundaries
+    deadline: float | None
+    tolerance: float
+    tolerant: bool
+    floor: float                        # the tolerance's absolute floor (decimals only)
+    key_sums: list[int]
+    ans_sums: list[int]
+    rows: int                           # rows of both tapes, for the extra bits a point needs
+    continuous: list[str]
+    intervals: dict[str, tuple[float, float]]
+    last_mp: tuple[float, float, float]  # (answer, key, difference) of the last 200-bit check
+    mp_values: dict[int, tuple[float, float, float]]
+    sens_out: np.ndarray                # per kept point: decimal sensitivity, side label, saturation
+    label_out: np.ndarray
+    sat_out: np.ndarray
 
     def _late(self) -> bool:
         """Past the deadline: the optional re-checks stop (the verdict rests on what was seen)."""
@@ -148,8 +164,8 @@ class HighPrecision:
         for i in dict.fromkeys(good):
             if self._late():
                 break
-            extra = 0 if self.tolerant else extra_bits(float(self.sat_out[i]), self.rows)
-            if self._mp_differs(point_at(out.points, i), float(self.sens_out[i]), extra):
+            bits = 0 if self.tolerant else extra_bits(float(self.sat_out[i]), self.rows)
+            if self._mp_differs(point_at(out.points, i), float(self.sens_out[i]), bits):
                 self.mp_values[int(i)] = self.last_mp
                 return int(i)
         return None

@@ -1,4 +1,5 @@
-"""Grading use cases run by the worker: grade one submission, regrade an assignment, sweep.
+"""Grading use cases run by the worker: grade one submission, sweep stuck ones (regrades:
+``grader.services.regrading``).
 
 ``grade_submission_by_id`` is idempotent and safe to run twice, concurrently or after a crash:
 
@@ -9,8 +10,8 @@
    an answer out of time is ``needs_review`` and says so;
 3. save: results inserted and status ``graded`` in one transaction, only if the fence still holds.
 
-A graded submission is never graded again by it (regrades go through ``regrade_submission_by_id``,
-which adds rows and flips the old ones to not current).
+A graded submission is never graded again by it (regrades go through
+``regrading.regrade_submission_by_id``, which adds rows and flips the old ones to not current).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from grader import __version__ as GRADER_VERSION
 from grader.assignments.results import QuestionGrade, QuestionVerdict
 from grader.config import Settings
 from grader.db.queries import grading as q
-from grader.db.queries import regrade_jobs as rj
 from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
@@ -84,7 +84,8 @@ def _nothing(_arg: Any) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _cache_for(settings: Settings) -> SharedVerdictCache:
+def cache_for(settings: Settings) -> SharedVerdictCache:
+    """The verdict cache the settings name, opened once per process."""
     return open_cache(settings)
 
 
@@ -137,7 +138,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
     ``ResultRow`` each, in order."""
     assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
-    cache = _cache_for(settings) if cache is None else cache
+    cache = cache_for(settings) if cache is None else cache
     qids = [question.id for question in assignment.questions if only is None or question.id in only]
     max_points = {question.id: float(question.points) for question in assignment.questions}
     answers = {k: v for k, v in inp.answers.items() if k in max_points}  # the API refuses others
@@ -254,72 +255,6 @@ def _heartbeat(session_factory: SessionFactory, submission_id: int, fence: int,
                 q.renew_lease(s, submission_id, fence=fence, now=utcnow(), lease_s=lease_s)
 
     return beat
-
-
-def regrade_assignment(session_factory: SessionFactory, job_id: int, *, now: datetime | None = None,
-                       settings: Settings | None = None) -> list[int]:
-    """Start a regrade job: mark it running with its total; the submission ids to fan out (on a
-    re-send by the sweeper: those not regraded yet)."""
-    settings = settings or Settings()
-    with session_scope(session_factory) as s:
-        return q.start_regrade(s, job_id, now=now or utcnow(), lease_s=settings.regrade_lease_s)
-
-
-def _undecided(rows: list[q.ResultRow]) -> set[str]:
-    """Questions the engine did not decide (out of time, crashed); not free text waiting for a person."""
-    return {r.question_id for r in rows
-            if r.verdict == QuestionVerdict.NEEDS_REVIEW.value and r.method != "manual"}
-
-
-def regrade_submission_by_id(session_factory: SessionFactory, job_id: int, submission_id: int, *,
-                             settings: Settings | None = None, cache: SharedVerdictCache | None = None,
-                             queue: GradingQueue | None = None, hooks: GradingHooks = NO_HOOKS) -> bool:
-    """Regrade one submission against its assignment's current version, once per job.
-
-    An answer that runs out of time (a busy machine) is graded again on the slow path: limits
-    ``regrade_slow_factor`` times longer. If it still does not finish, the earlier definite
-    verdict is kept (``queries.grading.save_regraded``), never replaced by ``needs_review``.
-    """
-    settings = settings or Settings()
-    cache = _cache_for(settings) if cache is None else cache
-    with session_scope(session_factory) as s:
-        inp = q.load_regrade_input(s, job_id, submission_id)
-    if inp is None:
-        return False
-    rows = grade_answers(inp, settings, cache=cache, hooks=hooks)
-    slow = _undecided(rows)
-    if slow:
-        factor = settings.regrade_slow_factor
-        log.info("regrade job %s submission %s: %s undecided; retrying with %gx the time limits",
-                 job_id, submission_id, sorted(slow), factor)
-        patient = settings.replace(answer_soft_time_s=settings.answer_soft_time_s * factor,
-                                   answer_hard_time_s=settings.answer_hard_time_s * factor)
-        again = {r.question_id: r for r in grade_answers(inp, patient, cache=cache, hooks=hooks, only=slow)}
-        rows = [again.get(r.question_id, r) for r in rows]
-    with session_scope(session_factory) as s:
-        won = q.save_regraded(s, job_id, submission_id, inp.version_id, rows, grader_version=GRADER_VERSION,
-                              now=utcnow(), carry=carried_grade, lease_s=settings.regrade_lease_s)
-        if won:
-            notify_graded(s, submission_id, regrade=True)
-        outgoing = dispatch.take(s)
-    outgoing.send(queue)
-    return won
-
-
-def fail_regrade_submission(session_factory: SessionFactory, job_id: int, submission_id: int, *,
-                            reason: str) -> bool:
-    """Record a submission whose regrade kept failing; the job goes on and ends ``failed``."""
-    with session_scope(session_factory) as s:
-        return rj.fail_submission(s, job_id, submission_id, reason=reason, now=utcnow())
-
-
-def sweep_regrades(session_factory: SessionFactory, *, now: datetime | None = None,
-                   settings: Settings | None = None) -> list[rj.SweptJob]:
-    """Regrade jobs past their lease: what to re-send (jobs out of re-sends end as failed)."""
-    settings = settings or Settings()
-    with session_scope(session_factory) as s:
-        return rj.sweep_regrades(s, now=now or utcnow(), lease_s=settings.regrade_lease_s,
-                                 max_sweeps=settings.regrade_max_sweeps)
 
 
 def sweep_stuck(session_factory: SessionFactory, *, now: datetime | None = None,

@@ -95,7 +95,7 @@ def student_page(session: Session, user: User, key: str) -> StudentPage:
     """The assignment as a student sees it (no keys), with their submissions."""
     assignment, version, role = assignment_for(session, user, key)
     questions = student_questions(session, assignment, version, user.id)  # the student's own numbers
-    visible = [{k: q[k] for k in ("id", "type", "points", "prompt", "attempts_allowed", "inputs", "point",
+    visible: list[dict[str, Any]] = [{k: q[k] for k in ("id", "type", "points", "prompt", "attempts_allowed", "inputs", "point",
                                  "part", "graph_from") if k in q} for q in questions]
     subs = past_submissions(session, user, assignment.id)
     return StudentPage(

@@ -81,7 +81,7 @@ def _label_items(variant: Any, question_id: str) -> list[tuple[str, str]]:
 def relation_equivalence(question_at: Callable[[str], Any]) -> Across:
     """(label, text) pairs are the same mistake when answer/key or answer - key agree."""
     from grader.assignments.keys import grading_context, key_of, names_for
-    from grader.engine.check import compare
+    from grader.engine.equivalence import compare
     from grader.engine.parsing import parse
     from grader.engine.results import Verdict
 

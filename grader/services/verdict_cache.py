@@ -28,8 +28,8 @@ from typing import Any, Protocol, Sequence
 
 from cachetools import LRUCache
 
-from grader.assignments.answers import normalised as normalise  # one rule for "the same answer"
 from grader.config import Settings
+from grader.same_answer import normalised as normalise  # one rule for "the same answer"
 
 TTL_S = 14 * 24 * 3600
 _PREFIX = "grader:verdict:"

@@ -12,7 +12,7 @@ from grader.services.hand_grades import carried_grade
 from grader.db.queries import grading as q
 from grader.db.base import utcnow
 from grader.db.models import GradingResult, RegradeJob, Submission
-from grader.services import grading
+from grader.services import regrading
 from grader.services.verdict_cache import MemoryCache
 
 pytestmark = pytest.mark.integration
@@ -110,10 +110,10 @@ def test_regrade_creates_a_job_sends_it_and_reports_progress(
     assert queue.regrades == [job_id] and resp.headers["Location"] == f"/api/v1/regrade-jobs/{job_id}"
     url = f"/api/v1/regrade-jobs/{job_id}"
     assert client.get(url, headers=world.auth("teacher")).json["done"] == 0
-    ids = grading.regrade_assignment(db_factory, job_id)  # what the worker's tasks run
+    ids = regrading.regrade_assignment(db_factory, job_id)  # what the worker's tasks run
     assert ids == sorted(graded.values())
     for sid in ids:
-        assert grading.regrade_submission_by_id(db_factory, job_id, sid, settings=settings, cache=MemoryCache())
+        assert regrading.regrade_submission_by_id(db_factory, job_id, sid, settings=settings, cache=MemoryCache())
     body = client.get(url, headers=world.auth("teacher")).json
     assert (body["status"], body["done"], body["total"]) == ("done", 3, 3) and body["finished_at"]
     for outsider in ("alice", "eve"):
@@ -152,8 +152,8 @@ def test_a_regrade_keeps_a_hand_grade_in_totals_and_the_csv(
     grade_manually(world.session, world.users["teacher"], invalid.id, points=1.5, comment="a typo; the idea is right")
     world.session.commit()
     job_id = client.post(f"{BASE}/regrade", headers=world.auth("teacher")).json["job_id"]
-    for sub_id in grading.regrade_assignment(db_factory, job_id):
-        assert grading.regrade_submission_by_id(db_factory, job_id, sub_id, settings=settings, cache=MemoryCache())
+    for sub_id in regrading.regrade_assignment(db_factory, job_id):
+        assert regrading.regrade_submission_by_id(db_factory, job_id, sub_id, settings=settings, cache=MemoryCache())
     body = client.get(f"/api/v1/submissions/{sid}", headers=world.auth("bob")).json
     assert body["questions"]["q1"]["method"] == "manual" and body["questions"]["q1"]["points"] == 1.5
     assert body["total"] == 1.5

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from grader.db import grading_queries as q
 from grader.db.base import utcnow
 from grader.db.models import Course, Enrollment, GradingResult, RegradeJob, Submission, User
+from grader.db.queries import grading as q
 from grader.db.queries import regrade_jobs as rj
 from grader.db.queries.hand_grade_carry import carry_to_later
 from grader.db.queries.pages import record_manual_grade
@@ -37,7 +37,7 @@ def _world(factory: Any, make_assignment: Any, answers: list[dict[str, str]]) ->
             s.flush()
             rows = [q.ResultRow(qid, "incorrect", 0.0, 1.0, "", "numeric", 1) for qid in ("q1", "q2")]
             assert q.save_graded(s, sub.id, version.id, rows, fence=1, grader_version="t",
-                                 now=utcnow() - timedelta(minutes=5))
+                                 now=utcnow() - timedelta(minutes=5), carry=carried_grade)
             ids.append(sub.id)
         s.commit()
         return ids, version.assignment_id, teacher.id

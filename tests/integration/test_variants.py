@@ -76,11 +76,11 @@ def _view(c: Course4, client: Any, who: str) -> dict[str, Any]:
 def _forget_everything() -> None:
     """What a restart loses: every in-process cache of assignments and variants."""
     from grader.assignments.variants import instantiate
-    from grader.services import assignments, grading
+    from grader.services import compiled_assignments, grading
 
     instantiate._cached.cache_clear()
-    assignments._build.cache_clear()
-    grading._assignment.cache_clear()
+    compiled_assignments.compiled_assignment.cache_clear()  # the catalog's and the grader's, one cache
+    grading._merged.cache_clear()
     grading._variant_merged.cache_clear()
 
 
@@ -115,7 +115,8 @@ def _results(c: Course4, client: Any, who: str, sid: int) -> dict[str, Any]:
 
 
 def test_the_same_wrong_answer_is_graded_against_each_students_variant(course4: Course4) -> None:
-    from grader.services.grading import grade_submission_by_id, regrade_assignment, regrade_submission_by_id
+    from grader.services.grading import grade_submission_by_id
+    from grader.services.regrading import regrade_assignment, regrade_submission_by_id
     from grader.services.verdict_cache import MemoryCache
 
     client = course4.client()
@@ -202,7 +203,8 @@ def _table_at(x: float, w: float, b: float) -> list[dict[str, Any]]:
 
 
 def test_a_drawn_variant_is_graded_and_regraded_at_the_numbers_the_student_was_shown(course4: Course4) -> None:
-    from grader.services.grading import grade_submission_by_id, regrade_assignment, regrade_submission_by_id
+    from grader.services.grading import grade_submission_by_id
+    from grader.services.regrading import regrade_assignment, regrade_submission_by_id
 
     client = course4.client()
     subs = {}

@@ -25,11 +25,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from grader.assignments.answers import normalised
 from grader.db.base import utcnow
 from grader.db.queries.hand_grades import MANUAL, NEEDS_REVIEW, CarryRule, add_results
 from grader.db.models import AssignmentVersion, GradingResult, Submission
 from grader.db.models.instructor_input import ManualGrade
+from grader.same_answer import normalised
 
 HandGrades = dict[str, tuple[GradingResult, ManualGrade | None]]
 

@@ -163,7 +163,7 @@ class Builder:
                              col)
         raise ParseError(f"cannot read this ({kind})", col)
 
-    def branches(self, args: list) -> list[tuple[sympy.Expr, Boolean]]:
+    def branches(self, args: list[tuple[Node, Node]]) -> list[tuple[sympy.Expr, Boolean]]:
         """(value, condition) rows; a partial operation in a row is guarded only where that row
         is the one taken (the first whose condition holds)."""
         pairs: list[tuple[sympy.Expr, Boolean]] = []

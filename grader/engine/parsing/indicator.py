@@ -23,7 +23,8 @@ _OPENERS = ("(", "[", "\\{")
 def is_condition(node: Node) -> bool:
     """An inequality, or and/or/not of conditions (not an equation ``a = b``)."""
     if node.kind == "rel":
-        return node.args[0] != "=="
+        op: str = node.args[0]
+        return op != "=="
     if node.kind in ("and", "or"):
         return all(is_condition(a) for a in node.args)
     if node.kind == "not":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from grader.engine.errors import ParseError
+
 from .names import GREEK
 from .tokens import CMD, OP, WORD
 
@@ -27,10 +29,25 @@ def is_indicator(name: str, content: str) -> bool:
 
 class WordCommands:
     """Methods of the lexer (lexer.py) for these commands; they use its ``braced``, ``fail``,
-    ``add``, ``maybe_sub`` and ``skip_spaces``."""
+    ``add``, ``maybe_sub`` and ``skip_spaces``, declared below and defined by the lexer."""
 
     src: str
     i: int
+
+    def skip_spaces(self) -> None:
+        raise NotImplementedError
+
+    def braced(self) -> str:
+        raise NotImplementedError
+
+    def fail(self, message: str, index: int) -> ParseError:
+        raise NotImplementedError
+
+    def add(self, kind: str, value: str, start: int, sub: str | None = None) -> None:
+        raise NotImplementedError
+
+    def maybe_sub(self, *, raw: bool) -> str | None:
+        raise NotImplementedError
 
     def accent(self, name: str, start: int) -> None:
         self.skip_spaces()

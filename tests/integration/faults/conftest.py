@@ -37,14 +37,21 @@ def workers(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
 
 @pytest.fixture
 def live_app() -> Iterator[Callable[[Settings, Any], Any]]:
-    """``live_app(settings, factory)``: the API app sending real tasks to ``settings.broker_url``."""
-    from grader.app import create_app
-    from grader.services import queue
+    """``live_app(settings, factory)``: the API app sending real tasks to ``settings.broker_url``
+    (the production wiring, ``grader.bootstrap``, on the test's sessions); its broker connections
+    are closed after the test."""
+    from grader.bootstrap import Wiring, build_app
+    from grader.services.queue import CeleryQueue
+
+    queues: list[CeleryQueue] = []
 
     def make(settings: Settings, factory: Any) -> Any:
-        queue.reset_client()
-        queue.client(settings)
-        return create_app(settings, session_factory=factory, blueprints=[("grader.api", True)])
+        wiring = Wiring(settings, session_factory_override=factory)
+        queue = wiring.queue
+        assert isinstance(queue, CeleryQueue)
+        queues.append(queue)
+        return build_app(wiring, blueprints=[("grader.api", True)])
 
     yield make
-    queue.reset_client()
+    for queue in queues:
+        queue.close()

@@ -70,3 +70,17 @@ def test_worker_and_cache_settings_come_from_their_variables() -> None:
     assert (s.sweep_interval_s, s.visibility_timeout_s, s.verdict_cache, s.lms_retry_scale) == (2.5, 60, "off", 0.01)
     with pytest.raises(ValueError, match="GRADER_SWEEP_INTERVAL_S"):
         Settings.from_env({"SECRET_KEY": "k", "GRADER_SWEEP_INTERVAL_S": "0"})
+
+
+def test_the_regrade_limits_come_from_the_environment() -> None:
+    env = {"SECRET_KEY": "k", "REGRADE_LEASE_S": "30", "REGRADE_MAX_SWEEPS": "1", "REGRADE_SLOW_FACTOR": "2.5"}
+    settings = Settings.from_env(env)
+    assert (settings.regrade_lease_s, settings.regrade_max_sweeps, settings.regrade_slow_factor) == (30, 1, 2.5)
+    defaults = Settings.from_env({"SECRET_KEY": "k"})
+    assert (defaults.regrade_lease_s, defaults.regrade_max_sweeps, defaults.regrade_slow_factor) == (600, 3, 4.0)
+
+
+@pytest.mark.parametrize("name", ["REGRADE_LEASE_S", "REGRADE_MAX_SWEEPS", "REGRADE_SLOW_FACTOR"])
+def test_a_bad_regrade_limit_names_its_variable(name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({"SECRET_KEY": "k", name: "0"})

@@ -9,7 +9,7 @@ from typing import Any
 from grader.config import Settings
 from grader.db import Session, SessionFactory
 from grader.db.models import GradingResult, RegradeJob
-from grader.services import grading
+from grader.services import grading, regrading
 from grader.services.submissions import read_submission, submit_answers
 from grader.services.verdict_cache import MemoryCache
 
@@ -29,8 +29,8 @@ def test_a_regrade_adds_rows_and_moves_is_current(factory: SessionFactory, sessi
     job = RegradeJob(assignment_id=world["version"].assignment_id, total=1)
     session.add(job)
     session.commit()
-    assert grading.regrade_assignment(factory, job.id) == [sid]
-    assert grading.regrade_submission_by_id(factory, job.id, sid, settings=settings, cache=MemoryCache())
+    assert regrading.regrade_assignment(factory, job.id) == [sid]
+    assert regrading.regrade_submission_by_id(factory, job.id, sid, settings=settings, cache=MemoryCache())
     session.expire_all()
     rows = session.query(GradingResult).order_by(GradingResult.id).all()
     assert [r.is_current for r in rows] == [False, False, True, True]

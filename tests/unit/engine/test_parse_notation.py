@@ -334,6 +334,8 @@ UNICODE = [
     ("∛x", real_root(x, 3)),
     ("∛(x+1)", real_root(x + 1, 3)),
     ("f′(x) = 2x", 2 * x),                            # U+2032 PRIME
+    ("f″(x) = 2", 2),                                 # U+2033 DOUBLE PRIME
+    ("f‴(x) = 0", 0),                                 # U+2034 TRIPLE PRIME (was read as ", ")
     ("x∣x∣", x * Abs(x)),                              # U+2223 DIVIDES as a bar
     ("1∕x", 1 / x),
     ("1⁄x", 1 / x),
@@ -366,6 +368,13 @@ def test_a_context_function_named_relu_wins():
 def test_latex_primes_are_primes(answer, intended):
     parsed = parse(answer)
     assert parsed.expr == intended and len(parsed.members) == 1
+
+
+@pytest.mark.parametrize("answer", ["y‴", "f‴(x)", "y″"])
+def test_a_unicode_prime_alone_is_still_the_question(answer):
+    # U+2034 was normalised to ", ": "y‴" was read as the answer y
+    with pytest.raises(ParseError, match="derivative operator"):
+        parse(answer)
 
 
 def test_a_prime_alone_is_still_the_question():

@@ -11,7 +11,7 @@ import pytest
 from grader.config import Settings
 from grader.db.models import Assignment, GradingResult, RegradeJob, User
 from grader.db.session import make_session_factory, session_scope
-from grader.services import grading
+from grader.services import grading, regrading
 from grader.services.dashboard_actions import attach_feedback
 from grader.services.submissions import submit_answers
 from grader.services.verdict_cache import MemoryCache
@@ -64,9 +64,9 @@ def _regrade(env: dict[str, Any], sid: int) -> None:
         s.add(job)
         s.flush()
         job_id = job.id
-    assert sid in grading.regrade_assignment(env["factory"], job_id)
-    assert grading.regrade_submission_by_id(env["factory"], job_id, sid, settings=env["settings"],
-                                            cache=env["cache"])
+    assert sid in regrading.regrade_assignment(env["factory"], job_id)
+    assert regrading.regrade_submission_by_id(env["factory"], job_id, sid, settings=env["settings"],
+                                              cache=env["cache"])
 
 
 def test_a_regrade_after_attaching_feedback_gives_it(env: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from grader.db import make_engine, make_session_factory
 from grader.db.models import (
     Assignment, AssignmentVersion, Course, GradingResult, RegradeJob, Submission, User,
 )
-from grader.services import grading
+from grader.services import grading, regrading
 from grader.services.verdict_cache import MemoryCache
 
 
@@ -73,7 +73,7 @@ def grade(*args: Any, **kwargs: Any) -> bool:
 
 def regrade(*args: Any, **kwargs: Any) -> bool:
     kwargs.setdefault("hooks", FAKE)
-    return grading.regrade_submission_by_id(*args, **kwargs)
+    return regrading.regrade_submission_by_id(*args, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +206,7 @@ def test_a_regrade_adds_current_rows_once_and_reports_progress(factory: Any, set
         s.add(job)
         s.commit()
         job_id = job.id
-    assert grading.regrade_assignment(factory, job_id) == ids
+    assert regrading.regrade_assignment(factory, job_id) == ids
     for sid in ids:
         assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
         assert not regrade(factory, job_id, sid, settings=settings)
@@ -254,7 +254,7 @@ def test_a_regrade_grades_against_the_assignments_current_version(factory: Any, 
         s.add(job)
         s.commit()
         new_id, old_id, job_id = new.id, old.id, job.id
-    assert grading.regrade_assignment(factory, job_id) == [sid]
+    assert regrading.regrade_assignment(factory, job_id) == [sid]
     assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
     with factory() as s:
         versions = {(r.assignment_version_id, r.is_current)
@@ -288,7 +288,7 @@ def _regrade(factory: Any, settings: Settings, sid: int) -> None:
         s.add(job)
         s.commit()
         job_id = job.id
-    assert grading.regrade_assignment(factory, job_id) == [sid]
+    assert regrading.regrade_assignment(factory, job_id) == [sid]
     assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
 
 
@@ -360,7 +360,7 @@ def test_a_hand_grade_made_while_a_regrade_runs_neither_skips_nor_stalls_the_job
         s.add(job)
         s.commit()
         job_id = job.id
-    assert grading.regrade_assignment(factory, job_id) == [sid]
+    assert regrading.regrade_assignment(factory, job_id) == [sid]
     _hand_grade(factory, sid, "q2", 0.5, "half right")
     assert regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())
     assert not regrade(factory, job_id, sid, settings=settings, cache=MemoryCache())

@@ -10,10 +10,11 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from grader.config import Settings
-from grader.db import grading_queries as q
 from grader.db import make_engine, make_session_factory
 from grader.db.models import Assignment, AssignmentVersion, Course, GradingResult, Submission, User
+from grader.db.queries import grading as q
 from grader.services import grading
+from grader.services.hand_grades import carried_grade
 
 DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "points": 1}, {"id": "q3", "points": 1}]}
 
@@ -40,7 +41,8 @@ class RecordingCache:
         self.data[key] = dict(value)
 
 
-def _undecided_grader(_assignment: Any, _answers: dict[str, Any], _seed: int) -> Callable[[str], dict[str, Any]]:
+def _undecided_grader(_assignment: Any, _answers: dict[str, Any], _seed: int,
+                     _before_answer: Callable[[Any], None]) -> Callable[[str], dict[str, Any]]:
     """q1: the engine could not decide; q2: free text waiting for a person; q3: a definite verdict."""
     outcomes = {
         "q1": {"verdict": "needs_review", "points": 0, "max_points": 2, "feedback": "undecided",
@@ -52,14 +54,15 @@ def _undecided_grader(_assignment: Any, _answers: dict[str, Any], _seed: int) ->
     return lambda qid: outcomes[qid]
 
 
+UNDECIDED = grading.GradingHooks(assignment_for=lambda _inp: _Assignment(), question_grader=_undecided_grader)
+
+
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def factory(tmp_path: Path) -> Iterator[Any]:
     from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     migrate(url)
-    monkeypatch.setattr(grading, "_grade_one", _undecided_grader)
-    monkeypatch.setattr(grading, "_assignment", lambda *_a: _Assignment())
     engine = make_engine(url)
     yield make_session_factory(engine)
     engine.dispose()
@@ -96,14 +99,15 @@ def test_a_stale_claim_cannot_save_while_a_newer_claim_is_grading(factory: Any) 
     row = q.ResultRow("q1", "correct", 2.0, 2.0, "", "fake", 0)
     with factory() as s:  # status is still 'grading': only the claim number tells them apart
         assert s.get(Submission, sid).status == "grading"
-        assert not q.save_graded(s, sid, 1, [row], fence=stale, grader_version="x", now=t0)
+        assert not q.save_graded(s, sid, 1, [row], fence=stale, grader_version="x", now=t0,
+                                     carry=carried_grade)
         assert not q.renew_lease(s, sid, fence=stale, now=t0, lease_s=60)
         assert not q.release(s, sid, fence=stale, now=t0, retry_after_s=60)
         s.commit()
     with factory() as s:
         assert s.query(GradingResult).count() == 0
         assert s.get(Submission, sid).status == "grading"
-        assert q.save_graded(s, sid, 1, [row], fence=newer, grader_version="x", now=t0)
+        assert q.save_graded(s, sid, 1, [row], fence=newer, grader_version="x", now=t0, carry=carried_grade)
         s.commit()
     with factory() as s:
         assert s.get(Submission, sid).status == "graded" and s.query(GradingResult).count() == 1
@@ -113,6 +117,6 @@ def test_an_undecided_needs_review_is_not_cached_but_free_text_waiting_is(factor
                                                                           settings: Settings) -> None:
     sid = _submission(factory)
     cache = RecordingCache()
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache)
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache, hooks=UNDECIDED)
     cached = sorted((v["method"], v["verdict"]) for v in cache.data.values())
     assert cached == [("manual", "needs_review"), ("symbolic", "correct")]

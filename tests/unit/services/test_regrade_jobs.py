@@ -16,7 +16,7 @@ import pytest
 from grader.config import Settings
 from grader.db import make_engine, make_session_factory
 from grader.db.models import Assignment, AssignmentVersion, Course, GradingResult, RegradeJob, Submission, User
-from grader.services import grading
+from grader.services import grading, regrading
 from grader.services.verdict_cache import MemoryCache
 
 DEFINITION = {"questions": [{"id": "q1", "points": 2}, {"id": "q2", "points": 1}]}
@@ -32,7 +32,8 @@ class _Assignment:
     questions = (_Question("q1", 2), _Question("q2", 1))
 
 
-def _fake_grade_one(_assignment: Any, answers: dict[str, Any], _seed: int) -> Callable[[str], dict[str, Any]]:
+def _fake_grade_one(_assignment: Any, answers: dict[str, Any], _seed: int,
+                    _before_answer: Callable[[Any], None]) -> Callable[[str], dict[str, Any]]:
     def grade(qid: str) -> dict[str, Any]:
         if qid in DELAY and DELAY[qid]:
             time.sleep(DELAY[qid])
@@ -43,14 +44,15 @@ def _fake_grade_one(_assignment: Any, answers: dict[str, Any], _seed: int) -> Ca
     return grade
 
 
+FAKE = grading.GradingHooks(assignment_for=lambda _inp: _Assignment(), question_grader=_fake_grade_one)
+
+
 @pytest.fixture
 def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from grader.services.provisioning import migrate
 
     url = f"sqlite:///{tmp_path / 'grader.sqlite'}"
     migrate(url)
-    monkeypatch.setattr(grading, "_grade_one", _fake_grade_one)
-    monkeypatch.setattr(grading, "_assignment", lambda *_a: _Assignment())
     monkeypatch.setitem(DELAY, "q1", 0.0)
     engine = make_engine(url)
     yield make_session_factory(engine)
@@ -75,7 +77,7 @@ def _graded(factory: Any, settings: Settings, *answers: dict[str, Any]) -> list[
         s.commit()
         ids = [x.id for x in subs]
     for sid in ids:
-        assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache())
+        assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=MemoryCache(), hooks=FAKE)
     return ids
 
 
@@ -104,11 +106,11 @@ def test_a_lost_fan_out_is_re_sent_then_the_job_fails_with_a_reason(factory: Any
     _graded(factory, settings, {"q1": "right"})
     t0 = datetime.now(timezone.utc)
     job_id = _job(factory, created=t0)
-    assert grading.sweep_regrades(factory, now=t0 + timedelta(seconds=30), settings=settings) == []
+    assert regrading.sweep_regrades(factory, now=t0 + timedelta(seconds=30), settings=settings) == []
     for n in (1, 2):  # the regrade_assignment task never ran: sent again, once per lease
-        (swept,) = grading.sweep_regrades(factory, now=t0 + timedelta(seconds=61 * n), settings=settings)
+        (swept,) = regrading.sweep_regrades(factory, now=t0 + timedelta(seconds=61 * n), settings=settings)
         assert (swept.job_id, swept.restart) == (job_id, True)
-    assert grading.sweep_regrades(factory, now=t0 + timedelta(seconds=183), settings=settings) == []
+    assert regrading.sweep_regrades(factory, now=t0 + timedelta(seconds=183), settings=settings) == []
     status, _done, _total, _failed, error = _state(factory, job_id)
     assert status == "failed" and "no progress" in (error or "")
 
@@ -116,25 +118,28 @@ def test_a_lost_fan_out_is_re_sent_then_the_job_fails_with_a_reason(factory: Any
 def test_a_running_job_re_sends_only_the_submissions_left_and_then_ends(factory: Any, settings: Settings) -> None:
     ids = _graded(factory, settings, {"q1": "right"}, {"q1": "wrong"}, {"q2": "right"})
     job_id = _job(factory)
-    assert grading.regrade_assignment(factory, job_id, settings=settings) == ids
-    assert grading.regrade_submission_by_id(factory, job_id, ids[0], settings=settings, cache=MemoryCache())
+    assert regrading.regrade_assignment(factory, job_id, settings=settings) == ids
+    assert regrading.regrade_submission_by_id(factory, job_id, ids[0],
+                                              settings=settings, cache=MemoryCache(), hooks=FAKE)
     later = datetime.now(timezone.utc) + timedelta(seconds=61)  # the other two tasks were lost
-    (swept,) = grading.sweep_regrades(factory, now=later, settings=settings)
+    (swept,) = regrading.sweep_regrades(factory, now=later, settings=settings)
     assert (swept.restart, swept.submission_ids) == (False, tuple(ids[1:]))
-    assert grading.regrade_assignment(factory, job_id, settings=settings) == ids[1:]  # a re-sent fan-out too
+    assert regrading.regrade_assignment(factory, job_id, settings=settings) == ids[1:]  # a re-sent fan-out too
     for sid in ids[1:]:
-        assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+        assert regrading.regrade_submission_by_id(factory, job_id, sid,
+                                                  settings=settings, cache=MemoryCache(), hooks=FAKE)
     assert _state(factory, job_id)[:4] == ("done", 3, 3, [])
 
 
 def test_a_submission_that_keeps_failing_ends_the_job_as_failed_naming_it(factory: Any, settings: Settings) -> None:
     ids = _graded(factory, settings, {"q1": "right"}, {"q1": "wrong"})
     job_id = _job(factory)
-    grading.regrade_assignment(factory, job_id, settings=settings)
-    assert grading.fail_regrade_submission(factory, job_id, ids[0], reason="RuntimeError: boom")
-    assert not grading.fail_regrade_submission(factory, job_id, ids[0], reason="again")
+    regrading.regrade_assignment(factory, job_id, settings=settings)
+    assert regrading.fail_regrade_submission(factory, job_id, ids[0], reason="RuntimeError: boom")
+    assert not regrading.fail_regrade_submission(factory, job_id, ids[0], reason="again")
     assert _state(factory, job_id)[0] == "running"  # the other one is still to do
-    assert grading.regrade_submission_by_id(factory, job_id, ids[1], settings=settings, cache=MemoryCache())
+    assert regrading.regrade_submission_by_id(factory, job_id, ids[1],
+                                              settings=settings, cache=MemoryCache(), hooks=FAKE)
     status, done, total, failed, error = _state(factory, job_id)
     assert (status, done, total, failed) == ("failed", 1, 2, [ids[0]])
     assert "RuntimeError: boom" in (error or "")
@@ -145,8 +150,8 @@ def test_a_slow_answer_in_a_regrade_is_retried_with_longer_limits(factory: Any, 
     (sid,) = _graded(factory, settings, {"q1": "wrong", "q2": "right"})
     monkeypatch.setitem(DELAY, "q1", 0.8)  # over the 0.4 s soft limit, under 5 x 0.4 s
     job_id = _job(factory)
-    grading.regrade_assignment(factory, job_id, settings=settings)
-    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    regrading.regrade_assignment(factory, job_id, settings=settings)
+    assert regrading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache(), hooks=FAKE)
     assert _current(factory, sid)["q1"] == ("incorrect", 0.0, "fake")
 
 
@@ -157,7 +162,7 @@ def test_an_answer_out_of_time_in_a_regrade_keeps_the_earlier_verdict(factory: A
     assert _current(factory, sid)["q1"] == ("correct", 2.0, "fake")
     monkeypatch.setitem(DELAY, "q1", 60.0)  # never finishes, not even on the slow path
     job_id = _job(factory)
-    grading.regrade_assignment(factory, job_id, settings=settings)
-    assert grading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache())
+    regrading.regrade_assignment(factory, job_id, settings=settings)
+    assert regrading.regrade_submission_by_id(factory, job_id, sid, settings=settings, cache=MemoryCache(), hooks=FAKE)
     assert _current(factory, sid) == {"q1": ("correct", 2.0, "fake"), "q2": ("correct", 1.0, "fake")}
     assert _state(factory, job_id)[0] == "done"

@@ -26,7 +26,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, Any]]:
     from grader.app import create_app
     from grader.config import Settings
     from grader.db.session import make_session_factory, session_scope
-    from grader.services import admin
+    from grader.services import provisioning as admin
 
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     admin.migrate(url)
@@ -137,7 +137,7 @@ def test_a_hand_grade_reaches_a_later_identical_submission_already_waiting(env: 
 
 
 def test_carried_hand_grades_survive_a_regrade(env: dict[str, Any]) -> None:
-    from grader.services import grading
+    from grader.services import regrading
     from grader.services.verdict_cache import MemoryCache
 
     first = _submit(env, WHY)
@@ -147,9 +147,9 @@ def test_carried_hand_grades_survive_a_regrade(env: dict[str, Any]) -> None:
     html = prof.get(f"/instructor/assignments/{KEY}").text
     prof.post(f"/instructor/assignments/{KEY}/regrade", data={"csrf_token": _token_of(html)})
     job = env["queue"].regrades.pop()
-    for sid in grading.regrade_assignment(env["factory"], job):
-        assert grading.regrade_submission_by_id(env["factory"], job, sid, settings=env["settings"],
-                                                cache=MemoryCache())
+    for sid in regrading.regrade_assignment(env["factory"], job):
+        assert regrading.regrade_submission_by_id(env["factory"], job, sid, settings=env["settings"],
+                                                  cache=MemoryCache())
     for sid in (first, second):
         q = _question(env, sid)
         assert (q["verdict"], q["points"], q["feedback"]) == ("correct", 1.0, "Good.")

@@ -38,7 +38,7 @@ def test_other_database_errors_stay_500s(factory: SessionFactory, world: dict, m
     def broken(*_a: Any, **_k: Any) -> Any:
         raise IntegrityError("INSERT", {}, Exception("a bug, not an outage"))
 
-    monkeypatch.setattr(assignments, "submit_answers", broken)
+    monkeypatch.setattr(assignments, "submit_answers_once", broken)
     settings = Settings.from_env({}, database_url="sqlite://", secret_key="k", testing=True)
     app = create_app(settings, session_factory=factory, queue=FakeQueue(), blueprints=[("grader.api", True)])
     resp = app.test_client().post("/api/v1/assignments/hw1/submissions", json={"answers": {"q1": "x"}},
