@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
-from typing import Iterable
+from typing import Any, Iterable
 
 from grader.engine.errors import ParseError
 from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.parsing.api import NON_ANSWERS, _strip_math
 from grader.engine.parsing.chains import parse_top
 from grader.engine.parsing.lexer import detect_syntax, tokenize
+from grader.engine.parsing.tokens import Token
 from grader.engine.parsing.names import EMPTY_CONTEXT, NameContext, is_known_word, split_word
 from grader.engine.parsing.nodes import Node, State
 from grader.engine.parsing.normalize import normalize
@@ -94,7 +95,7 @@ def _walk(node: Node) -> Iterable[Node]:
                 stack.extend(x for x in a if isinstance(x, Node))
 
 
-def _words(tokens: list, names: NameContext, *, text_mode: bool) -> Iterable[WordProduct]:
+def _words(tokens: list[Token], names: NameContext, *, text_mode: bool) -> Iterable[WordProduct]:
     for tok in tokens:
         if tok.kind != NAME or len(tok.value) < WORD_LETTERS or is_known_word(tok.value, names, text_mode=text_mode):
             continue
@@ -207,7 +208,7 @@ def _factor(node: Node) -> str:
     return _paren(_ml(node)) if node.kind in ("add", "neg", "rel") else _ml(node)
 
 
-def _product(args: list) -> str:
+def _product(args: list[Any]) -> str:
     """Factors in the order typed; ``a/b`` (a factor then ``inv``) as a fraction of what came
     before it, so ``\\frac{u}{v}`` stays a fraction and ``a/b*c`` stays (a/b)·c."""
     parts: list[tuple[str, Node | None]] = []
@@ -231,7 +232,7 @@ def _join(parts: list[tuple[str, Node | None]]) -> str:
     return "".join(out)
 
 
-def _call(name: str, args: list) -> str:
+def _call(name: str, args: list[Any]) -> str:
     if name == "sqrt" and len(args) == 1:
         return f"<msqrt>{_row(_ml(args[0]))}</msqrt>"
     if name == "Abs" and len(args) == 1:
@@ -247,9 +248,9 @@ def _tx(node: Node) -> str:
     if kind == "num":
         return _number(*args)
     if kind == "sym":
-        return args[0]
+        return str(args[0])
     if kind == "const":
-        return {"E": "e"}.get(args[0], args[0])
+        return {"E": "e"}.get(str(args[0]), str(args[0]))
     if kind == "add":
         out = _tx(args[0])
         for a in args[1:]:

@@ -68,7 +68,7 @@ def validate_answer(
         parsed = parse(answer, syntax=syntax, names=names)
         value = grading_context(question.context).substitute(parsed.expr) if question is not None else parsed.expr
         shown = preview(answer, syntax=syntax, names=names,
-                        question=question_names(question, names) if question is not None else None,
+                        question=question_names(question, names) if question is not None and names is not None else None,
                         value_symbols=[str(s) for s in getattr(value, "free_symbols", ())])
         return {"ok": True, "syntax": parsed.syntax, **render(parsed.expr), **shown}
     except ParseError as exc:

@@ -24,7 +24,8 @@ ANTICIPATED_1B = "exp(-a_i)/(1 + exp(-a_i))"  # the file's anticipated error: th
 
 CONTRAST = """() => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
-  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255;
+                                                    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
                      return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
   const el = document.activeElement;
   const ring = rgb(getComputedStyle(el).outlineColor);
