@@ -165,7 +165,14 @@ def test_the_same_wrong_answer_gets_each_variants_own_feedback(a4v) -> None:
     assert grade_one(here, {"3-forward": table}, "3-forward").verdict.value == "correct"
     elsewhere = grade_one(there, {"3-forward": table}, "3-forward")
     assert elsewhere.verdict.value == "incorrect"
-    assert "The value of v_1 = 0.15 is not right (expected 0.5)" in elsewhere.feedback
+    # the student is not told the key while attempts remain; the cell is wrong at their own point
+    assert "The value of v_1 = 0.15 is not right." in elsewhere.feedback and "expected" not in elsewhere.feedback
+    from grader.assignments.ad_graph import read_graph
+    from grader.assignments.ad_table import forward_cells
+
+    q = there.question("3-forward")
+    cells = forward_cells(read_graph(table, q), q, 1.0, reveal=True)
+    assert any("(expected 0.5)" in c.note for c in cells)  # x0 * w0 = 0.5 * 1 at this student's point
 
 
 def test_instantiations_are_cached_per_variant(a4v) -> None:
