@@ -33,9 +33,7 @@ def test_importing_the_engine_does_not_import_flask_or_sqlalchemy() -> None:
     assert out.stdout.strip() == ""
 
 
-# Limits.from_env() falls back to os.environ when given no mapping; every caller passes one
-# (grader.bootstrap), so the engine reads nothing itself.
-ENVIRONMENT_READERS = {"grader/bootstrap.py", "grader/engine/limits.py"}
+ENVIRONMENT_READERS = {"grader/bootstrap.py"}
 
 
 def test_only_the_composition_root_reads_the_environment() -> None:
@@ -43,9 +41,3 @@ def test_only_the_composition_root_reads_the_environment() -> None:
     readers = {str(path.relative_to(ROOT)) for folder in ("grader", "worker")
                for path in (ROOT / folder).rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))}
     assert readers == ENVIRONMENT_READERS
-
-
-def test_nothing_calls_limits_from_env_without_a_mapping() -> None:
-    calls = [str(path.relative_to(ROOT)) for folder in ("grader", "worker") for path in (ROOT / folder).rglob("*.py")
-             if "Limits.from_env()" in path.read_text(encoding="utf-8").replace("``Limits.from_env()``", "")]
-    assert calls == []

@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import sympy
+from cachetools import LRUCache
 
 from grader.engine.result_cache import DEFAULT_CACHE, VerdictCache
 from grader.engine.context import GradingContext
@@ -26,7 +26,7 @@ from grader.engine.results import CheckResult, Verdict
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.parsing import Parsed
 
-_KEYS: "OrderedDict[tuple, _Key]" = OrderedDict()
+_KEYS: "LRUCache[tuple[Any, ...], _Key]" = LRUCache(maxsize=512)
 _KEYS_LOCK = threading.Lock()
 
 
@@ -63,7 +63,6 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
     with _KEYS_LOCK:
         hit = _KEYS.get(memo)
         if hit is not None:
-            _KEYS.move_to_end(memo)
             return hit
     from grader.engine.parsing import parse
 
@@ -77,8 +76,6 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
     key = _Key(parsed.expr, bool(parsed.inexact), "text:" + expected, parsed.guards)
     with _KEYS_LOCK:
         _KEYS[memo] = key
-        while len(_KEYS) > 512:
-            _KEYS.popitem(last=False)
     return key
 
 

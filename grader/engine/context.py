@@ -11,10 +11,11 @@ import json
 import math
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
+
+from cachetools import LRUCache
 
 from grader.engine.errors import ContextError, ParseError
 
@@ -259,7 +260,7 @@ def _read_tolerance(raw: Any) -> float:
 
 # --------------------------------------------------------------------------- compiled definitions
 
-_COMPILED: "OrderedDict[str, Any]" = OrderedDict()
+_COMPILED: "LRUCache[str, Any]" = LRUCache(maxsize=256)
 
 
 _COMPILED_LOCK = threading.Lock()
@@ -271,15 +272,12 @@ def compiled(ctx: GradingContext) -> "Any":
     with _COMPILED_LOCK:
         hit = _COMPILED.get(key)
         if hit is not None:
-            _COMPILED.move_to_end(key)
             return hit
     from grader.engine.context_defs import CompiledDefinitions
 
     hit = CompiledDefinitions.build(ctx)
     with _COMPILED_LOCK:
         _COMPILED[key] = hit
-        while len(_COMPILED) > 256:
-            _COMPILED.popitem(last=False)
     return hit
 
 

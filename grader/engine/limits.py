@@ -6,13 +6,13 @@ cooperative deadlines inside the engine (the service adds hard limits around who
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits for one answer. ``Limits.from_env()`` reads ``GRADER_LIMIT_<FIELD>`` overrides."""
+    """Limits for one answer. ``Limits.from_env(env)`` reads ``GRADER_LIMIT_<FIELD>`` overrides."""
 
     max_length: int = 4000          # characters of input
     max_depth: int = 60             # nesting of brackets / sub-expressions
@@ -25,9 +25,9 @@ class Limits:
     symbolic_time_s: float = 0.25   # sympy confirmation budget inside that
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Limits":
-        """Defaults overridden by environment variables such as ``GRADER_LIMIT_MAX_LENGTH=2000``."""
-        env = os.environ if environ is None else environ
+    def from_env(cls, env: Mapping[str, str]) -> "Limits":
+        """Defaults overridden by variables such as ``GRADER_LIMIT_MAX_LENGTH=2000`` in ``env`` (the
+        composition root passes the environment; the engine reads none itself)."""
         changes = {}
         for f in fields(cls):
             raw = env.get(f"GRADER_LIMIT_{f.name.upper()}")

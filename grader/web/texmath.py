@@ -14,16 +14,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-GREEK = {name: chr(code) for name, code in [
-    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3F5),
-    ("varepsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9),
-    ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0),
-    ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3D5), ("varphi", 0x3C6),
-    ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Gamma", 0x393), ("Delta", 0x394),
-    ("Theta", 0x398), ("Lambda", 0x39B), ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Phi", 0x3A6),
-    ("Psi", 0x3A8), ("Omega", 0x3A9), ("partial", 0x2202), ("infty", 0x221E), ("nabla", 0x2207),
-    ("ell", 0x2113),
-]}
+from grader.engine.parsing.greek import GREEK_LETTERS
+
+GREEK = {**GREEK_LETTERS, "partial": "\u2202", "infty": "\u221e", "nabla": "\u2207", "ell": "\u2113"}
 OPERATORS = {
     "cdot": "·", "times": "×", "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒",
     "in": "∈", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "pm": "±",

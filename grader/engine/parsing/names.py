@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from grader.engine.parsing.greek import GREEK_LETTERS
+
 
 @dataclass(frozen=True)
 class NameContext:
@@ -50,11 +52,7 @@ FUNCTION_ALIASES.update({
     "arcsin": "asin", "arccos": "acos", "arctan": "atan", "ReLU": "relu",
 })
 
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
-    "xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
-    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
-)
+GREEK = frozenset(GREEK_LETTERS)
 
 # Names that are neither symbols nor functions in value position.
 KEYWORDS = frozenset({"if", "for", "when", "where", "otherwise", "else", "and", "or"})

@@ -10,6 +10,8 @@ import re
 import unicodedata
 
 from grader.engine.errors import ParseError
+from grader.engine.parsing.greek import NAME_OF_LETTER
+
 
 def _script(ch: str) -> str | None:
     """``"^"`` for a superscript character (², ⁿ), ``"_"`` for a subscript one (₁), else None."""
@@ -37,13 +39,7 @@ _SYMBOLS: dict[str, tuple[str, str]] = {
     "′": ("'", "'"), "″": ("''", "''"), "‴": ("'''", "'''"),  # primes: f′(x)
     "∣": ("|", "|"), "∕": ("/", "/"), "⁄": ("/", "/"),
 }
-_GREEK_LETTERS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta",
-    "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
-}
+_GREEK_LETTERS = NAME_OF_LETTER
 _ALLOWED_CONTROL = "\t\n\r"
 _VULGAR = re.compile(r"(\d+)\u2044(\d+)")  # NFKC of ½ is 1⁄2 (U+2044 FRACTION SLASH)
 

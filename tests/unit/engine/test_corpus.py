@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCORER = ROOT / "tests" / "tools" / "score_check.py"
 SAMPLE = ROOT / "tests" / "corpus" / "check-sample.jsonl"
 CORPUS = ROOT / "tests" / "corpus" / "check-corpus.jsonl"
