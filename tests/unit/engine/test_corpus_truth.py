@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-_PATH = Path(__file__).resolve().parents[1] / "corpus" / "corpus3_truth.py"
+_PATH = Path(__file__).resolve().parents[2] / "corpus" / "corpus3_truth.py"
 _spec = importlib.util.spec_from_file_location("corpus3_truth", _PATH)
 truth = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(truth)
