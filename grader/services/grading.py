@@ -34,7 +34,7 @@ from grader.services import dispatch, variants
 from grader.services.anticipated import merge_anticipated
 from grader.services.compiled_assignments import compiled_assignment
 from grader.services.hand_grades import carried_grade
-from grader.services.grading_runner import run_isolated
+from grader.services.grading_pool import pool
 from grader.services.lms.graded_hook import notify_graded
 from grader.services.queue import GradingQueue
 from grader.services.verdict_cache import SharedVerdictCache, cache_key, open_cache
@@ -83,6 +83,24 @@ def _nothing(_arg: Any) -> None:
     return None
 
 
+_warmed: set[int] = set()
+
+
+def _warm(assignment: Any) -> None:
+    """Warm an assignment once in this process before the grading child is forked from it
+    (``grader.assignments.warm``); a fake assignment (tests) is left alone."""
+    from grader.assignments.model import AssignmentSpec
+    from grader.assignments.warm import warm
+
+    if not isinstance(assignment, AssignmentSpec) or hash(assignment) in _warmed:
+        return
+    _warmed.add(hash(assignment))
+    try:
+        warm(assignment)
+    except Exception:  # a key that cannot be used is reported by real grading, per answer
+        log.warning("warming assignment %s failed", getattr(assignment, "id", "?"), exc_info=True)
+
+
 @functools.lru_cache(maxsize=4)
 def _cache_for(settings: Settings) -> SharedVerdictCache:
     return open_cache(settings)
@@ -110,7 +128,9 @@ class GradingHooks:
     """The seams of grading, injected through ``grader.bootstrap`` (production uses the defaults).
 
     ``assignment_for(inp)`` builds what a stored version is graded against; ``question_grader``
-    makes the per-question function run in the forked child; ``after_claim(fence)`` runs once a
+    makes the per-question function run in the forked child (it and its arguments are pickled to
+    the long-lived child of ``grading_pool``); ``warm(assignment)`` prepares it in the parent
+    before that child is forked; ``after_claim(fence)`` runs once a
     claim is won; ``before_answer(answer)`` runs in the child before each answer (the worker's
     tests make one answer slow there, the unit tests grade with a fake assignment)."""
 
@@ -118,6 +138,7 @@ class GradingHooks:
     question_grader: Callable[..., Callable[[str], dict[str, Any]]] = _grade_one
     after_claim: Callable[[int], None] = _nothing
     before_answer: Callable[[Any], None] = _nothing
+    warm: Callable[[Any], None] = _warm
 
 
 NO_HOOKS = GradingHooks()
@@ -152,9 +173,10 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
-        found.update(run_isolated(hooks.question_grader(assignment, answers, seed, hooks.before_answer), todo,
-                                  soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
-                                  on_progress=on_progress))
+        hooks.warm(assignment)
+        found.update(pool().run(hooks.question_grader, (assignment, answers, seed, hooks.before_answer), todo,
+                                soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
+                                on_progress=on_progress))
     rows = []
     for qid in qids:
         outcome = found[qid]
