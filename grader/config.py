@@ -81,6 +81,11 @@ class Settings:
     visibility_timeout_s: int = 900  # Redis: an unacknowledged task is redelivered after this long
     verdict_cache: str = "auto"  # auto (Redis with a Redis broker, else SQLite or memory) | redis | sqlite | memory | off
     lms_retry_scale: float = 1.0  # multiplies the LMS outbox back-off schedule (tests shrink it)
+    # fairness (docs/worker.md, "Fairness"): an answer over the fast budget is finished on the slow queue
+    fast_budget_s: float = 0.2  # soft limit per answer on the fast queue
+    fast_hard_s: float = 2.0  # hard limit per answer on the fast queue
+    submission_rate: str = "30 per minute"  # per student (Flask-Limiter's notation; ';' joins several)
+    rate_limit_storage: str = ""  # Flask-Limiter storage URI; "" = the Redis broker's, else memory://
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> "Settings":
@@ -109,6 +114,10 @@ class Settings:
             "visibility_timeout_s": _number(env, "CELERY_VISIBILITY_TIMEOUT_S", default.visibility_timeout_s, int),
             "verdict_cache": (env.get("GRADER_VERDICT_CACHE") or default.verdict_cache).lower(),
             "lms_retry_scale": _number(env, "GRADER_LMS_RETRY_SCALE", default.lms_retry_scale, float),
+            "fast_budget_s": _number(env, "GRADER_FAST_BUDGET_S", default.fast_budget_s, float),
+            "fast_hard_s": _number(env, "GRADER_FAST_HARD_S", default.fast_hard_s, float),
+            "submission_rate": env.get("GRADER_SUBMISSION_RATE") or default.submission_rate,
+            "rate_limit_storage": env.get("GRADER_RATE_LIMIT_STORAGE") or default.rate_limit_storage,
         }
         values.update(overrides)
         if "secret_key" not in values:
@@ -116,6 +125,8 @@ class Settings:
         settings = cls(**values)
         if settings.answer_hard_time_s < settings.answer_soft_time_s:
             raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")
+        if settings.fast_hard_s < settings.fast_budget_s:
+            raise ValueError("GRADER_FAST_HARD_S must be at least GRADER_FAST_BUDGET_S")
         return settings
 
     def submission_limits(self) -> dict[str, int]:

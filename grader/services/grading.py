@@ -30,7 +30,8 @@ from grader.db.queries import regrade_jobs as rj
 from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.services import dispatch, variants
+from grader.db.queries import student_queue
+from grader.services import dispatch, fairness, variants
 from grader.services.anticipated import merge_anticipated
 from grader.services.compiled_assignments import compiled_assignment
 from grader.services.hand_grades import carried_grade
@@ -153,9 +154,13 @@ def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
 
 def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdictCache | None = None,
                   on_progress: Callable[[], None] | None = None, seed: int = 0,
-                  hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None) -> list[q.ResultRow]:
+                  hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None,
+                  timed_out: set[str] | None = None, reuse_timeouts: bool = False,
+                  record_timeouts: bool = False) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version (or the ``only`` ones); one
-    ``ResultRow`` each, in order."""
+    ``ResultRow`` each, in order. Questions whose answer ran out of time are added to
+    ``timed_out``; ``record_timeouts`` remembers such answers in the cache, and ``reuse_timeouts``
+    makes a remembered one ``needs_review`` without running it again (``services.fairness``)."""
     assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = _cache_for(settings) if cache is None else cache
@@ -171,6 +176,10 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
         hit = cache.get(keys[qid])
         if hit is not None:
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
+        elif reuse_timeouts:
+            memo = cache.get(fairness.timeout_key(keys[qid]))
+            if memo is not None:
+                found[qid] = {"error": memo["error"], "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
         hooks.warm(assignment)
@@ -186,6 +195,11 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
                 cache.put(keys[qid], grade.to_json())
             rows.append(_row(grade, outcome.get("ms", 0)))
         else:
+            if outcome["error"] in fairness.TIMED_OUT and not outcome.get("cached"):
+                if timed_out is not None:
+                    timed_out.add(qid)
+                if record_timeouts:
+                    cache.put(fairness.timeout_key(keys[qid]), {"error": outcome["error"]})
             log.warning("submission %s question %s: %s %s", inp.submission_id, qid, outcome["error"],
                         outcome.get("message", ""))
             rows.append(_review_row(qid, max_points[qid], outcome["error"], settings, outcome.get("ms", 0)))
@@ -215,13 +229,19 @@ def _review_row(qid: str, max_points: float, why: str, settings: Settings, ms: i
 def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, *,
                            now: datetime | None = None, settings: Settings | None = None,
                            cache: SharedVerdictCache | None = None, hooks: GradingHooks = NO_HOOKS,
-                           queue: GradingQueue | None = None) -> bool:
+                           queue: GradingQueue | None = None, slow: bool = False) -> bool:
     """Grade a queued (or abandoned) submission; True when this call graded it, else False.
-    The LMS notifications it makes are sent through ``queue`` after the commit."""
+    The LMS notifications it makes are sent through ``queue`` after the commit.
+
+    Fairness (``services.fairness``): a submission behind the same student's unfinished earlier
+    one is left queued (that one sends it on when done); the fast pass (``slow=False``) grades
+    with the fast budget and hands a submission with an answer over it to the slow queue."""
     settings = settings or Settings()
     now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
+        if student_queue.earlier_unfinished(s, submission_id):
+            return False
         fence = q.claim(s, submission_id, now=now, lease_s=lease)
         if fence is None:
             return False
@@ -230,8 +250,13 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
             raise RuntimeError(f"claimed {fence} times")
-        rows = grade_answers(inp, settings, cache=cache, hooks=hooks,
-                             on_progress=_heartbeat(session_factory, submission_id, fence, lease))
+        over: set[str] = set()
+        final = slow or not fairness.has_slow_pass(settings)
+        rows = grade_answers(inp, settings if final else fairness.fast_settings(settings), cache=cache,
+                             hooks=hooks, on_progress=_heartbeat(session_factory, submission_id, fence, lease),
+                             timed_out=over, reuse_timeouts=True, record_timeouts=final)
+        if over and not final:
+            return _to_slow_queue(session_factory, submission_id, fence, sorted(over), lease, queue)
     except Exception:
         if fence < MAX_ATTEMPTS:  # give the claim back: the task's retry (or the sweeper) tries again
             with session_scope(session_factory) as s:
@@ -246,12 +271,27 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                             grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
         if won:
             notify_graded(s, submission_id, regrade=False)
+            following = student_queue.next_in_line(s, submission_id)
+            if following is not None:
+                dispatch.pending(s).grading.append(following)
         outgoing = dispatch.take(s)
     outgoing.send(queue)  # only once the grade is committed
     if not won:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
     return won
+
+
+def _to_slow_queue(session_factory: SessionFactory, submission_id: int, fence: int, over: list[str],
+                   lease: float, queue: GradingQueue | None) -> bool:
+    """Give the claim back and send the submission to the slow queue (False: not graded here)."""
+    with session_scope(session_factory) as s:
+        if q.release(s, submission_id, fence=fence, now=utcnow(), retry_after_s=lease):
+            dispatch.pending(s).grading_slow.append(submission_id)
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)
+    log.info("submission %s: %s over the fast budget; finishing on the slow queue", submission_id, over)
+    return False
 
 
 def lease_left(session_factory: SessionFactory, submission_id: int, *, now: datetime | None = None) -> float | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.db.models import GradingResult, Submission
+from grader.services.queue import ALL_QUEUES
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("GRADER_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{10 + os.getpid() % 5}")
@@ -99,7 +100,7 @@ def start_worker(pg_url: str, redis_url: str, log: Path, *, beat: bool = False,
     env.update(extra_env or {})
     env["PYTHONPATH"] = os.pathsep.join((str(ROOT), str(Path(__file__).resolve().parent)))
     cmd = [sys.executable, "-m", "celery", "-A", "hooked_celery_app", "worker", "--pool", "prefork",
-           "-c", "2", "-Q", "grader", "-l", "info", "-n", f"test-{os.getpid()}-{log.stem}@%h",
+           "-c", "2", "-Q", ",".join(ALL_QUEUES), "-l", "info", "-n", f"test-{os.getpid()}-{log.stem}@%h",
            "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if beat:
         cmd += ["-B", "-s", str(log.with_suffix(".beat"))]
