@@ -24,6 +24,7 @@ from pathlib import Path
 from grader.bootstrap import settings_from_environment
 from grader.cli.supervisor import WorkerSupervisor, die_with_parent
 from grader.config import VAR_DIR, Settings
+from grader.services.queue import ALL_QUEUES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
