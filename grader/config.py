@@ -55,6 +55,18 @@ def _number(env: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
     return value
 
 
+def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate in the ``limits`` package's notation (``30 per minute``); ValueError naming the variable."""
+    from limits import parse_many
+
+    raw = (env.get(name) or "").strip() or default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a rate such as '30 per minute', not {raw!r}") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the web app, the worker and the CLI need to know about their environment."""
@@ -85,7 +97,6 @@ class Settings:
     fast_budget_s: float = 0.2  # soft limit per answer on the fast queue
     fast_hard_s: float = 2.0  # hard limit per answer on the fast queue
     submission_rate: str = "30 per minute"  # per student (Flask-Limiter's notation; ';' joins several)
-    rate_limit_storage: str = ""  # Flask-Limiter storage URI; "" = the Redis broker's, else memory://
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> "Settings":
@@ -116,8 +127,7 @@ class Settings:
             "lms_retry_scale": _number(env, "GRADER_LMS_RETRY_SCALE", default.lms_retry_scale, float),
             "fast_budget_s": _number(env, "GRADER_FAST_BUDGET_S", default.fast_budget_s, float),
             "fast_hard_s": _number(env, "GRADER_FAST_HARD_S", default.fast_hard_s, float),
-            "submission_rate": env.get("GRADER_SUBMISSION_RATE") or default.submission_rate,
-            "rate_limit_storage": env.get("GRADER_RATE_LIMIT_STORAGE") or default.rate_limit_storage,
+            "submission_rate": _rate_limit(env, "GRADER_SUBMISSION_RATE", default.submission_rate),
         }
         values.update(overrides)
         if "secret_key" not in values:
