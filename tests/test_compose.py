@@ -96,3 +96,14 @@ def test_alembic_finds_the_migrations() -> None:
     proc = subprocess.run([str(BIN / "alembic"), "heads"], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env=dict(os.environ, DATABASE_URL="sqlite://"))
     assert proc.returncode == 0 and "(head)" in proc.stdout, proc.stderr
+
+
+def test_the_slow_and_bulk_queues_have_a_consumer_apart_from_new_submissions() -> None:
+    """docs/worker.md, "Fairness": a regrade or a slow answer never holds up a new submission."""
+    from grader.services.queue import QUEUE, QUEUE_BULK, QUEUE_SLOW
+
+    services = _compose()["services"]
+    fast = services["worker"]["command"]
+    slow = services["worker-slow"]["command"]
+    assert fast[fast.index("-Q") + 1] == QUEUE
+    assert slow[slow.index("-Q") + 1] == f"{QUEUE_SLOW},{QUEUE_BULK}" and slow[:3] == ["nice", "-n", "10"]
