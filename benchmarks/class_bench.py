@@ -111,7 +111,7 @@ def run_one(label: str, code: Path, subs: list[dict[str, Any]], *, arrival_s: fl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", type=Path, required=True, help="the tree of today's code")
+    parser.add_argument("--before", type=Path, default=sb.ROOT, help="the tree of today's code")
     parser.add_argument("--after", type=Path, default=sb.ROOT, help="the tree of the new code")
     parser.add_argument("--burst-students", type=int, default=300)
     parser.add_argument("--class-students", type=int, default=1000)
@@ -119,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", default="burst,class")
     parser.add_argument("--rounds", type=int, default=1, help="before/after pairs per scenario, interleaved")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes on the fast queue")
-    parser.add_argument("--web", default="gthread:2:8", help="gunicorn worker class:processes[:threads]")
+    parser.add_argument("--webs", default="gthread:2:8",
+                        help="gunicorn worker class:processes[:threads], comma-separated to compare")
+    parser.add_argument("--sides", default="before,after", help="which trees to run (before,after)")
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--out", type=Path, default=sb.ROOT / "benchmarks" / "out")
@@ -131,11 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     for scenario in args.scenarios.split(","):
         subs = ([dict(SEED)] * args.burst_students if scenario == "burst"
                 else class_answers(args.class_students))
+        trees = {"before": args.before, "after": args.after}
+        webs = args.webs.split(",")
         for rnd in range(args.rounds):
-            for side, code in (("before", args.before), ("after", args.after)):
-                label = f"{scenario} {side}" + (f" #{rnd + 1}" if args.rounds > 1 else "")
-                res = run_one(label.replace(" ", "-").replace("#", ""), code.resolve(), subs,
-                              arrival_s=0.0 if scenario == "burst" else args.arrival,
+            for side, web in [(side, web) for side in args.sides.split(",") for web in webs]:
+                label = (f"{scenario} {side}" + (f" {web}" if len(webs) > 1 else "")
+                         + (f" #{rnd + 1}" if args.rounds > 1 else ""))
+                args.web = web
+                res = run_one(label.replace(" ", "-").replace("#", "").replace(":", "-"), trees[side].resolve(),
+                              subs, arrival_s=0.0 if scenario == "burst" else args.arrival,
                               no_cache=scenario == "burst", args=args)
                 res["label"] = label
                 results.append(res)
@@ -153,12 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(r["lost"] == 0 for r in results) else 1
 
 
-_HEADER = (f"{'run':<18} {'subs':>5} {'graded':>6} {'lost':>4} {'429':>4} {'subs/s':>7} {'p50 s':>7} "
+_HEADER = (f"{'run':<28} {'subs':>5} {'graded':>6} {'lost':>4} {'429':>4} {'subs/s':>7} {'p50 s':>7} "
            f"{'p99 s':>7} {'max s':>7} {'POST p99':>8} {'CPU ms/answer':>13}")
 
 
 def _row(r: dict[str, Any]) -> str:
-    return (f"{r['label']:<18} {r['n']:>5} {r['graded']:>6} {r['lost']:>4} {r['refused']:>4} {r['rate']:>7.1f} "
+    return (f"{r['label']:<28} {r['n']:>5} {r['graded']:>6} {r['lost']:>4} {r['refused']:>4} {r['rate']:>7.1f} "
             f"{r['p50']:>7.2f} {r['p99']:>7.2f} {r['max']:>7.2f} {r['post_p99']:>8.2f} {r['cpu_ms_per_answer']:>13.1f}")
 
 

@@ -17,6 +17,8 @@ from grader.services.queue import ALL_QUEUES
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("GRADER_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{10 + os.getpid() % 5}")
+# Celery's broker for these tests: Redis, or RabbitMQ with GRADER_TEST_BROKER_URL=amqp://.../<vhost>
+BROKER_URL = os.environ.get("GRADER_TEST_BROKER_URL") or REDIS_URL
 SLOW_MARKER = "__slow_answer__"
 # A fast sweeper; recovery tests also shorten the lease (SHORT_LEASE) so they finish in seconds.
 # The default lease stays long enough that a busy machine never makes a normal grading look stuck.
