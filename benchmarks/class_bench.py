@@ -64,7 +64,7 @@ def run_one(label: str, code: Path, subs: list[dict[str, Any]], *, arrival_s: fl
     services = None
     try:
         key, tokens = sb.prepare(db_url, len(subs))
-        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=sb.REDIS_URL, SECRET_KEY="bench",
+        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=sb.BROKER_URL, SECRET_KEY="bench",
                    PYTHONPATH=str(code), GRADER_VERDICT_CACHE="off" if no_cache else "auto")
         services = sb.Services(env, port, args.workers, logdir, code=code, web=args.web)
         services.wait_ready(base)

@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Celery's broker: the Redis above, or e.g. BENCH_BROKER_URL=amqp://guest:guest@127.0.0.1:5672/<vhost>
+BROKER_URL = os.environ.get("BENCH_BROKER_URL") or REDIS_URL
 SEED = ROOT / "tests" / "fixtures" / "seed-submission.json"
 MAX_STUDENTS = 5000
 
@@ -234,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.monotonic()
         key, tokens = prepare(db_url, args.students)
         print(f"prepared database, assignment and {args.students} students in {time.monotonic() - t0:.1f} s")
-        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=REDIS_URL, SECRET_KEY="bench",
+        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=BROKER_URL, SECRET_KEY="bench",
                    PYTHONPATH=str(ROOT), GRADER_VERDICT_CACHE="off" if args.no_cache else "auto")
         services = Services(env, port, args.workers, logdir, code=ROOT, web=args.web)
         services.wait_ready(base)
