@@ -153,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     chart = args.out / "latency.svg"
     chart.write_text(cdf_svg([(r["label"], r["latencies"]) for r in results],
                              title="Share of submissions graded within t (before/after)"), encoding="utf-8")
-    (args.out / "results.json").write_text(json.dumps([{k: v for k, v in r.items() if k != "latencies"}
-                                                        for r in results], indent=1), encoding="utf-8")
+    (args.out / "results.json").write_text(json.dumps(
+        [{**r, "latencies": [round(v, 3) for v in r["latencies"]]} for r in results]), encoding="utf-8")
     print(f"\nchart: {chart}")
     return 0 if all(r["lost"] == 0 for r in results) else 1
 
