@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Celery's broker: the Redis above, or e.g. BENCH_BROKER_URL=amqp://guest:guest@127.0.0.1:5672/<vhost>
+BROKER_URL = os.environ.get("BENCH_BROKER_URL") or REDIS_URL
 SEED = ROOT / "tests" / "fixtures" / "seed-submission.json"
 MAX_STUDENTS = 5000
 
@@ -96,23 +98,47 @@ def prepare(db_url: str, students: int) -> tuple[str, list[str]]:
 
 
 class Services:
-    """gunicorn and the Celery workers, each in its own process group."""
+    """gunicorn and the Celery workers of the tree ``code``, each in its own process group.
 
-    def __init__(self, env: dict[str, str], port: int, workers: int, logdir: Path) -> None:
+    ``web`` is gunicorn's worker class, processes and threads (``gthread:2:8``, ``sync:4``). With a
+    tree that has the slow and bulk queues (``grader/services/fairness.py``), ``workers`` consume
+    the fast queue and one more worker, at a lower CPU priority, the slow and bulk ones."""
+
+    def __init__(self, env: dict[str, str], port: int, workers: int, logdir: Path, *, code: Path = ROOT,
+                 web: str = "gthread:2:8") -> None:
         self.procs: list[subprocess.Popen[bytes]] = []
         self.logs: list[Path] = []
+        self.code = code
         py = sys.executable
-        self._start([py, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "8", "-b",
-                     f"127.0.0.1:{port}", "--log-level", "warning", "grader.app:create_app()"],
-                    env, logdir / "gunicorn.log")
-        for i in range(workers):
-            self._start([py, "-m", "celery", "-A", "worker.celery_app", "worker", "--pool", "prefork",
-                         "-c", "1", "-Q", "grader", "-n", f"bench{i}-{os.getpid()}@%h", "-l", "info",
-                         "--without-gossip", "--without-mingle"], env, logdir / f"worker{i}.log")
+        kind, procs, *threads = web.split(":")
+        cmd = [py, "-m", "gunicorn", "-w", procs, "-k", kind, "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        if threads:
+            cmd += ["--threads", threads[0]]
+        self._start(cmd + ["grader.bootstrap:build_app()"], env, logdir / "gunicorn.log")
+        fair = (code / "grader" / "services" / "fairness.py").exists()
+        queues = [("grader", "")] * workers + ([("grader.slow,grader.bulk", "nice")] if fair else [])
+        for i, (queue, nice) in enumerate(queues):
+            self._start(["nice", "-n", "10"] * bool(nice) + [
+                py, "-m", "celery", "-A", "worker.celery_app", "worker", "--pool", "prefork",
+                "-c", "1", "-Q", queue, "-n", f"bench{i}-{os.getpid()}@%h", "-l", "info",
+                "--without-gossip", "--without-mingle"], env, logdir / f"worker{i}.log")
+
+    def worker_cpu_s(self) -> float:
+        """CPU seconds used so far by the worker processes and every child they have reaped."""
+        total = 0.0
+        groups = {p.pid for p in self.procs[1:]}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) in groups:  # field 5 (pgrp), counted after the command name
+                total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def _start(self, cmd: list[str], env: dict[str, str], log: Path) -> None:
         with open(log, "wb") as out:
-            self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            self.procs.append(subprocess.Popen(cmd, cwd=self.code, env=env, stdout=out, stderr=subprocess.STDOUT,
                                                start_new_session=True))
         self.logs.append(log)
 
@@ -210,9 +236,9 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.monotonic()
         key, tokens = prepare(db_url, args.students)
         print(f"prepared database, assignment and {args.students} students in {time.monotonic() - t0:.1f} s")
-        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=REDIS_URL, SECRET_KEY="bench",
+        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=BROKER_URL, SECRET_KEY="bench",
                    PYTHONPATH=str(ROOT), GRADER_VERDICT_CACHE="off" if args.no_cache else "auto")
-        services = Services(env, port, args.workers, logdir)
+        services = Services(env, port, args.workers, logdir, code=ROOT, web=args.web)
         services.wait_ready(base)
         warm = [_post(base, key, tok, answers) for tok in tokens[-4:]]  # load the assignment in each worker
         if len(_graded_at(db_url, warm, args.timeout)) != len(warm):
@@ -275,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=32, help="concurrent client threads (default 32)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for grading")
     parser.add_argument("--no-cache", action="store_true", help="turn the verdict cache off")
+    parser.add_argument("--web", default="gthread:2:8", help="gunicorn's worker class:processes[:threads]")
     parser.add_argument("--omit", action="append", default=[], metavar="QID",
                         help="leave this question's answer out (repeatable)")
     args = parser.parse_args(argv)

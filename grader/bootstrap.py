@@ -199,9 +199,13 @@ def build_app(wiring: Wiring | None = None, **create_app_kwargs: Any) -> "Flask"
     """The Flask app, wired from ``wiring`` (default: the environment)."""
     from grader.app import create_app
 
+    from grader.web import submission_limits
+
     wiring = wiring or Wiring(settings_from_environment())
-    return create_app(wiring.settings, session_factory=wiring.session_factory, queue=wiring.queue,
-                      key_ring=wiring.key_ring, **create_app_kwargs)
+    app = create_app(wiring.settings, session_factory=wiring.session_factory, queue=wiring.queue,
+                     key_ring=wiring.key_ring, **create_app_kwargs)
+    submission_limits.install(app, wiring.settings)  # per student (docs/worker.md, "Fairness")
+    return app
 
 
 # Grading, and the LMS integration's deliveries and score posts.

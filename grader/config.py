@@ -121,6 +121,10 @@ class Settings:
     login_limit_per_address: str = "50 per 15 minutes"
     rate_limit_storage_url: str = "memory://"
     session_lifetime_s: int = 12 * 3600  # a login cookie older than this is refused
+    # fairness (docs/worker.md, "Fairness"): an answer over the fast budget is finished on the slow queue
+    fast_budget_s: float = 0.2  # soft limit per answer on the fast queue
+    fast_hard_s: float = 2.0  # hard limit per answer on the fast queue
+    submission_rate: str = "30 per minute"  # per student (Flask-Limiter's notation; ';' joins several)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> "Settings":
@@ -155,6 +159,9 @@ class Settings:
             "session_lifetime_s": _number(env, "SESSION_LIFETIME_S", default.session_lifetime_s, int),
             "login_limit_per_account": _rate(env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account),
             "login_limit_per_address": _rate(env, "LOGIN_LIMIT_PER_ADDRESS", default.login_limit_per_address),
+            "fast_budget_s": _number(env, "GRADER_FAST_BUDGET_S", default.fast_budget_s, float),
+            "fast_hard_s": _number(env, "GRADER_FAST_HARD_S", default.fast_hard_s, float),
+            "submission_rate": _rate(env, "GRADER_SUBMISSION_RATE", default.submission_rate),
         }
         values.update(overrides)
         if "rate_limit_storage_url" not in values:  # Redis when the deployment has it: shared by every web process
@@ -169,6 +176,8 @@ class Settings:
         settings = cls(**values)
         if settings.answer_hard_time_s < settings.answer_soft_time_s:
             raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")
+        if settings.fast_hard_s < settings.fast_budget_s:
+            raise ValueError("GRADER_FAST_HARD_S must be at least GRADER_FAST_BUDGET_S")
         return settings
 
     def submission_limits(self) -> dict[str, int]:

@@ -102,3 +102,14 @@ def test_compose_requires_a_secret_key_and_has_no_default_one() -> None:
     env = _own_services()["web"]["environment"]
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), env["SECRET_KEY"]  # compose stops when unset
     assert "change-me" not in (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+
+
+def test_the_slow_and_bulk_queues_have_a_consumer_apart_from_new_submissions() -> None:
+    """docs/worker.md, "Fairness": a regrade or a slow answer never holds up a new submission."""
+    from grader.services.queue import QUEUE, QUEUE_BULK, QUEUE_SLOW
+
+    services = _compose()["services"]
+    fast = services["worker"]["command"]
+    slow = services["worker-slow"]["command"]
+    assert fast[fast.index("-Q") + 1] == QUEUE
+    assert slow[slow.index("-Q") + 1] == f"{QUEUE_SLOW},{QUEUE_BULK}" and slow[:3] == ["nice", "-n", "10"]

@@ -15,7 +15,9 @@ from celery import shared_task
 from grader import bootstrap
 from grader.config import Settings
 from grader.services import grading, regrading
-from grader.services.queue import TASK_GRADE, TASK_REGRADE, TASK_REGRADE_ONE, TASK_SWEEP, TASK_SWEEP_REGRADES
+from grader.services.queue import (
+    TASK_GRADE, TASK_GRADE_SLOW, TASK_REGRADE, TASK_REGRADE_ONE, TASK_SWEEP, TASK_SWEEP_REGRADES,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,18 @@ def grade_submission(self: Any, submission_id: int) -> bool:
     retry grades it without waiting for the sweeper. If the holder finishes, the retry is a no-op.
     """
     if grading.grade_submission_by_id(_factory(), submission_id, **_grading_parts()):
+        return True
+    left = grading.lease_left(_factory(), submission_id)
+    if left is not None and self.request.retries < MAX_LEASE_RETRIES:
+        raise self.retry(countdown=min(left + 1.0, MAX_COUNTDOWN_S), max_retries=MAX_LEASE_RETRIES)
+    return False
+
+
+@shared_task(name=TASK_GRADE_SLOW, bind=True, **_RETRY)
+def grade_submission_slow(self: Any, submission_id: int) -> bool:
+    """Finish a submission whose answer went over the fast budget, with the full time limits
+    (consumed from the slow queue, ``docs/worker.md``, "Fairness")."""
+    if grading.grade_submission_by_id(_factory(), submission_id, slow=True, **_grading_parts()):
         return True
     left = grading.lease_left(_factory(), submission_id)
     if left is not None and self.request.retries < MAX_LEASE_RETRIES:

@@ -24,6 +24,7 @@ from pathlib import Path
 from grader.bootstrap import settings_from_environment
 from grader.cli.supervisor import WorkerSupervisor, die_with_parent
 from grader.config import VAR_DIR, Settings
+from grader.services.queue import ALL_QUEUES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +74,7 @@ def start_worker(settings: Settings, *, concurrency: int, schedule: Path) -> sub
     cmd = [sys.executable, "-m", "grader.cli.embedded_worker", str(os.getpid()),
            "-A", "worker.celery_app", "--quiet", "worker", "--pool", "prefork",
            "-c", str(concurrency), "-B", "-s", str(schedule),
-           "-n", f"embedded-{os.getpid()}@%h", "-l", "warning", "-Q", "grader"]
+           "-n", f"embedded-{os.getpid()}@%h", "-l", "warning", "-Q", ",".join(ALL_QUEUES)]
     proc = subprocess.Popen(cmd, env=_worker_env(settings), start_new_session=True,
                             preexec_fn=die_with_parent)  # noqa: PLW1509 - prctl only, no locks taken
     print(f"worker     pid {proc.pid} (Celery worker + beat, process group {proc.pid})", flush=True)

@@ -21,6 +21,7 @@ class Outgoing:
     """Task arguments waiting for the transaction that wrote their rows to commit."""
 
     grading: list[int] = field(default_factory=list)
+    grading_slow: list[int] = field(default_factory=list)
     regrades: list[int] = field(default_factory=list)
     lms_deliveries: list[int] = field(default_factory=list)
     lms_score_posts: list[int] = field(default_factory=list)
@@ -31,6 +32,8 @@ class Outgoing:
             return
         for submission_id in self.grading:
             queue.send_grading(submission_id)
+        for submission_id in self.grading_slow:
+            queue.send_grading_slow(submission_id)
         for job_id in self.regrades:
             queue.send_regrade(job_id)
         for delivery_id in self.lms_deliveries:

@@ -30,11 +30,12 @@ from grader.db.queries import grading as q
 from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.services import dispatch, variants
+from grader.db.queries import student_queue
+from grader.services import dispatch, fairness, variants
 from grader.services.anticipated import merge_anticipated
 from grader.services.compiled_assignments import compiled_assignment
 from grader.services.hand_grades import carried_grade
-from grader.services.grading_runner import run_isolated
+from grader.services.grading_pool import pool
 from grader.services.lms.graded_hook import notify_graded
 from grader.services.queue import GradingQueue
 from grader.services.verdict_cache import SharedVerdictCache, cache_key, open_cache
@@ -83,6 +84,24 @@ def _nothing(_arg: Any) -> None:
     return None
 
 
+_warmed: set[int] = set()
+
+
+def _warm(assignment: Any) -> None:
+    """Warm an assignment once in this process before the grading child is forked from it
+    (``grader.assignments.warm``); a fake assignment (tests) is left alone."""
+    from grader.assignments.model import AssignmentSpec
+    from grader.assignments.warm import warm
+
+    if not isinstance(assignment, AssignmentSpec) or hash(assignment) in _warmed:
+        return
+    _warmed.add(hash(assignment))
+    try:
+        warm(assignment)
+    except Exception:  # a key that cannot be used is reported by real grading, per answer
+        log.warning("warming assignment %s failed", getattr(assignment, "id", "?"), exc_info=True)
+
+
 @functools.lru_cache(maxsize=4)
 def cache_for(settings: Settings) -> SharedVerdictCache:
     """The verdict cache the settings name, opened once per process."""
@@ -111,7 +130,9 @@ class GradingHooks:
     """The seams of grading, injected through ``grader.bootstrap`` (production uses the defaults).
 
     ``assignment_for(inp)`` builds what a stored version is graded against; ``question_grader``
-    makes the per-question function run in the forked child; ``after_claim(fence)`` runs once a
+    makes the per-question function run in the forked child (it and its arguments are pickled to
+    the long-lived child of ``grading_pool``); ``warm(assignment)`` prepares it in the parent
+    before that child is forked; ``after_claim(fence)`` runs once a
     claim is won; ``before_answer(answer)`` runs in the child before each answer (the worker's
     tests make one answer slow there, the unit tests grade with a fake assignment)."""
 
@@ -119,6 +140,7 @@ class GradingHooks:
     question_grader: Callable[..., Callable[[str], dict[str, Any]]] = _grade_one
     after_claim: Callable[[int], None] = _nothing
     before_answer: Callable[[Any], None] = _nothing
+    warm: Callable[[Any], None] = _warm
 
 
 NO_HOOKS = GradingHooks()
@@ -133,9 +155,13 @@ def _cached_answer(question: Any, answers: dict[str, Any]) -> Any:
 
 def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdictCache | None = None,
                   on_progress: Callable[[], None] | None = None, seed: int = 0,
-                  hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None) -> list[q.ResultRow]:
+                  hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None,
+                  timed_out: set[str] | None = None, reuse_timeouts: bool = False,
+                  record_timeouts: bool = False) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version (or the ``only`` ones); one
-    ``ResultRow`` each, in order."""
+    ``ResultRow`` each, in order. Questions whose answer ran out of time are added to
+    ``timed_out``; ``record_timeouts`` remembers such answers in the cache, and ``reuse_timeouts``
+    makes a remembered one ``needs_review`` without running it again (``services.fairness``)."""
     assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = cache_for(settings) if cache is None else cache
@@ -151,11 +177,16 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
         hit = cache.get(keys[qid])
         if hit is not None:
             found[qid] = {"ok": hit, "ms": 0, "cached": True}
+        elif reuse_timeouts:
+            memo = cache.get(fairness.timeout_key(keys[qid]))
+            if memo is not None:
+                found[qid] = {"error": memo["error"], "ms": 0, "cached": True}
     todo = [qid for qid in qids if qid not in found]
     if todo:
-        found.update(run_isolated(hooks.question_grader(assignment, answers, seed, hooks.before_answer), todo,
-                                  soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
-                                  on_progress=on_progress))
+        hooks.warm(assignment)
+        found.update(pool().run(hooks.question_grader, (assignment, answers, seed, hooks.before_answer), todo,
+                                soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
+                                on_progress=on_progress))
     rows = []
     for qid in qids:
         outcome = found[qid]
@@ -165,6 +196,11 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
                 cache.put(keys[qid], grade.to_json())
             rows.append(_row(grade, outcome.get("ms", 0)))
         else:
+            if outcome["error"] in fairness.TIMED_OUT and not outcome.get("cached"):
+                if timed_out is not None:
+                    timed_out.add(qid)
+                if record_timeouts:
+                    cache.put(fairness.timeout_key(keys[qid]), {"error": outcome["error"]})
             log.warning("submission %s question %s: %s %s", inp.submission_id, qid, outcome["error"],
                         outcome.get("message", ""))
             rows.append(_review_row(qid, max_points[qid], outcome["error"], settings, outcome.get("ms", 0)))
@@ -194,13 +230,19 @@ def _review_row(qid: str, max_points: float, why: str, settings: Settings, ms: i
 def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, *,
                            now: datetime | None = None, settings: Settings | None = None,
                            cache: SharedVerdictCache | None = None, hooks: GradingHooks = NO_HOOKS,
-                           queue: GradingQueue | None = None) -> bool:
+                           queue: GradingQueue | None = None, slow: bool = False) -> bool:
     """Grade a queued (or abandoned) submission; True when this call graded it, else False.
-    The LMS notifications it makes are sent through ``queue`` after the commit."""
+    The LMS notifications it makes are sent through ``queue`` after the commit.
+
+    Fairness (``services.fairness``): a submission behind the same student's unfinished earlier
+    one is left queued (that one sends it on when done); the fast pass (``slow=False``) grades
+    with the fast budget and hands a submission with an answer over it to the slow queue."""
     settings = settings or Settings()
     now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
+        if student_queue.earlier_unfinished(s, submission_id):
+            return False
         fence = q.claim(s, submission_id, now=now, lease_s=lease)
         if fence is None:
             return False
@@ -209,8 +251,13 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
             raise RuntimeError(f"claimed {fence} times")
-        rows = grade_answers(inp, settings, cache=cache, hooks=hooks,
-                             on_progress=_heartbeat(session_factory, submission_id, fence, lease))
+        over: set[str] = set()
+        final = slow or not fairness.has_slow_pass(settings)
+        rows = grade_answers(inp, settings if final else fairness.fast_settings(settings), cache=cache,
+                             hooks=hooks, on_progress=_heartbeat(session_factory, submission_id, fence, lease),
+                             timed_out=over, reuse_timeouts=True, record_timeouts=final)
+        if over and not final:
+            return _to_slow_queue(session_factory, submission_id, fence, sorted(over), lease, queue)
     except Exception:
         if fence < MAX_ATTEMPTS:  # give the claim back: the task's retry (or the sweeper) tries again
             with session_scope(session_factory) as s:
@@ -225,12 +272,27 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
                             grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
         if won:
             notify_graded(s, submission_id, regrade=False)
+            following = student_queue.next_in_line(s, submission_id)
+            if following is not None:
+                dispatch.pending(s).grading.append(following)
         outgoing = dispatch.take(s)
     outgoing.send(queue)  # only once the grade is committed
     if not won:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
     return won
+
+
+def _to_slow_queue(session_factory: SessionFactory, submission_id: int, fence: int, over: list[str],
+                   lease: float, queue: GradingQueue | None) -> bool:
+    """Give the claim back and send the submission to the slow queue (False: not graded here)."""
+    with session_scope(session_factory) as s:
+        if q.release(s, submission_id, fence=fence, now=utcnow(), retry_after_s=lease):
+            dispatch.pending(s).grading_slow.append(submission_id)
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)
+    log.info("submission %s: %s over the fast budget; finishing on the slow queue", submission_id, over)
+    return False
 
 
 def lease_left(session_factory: SessionFactory, submission_id: int, *, now: datetime | None = None) -> float | None:

@@ -23,14 +23,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-QUEUE = "grader"
+QUEUE = "grader"  # new submissions: the fast queue
+QUEUE_SLOW = "grader.slow"  # submissions with an answer over the fast budget (GRADER_FAST_BUDGET_S)
+QUEUE_BULK = "grader.bulk"  # regrades and other bulk work
+ALL_QUEUES = (QUEUE, QUEUE_SLOW, QUEUE_BULK)  # what a worker that does everything consumes, in order
 TASK_GRADE = "worker.tasks.grade_submission"
+TASK_GRADE_SLOW = "worker.tasks.grade_submission_slow"
 TASK_REGRADE = "worker.tasks.regrade_assignment"
 TASK_REGRADE_ONE = "worker.tasks.regrade_submission"
 TASK_SWEEP = "worker.tasks.sweep_stuck"
 TASK_SWEEP_REGRADES = "worker.tasks.sweep_regrades"
 TASK_DELIVER = "worker.lms_tasks.deliver_webhook"
 TASK_POST_SCORE = "worker.lms_tasks.post_score"
+
+# Where each task goes (the producer names the queue too; this covers retries and beat).
+TASK_ROUTES = {TASK_GRADE: {"queue": QUEUE}, TASK_GRADE_SLOW: {"queue": QUEUE_SLOW},
+               TASK_REGRADE: {"queue": QUEUE_BULK}, TASK_REGRADE_ONE: {"queue": QUEUE_BULK}}
 
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
@@ -46,6 +54,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_url": settings.broker_url,
         "broker_connection_retry_on_startup": True,
         "task_default_queue": QUEUE,
+        "task_routes": TASK_ROUTES,
         "task_serializer": "json",
         "accept_content": ["json"],
         "task_ignore_result": True,
@@ -66,6 +75,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "visibility_timeout": settings.visibility_timeout_s,
             "socket_connect_timeout": 4,
             "socket_timeout": 10,
+            # a worker consuming several queues (-Q grader,grader.slow,grader.bulk) empties them in
+            # that order: new submissions before slow ones, both before regrades
+            "queue_order_strategy": "priority",
         }
     return conf
 
@@ -74,6 +86,8 @@ class GradingQueue(Protocol):
     """Where committed work is sent: ``CeleryQueue`` in production, ``FakeQueue`` in tests."""
 
     def send_grading(self, submission_id: int) -> None: ...
+
+    def send_grading_slow(self, submission_id: int) -> None: ...
 
     def send_regrade(self, job_id: int) -> None: ...
 
@@ -112,14 +126,19 @@ class CeleryQueue:
             self._client = None
 
     def _send(self, name: str, args: list[Any]) -> None:
+        queue = TASK_ROUTES.get(name, {"queue": QUEUE})["queue"]
         try:
-            self.client().send_task(name, args=args, queue=QUEUE, retry=True, retry_policy=RETRY_POLICY)
+            self.client().send_task(name, args=args, queue=queue, retry=True, retry_policy=RETRY_POLICY)
         except Exception:  # broker down: the sweeper re-enqueues from the database
             log.warning("could not send %s%r; the sweeper will retry", name, args, exc_info=True)
 
     def send_grading(self, submission_id: int) -> None:
         """Ask a worker to grade a committed submission. Never raises for a broker failure."""
         self._send(TASK_GRADE, [int(submission_id)])
+
+    def send_grading_slow(self, submission_id: int) -> None:
+        """Finish grading a submission on the slow queue (an answer went over the fast budget)."""
+        self._send(TASK_GRADE_SLOW, [int(submission_id)])
 
     def send_regrade(self, job_id: int) -> None:
         """Ask a worker to start a committed regrade job (it fans out one task per submission)."""

@@ -10,6 +10,7 @@ class FakeQueue:
     """Records what would be sent to the workers (stands in for ``grader.services.queue.CeleryQueue``)."""
 
     grading: list[int] = field(default_factory=list)
+    grading_slow: list[int] = field(default_factory=list)
     regrades: list[int] = field(default_factory=list)
     regrade_ones: list[tuple[int, int]] = field(default_factory=list)
     lms_deliveries: list[int] = field(default_factory=list)
@@ -17,6 +18,9 @@ class FakeQueue:
 
     def send_grading(self, submission_id: int) -> None:
         self.grading.append(submission_id)
+
+    def send_grading_slow(self, submission_id: int) -> None:
+        self.grading_slow.append(submission_id)
 
     def send_regrade(self, job_id: int) -> None:
         self.regrades.append(job_id)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import sympy
+from cachetools import LRUCache
 
 from grader.engine.definedness import Guard
 from grader.engine.errors import LimitExceeded, ParseError
@@ -93,6 +95,25 @@ def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
         # read as letters these would be a product of symbols (idk = i*d*k): a wrong "answer"
         # that costs an attempt, where the student wrote no expression at all
         raise ParseError(f"{text.strip()!r} is a word, not an expression")
+    names = names if names is not None else EMPTY_CONTEXT
+    memo = (text, syntax, names.symbols, tuple(sorted(names.functions.items())), limits)
+    with _PARSES_LOCK:
+        hit = _PARSES.get(memo)
+    if hit is not None:
+        return hit
+    parsed = _parse_new(text, syntax, names, limits)
+    with _PARSES_LOCK:
+        _PARSES[memo] = parsed
+    return parsed
+
+
+# Parsing is pure and a Parsed is immutable: one answer is read once per process, however many
+# times grading looks at it (check_answer, anticipated errors, the chain's steps, a boxed part).
+_PARSES: LRUCache[tuple, Parsed] = LRUCache(maxsize=4096)
+_PARSES_LOCK = threading.Lock()
+
+
+def _parse_new(text: str, syntax: str, names: NameContext, limits: Limits) -> Parsed:
     mode = detect_syntax(text) if syntax == "auto" else syntax
     src, where = normalize(text, latex=mode == "latex")
     src, where = _strip_math(*_strip_full_stop(src, where))
@@ -100,7 +121,7 @@ def parse(text: str, *, syntax: str = "auto", names: NameContext | None = None,
     tokens, inexact = tokenize(src, where, latex=mode == "latex", limits=limits)
     if len(tokens) == 1:
         raise ParseError("empty answer")
-    st = State(names if names is not None else EMPTY_CONTEXT, limits, mode == "latex")
+    st = State(names, limits, mode == "latex")
     try:
         return _parse_tokens(text, tokens, st, mode, inexact)
     except ParseError:

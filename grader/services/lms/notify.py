@@ -35,11 +35,14 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
     sub = q.submission(session, submission_id)
     if sub is None or sub.status != "graded":
         return [], []
-    results = q.current_results(session, submission_id)
     assignment = q.assignment_of(sub)
+    platforms = q.platforms_of_course(session, assignment.course_id)
+    endpoints = q.endpoints_for(session, assignment.course_id)
+    if not platforms and not endpoints:  # a course without an LMS: nothing to read or write
+        return [], []
+    results = q.current_results(session, submission_id)
     marker = max((r.id for r in results), default=0)
     produced_at: datetime = max((r.created_at for r in results), default=None) or sub.graded_at or utcnow()
-    platforms = q.platforms_of_course(session, assignment.course_id)
     links = {link.issuer: link.sub for link in q.user_links_of(session, sub.user_id, [p.issuer for p in platforms])}
     score = sum(r.points for r in results)
     maximum = sum(r.max_points for r in results)
@@ -52,7 +55,7 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
     event_type = EVENT_REGRADED if regrade else EVENT_GRADED
     now = utcnow()
     deliveries: list[int] = []
-    for endpoint in q.endpoints_for(session, assignment.course_id):
+    for endpoint in endpoints:
         if endpoint.events and event_type not in endpoint.events:
             continue
         event_id = new_event_id()

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
-from worker_helpers import ASSIGNMENT_YAML, REDIS_URL, WORKER_ENV, Class, Worker, start_worker
+from worker_helpers import ASSIGNMENT_YAML, BROKER_URL, REDIS_URL, WORKER_ENV, Class, Worker, start_worker
 
 from grader.config import Settings
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, User
@@ -35,7 +35,7 @@ def redis_url() -> str:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
     finally:
         client.close()
-    return REDIS_URL
+    return BROKER_URL  # the broker (Redis unless GRADER_TEST_BROKER_URL names RabbitMQ)
 
 
 @pytest.fixture

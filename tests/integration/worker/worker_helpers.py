@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.db.models import GradingResult, Submission
+from grader.services.queue import ALL_QUEUES
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("GRADER_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{10 + os.getpid() % 5}")
+# Celery's broker for these tests: Redis, or RabbitMQ with GRADER_TEST_BROKER_URL=amqp://.../<vhost>
+BROKER_URL = os.environ.get("GRADER_TEST_BROKER_URL") or REDIS_URL
 SLOW_MARKER = "__slow_answer__"
 # A fast sweeper; recovery tests also shorten the lease (SHORT_LEASE) so they finish in seconds.
 # The default lease stays long enough that a busy machine never makes a normal grading look stuck.
@@ -27,6 +30,7 @@ WORKER_ENV = {
     "ANSWER_HARD_TIME_S": "2",
     "GRADER_TEST_SLOW_ANSWER": SLOW_MARKER,
     "SECRET_KEY": "test-secret",
+    "GRADER_SUBMISSION_RATE": "1000 per minute",  # the tests submit fast; the limit has tests of its own
 }
 
 
@@ -93,13 +97,15 @@ def _wait_ready(worker: Worker, timeout: float = 60) -> None:
 
 
 def start_worker(pg_url: str, redis_url: str, log: Path, *, beat: bool = False,
-                 extra_env: dict[str, str] | None = None) -> Worker:
-    """Start a Celery worker process on the test database and Redis; returns when it is ready."""
+                 extra_env: dict[str, str] | None = None, queues: str = ",".join(ALL_QUEUES),
+                 concurrency: int = 2) -> Worker:
+    """Start a Celery worker process on the test database and Redis, consuming ``queues``;
+    returns when it is ready."""
     env = dict(os.environ, DATABASE_URL=pg_url, CELERY_BROKER_URL=redis_url, **WORKER_ENV)
     env.update(extra_env or {})
     env["PYTHONPATH"] = os.pathsep.join((str(ROOT), str(Path(__file__).resolve().parent)))
     cmd = [sys.executable, "-m", "celery", "-A", "hooked_celery_app", "worker", "--pool", "prefork",
-           "-c", "2", "-Q", "grader", "-l", "info", "-n", f"test-{os.getpid()}-{log.stem}@%h",
+           "-c", str(concurrency), "-Q", queues, "-l", "info", "-n", f"test-{os.getpid()}-{log.stem}@%h",
            "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if beat:
         cmd += ["-B", "-s", str(log.with_suffix(".beat"))]

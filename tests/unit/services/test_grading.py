@@ -97,7 +97,8 @@ def factory(template: Path, tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/grader.sqlite", secret_key="k",
-                             grading_lease_s=60, answer_soft_time_s=0.3, answer_hard_time_s=1.0)
+                             grading_lease_s=60, answer_soft_time_s=0.3, answer_hard_time_s=1.0,
+                             fast_budget_s=0.3, fast_hard_s=1.0)  # one pass (the slow queue's tests set less)
 
 
 def _setup(factory: Any, *answers: dict[str, Any]) -> list[int]:
@@ -161,6 +162,8 @@ def test_the_sweeper_finds_old_queued_and_expired_grading_once_per_lease(factory
     assert grading.sweep_stuck(factory, now=later + timedelta(seconds=5), settings=settings) == []
     with factory() as s:
         assert s.get(Submission, b).status == "queued"
+    assert not grade(factory, b, settings=settings, cache=MemoryCache())  # behind the student's own a
+    assert grade(factory, a, settings=settings, cache=MemoryCache())
     assert grade(factory, b, settings=settings, cache=MemoryCache())
 
 
