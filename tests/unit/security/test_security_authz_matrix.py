@@ -79,6 +79,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('POST', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('GET', '/static/{filename}'): (200, 200, 200, 200, 200, 200),
     ('GET', '/submissions/{submission_id}'): (302, 200, 404, 200, 404, 302),
+    ('GET', '/submissions/{submission_id}/questions/{question_id}/check'): (302, 200, 404, 200, 404, 302),
 }
 ORDER = ("anonymous", "lms", "other_instructor", "student_b", "student_a", "instructor")
 
