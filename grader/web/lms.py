@@ -7,6 +7,7 @@ the signed inbound submission webhook and the instructors' LMS settings and deli
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
@@ -18,6 +19,7 @@ from grader.db.models.lms import WebhookDelivery
 from grader.db.models import User
 from grader.services.lms import course_settings as admin, inbound, outbox
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
+from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
 from grader.services import dispatch
 from grader.web.request_user import current_user, login_user
@@ -42,6 +44,11 @@ def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
+    if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
+        from grader.web import lms_pages
+
+        app.register_blueprint(lms_pages.bp)
+        app.jinja_env.globals["lms_pages"] = True  # the dashboard links to the page
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
 
@@ -161,6 +168,16 @@ def add_platform(course: str) -> Any:
 @api_bp.get("/courses/<course>/deliveries")
 def deliveries(course: str) -> Any:
     return jsonify(deliveries=admin.delivery_log(db_session(), _staff_course(course)))
+
+
+@api_bp.get("/assignments/<key>/passback")
+def passback(key: str) -> Any:
+    """Per student: the LMS link and line item the score goes to, or why none."""
+    user = current_user()
+    if not isinstance(user, User):
+        raise inbound.Unauthorized("authentication required")
+    rows = passback_status(db_session(), user, key)
+    return jsonify(students=[asdict(r) for r in rows])
 
 
 @api_bp.post("/courses/<course>/deliveries/<int:delivery_id>/redeliver")

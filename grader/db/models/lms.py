@@ -131,13 +131,17 @@ class LtiUserLink(Base):
 
 
 class LtiResourceLink(Base):
-    """A platform's resource link, mapped to an assignment, with the AGS line item for passback."""
+    """A platform's resource link in one deployment and context, mapped to an assignment, with the
+    line item its launches' AGS claim named (None: the launch had no AGS claim, so no passback)."""
 
     __tablename__ = "lti_resource_link"
-    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id"),)
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id", "context_id", "resource_link_id",
+                                       name="uq_lti_resource_link_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(200), default="")
+    context_id: Mapped[str] = mapped_column(String(255), default="")
     resource_link_id: Mapped[str] = mapped_column(String(255))
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     lineitem_url: Mapped[str | None] = mapped_column(String(2000))
@@ -145,6 +149,25 @@ class LtiResourceLink(Base):
 
     platform: Mapped[LtiPlatform] = relationship()
     assignment: Mapped[Assignment] = relationship()
+
+
+class LtiLaunchLink(Base):
+    """The resource link through which a student last launched an assignment from a platform and
+    the line item that launch's AGS claim named: the student's scores go there (never to another
+    link's line item); a launch without the claim leaves ``lineitem_url`` None and scores unposted."""
+
+    __tablename__ = "lti_launch_link"
+    __table_args__ = (UniqueConstraint("platform_id", "user_id", "assignment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    resource_link_pk: Mapped[int] = mapped_column(ForeignKey("lti_resource_link.id", ondelete="CASCADE"))
+    lineitem_url: Mapped[str | None] = mapped_column(String(2000))  # that launch's AGS claim; None: no passback
+    launched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resource_link: Mapped[LtiResourceLink] = relationship()
 
 
 class LtiLaunchState(Base):
@@ -204,5 +227,5 @@ class ScorePost(Base):
 
 __all__ = [
     "OUTBOX_STATUSES", "InboundMessage", "InboundWebhookSecret", "LtiLaunchState", "LtiPlatform",
-    "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery", "WebhookEndpoint",
+    "LtiLaunchLink", "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.db.models.lms import (
-    InboundMessage, InboundWebhookSecret, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
+    InboundMessage, InboundWebhookSecret, LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
     LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )
 from grader.db.base import utcnow
@@ -168,17 +168,23 @@ def user_links_of(session: Session, user_id: int, issuers: Sequence[str]) -> lis
         LtiUserLink.user_id == user_id, LtiUserLink.issuer.in_(list(issuers))).order_by(LtiUserLink.id)))
 
 
-def resource_link(session: Session, platform_id: int, resource_link_id: str) -> LtiResourceLink | None:
+def resource_link(session: Session, platform_id: int, resource_link_id: str, *, deployment_id: str = "",
+                  context_id: str = "") -> LtiResourceLink | None:
     return session.scalar(select(LtiResourceLink).where(
-        LtiResourceLink.platform_id == platform_id, LtiResourceLink.resource_link_id == resource_link_id))
+        LtiResourceLink.platform_id == platform_id, LtiResourceLink.deployment_id == deployment_id,
+        LtiResourceLink.context_id == context_id, LtiResourceLink.resource_link_id == resource_link_id))
 
 
-def lineitem_for(session: Session, platform: LtiPlatform, assignment_id: int) -> str | None:
-    """The newest line item a launch stored for this assignment, else the platform's default."""
-    url = session.scalar(select(LtiResourceLink.lineitem_url).where(
-        LtiResourceLink.platform_id == platform.id, LtiResourceLink.assignment_id == assignment_id,
-        LtiResourceLink.lineitem_url.is_not(None)).order_by(LtiResourceLink.updated_at.desc()).limit(1))
-    return url or platform.lineitem_url
+def launch_link(session: Session, platform_id: int, user_id: int, assignment_id: int) -> LtiLaunchLink | None:
+    """Through which link (and with which line item) the student last launched the assignment."""
+    return session.scalar(select(LtiLaunchLink).where(
+        LtiLaunchLink.platform_id == platform_id, LtiLaunchLink.user_id == user_id,
+        LtiLaunchLink.assignment_id == assignment_id))
+
+
+def launch_links_of_assignment(session: Session, assignment_id: int) -> list[LtiLaunchLink]:
+    return list(session.scalars(select(LtiLaunchLink).where(LtiLaunchLink.assignment_id == assignment_id)
+                                .order_by(LtiLaunchLink.id)))
 
 
 def take_launch_state(session: Session, state: str, *, now: datetime) -> LtiLaunchState | None:
@@ -197,3 +203,18 @@ def delete_launch_states(session: Session, *, expired_before: datetime) -> int:
     result = session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < expired_before)
                              .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
+
+
+# --- passback status ----------------------------------------------------------------------------
+
+def students_of_course(session: Session, course_id: int) -> list[User]:
+    return list(session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id).where(
+        Enrollment.course_id == course_id, Enrollment.role == "student").order_by(User.display_name, User.id)))
+
+
+def latest_score_posts(session: Session, assignment_id: int) -> dict[int, ScorePost]:
+    """Each student's newest score post for the assignment, by user id."""
+    versions = select(AssignmentVersion.id).where(AssignmentVersion.assignment_id == assignment_id)
+    rows = session.execute(select(Submission.user_id, ScorePost).join(Submission, ScorePost.submission_id == Submission.id)
+                           .where(Submission.assignment_version_id.in_(versions)).order_by(ScorePost.id))
+    return {user_id: post for user_id, post in rows}

@@ -21,7 +21,7 @@ import jwt
 
 from grader.db.queries import lms as q
 from grader.db.base import utcnow
-from grader.db.models.lms import LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
+from grader.db.models.lms import LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
 from grader.db.models import Assignment, Enrollment, User
 from grader.db.session import Session
 
@@ -135,7 +135,7 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
     role = role_of(claims)
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
     _enrol(session, user, platform.course_id, role)
-    assignment, lineitem = _resource(session, platform, claims)
+    assignment, lineitem = _resource(session, platform, claims, user)
     return Launch(user=user, course_id=platform.course_id, role=role, assignment=assignment, lineitem_url=lineitem)
 
 
@@ -176,13 +176,20 @@ def _enrol(session: Session, user: User, course_id: int, role: str) -> None:
     session.flush()
 
 
-def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any]) -> tuple[Assignment, str | None]:
+def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any],
+              user: User) -> tuple[Assignment, str | None]:
+    """The assignment of the launch's resource link; remembers that link and this launch's line item
+    as the place for this user's scores (a launch without an AGS line item: no passback)."""
     link_id = str((claims.get(CLAIM + "resource_link") or {}).get("id") or "")
     if not link_id:
         raise LaunchError("the launch has no resource link", status=400)
+    deployment_id = str(claims.get(CLAIM + "deployment_id") or "")
+    context_id = str((claims.get(CLAIM + "context") or {}).get("id") or "")
     custom = claims.get(CLAIM + "custom") or {}
-    lineitem = (claims.get(AGS_CLAIM) or {}).get("lineitem")
-    stored = q.resource_link(session, platform.id, link_id)
+    ags = claims.get(AGS_CLAIM)
+    lineitem = ags.get("lineitem") if isinstance(ags, dict) else None
+    lineitem = lineitem if isinstance(lineitem, str) and lineitem else None
+    stored = q.resource_link(session, platform.id, link_id, deployment_id=deployment_id, context_id=context_id)
     assignment: Assignment | None = None
     key = custom.get("assignment") if isinstance(custom, dict) else None
     if isinstance(key, str) and key:
@@ -192,10 +199,29 @@ def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any]
     if assignment is None or assignment.course_id != platform.course_id:
         raise LaunchError("this link is not mapped to an assignment of the course", status=400)
     if stored is None:
-        stored = LtiResourceLink(platform_id=platform.id, resource_link_id=link_id, assignment_id=assignment.id)
-        session.add(stored)
+        stored = LtiResourceLink(platform_id=platform.id, deployment_id=deployment_id, context_id=context_id,
+                                 resource_link_id=link_id, assignment_id=assignment.id)
+        if not q.insert_once(session, stored):  # a concurrent first launch of the link stored it
+            stored = q.resource_link(session, platform.id, link_id, deployment_id=deployment_id,
+                                     context_id=context_id)
+            assert stored is not None
     stored.assignment_id = assignment.id
-    stored.lineitem_url = lineitem if isinstance(lineitem, str) and lineitem else stored.lineitem_url
+    stored.lineitem_url = lineitem or stored.lineitem_url
     stored.updated_at = utcnow()
     session.flush()
-    return assignment, stored.lineitem_url
+    _remember_launch_link(session, platform, user, assignment, stored, lineitem)
+    return assignment, lineitem
+
+
+def _remember_launch_link(session: Session, platform: LtiPlatform, user: User, assignment: Assignment,
+                          link: LtiResourceLink, lineitem: str | None) -> None:
+    row = q.launch_link(session, platform.id, user.id, assignment.id)
+    if row is None:
+        row = LtiLaunchLink(platform_id=platform.id, user_id=user.id, assignment_id=assignment.id,
+                            resource_link_pk=link.id, lineitem_url=lineitem)
+        if q.insert_once(session, row):
+            return
+        row = q.launch_link(session, platform.id, user.id, assignment.id)
+        assert row is not None
+    row.resource_link_pk, row.lineitem_url, row.launched_at = link.id, lineitem, utcnow()
+    session.flush()
