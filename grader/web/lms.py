@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
 from grader.db.models.lms import WebhookDelivery
-from grader.db.models import User
-from grader.services.lms import course_settings as admin, inbound, outbox
+from grader.db.models import Course, User
+from grader.services.lms import contexts, course_settings as admin, inbound, outbox
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
@@ -25,7 +25,7 @@ from grader.services import dispatch
 from grader.web.request_user import current_user, login_user
 from grader.services.errors import ServiceError
 
-lti_bp = Blueprint("lti", __name__, url_prefix="/lti")
+lti_bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates")
 api_bp = Blueprint("lms_api", __name__, url_prefix="/api/v1/lms")
 STATE_COOKIE = "lti_state_"
 
@@ -85,7 +85,13 @@ def launch() -> Any:
         return _refuse(exc)
     login_user(result.user)
     session.commit()
-    response = redirect(_landing(result.role, result.assignment.key), code=303)
+    if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
+        course_row = session.get(Course, result.course_id)
+        assert course_row is not None
+        target = url_for("lti.course", key=course_row.key)
+    else:
+        target = _landing(result.role, result.assignment.key)
+    response = redirect(target, code=303)
     response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
     return response
 
@@ -111,9 +117,36 @@ def _landing(role: str, assignment_key: str) -> str:
 
 
 def _refuse(exc: LaunchError) -> Response:
-    response = jsonify(error=str(exc))
+    """An explanation page for the browser in the LMS frame (JSON for a client that asks for it)."""
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(error=str(exc))
+    else:
+        response = Response(render_template("lti_message.html", title="This launch did not work",
+                                            lines=[str(exc), "Go back to the LMS and open the activity again; if "
+                                                   "this repeats, tell your instructor or LMS administrator."],
+                                            code=None))
     response.status_code = exc.status
     return response
+
+
+@lti_bp.get("/course/<key>")
+def course(key: str) -> Any:
+    """Where an instructor lands from an LMS link that names no assignment of the course yet."""
+    user = current_user()
+    try:
+        found = admin.staff_course(db_session(), user, key) if isinstance(user, User) else None
+    except ServiceError:
+        found = None
+    if found is None:
+        return Response(render_template("lti_message.html", title="Not found", lines=["No such course."],
+                                        code=None), status=404)
+    lines = [f"The LMS course is connected to the grader course \"{found.title}\" (key {found.key}).",
+             "This LMS link does not name an assignment of this course yet. Give the assignment files "
+             f"\"course: {found.key}\" and load them (the command below), then either add the custom parameter "
+             "assignment=<assignment id> to the LMS link or create the link with Deep Linking (the LMS's "
+             "\"select content\" button)."]
+    return render_template("lti_message.html", title="Course connected", lines=lines,
+                           code="grader admin load-assignments DIRECTORY")
 
 
 # --- inbound webhook and instructor settings --------------------------------------------------
@@ -162,7 +195,28 @@ def add_inbound_secret(course: str) -> Any:
 def add_platform(course: str) -> Any:
     out = admin.add_platform(db_session(), _staff_course(course), _json())
     db_session().commit()
+    created = out.pop("created")
+    return jsonify(out), 201 if created else 200
+
+
+@api_bp.get("/courses/<course>/lti-contexts")
+def list_contexts(course: str) -> Any:
+    return jsonify(contexts=contexts.list_contexts(db_session(), _staff_course(course)))
+
+
+@api_bp.post("/courses/<course>/lti-contexts")
+def link_context(course: str) -> Any:
+    """Connect an LMS course (issuer, deployment, context id) to this course before anyone launches."""
+    out = contexts.link_context(db_session(), _staff_course(course), _json())
+    db_session().commit()
     return jsonify(out), 201
+
+
+@api_bp.delete("/courses/<course>/lti-contexts/<int:context_pk>")
+def unlink_context(course: str, context_pk: int) -> Any:
+    contexts.unlink_context(db_session(), _staff_course(course), context_pk)
+    db_session().commit()
+    return "", 204
 
 
 @api_bp.get("/courses/<course>/deliveries")

@@ -115,6 +115,38 @@ class LtiPlatform(Base):
     course: Mapped[Course] = relationship()
 
 
+class LtiDeployment(Base):
+    """A deployment a registration accepts launches from (one LMS client id serves many: Canvas
+    uses one developer key for every course and account). A registration without any accepts
+    every deployment its platform signs for."""
+
+    __tablename__ = "lti_deployment"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiContext(Base):
+    """The course an LMS context (a course there) is mapped to, per (issuer, deployment, context):
+    created on the first instructor launch or linked by an instructor of an existing course."""
+
+    __tablename__ = "lti_context"
+    __table_args__ = (UniqueConstraint("issuer", "deployment_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    deployment_id: Mapped[str] = mapped_column(String(200))
+    context_id: Mapped[str] = mapped_column(String(255))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+
+
 class LtiUserLink(Base):
     """Our user for a platform's (issuer, sub); ``sub`` is the LTI ``userId`` in score posts."""
 
@@ -226,6 +258,7 @@ class ScorePost(Base):
 
 
 __all__ = [
-    "OUTBOX_STATUSES", "InboundMessage", "InboundWebhookSecret", "LtiLaunchState", "LtiPlatform",
-    "LtiLaunchLink", "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery", "WebhookEndpoint",
+    "OUTBOX_STATUSES", "InboundMessage", "InboundWebhookSecret", "LtiContext", "LtiDeployment", "LtiLaunchLink",
+    "LtiLaunchState", "LtiPlatform", "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery",
+    "WebhookEndpoint",
 ]

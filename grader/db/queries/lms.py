@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.db.models.lms import (
-    InboundMessage, InboundWebhookSecret, LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
-    LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
+    InboundMessage, InboundWebhookSecret, LtiContext, LtiDeployment, LtiLaunchLink, LtiLaunchState, LtiPlatform,
+    LtiResourceLink, LtiToolKey, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )
 from grader.db.base import utcnow
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
@@ -218,3 +218,24 @@ def latest_score_posts(session: Session, assignment_id: int) -> dict[int, ScoreP
     rows = session.execute(select(Submission.user_id, ScorePost).join(Submission, ScorePost.submission_id == Submission.id)
                            .where(Submission.assignment_version_id.in_(versions)).order_by(ScorePost.id))
     return {user_id: post for user_id, post in rows}
+
+
+# --- deployments and contexts ---------------------------------------------------------------------
+
+def deployments_of(session: Session, platform_id: int) -> list[str]:
+    """The deployment ids a registration accepts (none listed: every deployment)."""
+    return list(session.scalars(select(LtiDeployment.deployment_id).where(LtiDeployment.platform_id == platform_id)
+                                .order_by(LtiDeployment.id)))
+
+
+def lti_context(session: Session, issuer: str, deployment_id: str, context_id: str) -> LtiContext | None:
+    return session.scalar(select(LtiContext).where(
+        LtiContext.issuer == issuer, LtiContext.deployment_id == deployment_id, LtiContext.context_id == context_id))
+
+
+def contexts_of_course(session: Session, course_id: int) -> list[LtiContext]:
+    return list(session.scalars(select(LtiContext).where(LtiContext.course_id == course_id).order_by(LtiContext.id)))
+
+
+def course_by_key(session: Session, key: str) -> Course | None:
+    return session.scalar(select(Course).where(Course.key == key))

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from grader.db.queries import lms as q
-from grader.db.models.lms import InboundWebhookSecret, LtiPlatform, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import InboundWebhookSecret, LtiDeployment, LtiPlatform, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Course, User
 from grader.db.session import Session
 from grader.lms_protocol.signatures import generate_secret
@@ -72,8 +72,9 @@ def add_platform(session: Session, course: Course, body: dict[str, Any]) -> dict
     if not values["jwks_url"] and not values["public_key_pem"]:
         raise InvalidRequest('give "jwks_url" or "public_key_pem"')
     issuer = str(values["issuer"])
-    if q.platforms_by_issuer(session, issuer, values["client_id"]):
-        raise InvalidRequest("this issuer and client id are already registered", status=409)
+    (registered, *_) = q.platforms_by_issuer(session, issuer, values["client_id"]) or [None]
+    if registered is not None:
+        return _add_deployment(session, registered, values)
     # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
     # of its own could sign id_tokens for that issuer's existing users and log in as any of them.
     for other in q.platforms_by_issuer(session, issuer):
@@ -83,7 +84,29 @@ def add_platform(session: Session, course: Course, body: dict[str, Any]) -> dict
     platform = LtiPlatform(course_id=course.id, **values)
     session.add(platform)
     session.flush()
-    return {"id": platform.id, **{k: getattr(platform, k) for k in PLATFORM_FIELDS if k != "public_key_pem"}}
+    if platform.deployment_id:
+        session.add(LtiDeployment(platform_id=platform.id, deployment_id=platform.deployment_id))
+        session.flush()
+    return {**_platform_view(session, platform), "created": True}
+
+
+def _platform_view(session: Session, platform: LtiPlatform) -> dict[str, Any]:
+    return {"id": platform.id, **{k: getattr(platform, k) for k in PLATFORM_FIELDS if k != "public_key_pem"},
+            "deployment_ids": q.deployments_of(session, platform.id)}
+
+
+def _add_deployment(session: Session, platform: LtiPlatform, values: dict[str, Any]) -> dict[str, Any]:
+    """One registration (issuer, client id) serves many deployments: registering it again with the
+    same keys and another deployment adds that deployment (launches from it map their own courses)."""
+    deployment = values["deployment_id"]
+    same_keys = (platform.jwks_url, platform.public_key_pem) == (values["jwks_url"], values["public_key_pem"])
+    accepted = q.deployments_of(session, platform.id)
+    if not isinstance(deployment, str) or not same_keys or not accepted or deployment in accepted:
+        raise InvalidRequest("this issuer and client id are already registered (to add a deployment, give a new "
+                             '"deployment_id" and the same keys)', status=409)
+    session.add(LtiDeployment(platform_id=platform.id, deployment_id=deployment[:200]))
+    session.flush()
+    return {**_platform_view(session, platform), "created": False}
 
 
 def delivery_view(row: WebhookDelivery) -> dict[str, Any]:

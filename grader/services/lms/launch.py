@@ -14,7 +14,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode
 
 import jwt
@@ -24,6 +24,7 @@ from grader.db.base import utcnow
 from grader.db.models.lms import LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
 from grader.db.models import Assignment, Enrollment, User
 from grader.db.session import Session
+from grader.services.lms.contexts import UnmappedContext, course_for_launch
 
 STATE_TTL = timedelta(minutes=10)
 LEEWAY_S = 30
@@ -49,7 +50,7 @@ class Launch:
     user: User
     course_id: int
     role: str
-    assignment: Assignment
+    assignment: Assignment | None  # None: an instructor's link not mapped to an assignment yet
     lineitem_url: str | None
 
 
@@ -91,8 +92,10 @@ def _signing_key(platform: LtiPlatform, token: str) -> Any:
         raise LaunchError(f"id_token key not found: {exc}") from None
 
 
-def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str) -> dict[str, Any]:
-    """The claims of a genuine, current id_token for this platform and nonce; LaunchError otherwise."""
+def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str, deployments: Sequence[str] = ()
+                      ) -> dict[str, Any]:
+    """The claims of a genuine, current id_token for this platform and nonce, from one of the
+    accepted ``deployments`` (none given: the registration's own, if it names one); LaunchError otherwise."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token, _signing_key(platform, token), algorithms=["RS256"], audience=platform.client_id,
@@ -108,7 +111,8 @@ def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str) -> dict[
         raise LaunchError("invalid id_token: azp does not name this tool")
     if not secrets.compare_digest(str(claims["nonce"]), nonce):
         raise LaunchError("invalid id_token: nonce does not match")
-    if platform.deployment_id and claims.get(CLAIM + "deployment_id") != platform.deployment_id:
+    accepted = set(deployments) or ({platform.deployment_id} if platform.deployment_id else set())
+    if accepted and claims.get(CLAIM + "deployment_id") not in accepted:
         raise LaunchError("invalid id_token: unknown deployment")
     if claims.get(CLAIM + "version") != "1.3.0" or claims.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
         raise LaunchError("not an LTI 1.3 resource link launch", status=400)
@@ -131,12 +135,16 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
         raise LaunchError("unknown, expired or already used state")
     platform = session.get(LtiPlatform, row.platform_id)
     assert platform is not None
-    claims = validate_id_token(platform, id_token, nonce=row.nonce)
+    claims = validate_id_token(platform, id_token, nonce=row.nonce, deployments=q.deployments_of(session, platform.id))
     role = role_of(claims)
+    try:
+        course_id = course_for_launch(session, platform, claims, staff=role == "instructor")
+    except UnmappedContext as exc:
+        raise LaunchError(str(exc), status=409) from None
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
-    _enrol(session, user, platform.course_id, role)
-    assignment, lineitem = _resource(session, platform, claims, user)
-    return Launch(user=user, course_id=platform.course_id, role=role, assignment=assignment, lineitem_url=lineitem)
+    _enrol(session, user, course_id, role)
+    assignment, lineitem = _resource(session, platform, claims, user, course_id=course_id, staff=role == "instructor")
+    return Launch(user=user, course_id=course_id, role=role, assignment=assignment, lineitem_url=lineitem)
 
 
 def burn_state(session: Session, state: str) -> None:
@@ -176,10 +184,11 @@ def _enrol(session: Session, user: User, course_id: int, role: str) -> None:
     session.flush()
 
 
-def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any],
-              user: User) -> tuple[Assignment, str | None]:
+def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], user: User, *,
+              course_id: int, staff: bool) -> tuple[Assignment | None, str | None]:
     """The assignment of the launch's resource link; remembers that link and this launch's line item
-    as the place for this user's scores (a launch without an AGS line item: no passback)."""
+    as the place for this user's scores (a launch without an AGS line item: no passback). None for
+    an instructor's link not mapped yet (they land on the course page)."""
     link_id = str((claims.get(CLAIM + "resource_link") or {}).get("id") or "")
     if not link_id:
         raise LaunchError("the launch has no resource link", status=400)
@@ -196,7 +205,9 @@ def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any]
         assignment = q.assignment_by_key(session, key)
     elif stored is not None:
         assignment = stored.assignment
-    if assignment is None or assignment.course_id != platform.course_id:
+    if assignment is None or assignment.course_id != course_id:
+        if staff:
+            return None, None
         raise LaunchError("this link is not mapped to an assignment of the course", status=400)
     if stored is None:
         stored = LtiResourceLink(platform_id=platform.id, deployment_id=deployment_id, context_id=context_id,
