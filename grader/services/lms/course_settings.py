@@ -72,9 +72,9 @@ def add_platform(session: Session, course: Course, body: dict[str, Any]) -> dict
     if not values["jwks_url"] and not values["public_key_pem"]:
         raise InvalidRequest('give "jwks_url" or "public_key_pem"')
     issuer = str(values["issuer"])
-    (registered, *_) = q.platforms_by_issuer(session, issuer, values["client_id"]) or [None]
-    if registered is not None:
-        return _add_deployment(session, registered, values)
+    registered = q.platforms_by_issuer(session, issuer, values["client_id"])
+    if registered:
+        return _add_deployment(session, registered[0], values)
     # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
     # of its own could sign id_tokens for that issuer's existing users and log in as any of them.
     for other in q.platforms_by_issuer(session, issuer):
