@@ -82,7 +82,21 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._token(headers, body)
             if re.fullmatch(r"/lineitems/\d+/lineitem/scores", path):
                 return self._score(path, headers, body)
+            if path == "/deep-link-return":
+                return self._deep_link_return(headers, body)
             self._reply(404, {"error": "not found"})
+
+        def _deep_link_return(self, headers: dict[str, str], body: bytes) -> None:
+            """The platform's side of Deep Linking: verify the tool's signed response, keep its items."""
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            problem, claims = lms._verify_deep_link(form.get("JWT", ""))
+            lms._record(Received("deep_link", "/deep-link-return", headers, body, 400 if problem else 200,
+                                 not problem, problem))
+            if not problem:
+                with lms._lock:
+                    lms.deep_link_responses.append(claims)
+            self._reply(400 if problem else 200, {"error": problem} if problem else b"<p>Link created</p>",
+                        "application/json" if problem else "text/html")
 
         def _webhook(self, path: str, headers: dict[str, str], body: bytes) -> None:
             problem = lms._verify_webhook(headers, body)

@@ -42,8 +42,11 @@ class IframeSessionInterface(SecureCookieSessionInterface):
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
+    from grader.web import lti_deep_link
+
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(lti_deep_link.bp)
     if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
         from grader.web import lms_pages
 
@@ -85,6 +88,14 @@ def launch() -> Any:
         return _refuse(exc)
     login_user(result.user)
     session.commit()
+    if result.deep_link is not None:  # the instructor picks an assignment for a new LMS link
+        from grader.web.lti_deep_link import picker
+
+        course_row = session.get(Course, result.course_id)
+        assert course_row is not None
+        page = Response(picker(result, course_row.key))
+        page.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
+        return page
     if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
         course_row = session.get(Course, result.course_id)
         assert course_row is not None

@@ -24,6 +24,7 @@ from grader.db.base import utcnow
 from grader.db.models.lms import LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
 from grader.db.models import Assignment, Enrollment, User
 from grader.db.session import Session
+from grader.lms_protocol import deep_linking as dl
 from grader.lms_protocol.roles import course_role
 from grader.services.lms.contexts import UnmappedContext, course_for_launch
 
@@ -31,6 +32,7 @@ STATE_TTL = timedelta(minutes=10)
 LEEWAY_S = 30
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+MESSAGE_TYPES = ("LtiResourceLinkRequest", dl.REQUEST)
 
 
 
@@ -49,8 +51,11 @@ class Launch:
     user: User
     course_id: int
     role: str
-    assignment: Assignment | None  # None: an instructor's link not mapped to an assignment yet
+    assignment: Assignment | None  # None: an instructor's link not mapped yet, or a deep linking request
     lineitem_url: str | None
+    platform_id: int = 0
+    deployment_id: str = ""
+    deep_link: dl.DeepLinkSettings | None = None  # an LtiDeepLinkingRequest: the instructor picks content
 
 
 def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: str) -> tuple[str, str]:
@@ -113,8 +118,8 @@ def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str, deployme
     accepted = set(deployments) or ({platform.deployment_id} if platform.deployment_id else set())
     if accepted and claims.get(CLAIM + "deployment_id") not in accepted:
         raise LaunchError("invalid id_token: unknown deployment")
-    if claims.get(CLAIM + "version") != "1.3.0" or claims.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
-        raise LaunchError("not an LTI 1.3 resource link launch", status=400)
+    if claims.get(CLAIM + "version") != "1.3.0" or claims.get(CLAIM + "message_type") not in MESSAGE_TYPES:
+        raise LaunchError("not an LTI 1.3 resource link or deep linking launch", status=400)
     return claims
 
 
@@ -155,8 +160,20 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
         raise LaunchError(str(exc), status=409) from None
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
     _enrol(session, user, course_id, role)
+    deployment_id = str(claims.get(CLAIM + "deployment_id") or "")
+    if claims.get(CLAIM + "message_type") == dl.REQUEST:
+        if role != "instructor":
+            raise LaunchError("Only the course's instructors can add grader assignments to the LMS course.",
+                              status=403)
+        try:
+            settings = dl.settings_of(claims)
+        except dl.DeepLinkingError as exc:
+            raise LaunchError(str(exc), status=400) from None
+        return Launch(user=user, course_id=course_id, role=role, assignment=None, lineitem_url=None,
+                      platform_id=platform.id, deployment_id=deployment_id, deep_link=settings)
     assignment, lineitem = _resource(session, platform, claims, user, course_id=course_id, staff=role == "instructor")
-    return Launch(user=user, course_id=course_id, role=role, assignment=assignment, lineitem_url=lineitem)
+    return Launch(user=user, course_id=course_id, role=role, assignment=assignment, lineitem_url=lineitem,
+                  platform_id=platform.id, deployment_id=deployment_id)
 
 
 def burn_state(session: Session, state: str) -> None:
