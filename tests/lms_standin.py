@@ -65,6 +65,9 @@ class LmsStandIn:
         self.grades: dict[tuple[str, str], dict[str, Any]] = {}
         self.launch_claims: dict[str, Any] = {}
         self.deep_link_responses: list[dict[str, Any]] = []
+        self.registration_token = "reg-token-1"
+        self.registered_client_id, self.registered_deployment_id = "dyn-client-1", "dyn-dep-1"
+        self.registrations: list[dict[str, Any]] = []
         self._failures: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
@@ -183,6 +186,16 @@ class LmsStandIn:
                 return "invalid_client: jti replayed"
             self.used_jti.add(claims["jti"])
         return ""
+
+    def openid_configuration(self) -> dict[str, Any]:
+        """The platform's OpenID configuration (LTI DR 1.0 section 3.2)."""
+        return {"issuer": self.issuer, "authorization_endpoint": self.auth_url, "token_endpoint": self.token_url,
+                "jwks_uri": self.jwks_url, "registration_endpoint": self.url + "/register",
+                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "product_family_code": "standin", "version": "1.0",
+                    "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}]}}
 
     def _tool_key(self, token: str) -> Any:
         if self.tool_jwks is not None:

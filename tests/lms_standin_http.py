@@ -69,6 +69,11 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._reply(200, lms.public_jwks())
             if path.path == "/auth":
                 return self._auth(parse_qs(path.query))
+            if path.path == "/.well-known/openid-configuration":
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                ok = headers.get("authorization") == f"Bearer {lms.registration_token}"
+                lms._record(Received("openid_configuration", path.path, headers, b"", 200 if ok else 401, ok))
+                return self._reply(200, lms.openid_configuration()) if ok else self._reply(401, {"error": "token"})
             self._reply(404, {"error": "not found"})
 
         def do_POST(self) -> None:
@@ -82,9 +87,35 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._token(headers, body)
             if re.fullmatch(r"/lineitems/\d+/lineitem/scores", path):
                 return self._score(path, headers, body)
+            if path == "/register":
+                return self._register(headers, body)
             if path == "/deep-link-return":
                 return self._deep_link_return(headers, body)
             self._reply(404, {"error": "not found"})
+
+        def _register(self, headers: dict[str, str], body: bytes) -> None:
+            """The platform's registration endpoint (LTI DR 1.0 section 3.4): a bearer token, a JSON
+            client registration with the LTI tool configuration; answers with a client id."""
+            problem = ""
+            if headers.get("authorization") != f"Bearer {lms.registration_token}":
+                problem = "bad registration token"
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request, problem = {}, problem or "not JSON"
+            tool = request.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
+            if not problem and not (request.get("initiate_login_uri") and request.get("redirect_uris")
+                                    and request.get("jwks_uri") and tool.get("target_link_uri")
+                                    and request.get("token_endpoint_auth_method") == "private_key_jwt"):
+                problem = "incomplete registration"
+            lms._record(Received("register", "/register", headers, body, 400 if problem else 200, not problem, problem))
+            if problem:
+                return self._reply(400, {"error": problem})
+            lms.registrations.append(request)
+            answer = {**request, "client_id": lms.registered_client_id,
+                      "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                          **tool, "deployment_id": lms.registered_deployment_id}}
+            self._reply(200, answer)
 
         def _deep_link_return(self, headers: dict[str, str], body: bytes) -> None:
             """The platform's side of Deep Linking: verify the tool's signed response, keep its items."""

@@ -42,11 +42,11 @@ class IframeSessionInterface(SecureCookieSessionInterface):
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
-    from grader.web import lti_deep_link
+    from grader.web import lti_pages
 
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
-    app.register_blueprint(lti_deep_link.bp)
+    app.register_blueprint(lti_pages.bp)
     if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
         from grader.web import lms_pages
 
@@ -89,7 +89,7 @@ def launch() -> Any:
     login_user(result.user)
     session.commit()
     if result.deep_link is not None:  # the instructor picks an assignment for a new LMS link
-        from grader.web.lti_deep_link import picker
+        from grader.web.lti_pages import picker
 
         course_row = session.get(Course, result.course_id)
         assert course_row is not None
@@ -208,6 +208,14 @@ def add_platform(course: str) -> Any:
     db_session().commit()
     created = out.pop("created")
     return jsonify(out), 201 if created else 200
+
+
+@api_bp.post("/courses/<course>/lti-registration-url")
+def registration_url(course: str) -> Any:
+    """A Dynamic Registration URL for this course, for the LMS administrator to paste (expires)."""
+    from grader.web.lti_pages import registration_url as make_url
+
+    return jsonify(url=make_url(_staff_course(course).id)), 201
 
 
 @api_bp.get("/courses/<course>/lti-contexts")

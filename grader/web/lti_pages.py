@@ -1,5 +1,6 @@
-"""Deep Linking pages under ``/lti``: the assignment picker an ``LtiDeepLinkingRequest`` launch
-shows, and the auto-submitted form that posts the signed answer to the LMS's return URL.
+"""LTI pages under ``/lti`` beyond the launch: Deep Linking (the assignment picker an
+``LtiDeepLinkingRequest`` launch shows, and the auto-submitted form that posts the signed answer to
+the LMS's return URL) and Dynamic Registration (``/lti/register/<invitation>``).
 
 The picker's form carries the request (platform, deployment, course, return URL, opaque data)
 signed with the app's secret and valid for 10 minutes, so picking needs no cookie (the LMS frame
@@ -68,3 +69,45 @@ def pick() -> Any:
     title = next((c.title for c in deep_link.choices(session, req["course_id"])
                   if c.key == request.form.get("assignment")), "")
     return render_template("lti_deep_link_return.html", return_url=settings.return_url, jwt=jwt, title=title)
+
+
+# --- Dynamic Registration -------------------------------------------------------------------------
+
+def _invites() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="lti-dynamic-registration")
+
+
+def registration_url(course_id: int) -> str:
+    """The URL an LMS administrator pastes into the LMS (signed for the course, expires)."""
+    return url_for("lti_dl.register", invite=_invites().dumps({"course_id": course_id}), _external=True)
+
+
+@bp.get("/register/<invite>")
+def register(invite: str) -> Any:
+    """LTI Dynamic Registration, opened by the LMS with ``openid_configuration`` and ``registration_token``."""
+    import requests
+
+    from grader.db.models import Course
+    from grader.lms_protocol.dynamic_registration import ToolUrls
+    from grader.services.lms.dynamic_registration import INVITE_MAX_AGE_S, register as register_platform
+
+    try:
+        course_id = _invites().loads(invite, max_age=INVITE_MAX_AGE_S)["course_id"]
+    except BadSignature:
+        return _message("This registration link is not valid", "Ask the course's instructor for a new one.", 400)
+    session = db_session()
+    course = session.get(Course, course_id)
+    if course is None:
+        return _message("This registration link is not valid", "Its course no longer exists.", 404)
+    tool = ToolUrls(login=url_for("lti.login", _external=True), launch=url_for("lti.launch", _external=True),
+                    jwks=url_for("lti.jwks", _external=True))
+    try:
+        with requests.Session() as http:
+            platform = register_platform(session, http, course, tool=tool,
+                                         openid_configuration=request.args.get("openid_configuration", ""),
+                                         registration_token=request.args.get("registration_token", ""))
+    except ServiceError as exc:
+        session.rollback()
+        return _message("The registration did not work", exc.message, exc.status)
+    session.commit()
+    return render_template("lti_registered.html", platform=platform, course=course.key)
