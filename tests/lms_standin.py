@@ -30,6 +30,8 @@ from jwt.algorithms import RSAAlgorithm
 from lms_standin_http import SCORE_SCOPE, SCORE_TYPE, Received, make_handler  # noqa: F401
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
@@ -68,6 +70,10 @@ class LmsStandIn:
         self.registration_token = "reg-token-1"
         self.registered_client_id, self.registered_deployment_id = "dyn-client-1", "dyn-dep-1"
         self.registrations: list[dict[str, Any]] = []
+        self.granted_scopes = {SCORE_SCOPE, NRPS_SCOPE, LINEITEM_SCOPE}
+        self.token_scopes: dict[str, set[str]] = {}
+        self.members: list[dict[str, Any]] = []
+        self.created_lineitems: list[dict[str, Any]] = []
         self._failures: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
@@ -165,7 +171,7 @@ class LmsStandIn:
             return "unsupported_grant_type"
         if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
             return "invalid_client: assertion type"
-        if SCORE_SCOPE not in form.get("scope", "").split():
+        if not set(form.get("scope", "").split()) & (self.granted_scopes):
             return "invalid_scope"
         token = form.get("client_assertion", "")
         try:

@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 from grader.app import db_session, queue, settings
 from grader.db.models.lms import WebhookDelivery
 from grader.db.models import Course, User
-from grader.services.lms import contexts, course_settings as admin, inbound, outbox
+from grader.services.lms import contexts, course_settings as admin, inbound, outbox, roster
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
@@ -218,6 +218,30 @@ def registration_url(course: str) -> Any:
     return jsonify(url=make_url(_staff_course(course).id)), 201
 
 
+@api_bp.post("/courses/<course>/roster/sync")
+def sync_roster(course: str) -> Any:
+    """Fetch the LMS course roster (Names and Role Provisioning) of every connected LMS course."""
+    import requests
+
+    with requests.Session() as http:
+        result = roster.sync_roster(db_session(), http, _staff_course(course))
+    db_session().commit()
+    return jsonify(contexts=result.contexts, members=result.members, errors=list(result.errors))
+
+
+@api_bp.route("/courses/<course>/lti-contexts/<int:context_pk>/lineitems", methods=["GET", "POST"])
+def context_lineitems(course: str, context_pk: int) -> Any:
+    """GET: the LMS course's line items; POST {"assignment": key}: create its gradebook column (AGS)."""
+    import requests
+
+    staff = _staff_course(course)
+    with requests.Session() as http:
+        if request.method == "GET":
+            return jsonify(lineitems=roster.lineitems(db_session(), http, staff, context_pk))
+        created = roster.create_lineitem(db_session(), http, staff, context_pk, _json().get("assignment"))
+    return jsonify(created), 201
+
+
 @api_bp.get("/courses/<course>/lti-contexts")
 def list_contexts(course: str) -> Any:
     return jsonify(contexts=contexts.list_contexts(db_session(), _staff_course(course)))
@@ -249,8 +273,8 @@ def passback(key: str) -> Any:
     user = current_user()
     if not isinstance(user, User):
         raise inbound.Unauthorized("authentication required")
-    rows = passback_status(db_session(), user, key)
-    return jsonify(students=[asdict(r) for r in rows])
+    page = passback_status(db_session(), user, key)
+    return jsonify(students=[asdict(r) for r in page.rows], not_submitted=page.not_submitted)
 
 
 @api_bp.post("/courses/<course>/deliveries/<int:delivery_id>/redeliver")

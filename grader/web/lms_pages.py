@@ -19,7 +19,7 @@ bp = Blueprint("lms_pages", __name__, url_prefix="/instructor", template_folder=
 @login_required
 def passback(key: str) -> Any:
     try:
-        rows = passback_status(db_session(), user(), key)
+        page = passback_status(db_session(), user(), key)
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
-    return render_template("lms_passback.html", key=key, rows=rows)
+    return render_template("lms_passback.html", key=key, rows=page.rows, not_submitted=page.not_submitted)

@@ -142,9 +142,27 @@ class LtiContext(Base):
     context_id: Mapped[str] = mapped_column(String(255))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    memberships_url: Mapped[str | None] = mapped_column(String(2000))  # NRPS, from the latest launch
+    lineitems_url: Mapped[str | None] = mapped_column(String(2000))  # AGS line items container
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("lti_platform.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship()
+
+
+class LtiMember(Base):
+    """A person of an LMS course roster (Names and Role Provisioning), as last fetched."""
+
+    __tablename__ = "lti_member"
+    __table_args__ = (UniqueConstraint("context_pk", "sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"), index=True)
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    is_learner: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="Active")
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LtiUserLink(Base):
@@ -259,6 +277,6 @@ class ScorePost(Base):
 
 __all__ = [
     "OUTBOX_STATUSES", "InboundMessage", "InboundWebhookSecret", "LtiContext", "LtiDeployment", "LtiLaunchLink",
-    "LtiLaunchState", "LtiPlatform", "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery",
+    "LtiLaunchState", "LtiMember", "LtiPlatform", "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery",
     "WebhookEndpoint",
 ]

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.db.models.lms import (
-    InboundMessage, InboundWebhookSecret, LtiContext, LtiDeployment, LtiLaunchLink, LtiLaunchState, LtiPlatform,
+    InboundMessage, InboundWebhookSecret, LtiContext, LtiDeployment, LtiLaunchLink, LtiLaunchState, LtiMember,
+    LtiPlatform,
     LtiResourceLink, LtiToolKey, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )
 from grader.db.base import utcnow
@@ -239,3 +240,23 @@ def contexts_of_course(session: Session, course_id: int) -> list[LtiContext]:
 
 def course_by_key(session: Session, key: str) -> Course | None:
     return session.scalar(select(Course).where(Course.key == key))
+
+
+def members_of_course(session: Session, course_id: int) -> list[tuple[LtiContext, LtiMember]]:
+    """The roster rows of the course's LMS contexts (as last fetched)."""
+    rows = session.execute(select(LtiContext, LtiMember).join(LtiMember, LtiMember.context_pk == LtiContext.id)
+                           .where(LtiContext.course_id == course_id).order_by(LtiMember.name, LtiMember.sub))
+    return [(c, m) for c, m in rows]
+
+
+def replace_members(session: Session, context_pk: int, members: list[LtiMember]) -> None:
+    session.execute(delete(LtiMember).where(LtiMember.context_pk == context_pk)
+                    .execution_options(synchronize_session=False))
+    session.add_all(members)
+    session.flush()
+
+
+def submitters(session: Session, assignment_id: int) -> set[int]:
+    """Ids of the users who submitted the assignment (any version)."""
+    versions = select(AssignmentVersion.id).where(AssignmentVersion.assignment_id == assignment_id)
+    return set(session.scalars(select(Submission.user_id).where(Submission.assignment_version_id.in_(versions))))

@@ -19,6 +19,8 @@ from grader.db.session import Session
 from grader.services.errors import InvalidRequest, NotFound
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NOT_SET_UP = ("This LMS course is not connected to the grader yet: your instructor must open the tool once "
               "from this course (or link it to a grader course) before students can use it.")
 
@@ -43,6 +45,7 @@ def course_for_launch(session: Session, platform: LtiPlatform, claims: Mapping[s
     deployment = str(claims.get(CLAIM + "deployment_id") or "")
     mapped = q.lti_context(session, platform.issuer, deployment, context["id"])
     if mapped is not None:
+        _remember_services(mapped, platform, claims)
         return mapped.course_id
     if not staff:
         raise UnmappedContext(NOT_SET_UP)
@@ -56,11 +59,25 @@ def course_for_launch(session: Session, platform: LtiPlatform, claims: Mapping[s
             assert course is not None
     row = LtiContext(issuer=platform.issuer, deployment_id=deployment, context_id=context["id"],
                      course_id=course.id, title=title)
+    _remember_services(row, platform, claims)
     if not q.insert_once(session, row):
         existing = q.lti_context(session, platform.issuer, deployment, context["id"])
         assert existing is not None
         return existing.course_id
     return course.id
+
+
+def _remember_services(row: LtiContext, platform: LtiPlatform, claims: Mapping[str, Any]) -> None:
+    """Keep the context's NRPS and AGS container URLs from the newest launch that named them."""
+    nrps = claims.get(NRPS_CLAIM)
+    ags = claims.get(AGS_CLAIM)
+    memberships = nrps.get("context_memberships_url") if isinstance(nrps, dict) else None
+    lineitems = ags.get("lineitems") if isinstance(ags, dict) else None
+    if isinstance(memberships, str) and memberships.startswith(("https://", "http://")):
+        row.memberships_url = memberships[:2000]
+    if isinstance(lineitems, str) and lineitems.startswith(("https://", "http://")):
+        row.lineitems_url = lineitems[:2000]
+    row.platform_id = platform.id
 
 
 def context_view(row: LtiContext) -> dict[str, Any]:

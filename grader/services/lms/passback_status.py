@@ -13,6 +13,7 @@ from grader.db.queries import lms as q
 from grader.db.session import Session
 from grader.services.errors import NotFound
 from grader.services.lms.course_settings import staff_course
+from grader.services.lms.roster import not_submitted
 
 NOT_LAUNCHED = "never opened from the LMS: no gradebook to send to"
 NO_LINE_ITEM = ("opened from an LMS link without a grade column (the launch carried no AGS line item): "
@@ -32,8 +33,16 @@ class PassbackRow:
     last_error: str
 
 
-def passback_status(session: Session, user: User, assignment_key: str) -> list[PassbackRow]:
-    """The rows of an assignment's passback page (only for the course's staff)."""
+@dataclass(frozen=True)
+class PassbackPage:
+    """The rows, and the LMS roster's learners who have not submitted (after a roster sync)."""
+
+    rows: list[PassbackRow]
+    not_submitted: list[str]
+
+
+def passback_status(session: Session, user: User, assignment_key: str) -> PassbackPage:
+    """An assignment's passback page (only for the course's staff)."""
     assignment = q.assignment_by_key(session, assignment_key)
     if assignment is None:
         raise NotFound(f"assignment {assignment_key!r} not found")
@@ -55,4 +64,4 @@ def passback_status(session: Session, user: User, assignment_key: str) -> list[P
             lineitem_url=launch.lineitem_url if launch else None, reason=reason,
             last_status=post.status if post else None, last_error=post.last_error if post else "",
         ))
-    return rows
+    return PassbackPage(rows, not_submitted(session, assignment.course_id, assignment.id))
