@@ -39,6 +39,11 @@ class IframeSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return True if request and request.is_secure else super().get_cookie_secure(app)
 
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        # CHIPS: a browser that blocks third-party cookies still keeps a partitioned one for the
+        # tool inside the LMS page (partitioned by the LMS site)
+        return True if request and request.is_secure else super().get_cookie_partitioned(app)
+
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
@@ -69,7 +74,7 @@ def login() -> Any:
     session.commit()
     response = redirect(url, code=302)
     response.set_cookie(STATE_COOKIE + state, state, max_age=600, path="/lti/", secure=True,
-                        httponly=True, samesite="None")
+                        httponly=True, samesite="None", partitioned=True)
     return response
 
 
@@ -94,7 +99,8 @@ def launch() -> Any:
         course_row = session.get(Course, result.course_id)
         assert course_row is not None
         page = Response(picker(result, course_row.key))
-        page.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
+        page.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
+                           partitioned=True)
         return page
     if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
         course_row = session.get(Course, result.course_id)
@@ -103,7 +109,8 @@ def launch() -> Any:
     else:
         target = _landing(result.role, result.assignment.key)
     response = redirect(target, code=303)
-    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
+    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
+                           partitioned=True)
     return response
 
 

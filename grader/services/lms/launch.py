@@ -123,6 +123,9 @@ def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str, deployme
     return claims
 
 
+NO_COOKIE = ("The login cookie did not come back: this browser blocks the tool's cookies inside the LMS page. "
+             "Open the activity in a new window or tab (or ask the LMS administrator to set the tool to open "
+             "in a new window) and it will work there.")
 NO_SUB = ("The LMS sent this launch without a user identifier (an anonymous launch). The grader needs to "
           "know who you are to keep your work: ask your LMS administrator to send the user's id to this tool.")
 NO_ROLE = ("The LMS did not say what your role in this course is (the launch carried no roles, or only roles "
@@ -145,6 +148,8 @@ def role_of(claims: Mapping[str, Any]) -> str:
 def complete_launch(session: Session, *, id_token: str, state: str, cookie_state: str | None,
                     now: datetime | None = None) -> Launch:
     """Validate the posted id_token and state; link the user, enrol them, map the resource link."""
+    if state and not cookie_state:
+        raise LaunchError(NO_COOKIE)
     if not state or not cookie_state or not secrets.compare_digest(state, cookie_state):
         raise LaunchError("state does not match this browser's login")
     row = q.take_launch_state(session, state, now=now or utcnow())
