@@ -69,6 +69,10 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._reply(200, lms.public_jwks())
             if path.path == "/auth":
                 return self._auth(parse_qs(path.query))
+            if path.path == "/course":  # the LMS course page: the tool in an iframe
+                src = parse_qs(path.query).get("src", [""])[0].replace('"', "%22")
+                page = f'<h1>LMS course</h1><iframe id="tool" src="{src}" width="1100" height="850"></iframe>'
+                return self._reply(200, page.encode(), "text/html")
             if path.path in ("/memberships", "/lineitems"):
                 return self._service_get(path.path, parse_qs(path.query))
             if path.path == "/.well-known/openid-configuration":
@@ -236,7 +240,8 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
             token = lms.id_token(nonce=q["nonce"])
             form = (f'<form method="post" action="{q["redirect_uri"]}">'
                     f'<input type="hidden" name="id_token" value="{token}">'
-                    f'<input type="hidden" name="state" value="{q["state"]}"></form>')
+                    f'<input type="hidden" name="state" value="{q["state"]}"></form>'
+                    '<script>document.forms[0].submit()</script>')  # a browser posts it at once
             self._reply(200, form.encode(), "text/html")
 
     return Handler
