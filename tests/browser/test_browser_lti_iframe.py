@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
