@@ -35,6 +35,7 @@ lint-assignments: install
 	$(PY) -m grader lint assignments/
 
 bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/check_bench.py
 
 clean:

@@ -26,9 +26,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from grader.config import Settings
+from grader.security.headers import install as install_security_headers
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.db import Session, SessionFactory
+    from grader.security.secret_box import KeyRing
     from grader.services.queue import GradingQueue
 
 log = logging.getLogger(__name__)
@@ -79,13 +81,18 @@ def create_app(
     session_factory: "SessionFactory | None" = None,
     queue: "GradingQueue | None" = None,
     blueprints: Sequence[tuple[str, bool]] | None = None,
+    key_ring: "KeyRing | None" = None,
 ) -> Flask:
     """Build the app from ``settings`` (``grader.bootstrap.build_app`` reads them from the
-    environment and passes the wired parts): database, queue, blueprints (``BLUEPRINTS`` unless
-    a narrower list is given, e.g. only the API in its tests)."""
+    environment and passes the wired parts): database, queue, the key ring of secrets at rest,
+    blueprints (``BLUEPRINTS`` unless a narrower list is given, e.g. only the API in its tests).
+
+    Refuses (``WeakSecretKey``) a missing, short or published ``SECRET_KEY`` outside the embedded
+    default and testing. Without ``key_ring`` the ring of ``settings`` is built and installed."""
     from grader.db.session import DatabaseError, make_session_factory
     from grader.services.queue import CeleryQueue
 
+    _secure_secrets(settings, key_ring)
     app = Flask("grader", static_folder=None)
     app.json = JSONProvider(app)
     app.config.update(
@@ -93,6 +100,7 @@ def create_app(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=settings.session_lifetime_s,  # the signed cookie's max age, checked on load
         TESTING=settings.testing,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -110,11 +118,21 @@ def create_app(
     app.before_request(_refuse_nul_characters)
     app.before_request(_csrf_for_cookie_logins)
     app.teardown_appcontext(_close_session)
+    install_security_headers(app, frame_ancestors=settings.frame_ancestors)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.register_error_handler(DatabaseError, _database_error)
     _register_blueprints(app, BLUEPRINTS if blueprints is None else blueprints)
     return app
+
+
+def _secure_secrets(settings: Settings, key_ring: "KeyRing | None") -> None:
+    """Refuse a weak SECRET_KEY outside the embedded default; install the at-rest key ring (the
+    wired one, else the one of ``settings``)."""
+    from grader.security import secret_box, secret_policy
+
+    secret_policy.check_secret_key(settings.secret_key, embedded=settings.is_sqlite, testing=settings.testing)
+    secret_box.install(key_ring or secret_box.ring_for(settings.encryption_keys, settings.secret_key))
 
 
 def _csrf_for_cookie_logins() -> Any:
@@ -180,7 +198,8 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def _has_nul(values: Any) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
+    # a multipart part without a name is the key None (werkzeug): a 500 here before
+    return any("\x00" in (key or "") or any("\x00" in (v or "") for v in values.getlist(key)) for key in values)
 
 
 def _refuse_nul_characters() -> None:

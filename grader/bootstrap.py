@@ -4,12 +4,18 @@ the parts together for the web app, the worker and the CLI.
     settings_from_environment()   Settings from os.environ (no other module reads the environment)
     Wiring(settings, ...)         the parts one process uses, built on first use: the database
                                   session factory, the task queue, the shared verdict cache, the
-                                  clock, the LMS HTTP session and token cache, and the grading hooks
+                                  clock, the key ring of secrets at rest, the LMS HTTP session
+                                  (behind the egress fence) and token cache, and the grading hooks
                                   (a seam for tests; production has none)
     build_app(wiring=None)        the Flask app (gunicorn: ``grader.bootstrap:build_app()``)
     build_celery(wiring=None)     the worker's Celery app (``celery -A worker.celery_app`` builds it
                                   through here on first use; nothing is built at import)
     current()                     the process's wiring (the worker's tasks use it)
+    install_key_ring(settings)    the key ring for ``grader admin`` (and Alembic run on its own)
+
+The key ring (``grader.security.secret_box``) is process-wide because the database column type
+that encrypts (``grader.db.encrypted.EncryptedText``) has no other way to reach it: every entry
+point installs it from its settings here, and nothing reads ``ENCRYPTION_KEYS`` by itself.
 
 Tests build a ``Wiring`` with fakes (a ``FakeQueue``, a slow grader) and pass it to ``build_app``
 or ``build_celery`` instead of patching modules.
@@ -32,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from grader.db import SessionFactory
     from grader.engine.limits import Limits
+    from grader.security.secret_box import KeyRing
     from grader.services.grading import GradingHooks
     from grader.services.queue import GradingQueue
     from grader.services.verdict_cache import SharedVerdictCache
@@ -63,9 +70,18 @@ def child_environment(settings: Settings) -> dict[str, str]:
     the settings this process resolved: same database, broker, secret and assignments."""
     env = dict(os.environ)
     env.update(DATABASE_URL=settings.database_url, CELERY_BROKER_URL=settings.broker_url,
-               SECRET_KEY=settings.secret_key, ASSIGNMENTS_DIR=str(settings.assignments_dir))
+               SECRET_KEY=settings.secret_key, ASSIGNMENTS_DIR=str(settings.assignments_dir),
+               ENCRYPTION_KEYS=",".join(settings.encryption_keys))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     return env
+
+
+def install_key_ring(settings: Settings) -> "KeyRing":
+    """Build the key ring of ``settings`` (``ENCRYPTION_KEYS``, then the key derived from
+    ``SECRET_KEY``) and make it the process's; returns the ring in use."""
+    from grader.security import secret_box
+
+    return secret_box.install(secret_box.ring_for(settings.encryption_keys, settings.secret_key))
 
 
 @dataclass
@@ -119,11 +135,19 @@ class Wiring:
         return self._once("verdict_cache", lambda: open_cache(self.settings))
 
     @property
-    def lms_http(self) -> Any:
-        """The HTTP session LMS deliveries and score posts go out on."""
-        import requests
+    def key_ring(self) -> "KeyRing":
+        """The key ring of secrets at rest, installed as the process's on first use."""
+        return self._once("key_ring", lambda: install_key_ring(self.settings))
 
-        return self._once("lms_http", requests.Session)
+    @property
+    def lms_http(self) -> Any:
+        """The HTTP session LMS deliveries and score posts go out on: it reaches only public
+        addresses, resolved once per request (``WEBHOOK_ALLOWED_HOSTS`` exempts development hosts)."""
+        from grader.security.egress import EgressPolicy
+        from grader.security.egress_http import guarded_session
+
+        return self._once("lms_http", lambda: guarded_session(
+            EgressPolicy(allowed_hosts=self.settings.webhook_allowed_hosts)))
 
     @property
     def lms_tokens(self) -> Any:
@@ -158,12 +182,14 @@ def current() -> Wiring:
     with _current_lock:
         if _current is None:
             _current = Wiring(settings_from_environment())
+            _current.key_ring  # noqa: B018 - installed before a task touches an encrypted column
         return _current
 
 
 def install(wiring: Wiring) -> Wiring:
     """Make ``wiring`` the process's wiring (what the worker's tasks use)."""
     global _current
+    wiring.key_ring  # noqa: B018 - the worker's tasks read encrypted columns
     with _current_lock:
         _current = wiring
     return wiring
@@ -175,7 +201,7 @@ def build_app(wiring: Wiring | None = None, **create_app_kwargs: Any) -> "Flask"
 
     wiring = wiring or Wiring(settings_from_environment())
     return create_app(wiring.settings, session_factory=wiring.session_factory, queue=wiring.queue,
-                      **create_app_kwargs)
+                      key_ring=wiring.key_ring, **create_app_kwargs)
 
 
 # Grading, and the LMS integration's deliveries and score posts.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from grader.engine.limits import Limits
+from grader.security.secret_box import parse_keys
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -26,7 +27,7 @@ def _secret_from_file(path: Path) -> str:
     """Read the embedded default's secret key, creating it (mode 0600) on first use."""
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -67,6 +68,34 @@ def _proxy_count(raw: str | None) -> int:
     return int(raw)
 
 
+def _names(raw: str) -> tuple[str, ...]:
+    """A comma- or space-separated list of host names, lower-cased."""
+    return tuple(n.strip().lower() for n in raw.replace(",", " ").split() if n.strip())
+
+
+def _frame_ancestors(raw: str) -> str:
+    """``FRAME_ANCESTORS``: CSP sources (``'self' https://canvas.example.edu``); ValueError for
+    characters that would end the directive or the header."""
+    value = " ".join(raw.replace(",", " ").split())
+    if any(c in value for c in ";\r\n\"<>"):
+        raise ValueError(f"FRAME_ANCESTORS must be space-separated CSP sources, not {raw!r}")
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate such as ``10 per 15 minutes`` (Flask-Limiter's notation); ValueError naming the variable."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a rate such as '10 per 15 minutes', not {raw!r}") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the web app, the worker and the CLI need to know about their environment."""
@@ -94,6 +123,17 @@ class Settings:
     verdict_cache: str = "auto"  # auto (Redis with a Redis broker, else SQLite or memory) | redis | sqlite | memory | off
     lms_retry_scale: float = 1.0  # multiplies the LMS outbox back-off schedule (tests shrink it)
     trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-* headers are believed
+    # secrets at rest: Fernet keys, the first encrypts (grader.security.secret_box)
+    encryption_keys: tuple[str, ...] = ()
+    # hosts webhooks may reach although they resolve to internal addresses (development, tests)
+    webhook_allowed_hosts: tuple[str, ...] = ()
+    # CSP frame-ancestors: who may show the pages in a frame (add your LMS origins for LTI)
+    frame_ancestors: str = "'self'"
+    # failed logins allowed (Flask-Limiter notation) and where the counters live
+    login_limit_per_account: str = "10 per 15 minutes"
+    login_limit_per_address: str = "50 per 15 minutes"
+    rate_limit_storage_url: str = "memory://"
+    session_lifetime_s: int = 12 * 3600  # a login cookie older than this is refused
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> "Settings":
@@ -123,10 +163,23 @@ class Settings:
             "verdict_cache": (env.get("GRADER_VERDICT_CACHE") or default.verdict_cache).lower(),
             "lms_retry_scale": _number(env, "GRADER_LMS_RETRY_SCALE", default.lms_retry_scale, float),
             "trusted_proxies": _proxy_count(env.get("TRUSTED_PROXIES")),
+            "encryption_keys": parse_keys(env.get("ENCRYPTION_KEYS", "")),
+            "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),
+            "frame_ancestors": _frame_ancestors(env.get("FRAME_ANCESTORS", "")) or default.frame_ancestors,
+            "session_lifetime_s": _number(env, "SESSION_LIFETIME_S", default.session_lifetime_s, int),
+            "login_limit_per_account": _rate(env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account),
+            "login_limit_per_address": _rate(env, "LOGIN_LIMIT_PER_ADDRESS", default.login_limit_per_address),
         }
         values.update(overrides)
+        if "rate_limit_storage_url" not in values:  # Redis when the deployment has it: shared by every web process
+            broker = str(values.get("broker_url", ""))
+            values["rate_limit_storage_url"] = (env.get("RATE_LIMIT_STORAGE_URL")
+                                                or (broker if broker.startswith(("redis://", "rediss://")) else "memory://"))
         if "secret_key" not in values:
-            values["secret_key"] = env.get("SECRET_KEY") or _secret_from_file(SECRET_KEY_FILE)
+            # only the embedded default makes its own key: elsewhere every web process and worker
+            # must share one, and the app refuses to start without it (grader.security.secret_policy)
+            embedded = str(values.get("database_url", "")).startswith("sqlite")
+            values["secret_key"] = env.get("SECRET_KEY") or (_secret_from_file(SECRET_KEY_FILE) if embedded else "")
         settings = cls(**values)
         if settings.answer_hard_time_s < settings.answer_soft_time_s:
             raise ValueError("ANSWER_HARD_TIME_S must be at least ANSWER_SOFT_TIME_S")

@@ -34,12 +34,32 @@ def database_url() -> str:
     return Settings().database_url
 
 
+def install_key_ring() -> None:
+    """Alembic run on its own (not from ``grader admin migrate`` or a test, which install the key
+    ring themselves): the ring of the environment's settings, through the composition root, for
+    the migration that encrypts stored secrets. Without any key it stays uninstalled: only a
+    database that holds secrets then fails, saying which setting is missing."""
+    from grader.security import secret_box
+
+    if secret_box.is_installed() or config.attributes.get("database_url") or config.attributes.get("connection"):
+        return
+    from grader.bootstrap import install_key_ring as install, settings_from_environment
+
+    try:
+        install(settings_from_environment())
+    except (secret_box.SecretBoxError, ValueError):
+        pass
+
+
 def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     """Render our UTCDateTime as a plain ``sa.DateTime(timezone=True)`` in new revisions."""
     from grader.db.base import UTCDateTime
+    from grader.db.encrypted import EncryptedText
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
     return False
 
 
@@ -83,6 +103,7 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
+install_key_ring()
 if context.is_offline_mode():
     run_migrations_offline()
 else:

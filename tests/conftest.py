@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
@@ -21,3 +22,13 @@ def _in_ci() -> bool:
 
 
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _in_ci() else "dev"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def key_ring() -> None:
+    """The key ring of secrets at rest: every entry point installs one through ``grader.bootstrap``;
+    a test that stores a webhook secret without building an app uses this one (derived from the
+    integration tests' SECRET_KEY, so a worker started with that key opens what tests stored)."""
+    from grader.security import secret_box
+
+    secret_box.install(secret_box.ring_for((), "test-secret"))

@@ -96,3 +96,9 @@ def test_alembic_finds_the_migrations() -> None:
     proc = subprocess.run([str(BIN / "alembic"), "heads"], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env=dict(os.environ, DATABASE_URL="sqlite://"))
     assert proc.returncode == 0 and "(head)" in proc.stdout, proc.stderr
+
+
+def test_compose_requires_a_secret_key_and_has_no_default_one() -> None:
+    env = _own_services()["web"]["environment"]
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), env["SECRET_KEY"]  # compose stops when unset
+    assert "change-me" not in (ROOT / "docker-compose.yml").read_text(encoding="utf-8")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from grader.api import assignments, documents, instructor, me, openapi, submissions, validate, variants
+from grader.api import assignments, documents, instructor, me, openapi, submissions, tokens, validate, variants
 from grader.api.common import service_error
 from grader.services.errors import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-for _child in (validate, assignments, documents, submissions, instructor, openapi, me, variants):
+for _child in (validate, assignments, documents, submissions, instructor, openapi, me, variants, tokens):
     bp.register_blueprint(_child.bp)
 bp.register_error_handler(ServiceError, service_error)

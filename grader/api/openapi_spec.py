@@ -120,10 +120,26 @@ PATHS: dict[str, Any] = {
                     "mathml": {"type": "string", "description": "presentation MathML"},
                     "text": {"type": "string"}, "syntax": {"type": "string"},
                     "error": {"type": "string"}, "column": {"type": ["integer", "null"]},
+                    "typed_mathml": {"type": "string", "description":
+                                     "presentation MathML of the answer as typed (own factors, fractions and order)"},
+                    "typed_text": {"type": "string", "description": "the answer as typed, notation normalised"},
+                    "symbols": {"type": "array", "items": {"type": "string"}, "description": "symbols found"},
+                    "status": {"enum": ["ok", "warning", "error"],
+                               "description": "the preview's colour: error when unreadable or a flag is an error"},
+                    "flags": {"type": "array", "description": "what will be graded wrong or should be checked", "items": {
+                        "type": "object", "required": ["level", "kind", "message"],
+                        "properties": {
+                            "level": {"enum": ["error", "warning"]},
+                            "kind": {"enum": ["unknown_symbol", "not_allowed", "word_product", "not_numeric"]},
+                            "message": {"type": "string"},
+                            "symbol": {"type": ["string", "null"]},
+                            "suggestion": {"type": ["string", "null"], "description": "the known name meant (p -> p_i)"},
+                        },
+                    }},
                 },
             }),
-            "413": _error("answer longer than MAX_ANSWER_CHARS"),
-            "422": _error("bad request fields"),
+            "400": _error("malformed body"), "413": _error("answer longer than MAX_ANSWER_CHARS"),
+            "415": _error("not JSON"), "422": _error("bad request fields"),
             **ERRORS,
         },
     }},
@@ -154,8 +170,9 @@ PATHS: dict[str, Any] = {
             "parameters": [KEY, STUDENT],
             "requestBody": {"required": True, "content": {JSON: {"schema": {**VARIANT, "examples": [
                 {"parameters": {"x0": 0.3, "w0": 0.5, "b0": 0.1}, "questions": {"1b": {"act": "tanh"}}}]}}}},
-            "responses": {"200": VARIANT_VIEW, "422": _error("a value that does not fit its parameter, or "
-                                                             "breaks a where condition"), **STAFF_ERRORS},
+            "responses": {"200": VARIANT_VIEW, "400": _error("malformed body"), "415": _error("not JSON"),
+                          "422": _error("a value that does not fit its parameter, or breaks a where condition"),
+                          **STAFF_ERRORS},
         },
         "delete": {
             "summary": "Instructors: remove an override (back to the student's own draw)",
@@ -319,7 +336,8 @@ LMS_PATHS: dict[str, Any] = {
                 "issuer", "client_id", "deployment_id", "auth_login_url", "token_url", "jwks_url",
                 "public_key_pem", "lineitem_url")},
         }}}},
-        "responses": {"201": _ok("the platform"), "409": _error("already registered"), **LMS_ERRORS},
+        "responses": {"201": _ok("the platform"), "200": _ok("a new deployment added to the same registration"),
+                      "409": _error("already registered"), **LMS_ERRORS},
     }},
     "/api/v1/lms/courses/{course}/deliveries": {"get": {
         "summary": "Instructors: the outbound webhook delivery log",
@@ -362,10 +380,15 @@ DOCUMENT: dict[str, Any] = {
 def document(server_url: str | None = None, *, served: set[str] | None = None) -> dict[str, Any]:
     """A copy of the document, with ``servers`` set when the base URL is known. ``served``: the
     app's OpenAPI-style paths; the LMS paths are documented only when the app serves them."""
+    from grader.api.openapi_lti import LTI_PATHS
+    from grader.api.openapi_revocation import MANAGE_PATHS, TOKEN_PATHS
+
     doc = copy.deepcopy(DOCUMENT)
-    for path, item in LMS_PATHS.items():
-        if served is None or path in served:
-            doc["paths"][path] = copy.deepcopy(item)
+    doc["paths"].update(copy.deepcopy(TOKEN_PATHS))
+    for paths in (LMS_PATHS, MANAGE_PATHS, LTI_PATHS):
+        for path, item in paths.items():
+            if served is None or path in served:
+                doc["paths"].setdefault(path, {}).update(copy.deepcopy(item))
     if server_url:
         doc["servers"] = [{"url": server_url}]
     return doc

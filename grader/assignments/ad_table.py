@@ -56,8 +56,10 @@ def graph_cell(graph: Graph, q: AdTableQuestion, share: float, seed: int) -> Cel
 
 
 def grade_cell(name: str, given: float | None, exact: float, carried: float, tol: float,
-               share: float, what: str, note: str = "") -> Cell:
-    """Credit for one value: exact on the student's graph, or carried forward from their entries."""
+               share: float, what: str, note: str = "", *, reveal: bool = False) -> Cell:
+    """Credit for one value: exact on the student's graph, or carried forward from their entries.
+    The right value is named only with ``reveal`` (the lint, for instructors): a student's
+    feedback must not give the key away while attempts remain."""
     if given is None:
         return Cell(name, False, 0.0, share, f"{what} of {name}: {note}." if note else f"{what} of {name} is missing.")
     if not math.isfinite(exact):
@@ -67,12 +69,14 @@ def grade_cell(name: str, given: float | None, exact: float, carried: float, tol
         return Cell(name, True, share, share)
     if close(given, carried, tol):
         return Cell(name, True, share, share,
-                    f"{what} of {name} = {fmt(given)} is right given your earlier entries "
-                    f"(it should be {fmt(exact)}): credit carried forward.", carried=True)
-    return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right (expected {fmt(exact)}).")
+                    f"{what} of {name} = {fmt(given)} is right given your earlier entries"
+                    + (f" (it should be {fmt(exact)})" if reveal else " but not on the right values")
+                    + ": credit carried forward.", carried=True)
+    expected = f" (expected {fmt(exact)})" if reveal else ""
+    return Cell(name, False, 0.0, share, f"{what} of {name} = {fmt(given)} is not right{expected}.")
 
 
-def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
+def forward_cells(graph: Graph, q: AdTableQuestion, share: float, *, reveal: bool = False) -> list[Cell]:
     """One cell per operation row's value."""
     exact = true_values(graph, q)
     student = {r.name: (r.given if r.given is not None else exact[r.name]) for r in graph.rows}
@@ -80,12 +84,13 @@ def forward_cells(graph: Graph, q: AdTableQuestion, share: float) -> list[Cell]:
     for r in graph.rows:
         if r.input is None:
             carried = local(r, student)[0]
-            cells.append(grade_cell(r.name, r.given, exact[r.name], carried, tolerance(q), share, "The value", r.note))
+            cells.append(grade_cell(r.name, r.given, exact[r.name], carried, tolerance(q), share, "The value", r.note,
+                                    reveal=reveal))
     return cells
 
 
 def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQuestion, share: float,
-                  notes: Mapping[str, str] | None = None) -> list[Cell]:
+                  notes: Mapping[str, str] | None = None, *, reveal: bool = False) -> list[Cell]:
     """One cell per row's adjoint: reverse sweep over the student's graph, exact and carried."""
     exact_vals = true_values(graph, q)
     student_vals = {r.name: (r.given if r.given is not None else exact_vals[r.name]) for r in graph.rows}
@@ -103,7 +108,7 @@ def adjoint_cells(graph: Graph, given: Mapping[str, float | None], q: AdTableQue
             carried[a] += upstream * d_student[a]
     notes = notes or {}
     return [grade_cell(r.name, given.get(r.name), exact[r.name], carried[r.name], tolerance(q), share,
-                       "The adjoint", notes.get(r.name, "")) for r in graph.rows]
+                       "The adjoint", notes.get(r.name, ""), reveal=reveal) for r in graph.rows]
 
 
 def judged_on_the_function(cells: list[Cell], given: Mapping[str, float | None],
@@ -119,7 +124,7 @@ def judged_on_the_function(cells: list[Cell], given: Mapping[str, float | None],
         elif want is not None and close(mine, want, tol):
             out.append(Cell(c.name, True, c.max_points, c.max_points))
         elif c.correct:
-            there = (f"but for the function it is {fmt(want)}" if want is not None
+            there = ("but not for the function" if want is not None
                      else "and it matches no part of the function, so it can be checked only there")
             out.append(Cell(c.name, True, c.points, c.max_points,
                             f"The adjoint of {c.name} = {fmt(mine)} is right for your graph, {there}: "
@@ -153,12 +158,27 @@ def invalid(q: AdTableQuestion, message: str) -> QuestionGrade:
 
 
 def grade_forward(q: AdTableQuestion, answer: Any, seed: int) -> QuestionGrade:
-    """The forward part: the graph computes f, and every row's value."""
+    """The forward part: the graph computes f, and every row's value. Unreadable cells are all
+    reported, and the readable ones still graded (``ad_lenient``)."""
+    from grader.assignments.ad_lenient import read_graph_leniently
+
+    read = read_graph_leniently(answer, q)
+    graph = read.graph
+    gradable = graph is not None and any(r.input is None and r.name not in read.ungraded and r.given is not None
+                                         for r in graph.rows)
+    if graph is None or (read.problems and not gradable):  # nothing left to grade: no attempt
+        return invalid(q, "cannot read your table: " + "; ".join(read.problems))
     try:
-        graph = read_graph(answer, q)
         n = 1 + sum(1 for r in graph.rows if r.input is None)
         share = q.points / n
-        return from_cells(q, [graph_cell(graph, q, share, seed), *forward_cells(graph, q, share)])
+        if read.problems:
+            first = Cell("graph", False, 0.0, share, "Your graph cannot be checked: " + "; ".join(read.problems) + ".")
+        else:
+            first = graph_cell(graph, q, share, seed)
+        cells = [c if c.name not in read.ungraded else
+                 Cell(c.name, False, 0.0, share, f"The value of {c.name} is not graded: its expression cannot be read.")
+                 for c in forward_cells(graph, q, share)]
+        return from_cells(q, [first, *cells])
     except TableError as exc:
         return invalid(q, f"cannot read your table: {exc}")
 
@@ -180,7 +200,10 @@ def grade_adjoint(q: AdTableQuestion, answer: Any, answers: Mapping[str, Any], s
         if not q.key_rows:
             return invalid(q, f"the adjoints need your graph, which cannot be read: {exc}")
         graph, on_reference = read_graph(rows_json(q.key_rows), q), True
-        intro = f"Your graph cannot be read ({exc}); adjoints checked on the reference graph."
+        from grader.assignments.ad_lenient import read_graph_leniently
+
+        why = "; ".join(read_graph_leniently(rows, q).problems) if rows is not None else ""
+        intro = f"Your graph cannot be read ({why or exc}); adjoints checked on the reference graph."
     by_input = {r.input: r.name for r in graph.rows if r.input is not None and r.input != r.name}
     for x, row_name in by_input.items():   # \bar{x} for the input x's row
         if x in adjoints and row_name not in adjoints:
@@ -226,7 +249,7 @@ def lint_table(q: AdTableQuestion, seed: int = 0) -> list[tuple[str, str]]:
         return problems
     graph = read_graph(rows_json(q.key_rows), q)
     tol = tolerance(q)
-    cells = [graph_cell(graph, q, 1.0, seed), *forward_cells(graph, q, 1.0)]
+    cells = [graph_cell(graph, q, 1.0, seed), *forward_cells(graph, q, 1.0, reveal=True)]
     problems += [("key.rows", c.note) for c in cells if not c.correct or c.carried]
     same = _same_graph(graph, trace)
     given_out = graph.row(graph.output).given
@@ -238,7 +261,7 @@ def lint_table(q: AdTableQuestion, seed: int = 0) -> list[tuple[str, str]]:
                 problems.append(("key.rows", f"{r.name} = {fmt(r.given)} but the trace gives {fmt(values[r.name])}"))
     if q.key_adjoints:
         adj, _, _ = read_adjoints(dict(q.key_adjoints))
-        problems += [("key.adjoints", c.note) for c in adjoint_cells(graph, adj, q, 1.0)
+        problems += [("key.adjoints", c.note) for c in adjoint_cells(graph, adj, q, 1.0, reveal=True)
                      if not c.correct or c.carried]
         trace_adj = {r.name: float(trace.adjoints[r.name]) for r in trace.forward if r.name in trace.adjoints}
         by_input = {r.symbol: r.name for r in trace.forward if r.symbol is not None}

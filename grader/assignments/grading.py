@@ -23,6 +23,7 @@ from grader.assignments.model import (
     Question,
 )
 from grader.assignments.results import Cell, QuestionGrade, QuestionVerdict, SubmissionGrade
+from grader.assignments.witness_defined import defined_values
 from grader.engine.check import check_answer
 from grader.engine.equivalence import compare
 from grader.engine.errors import EngineError, ParseError
@@ -147,6 +148,8 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
         hint = _anticipated(q, parsed, env.seed) if parsed else None
         if hint:
             feedback, method = [hint], method + ", anticipated error"
+        elif parsed is not None and result.witness:
+            feedback.append(defined_values(parsed.expr, result.witness, ctx))
         if parsed is not None and len(parsed.members) > 1:
             slip = locate_slip(parsed.members, key.expr, q.context, text=text,
                                inexact=key.inexact or parsed.inexact, seed=env.seed)

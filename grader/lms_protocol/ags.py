@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from grader.lms_protocol.jwks import ToolKey
 from grader.lms_protocol.webhooks import TIMEOUT_S, AttemptResult, HttpClient, Outcome, classify
+from grader.security.egress import EgressRefused
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json"
@@ -149,6 +150,8 @@ def publish_score(
     try:
         token = access_token(http, auth, key, cache)
     except TokenError as exc:
+        if isinstance(exc.__cause__, EgressRefused):  # an internal address: retrying cannot help
+            return AttemptResult(None, str(exc)[:500], Outcome.GIVE_UP)
         code = exc.status_code
         outcome = Outcome.RETRY if code is None or code >= 500 or code in (401, 408, 429) else Outcome.GIVE_UP
         return AttemptResult(code, str(exc)[:500], outcome)
@@ -156,6 +159,8 @@ def publish_score(
     try:
         response = http.post(scores_url(lineitem_url), json=payload, headers=headers, timeout=TIMEOUT_S,
                              allow_redirects=False)
+    except EgressRefused as exc:
+        return AttemptResult(None, f"refused: {exc}"[:500], Outcome.GIVE_UP)
     except Exception as exc:
         return AttemptResult(None, f"{type(exc).__name__}: {exc}"[:500], Outcome.RETRY)
     code = response.status_code

@@ -21,6 +21,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from grader.lms_protocol.signatures import sign_headers
+from grader.security.egress import EgressRefused
 
 EVENT_GRADED = "submission.graded"
 EVENT_REGRADED = "submission.regraded"
@@ -143,6 +144,8 @@ def send_once(
     headers.update({"content-type": "application/json", "user-agent": USER_AGENT})
     try:
         response = http.post(url, data=raw, headers=headers, timeout=TIMEOUT_S, allow_redirects=False)
+    except EgressRefused as exc:  # an internal address: trying again later would not change that
+        return AttemptResult(None, f"refused: {exc}"[:500], Outcome.GIVE_UP)
     except Exception as exc:  # requests' ConnectionError, Timeout, ...: all retried
         return AttemptResult(None, f"{type(exc).__name__}: {exc}"[:500], Outcome.RETRY)
     outcome = classify(response.status_code)

@@ -15,7 +15,9 @@ Extra = Mapping[str, Sequence[tuple[str, str]]]
 
 def merge_anticipated(assignment: Any, extra: Extra) -> Any:
     """The grading hook: ``assignment`` (``grader.assignments``) with the dashboard's anticipated
-    errors appended to each question's own (the file's come first, so they win on a tie)."""
+    errors put before each question's own, so the instructor's later word wins for a mistake the
+    file also anticipates (the page promises the attached feedback is applied at the regrade;
+    with the file's first, an anticipated-error group never got it)."""
     if not extra:
         return assignment
     from grader.assignments.model import AnticipatedError
@@ -23,8 +25,10 @@ def merge_anticipated(assignment: Any, extra: Extra) -> Any:
     questions = []
     for q in assignment.questions:
         added = tuple(AnticipatedError(a, f) for a, f in extra.get(q.id, ()))
-        known = {e.answer for e in q.anticipated_errors}
-        added = tuple(e for e in added if e.answer not in known)
-        questions.append(dataclasses.replace(q, anticipated_errors=q.anticipated_errors + added) if added else q)
+        if not added:
+            questions.append(q)
+            continue
+        replaced = {e.answer for e in added}
+        own = tuple(e for e in q.anticipated_errors if e.answer not in replaced)
+        questions.append(dataclasses.replace(q, anticipated_errors=added + own))
     return dataclasses.replace(assignment, questions=tuple(questions), _index={})
-

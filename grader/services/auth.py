@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from datetime import datetime
+
 from grader.db import Session
 from grader.db.models import ApiToken, User
 from grader.db.queries import users as q
@@ -21,10 +23,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, user: User, *, label: str = "") -> str:
-    """Create a token for ``user``; the plaintext is returned once and never stored."""
+def issue_token(session: Session, user: User, *, label: str = "", expires_at: datetime | None = None) -> str:
+    """Create a token for ``user`` (valid until ``expires_at`` when given); the plaintext is
+    returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_sha256=hash_token(token), label=label))
+    session.add(ApiToken(user=user, token_sha256=hash_token(token), label=label, expires_at=expires_at))
     session.flush()
     return token
 
@@ -51,8 +54,16 @@ def password_matches(user: User, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
-    """Give ``user`` a new password (stored hashed)."""
+    """Give ``user`` a new password (stored hashed); every login session made with the old
+    password ends."""
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Make every login cookie issued to ``user`` so far invalid (logout, password change): the
+    cookies carry the epoch they were made in (``grader.web.request_user``)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def _spend_a_hash(password: str) -> None:
@@ -75,7 +86,7 @@ def authenticate(email: str, password: str, *, session: Session) -> User | None:
 
 
 def user_from_token(token: str, *, session: Session) -> User | None:
-    """The active owner of an unrevoked API token, else None."""
+    """The active owner of an unrevoked, unexpired API token, else None."""
     if not token or len(token) > 200:
         return None
     return q.user_by_token_sha256(session, hash_token(token))

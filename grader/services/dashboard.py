@@ -77,10 +77,13 @@ class ScoreBin:
     low: float
     high: float
     count: int
+    last: bool = False
 
     @property
     def label(self) -> str:
-        return f"{_fmt(self.low)}–{_fmt(self.high)}"
+        """The bin with its bounds: ``[0, 2)``, the last one closed: ``[20, 22]`` ("0–2" left it
+        unclear which bin a score of 2 fell in)."""
+        return f"[{_fmt(self.low)}, {_fmt(self.high)}{']' if self.last else ')'}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def score_bins(scores: Sequence[float], max_score: float, *, bins: int = 12) -> 
     ``[0, max_score]``; the last bin includes ``max_score``.
 
     >>> [(b.label, b.count) for b in score_bins([0, 5, 10, 10], 10, bins=2)]
-    [('0–5', 1), ('5–10', 3)]
+    [('[0, 5)', 1), ('[5, 10]', 3)]
     """
     top = max_score if max_score > 0 else 1.0
     width = _round_width(top / max(1, bins))
@@ -133,7 +136,7 @@ def score_bins(scores: Sequence[float], max_score: float, *, bins: int = 12) -> 
     for score in scores:
         clamped = min(max(float(score), 0.0), top)
         counts[min(int(clamped / width), n - 1)] += 1
-    return [ScoreBin(i * width, min((i + 1) * width, top), c) for i, c in enumerate(counts)]
+    return [ScoreBin(i * width, min((i + 1) * width, top), c, last=i == n - 1) for i, c in enumerate(counts)]
 
 
 def _round_width(raw: float) -> float:

@@ -7,7 +7,7 @@ in ``grader/services/dashboard.py``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader.db import Session
@@ -19,6 +19,7 @@ from grader.services.anticipated import merge_anticipated  # noqa: F401 - the gr
 from grader.services.catalog import STAFF_ROLES, assignment_definition, assignment_for, role_for
 from grader.services.dashboard_groups import Budget, WrongAnswerGroup, engine_equivalence
 from grader.services.variant_groups import VariantLabels
+from grader.services.dashboard_unreadable import UnreadableAnswer, unreadable_answers
 from grader.services.errors import InvalidRequest, NotFound
 from grader.services.hand_grade_carry import with_earlier_grades
 from grader.services.hand_grades import carried_grade
@@ -43,6 +44,7 @@ class DashboardData:
     queue: list[d.ManualItem]
     students: list[d.StudentLine]
     grouping_partial: bool = False
+    unreadable: dict[str, list[UnreadableAnswer]] = field(default_factory=dict)
 
 
 def question_infos(version: Any) -> list[d.QuestionInfo]:
@@ -87,6 +89,7 @@ def dashboard_data(session: Session, user: User, key: str, *, group: bool = True
                                   earlier_grades_by_student(session, assignment.id)),
         students=d.student_lines(subs),
         grouping_partial=budget.hit,
+        unreadable=unreadable_answers(rows),
     )
 
 

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from grader.db import Session
 from grader.db.models import ROLES, Course, Enrollment, User
+from grader.db.models.courses import normalize_email
 from grader.db.queries import users as qu
-from grader.services.catalog import ensure_default_course, load_assignments
 from grader.services.auth import issue_token, set_password
-from grader.services.errors import InvalidRequest, NotFound
+from grader.services.catalog import ensure_default_course, load_assignments
+from grader.services.errors import Conflict, InvalidRequest, NotFound
 
-__all__ = ["alembic_config", "create_course", "create_user", "ensure_demo_users", "load_assignments", "migrate"]
+__all__ = ["alembic_config", "course_roles", "create_course", "create_user", "describe_roles", "ensure_demo_users",
+           "load_assignments", "migrate", "roles_of_address"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_USERS = (("instructor@example.com", "instructor"), ("student@example.com", "student"))
@@ -63,6 +65,18 @@ def _course(session: Session, course_key: str | None) -> Course:
     return course
 
 
+def course_roles(session: Session, user: User) -> dict[str, str]:
+    """``{course key: role}`` of every enrolment of ``user``."""
+    session.flush()
+    return {e.course.key: e.role for e in sorted(user.enrollments, key=lambda e: e.course.key)}
+
+
+def roles_of_address(session: Session, email: str) -> dict[str, str] | None:
+    """The course roles of the account with this address, None when there is none."""
+    user = qu.user_by_email(session, email)
+    return None if user is None else course_roles(session, user)
+
+
 def create_user(
     session: Session,
     email: str,
@@ -71,19 +85,27 @@ def create_user(
     password: str | None = None,
     *,
     display_name: str | None = None,
+    existing: bool = False,
 ) -> tuple[User, str]:
-    """Create (or update) a user, enrol them with ``role`` and issue a new API token.
+    """Create a user, enrol them with ``role`` and issue a new API token.
 
-    An existing user keeps their account: the role is set, the password replaced when given.
-    Returns the user and the token's plaintext (shown once).
+    An address that already has an account is refused (Conflict) unless ``existing`` says the
+    administrator means that account: then its role in the course is set and the password
+    replaced when given. Addresses compare case-insensitively. Returns the user and the token's
+    plaintext (shown once).
     """
-    email = email.strip().lower()
+    email = normalize_email(email)
     if role not in ROLES:
         raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
     if "@" not in email or len(email) > 254:
         raise InvalidRequest(f"not an email address: {email!r}")
     course = _course(session, course_key)
     user = qu.user_by_email(session, email)
+    if user is not None and not existing:
+        raise Conflict(
+            f"{email} already has an account (#{user.id}, roles {describe_roles(course_roles(session, user))}); "
+            "pass --existing to change that account"
+        )
     if user is None:
         user = User(email=email, display_name=display_name or email.split("@", 1)[0])
         session.add(user)
@@ -97,18 +119,28 @@ def create_user(
         session.add(Enrollment(user=user, course=course, role=role))
     else:
         enrollment.role = role
+    session.flush()
+    session.refresh(user, ["enrollments"])
     token = issue_token(session, user, label="created by grader admin")
     return user, token
 
 
-def ensure_demo_users(session: Session) -> dict[str, dict[str, str]]:
-    """A demo instructor and student in the default course, with fresh passwords and tokens.
+def describe_roles(roles: dict[str, str]) -> str:
+    """``instructor in c1, student in c2`` (or ``none``) for messages."""
+    return ", ".join(f"{role} in {key}" for key, role in roles.items()) or "none"
 
-    Returns ``{role: {"email", "password", "token"}}`` for printing.
+
+def ensure_demo_users(session: Session) -> dict[str, dict[str, str]]:
+    """A demo instructor and student in the default course, created on the first start only.
+
+    Returns ``{role: {"email", "password", "token"}}`` for the users created now (for printing
+    once); users that already exist are left alone, their credentials never shown again.
     """
     out: dict[str, dict[str, str]] = {}
     for email, role in DEMO_USERS:
-        password = secrets.token_urlsafe(9)
+        if qu.user_by_email(session, email) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
         _user, token = create_user(session, email, role, password=password, display_name=f"Demo {role}")
         out[role] = {"email": email, "password": password, "token": token}
     return out

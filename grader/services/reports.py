@@ -71,7 +71,8 @@ def question_statistics(session: Session, user: User, key: str) -> dict[str, Any
 def gradebook_csv(session: Session, user: User, key: str) -> str:
     """One row per student of the course: their latest submission's points per question and total.
 
-    Students without a submission get empty cells; so do ungraded questions.
+    Students without a submission get empty cells; so do ungraded questions. ``pending`` names the
+    questions still waiting for an instructor (their 0 and the total are provisional).
     """
     assignment, version, _role = assignment_for(session, user, key, staff=True)
     qids = [str(q["id"]) for q in version.definition.get("questions", [])]
@@ -79,18 +80,21 @@ def gradebook_csv(session: Session, user: User, key: str) -> str:
     results = qs.current_results(session, [s.id for s in latest.values()])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["email", "name", "submission_id", "submitted_at", "status", *qids, "total"])
+    writer.writerow(["email", "name", "submission_id", "submitted_at", "status", *qids, "total", "pending"])
     for student in qu.students_of_course(session, assignment.course_id):
         sub = latest.get(student.id)
         if sub is None:
-            writer.writerow([_safe(student.email), _safe(student.display_name), "", "", "", *([""] * len(qids)), ""])
+            writer.writerow([_safe(student.email), _safe(student.display_name), "", "", "", *([""] * len(qids)), "", ""])
             continue
         points = {r.question_id: r.points for r in results.get(sub.id, [])}
         cells = [as_number(points[q]) if q in points else "" for q in qids]
         total = as_number(sum(points.values())) if points else ""
+        waiting = " ".join(r.question_id for r in results.get(sub.id, []) if r.verdict == "needs_review")
+        if sub.status != "graded":
+            waiting = "grading"
         writer.writerow([
             _safe(student.email), _safe(student.display_name), sub.id, sub.created_at.isoformat(), sub.status,
-            *cells, total,
+            *cells, total, _safe(waiting),
         ])
     return out.getvalue()
 

@@ -65,12 +65,23 @@ def past_submissions(session: Session, user: User, assignment_id: int) -> list[P
 
 
 def attempts_used(questions: list[dict[str, Any]], subs: list[PastSubmission]) -> dict[str, int]:
-    """question id -> graded attempts. Invalid and unanswered answers do not count."""
-    return {
-        str(q["id"]): sum(1 for s in subs
-                          if (r := s.results.get(str(q["id"]))) is not None and r.verdict not in NOT_ATTEMPTS)
-        for q in questions
-    }
+    """question id -> graded attempts. Invalid and unanswered answers do not count, nor does an
+    answer carried over unchanged from the previous submission (a check of one question or a
+    submit of changed answers stores the others again, and they must not cost an attempt)."""
+    from grader.services.student_form import same_answer
+
+    used = {str(q["id"]): 0 for q in questions}
+    previous: dict[str, Any] = {}
+    for s in reversed(subs):  # oldest first
+        for qid in used:
+            answer = s.answers.get(qid)
+            r = s.results.get(qid)
+            counted = r is not None and r.verdict not in NOT_ATTEMPTS
+            if counted and not (qid in previous and same_answer(answer, previous[qid])):
+                used[qid] += 1
+            if answer is not None:
+                previous[qid] = answer
+    return used
 
 
 def attempts_left(questions: list[dict[str, Any]], subs: list[PastSubmission]) -> dict[str, int | None]:
@@ -131,10 +142,14 @@ def answers_from_form(questions: list[dict[str, Any]], form: Mapping[str, str],
 
 
 def table_rows(question: dict[str, Any], answer: Any, *, minimum: int = 8) -> list[dict[str, str]]:
-    """Rows to pre-fill an AD table form with: a past answer, then blank rows (at least
+    """Rows to pre-fill an AD table form with: a past answer (else the input rows), then blank rows (at least
     ``minimum`` rows in all, and always two blank ones to add rows in, up to ``MAX_TABLE_ROWS``)."""
     rows: list[dict[str, str]] = []
-    if question.get("part") == "adjoint" and isinstance(answer, Mapping):
+    if answer is None and question.get("inputs"):
+        from grader.services.student_form import input_rows
+
+        rows = input_rows(question)  # the inputs' rows are given: the student starts below them
+    elif question.get("part") == "adjoint" and isinstance(answer, Mapping):
         source = answer.get("adjoints", answer)
         rows = [{"name": str(k), "adjoint": str(v)} for k, v in source.items() if k != "rows"]
     elif isinstance(answer, list):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping
 
 from grader.db import Session
 from grader.db.models import SOURCES, Submission, User
@@ -16,6 +16,8 @@ MAX_IDEMPOTENCY_KEY = 200
 DEFAULT_MAX_ANSWER_PARTS = 500  # values in one structured answer (an AD table's rows and adjoints)
 DEFAULT_MAX_ANSWER_DEPTH = 4  # lists/objects inside one answer
 MAX_CELLS, MAX_DEPTH = DEFAULT_MAX_ANSWER_PARTS, DEFAULT_MAX_ANSWER_DEPTH  # older names
+# question types whose answer is one piece of text (an AD table takes lists and objects)
+TEXT_ANSWER_TYPES = frozenset({"expression", "piecewise", "number", "limit", "free_text"})
 
 
 def check_idempotency_key(key: str | None) -> str | None:
@@ -60,8 +62,10 @@ def _check_value(qid: str, value: Any, max_chars: int, *, depth: int = 0, budget
 
 
 def check_answers(answers: Any, question_ids: list[str], *, max_chars: int,
-                  max_parts: int = DEFAULT_MAX_ANSWER_PARTS, max_depth: int = DEFAULT_MAX_ANSWER_DEPTH) -> dict[str, Any]:
-    """Validate the ``answers`` object against the assignment's question ids and the limits."""
+                  max_parts: int = DEFAULT_MAX_ANSWER_PARTS, max_depth: int = DEFAULT_MAX_ANSWER_DEPTH,
+                  types: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Validate the ``answers`` object against the assignment's question ids and the limits; with
+    ``types`` (question id -> type), a question answered in text must get a string."""
     if not isinstance(answers, dict):
         raise InvalidRequest('"answers" must be an object mapping question ids to answers')
     if not answers:
@@ -71,7 +75,19 @@ def check_answers(answers: Any, question_ids: list[str], *, max_chars: int,
         raise InvalidRequest(f"unknown question id(s): {', '.join(unknown)}")
     for qid, value in answers.items():
         _check_value(qid, value, max_chars, max_parts=max_parts, max_depth=max_depth)
+        if types is not None and types.get(qid) in TEXT_ANSWER_TYPES and not isinstance(value, str):
+            raise InvalidRequest(f"answer to {qid!r} must be text (a JSON string), not {_json_kind(value)}")
     return dict(answers)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 def check_submission(session: Session, *, user: User, assignment_key: str, answers: Any,
@@ -81,9 +97,10 @@ def check_submission(session: Session, *, user: User, assignment_key: str, answe
     """The checks ``submit_answers`` makes before storing anything (access, question ids, sizes),
     for a caller that must refuse a bad submission before it writes a row of its own."""
     _assignment, version, _role = assignment_for(session, user, assignment_key)
-    qids = [str(q["id"]) for q in version.definition.get("questions", [])]
+    questions = version.definition.get("questions", [])
+    qids = [str(q["id"]) for q in questions]
     return check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
-                         max_depth=max_answer_depth)
+                         max_depth=max_answer_depth, types={str(q["id"]): str(q.get("type")) for q in questions})
 
 
 def submit_answers(
@@ -112,9 +129,10 @@ def submit_answers(
         existing = qs.submission_by_idempotency_key(session, user.id, key)
         if existing is not None:
             return _replay(existing, assignment.id, answers), False
-    qids = [str(q["id"]) for q in version.definition.get("questions", [])]
+    questions = version.definition.get("questions", [])
+    qids = [str(q["id"]) for q in questions]
     clean = check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
-                          max_depth=max_answer_depth)
+                          max_depth=max_answer_depth, types={str(q["id"]): str(q.get("type")) for q in questions})
     submission = Submission(
         user_id=user.id, assignment_version_id=version.id, answers=clean, source=source,
         idempotency_key=key, status="queued", grading_attempts=0,
@@ -129,6 +147,12 @@ def _replay(existing: Submission, assignment_id: int, answers: Any) -> Submissio
     if existing.assignment_version.assignment_id != assignment_id or existing.answers != answers:
         raise Conflict("this Idempotency-Key was already used for a different submission")
     return existing
+
+
+def replayed_submission(session: Session, user: User, idempotency_key: str | None) -> Submission | None:
+    """The user's submission already stored under ``idempotency_key`` (a form posted twice)."""
+    key = check_idempotency_key(idempotency_key)
+    return None if key is None else qs.submission_by_idempotency_key(session, user.id, key)
 
 
 def submission_for(session: Session, user: User, submission_id: int) -> Submission:

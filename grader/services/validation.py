@@ -17,8 +17,7 @@ from grader.services.errors import InvalidRequest, NotFound, TooLarge
 SYNTAXES = ("auto", "text", "latex")
 
 
-def _names(session: Session, user: User | None, assignment_key: str, question_id: str) -> Any:
-    from grader.assignments.keys import names_for
+def _question(session: Session, user: User | None, assignment_key: str, question_id: str) -> Any:
 
     if user is None:
         raise NotFound(f"assignment {assignment_key!r} not found")
@@ -28,7 +27,7 @@ def _names(session: Session, user: User | None, assignment_key: str, question_id
         question = definition.question(question_id)
     except KeyError:
         raise NotFound(f"question {question_id!r} not found in {assignment_key!r}") from None
-    return names_for(question.context, getattr(question, "inputs", ()))
+    return question
 
 
 def validate_answer(
@@ -41,7 +40,8 @@ def validate_answer(
     question_id: Any = None,
     max_chars: int = 4000,
 ) -> dict[str, Any]:
-    """``{"ok": True, "latex", "mathml", "text", "syntax"}`` or ``{"ok": False, "error", "column"}``."""
+    """``{"ok": True, "latex", "mathml", "text", "syntax", "typed_mathml", "typed_text", "symbols",
+    "flags", "status"}`` or ``{"ok": False, "error", "column", "status": "error"}``."""
     if not isinstance(answer, str):
         raise InvalidRequest('"answer" must be a string')
     if len(answer) > max_chars:
@@ -56,16 +56,23 @@ def validate_answer(
         raise InvalidRequest('"assignment_id" and "question_id" must be strings')
     if assignment_key is not None and ("\x00" in assignment_key or "\x00" in question_id):
         raise InvalidRequest('"assignment_id" and "question_id" cannot contain NUL characters')
-    names = _names(session, user, assignment_key, question_id) if assignment_key is not None else None
+    question = _question(session, user, assignment_key, question_id) if assignment_key is not None else None
 
+    from grader.assignments.keys import grading_context, names_for
     from grader.engine.errors import ParseError
     from grader.engine.parsing import parse
+    from grader.services.previews import preview, question_names
 
+    names = names_for(question.context, getattr(question, "inputs", ())) if question is not None else None
     try:
         parsed = parse(answer, syntax=syntax, names=names)
-        return {"ok": True, "syntax": parsed.syntax, **render(parsed.expr)}
+        value = grading_context(question.context).substitute(parsed.expr) if question is not None else parsed.expr
+        shown = preview(answer, syntax=syntax, names=names,
+                        question=question_names(question, names) if question is not None else None,
+                        value_symbols=[str(s) for s in getattr(value, "free_symbols", ())])
+        return {"ok": True, "syntax": parsed.syntax, **render(parsed.expr), **shown}
     except ParseError as exc:
-        return {"ok": False, "error": exc.message, "column": exc.column}
+        return {"ok": False, "error": exc.message, "column": exc.column, "status": "error"}
 
 
 def render(expr: Any) -> dict[str, str]:

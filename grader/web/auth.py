@@ -37,4 +37,5 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     logout_user()
+    db_session().commit()  # the raised session epoch: copies of the cookie stop working
     return redirect(url_for("auth.login"))

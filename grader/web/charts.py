@@ -14,16 +14,19 @@ WIDTH = 560
 HEIGHT = 240
 MARGIN_LEFT = 40
 MARGIN_BOTTOM = 44
-MARGIN_TOP = 24
+MARGIN_TOP = 40  # the title's own row: a count above the tallest bar never reaches it
 MARGIN_RIGHT = 12
 
 
 def histogram_svg(counts: Sequence[int], labels: Sequence[str], *, title: str = "",
-                  x_label: str = "score", y_label: str = "students") -> str:
+                  x_label: str = "score", y_label: str = "students",
+                  edges: Sequence[float] | None = None) -> str:
     """An accessible bar chart: one ``<rect>`` per bin, each with a ``<title>`` tooltip.
 
     The chart has ``role="img"`` and an ``aria-label`` summarising every bar, so a screen
-    reader gets the data, not just "image".
+    reader gets the data, not just "image". With ``edges`` (the bins' bounds, one more than
+    the bins) the axis is numbered at the bounds instead of under each bar. A count is drawn
+    inside its bar when the bar is tall enough, so labels stay inside the plot.
     """
     if len(counts) != len(labels):
         raise ValueError("counts and labels differ in length")
@@ -56,10 +59,19 @@ def histogram_svg(counts: Sequence[int], labels: Sequence[str], *, title: str = 
             f'height="{h:.1f}"><title>{escape(label)}: {count}</title></rect>'
         )
         if count:
-            parts.append(f'<text class="count" x="{x + bar_w / 2:.1f}" y="{base_y - h - 4:.1f}" '
-                         f'text-anchor="middle">{count}</text>')
-        parts.append(f'<text class="tick" x="{x + bar_w / 2:.1f}" y="{base_y + 16}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+            inside = h >= 20
+            parts.append(f'<text class="count{" inside" if inside else ""}" x="{x + bar_w / 2:.1f}" '
+                         f'y="{base_y - h + 15 if inside else base_y - h - 4:.1f}" text-anchor="middle">{count}</text>')
+        if edges is None:
+            parts.append(f'<text class="tick" x="{x + bar_w / 2:.1f}" y="{base_y + 16}" '
+                         f'text-anchor="middle">{escape(label)}</text>')
+    if edges is not None:
+        if len(edges) != len(counts) + 1:
+            raise ValueError("edges must have one more entry than counts")
+        for i, edge in enumerate(edges):
+            x = MARGIN_LEFT + i * bar_w
+            parts.append(f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{base_y}" y2="{base_y + 4}"/>')
+            parts.append(f'<text class="tick" x="{x:.1f}" y="{base_y + 16}" text-anchor="middle">{edge:g}</text>')
     parts.append(f'<line class="axis" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
                  f'y1="{base_y}" y2="{base_y}"/>')
     parts.append(f'<text class="axis-label" x="{MARGIN_LEFT + plot_w / 2:.0f}" y="{HEIGHT - 6}" '
@@ -73,7 +85,8 @@ def histogram_svg(counts: Sequence[int], labels: Sequence[str], *, title: str = 
 
 def bins_svg(bins: Sequence[Any], *, title: str = "") -> str:
     """``histogram_svg`` for objects with ``count`` and ``label`` (``dashboard.ScoreBin``)."""
-    return histogram_svg([b.count for b in bins], [b.label for b in bins], title=title)
+    edges = [b.low for b in bins] + [bins[-1].high] if bins else None
+    return histogram_svg([b.count for b in bins], [b.label for b in bins], title=title, edges=edges)
 
 
 def _ticks(peak: int) -> list[int]:

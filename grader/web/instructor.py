@@ -48,7 +48,7 @@ def start_regrade(key: str) -> Any:
     except ServiceError as exc:
         _fail(exc)
     flash(f"Regrading {job.total} submission(s).", "info")
-    return redirect(url_for("instructor.dashboard", key=key, job=job.id, _anchor="regrade"))
+    return redirect(url_for("instructor.dashboard", key=key, job=job.id, at="regrade", _anchor="regrade"))
 
 
 @bp.post("/assignments/<key>/feedback")
@@ -66,7 +66,7 @@ def feedback(key: str) -> Any:
         if exc.status in (403, 404):
             _fail(exc)
         flash_error(exc.message)
-    return redirect(url_for("instructor.dashboard", key=key, _anchor=f"wrong-{qid}"))
+    return redirect(url_for("instructor.dashboard", key=key, at=f"wrong-{qid}", _anchor=f"wrong-{qid}"))
 
 
 @bp.post("/results/<int:result_id>/grade")
@@ -74,6 +74,7 @@ def feedback(key: str) -> Any:
 def grade(result_id: int) -> Any:
     session = db_session()
     key = request.form.get("assignment", "")
+    item = request.form.get("item", "")  # the grading form's element: the message is shown there
     try:
         row = grade_manually(session, user(), result_id, points=request.form.get("points"),
                              comment=request.form.get("comment", ""))
@@ -85,7 +86,11 @@ def grade(result_id: int) -> Any:
         if exc.status in (403, 404):
             _fail(exc)
         flash_error(exc.message)
-    return redirect(url_for("instructor.dashboard", key=key, _anchor="manual") if key else url_for("student.home"))
+    if not key:
+        return redirect(url_for("student.home"))
+    if item.startswith("manual-"):
+        return redirect(url_for("instructor.dashboard", key=key, at=item, _anchor=item))
+    return redirect(url_for("instructor.dashboard", key=key, _anchor="manual"))
 
 
 @bp.get("/assignments/<key>/students/<int:user_id>")

@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
 from grader.db.models.lms import WebhookDelivery
 from grader.db.models import Course, User
+from grader.security.egress import EgressPolicy
+from grader.security.egress_http import guarded_session
 from grader.services.lms import contexts, course_settings as admin, inbound, outbox, roster
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.passback_status import passback_status
@@ -47,10 +49,11 @@ class IframeSessionInterface(SecureCookieSessionInterface):
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
-    from grader.web import lti_pages
+    from grader.web import lms_manage, lti_pages  # lms_manage: list / revoke / edit what instructors registered
 
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(lms_manage.bp)
     app.register_blueprint(lti_pages.bp)
     if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
         from grader.web import lms_pages
@@ -190,14 +193,28 @@ def _staff_course(course: str) -> Any:
     return admin.staff_course(db_session(), user, course)
 
 
+def _egress() -> EgressPolicy:
+    """Where registered URLs may point (WEBHOOK_ALLOWED_HOSTS exempts development receivers)."""
+    return EgressPolicy(allowed_hosts=settings().webhook_allowed_hosts)
+
+
 def _json() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    """The JSON object sent ({} for no body); 400 for a body that is not one (or nested too deeply)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = current_app.json.loads(raw)
+    except ValueError as exc:  # not JSON, or nested deeper than the decoder goes (grader.app.JSONProvider)
+        raise ServiceError(f"the body is not valid JSON: {exc}", status=400) from None
+    if not isinstance(body, dict):
+        raise ServiceError("the body must be a JSON object", status=400)
+    return body
 
 
 @api_bp.post("/courses/<course>/webhooks")
 def add_webhook(course: str) -> Any:
-    out = admin.add_endpoint(db_session(), _staff_course(course), _json())
+    out = admin.add_endpoint(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
     return jsonify(out), 201
 
@@ -211,7 +228,7 @@ def add_inbound_secret(course: str) -> Any:
 
 @api_bp.post("/courses/<course>/lti-platforms")
 def add_platform(course: str) -> Any:
-    out = admin.add_platform(db_session(), _staff_course(course), _json())
+    out = admin.add_platform(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
     created = out.pop("created")
     return jsonify(out), 201 if created else 200
@@ -228,9 +245,7 @@ def registration_url(course: str) -> Any:
 @api_bp.post("/courses/<course>/roster/sync")
 def sync_roster(course: str) -> Any:
     """Fetch the LMS course roster (Names and Role Provisioning) of every connected LMS course."""
-    import requests
-
-    with requests.Session() as http:
+    with guarded_session(_egress()) as http:
         result = roster.sync_roster(db_session(), http, _staff_course(course))
     db_session().commit()
     return jsonify(contexts=result.contexts, members=result.members, errors=list(result.errors))
@@ -239,10 +254,8 @@ def sync_roster(course: str) -> Any:
 @api_bp.route("/courses/<course>/lti-contexts/<int:context_pk>/lineitems", methods=["GET", "POST"])
 def context_lineitems(course: str, context_pk: int) -> Any:
     """GET: the LMS course's line items; POST {"assignment": key}: create its gradebook column (AGS)."""
-    import requests
-
     staff = _staff_course(course)
-    with requests.Session() as http:
+    with guarded_session(_egress()) as http:
         if request.method == "GET":
             return jsonify(lineitems=roster.lineitems(db_session(), http, staff, context_pk))
         created = roster.create_lineitem(db_session(), http, staff, context_pk, _json().get("assignment"))

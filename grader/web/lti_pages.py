@@ -85,9 +85,9 @@ def registration_url(course_id: int) -> str:
 @bp.get("/register/<invite>")
 def register(invite: str) -> Any:
     """LTI Dynamic Registration, opened by the LMS with ``openid_configuration`` and ``registration_token``."""
-    import requests
-
     from grader.db.models import Course
+    from grader.security.egress_http import guarded_session
+    from grader.web.lms import _egress
     from grader.lms_protocol.dynamic_registration import ToolUrls
     from grader.services.lms.dynamic_registration import INVITE_MAX_AGE_S, register as register_platform
 
@@ -102,8 +102,8 @@ def register(invite: str) -> Any:
     tool = ToolUrls(login=url_for("lti.login", _external=True), launch=url_for("lti.launch", _external=True),
                     jwks=url_for("lti.jwks", _external=True))
     try:
-        with requests.Session() as http:
-            platform = register_platform(session, http, course, tool=tool,
+        with guarded_session(_egress()) as http:  # the platform's URLs pass the egress fence
+            platform = register_platform(session, http, course, tool=tool, egress=_egress(),
                                          openid_configuration=request.args.get("openid_configuration", ""),
                                          registration_token=request.args.get("registration_token", ""))
     except ServiceError as exc:

@@ -10,9 +10,10 @@ from flask import session as cookie
 
 from grader.app import SESSION_USER_KEY, db_session
 from grader.db.models import User
-from grader.services.auth import bearer_token, user_from_token
+from grader.services.auth import bearer_token, end_sessions, user_from_token
 
-__all__ = ["SESSION_USER_KEY", "current_user", "login_user", "logout_user"]
+__all__ = ["SESSION_EPOCH_KEY", "SESSION_USER_KEY", "current_user", "login_user", "logout_user"]
+SESSION_EPOCH_KEY = "epoch"  # the user's session epoch when the cookie was made
 
 
 def current_user() -> User | None:
@@ -31,7 +32,8 @@ def current_user() -> User | None:
         user = user_from_token(token, session=db_session()) if token else None
     elif SESSION_USER_KEY in cookie:
         user = db_session().get(User, cookie[SESSION_USER_KEY])
-        if user is not None and not user.is_active:
+        # a deactivated account, or a cookie from before a logout or password change, is anonymous
+        if user is not None and (not user.is_active or cookie.get(SESSION_EPOCH_KEY) != user.session_epoch):
             user = None
     g._grader_user = user
     return user
@@ -40,11 +42,17 @@ def current_user() -> User | None:
 def login_user(user: User) -> None:
     """Remember ``user`` in the Flask session cookie (for the pages)."""
     cookie.clear()
+    cookie.permanent = True  # expires after the app's PERMANENT_SESSION_LIFETIME (SESSION_LIFETIME_S)
     cookie[SESSION_USER_KEY] = user.id
+    cookie[SESSION_EPOCH_KEY] = user.session_epoch or 0
     g._grader_user = user
 
 
 def logout_user() -> None:
-    """Forget the logged-in user."""
+    """Forget the logged-in user and end their login sessions server-side (a copy of the cookie
+    stops working too); the caller commits."""
+    user = current_user() if SESSION_USER_KEY in cookie else None
+    if user is not None:
+        end_sessions(user)
     cookie.clear()
     g._grader_user = None

@@ -9,10 +9,12 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from grader.app import db_session, queue, settings
 from grader.services.catalog import STAFF_ROLES, visible_assignments
+from grader.services.checks import revealed_keys
 from grader.services.documents import read_document_answers
 from grader.services.errors import InvalidRequest, ServiceError
+from grader.services.student_form import latest_answers, submitted_answers
 from grader.services.student_pages import answers_from_form, past_submissions, student_page, table_rows
-from grader.services.submissions import submission_for
+from grader.services.submissions import replayed_submission, submission_for
 from grader.services.submit import submit as submit_answers_once
 from grader.services.variants import student_questions
 from grader.web.common import flash_error, login_required, user
@@ -37,8 +39,7 @@ def assignment(key: str) -> Any:
         page = student_page(db_session(), user(), key)
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
-    last = page.submissions[0].answers if page.submissions else {}
-    return _form(page, last)
+    return _form(page, latest_answers(page.submissions))
 
 
 def _form(page: Any, answers: dict[str, Any], found: dict[str, Any] | None = None) -> Any:
@@ -77,7 +78,10 @@ def submit(key: str) -> Any:
     session = db_session()
     try:
         page = student_page(session, user(), key)
-        answers = answers_from_form(page.questions, request.form)
+        again = replayed_submission(session, user(), request.form.get("idempotency_key") or None)
+        if again is not None:  # the same form posted twice (a double click): its submission, not "nothing changed"
+            return redirect(url_for("student.submission", submission_id=again.id))
+        answers = submitted_answers(answers_from_form(page.questions, request.form), page.questions, page.submissions)
         if not answers:
             flash_error("Type at least one answer before submitting.")
             return redirect(url_for("student.assignment", key=key))
@@ -108,7 +112,7 @@ def submission(submission_id: int) -> Any:
     this = next(s for s in subs if s.id == submission_id)
     questions = student_questions(session, assignment, found.assignment_version, found.user_id)
     return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
-                           owner=found.user, mine=found.user_id == user().id)
+                           owner=found.user, mine=found.user_id == user().id, keys=revealed_keys(questions, subs))
 
 
 @bp.get("/help/documents")

@@ -3,7 +3,7 @@ resource link) and lti_launch_link remembers through which link each student lau
 assignment (issue 14: a score went to the newest launch's line item, another student's link)
 
 Revision ID: lti0001
-Revises: variants0001
+Revises: sec0003
 Create Date: 2026-12-06
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = 'lti0001'
-down_revision: Union[str, Sequence[str], None] = 'variants0001'
+down_revision: Union[str, Sequence[str], None] = 'sec0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -78,7 +78,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                SECRET_KEY="browser-test-secret", HOST="127.0.0.1", PORT=str(port),
                ASSIGNMENTS_DIR=str(ROOT / "assignments"), GRADER_SWEEP_INTERVAL_S="5",
                ANSWER_SOFT_TIME_S="60", ANSWER_HARD_TIME_S="120",  # a loaded machine: no needs_review
-               TRUSTED_PROXIES="1")  # the LMS test reaches it through a TLS front (direct requests set no X-Forwarded-*)
+               # the LMS iframe test: a TLS front (direct requests set no X-Forwarded-*), the stand-in LMS
+               # page (its own site, any port) may frame the tool, its loopback URLs pass the egress fence
+               TRUSTED_PROXIES="1", FRAME_ANCESTORS="'self' http://lms.test:*", WEBHOOK_ALLOWED_HOSTS="127.0.0.1")
     log = tmp / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--concurrency", "1",
@@ -117,8 +119,11 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    blocked: list[str] = []  # the Content-Security-Policy must not block anything the pages need
+    pg.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield pg
     context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture()

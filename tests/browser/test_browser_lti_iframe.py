@@ -65,6 +65,8 @@ def test_a_launch_in_an_iframe_with_third_party_cookies_blocked_completes_a_subm
                 assert frame.evaluate("() => document.hasStorageAccess()") is False
                 fill_seed_answers(frame)
                 frame.click("#submit-answers")
+                frame.locator("#confirm-dialog").wait_for(state="visible")  # the seed's 1c restates the question
+                frame.click("#confirm-go")
                 frame.wait_for_url(re.compile(r".*/submissions/\d+$"))
                 frame.locator("#score").wait_for(timeout=120_000)
                 assert "correct" in frame.locator("#result-1a").inner_text()

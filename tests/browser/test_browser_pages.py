@@ -110,6 +110,10 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     fill_seed_answers(page)
     shot(page, "student-form-filled")
     page.click("#submit-answers")
+    # the seed's 1c restates the question (a derivative operator): the page asks before sending it
+    page.locator("#confirm-dialog").wait_for(state="visible")
+    assert "Question 1c" in page.locator("#confirm-list").inner_text()
+    page.click("#confirm-go")
     page.wait_for_url(re.compile(r".*/submissions/\d+$"))
     page.locator("#score").wait_for(timeout=120_000)  # the progress box polls until graded
     assert page.locator("table.results > tbody > tr").count() == len(SEED)
@@ -146,7 +150,7 @@ def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: 
     groups = page.locator("#wrong-1a li.group")
     first = groups.first
     assert first.locator(".count").inner_text() == "3×"   # three ways of writing one mistake
-    assert first.locator("math").count() == 1
+    assert first.locator(".rep math").count() == 1  # the representative, drawn as math
     shot(page, "instructor-wrong-answers", selector="#wrong")
 
     first.get_by_label("Feedback for this error").fill("You added 2y_i: the derivative of (y-p)^2 in p is -2(y-p).")
@@ -171,6 +175,7 @@ def test_instructor_dashboard_groups_grades_and_exports(page: Any, live_server: 
     assert set(WRONG_1A) <= emails
 
     page.click("#regrade-button")
+    page.click("#regrade-confirm")  # asked in the page first
     page.locator("#regrade-status", has_text="done").wait_for(timeout=120_000)
     shot(page, "instructor-regrade-done", selector="#regrade")
 

@@ -20,6 +20,7 @@ def test_requests_without_valid_credentials_get_401_json(client: Any, world: Any
 def test_a_login_session_cookie_also_authenticates(client: Any, world: Any) -> None:
     with client.session_transaction() as cookie:
         cookie["user_id"] = world.users["alice"].id
+        cookie["epoch"] = world.users["alice"].session_epoch  # the login's session epoch (logout raises it)
     resp = client.get("/api/v1/me")
     assert resp.status_code == 200 and resp.json["email"] == "alice@example.com"
     assert resp.json["courses"] == [{"id": "c1", "title": "Course 1", "role": "student"}]

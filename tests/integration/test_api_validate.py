@@ -62,3 +62,15 @@ def test_bad_requests_get_a_message(client: Any, world: Any, body: dict, status:
 
 def test_validate_needs_authentication(client: Any, world: Any) -> None:
     assert client.post(URL, json={"answer": "x"}).status_code == 401
+
+
+def test_the_preview_reads_as_typed_and_flags_unknown_symbols(client: Any, world: Any) -> None:
+    body = {"answer": "-2(y_i - p_i)", "assignment_id": "hw1", "question_id": "q1"}
+    resp = client.post(URL, json=body, headers=world.auth("alice"))
+    out = resp.json
+    assert resp.status_code == 200 and out["status"] == "ok" and out["flags"] == []
+    assert out["typed_text"] == "-2*(y_i - p_i)" and out["symbols"] == ["p_i", "y_i"]  # y_i: from the key
+    assert out["typed_mathml"].startswith("<math")
+    out = client.post(URL, json={**body, "answer": "2p - 2y_i"}, headers=world.auth("alice")).json
+    assert out["status"] == "error" and out["flags"][0]["kind"] == "unknown_symbol"
+    assert out["flags"][0]["suggestion"] == "p_i"

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from grader.db.base import Base, utcnow
 
@@ -20,6 +20,12 @@ class Role(str, Enum):
 
 
 ROLES = tuple(r.value for r in Role)
+
+
+def normalize_email(email: str) -> str:
+    """The stored form of an address: stripped and lower-cased, so lookups and the unique
+    constraint are case-insensitive (``Ann@X.org`` and ``ann@x.org`` are one account)."""
+    return email.strip().lower()
 
 
 class Course(Base):
@@ -46,9 +52,15 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # login cookies carry the epoch they were made in: raising it ends every session server-side
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user")
+
+    @validates("email")
+    def _normalize_email(self, _key: str, email: str) -> str:
+        return normalize_email(email)
 
 
 class Enrollment(Base):
@@ -82,5 +94,6 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -122,8 +122,10 @@ def course_by_ref(session: Session, ref: str | int) -> Course | None:
 
 
 def inbound_secrets(session: Session, course_id: int) -> list[str]:
+    """The course's secrets that still verify: active and not past a rotation's overlap window."""
     return list(session.scalars(select(InboundWebhookSecret.secret).where(
-        InboundWebhookSecret.course_id == course_id, InboundWebhookSecret.active.is_(True))))
+        InboundWebhookSecret.course_id == course_id, InboundWebhookSecret.active.is_(True),
+        or_(InboundWebhookSecret.expires_at.is_(None), InboundWebhookSecret.expires_at > utcnow()))))
 
 
 def inbound_message(session: Session, course_id: int, webhook_id: str) -> InboundMessage | None:
@@ -137,7 +139,8 @@ def enrollment(session: Session, user_id: int, course_id: int) -> Enrollment | N
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email))
+    """The user with this address, compared case-insensitively (emails are stored lower-case)."""
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def assignment_by_key(session: Session, key: str) -> Assignment | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from grader.db.base import utcnow
 from grader.db.models import ApiToken, Course, Enrollment, User
 
 
@@ -14,11 +15,12 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 
 def user_by_token_sha256(session: Session, digest: str) -> User | None:
-    """The active owner of an unrevoked token with this SHA-256."""
+    """The active owner of an unrevoked, unexpired token with this SHA-256."""
     stmt = (
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_sha256 == digest, ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+        .where(ApiToken.token_sha256 == digest, ApiToken.revoked_at.is_(None), User.is_active.is_(True),
+               or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()))
     )
     return session.scalar(stmt)
 

@@ -10,8 +10,10 @@ from grader.db.queries import lms as q
 from grader.db.models.lms import InboundWebhookSecret, LtiDeployment, LtiPlatform, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Course, User
 from grader.db.session import Session
+from grader.lms_protocol.platform_keys import PlatformKeyError, check_public_key_pem
 from grader.lms_protocol.signatures import generate_secret
 from grader.lms_protocol.webhooks import EVENT_TYPES
+from grader.security.egress import EgressPolicy, EgressRefused
 from grader.services.errors import Forbidden, InvalidRequest, NotFound
 
 STAFF = ("instructor", "admin")
@@ -30,22 +32,31 @@ def staff_course(session: Session, user: User, course_ref: str) -> Course:
     return course
 
 
-def _url(value: Any, name: str, *, required: bool = True) -> str | None:
+def _url(value: Any, name: str, *, required: bool = True, egress: EgressPolicy | None = None) -> str | None:
+    """An http(s) URL; with ``egress``, one the server may send requests to (no credentials, no
+    internal address in any spelling: ``grader.security.egress``)."""
     if value in (None, "") and not required:
         return None
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
         raise InvalidRequest(f'"{name}" must be an http(s) URL')
+    if egress is not None:
+        try:
+            egress.check_static(str(value))
+        except EgressRefused as exc:
+            raise InvalidRequest(f'"{name}": {exc}') from None
     return str(value)
 
 
-def add_endpoint(session: Session, course: Course, body: dict[str, Any]) -> dict[str, Any]:
-    """Register a webhook endpoint; the secret is returned here only."""
+def add_endpoint(session: Session, course: Course, body: dict[str, Any], *,
+                 egress: EgressPolicy | None = None) -> dict[str, Any]:
+    """Register a webhook endpoint; the secret is returned here only. ``egress`` (default: no
+    internal host allowed) refuses URLs the worker must not reach."""
     events = body.get("events") or list(EVENT_TYPES)
     if not isinstance(events, list) or any(e not in EVENT_TYPES for e in events):
         raise InvalidRequest(f'"events" must be a list of {", ".join(EVENT_TYPES)}')
-    endpoint = WebhookEndpoint(course_id=course.id, url=_url(body.get("url"), "url"), events=events,
-                               secret=generate_secret(), active=True)
+    url = _url(body.get("url"), "url", egress=egress or EgressPolicy())
+    endpoint = WebhookEndpoint(course_id=course.id, url=url, events=events, secret=generate_secret(), active=True)
     session.add(endpoint)
     session.flush()
     return {"id": endpoint.id, "url": endpoint.url, "events": events, "secret": endpoint.secret}
@@ -59,40 +70,23 @@ def rotate_inbound_secret(session: Session, course: Course) -> dict[str, Any]:
     return {"id": row.id, "secret": row.secret}
 
 
-def add_platform(session: Session, course: Course, body: dict[str, Any]) -> dict[str, Any]:
-    """Register an LTI 1.3 platform for the course."""
-    values = {k: body.get(k) or None for k in PLATFORM_FIELDS}
-    for name in ("issuer", "client_id"):
-        if not isinstance(values[name], str):
-            raise InvalidRequest(f'"{name}" is required')
-    for name in ("auth_login_url", "token_url"):
-        values[name] = _url(values[name], name)
-    for name in ("jwks_url", "lineitem_url"):
-        values[name] = _url(values[name], name, required=False)
-    if not values["jwks_url"] and not values["public_key_pem"]:
-        raise InvalidRequest('give "jwks_url" or "public_key_pem"')
-    issuer = str(values["issuer"])
-    registered = q.platforms_by_issuer(session, issuer, values["client_id"])
-    if registered:
-        return _add_deployment(session, registered[0], values)
-    # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
-    # of its own could sign id_tokens for that issuer's existing users and log in as any of them.
-    for other in q.platforms_by_issuer(session, issuer):
-        if (other.jwks_url, other.public_key_pem) != (values["jwks_url"], values["public_key_pem"]):
-            raise InvalidRequest("this issuer is already registered with other keys: use the same "
-                                 '"jwks_url" (or "public_key_pem") as its first registration', status=409)
-    platform = LtiPlatform(course_id=course.id, **values)
+def add_platform(session: Session, course: Course, body: dict[str, Any], *,
+                 egress: EgressPolicy | None = None) -> dict[str, Any]:
+    """Register an LTI 1.3 platform for the course; the same issuer and client id again, with the
+    same keys and a new deployment id, adds that deployment (``"created": False``)."""
+    issuer, client_id = body.get("issuer"), body.get("client_id")
+    existing = (q.platforms_by_issuer(session, issuer, client_id)
+                if isinstance(issuer, str) and isinstance(client_id, str) and client_id else [])
+    if existing:
+        values = platform_values(session, body, egress=egress, replacing=existing[0].id)
+        return _add_deployment(session, existing[0], values)
+    platform = LtiPlatform(course_id=course.id, **platform_values(session, body, egress=egress))
     session.add(platform)
     session.flush()
     if platform.deployment_id:
         session.add(LtiDeployment(platform_id=platform.id, deployment_id=platform.deployment_id))
         session.flush()
-    return {**_platform_view(session, platform), "created": True}
-
-
-def _platform_view(session: Session, platform: LtiPlatform) -> dict[str, Any]:
-    return {"id": platform.id, **{k: getattr(platform, k) for k in PLATFORM_FIELDS if k != "public_key_pem"},
-            "deployment_ids": q.deployments_of(session, platform.id)}
+    return {**platform_view(platform), "deployment_ids": q.deployments_of(session, platform.id), "created": True}
 
 
 def _add_deployment(session: Session, platform: LtiPlatform, values: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +100,49 @@ def _add_deployment(session: Session, platform: LtiPlatform, values: dict[str, A
                              '"deployment_id" and the same keys)', status=409)
     session.add(LtiDeployment(platform_id=platform.id, deployment_id=deployment[:200]))
     session.flush()
-    return {**_platform_view(session, platform), "created": False}
+    return {**platform_view(platform), "deployment_ids": q.deployments_of(session, platform.id), "created": False}
+
+
+def platform_view(platform: LtiPlatform) -> dict[str, Any]:
+    return {"id": platform.id, **{k: getattr(platform, k) for k in PLATFORM_FIELDS if k != "public_key_pem"}}
+
+
+def platform_values(session: Session, body: dict[str, Any], *, egress: EgressPolicy | None = None,
+                    replacing: int | None = None) -> dict[str, Any]:
+    """Checked registration fields (``replacing``: the id of the platform being edited). The URLs
+    the server itself fetches (token, JWKS, line item) must pass ``egress``; the login URL is only
+    ever visited by browsers."""
+    egress = egress or EgressPolicy()
+    values = {k: body.get(k) or None for k in PLATFORM_FIELDS}
+    for name in ("issuer", "client_id"):
+        if not isinstance(values[name], str):
+            raise InvalidRequest(f'"{name}" is required')
+    values["auth_login_url"] = _url(values["auth_login_url"], "auth_login_url")
+    values["token_url"] = _url(values["token_url"], "token_url", egress=egress)
+    for name in ("jwks_url", "lineitem_url"):
+        values[name] = _url(values[name], name, required=False, egress=egress)
+    if not values["jwks_url"] and not values["public_key_pem"]:
+        raise InvalidRequest('give "jwks_url" or "public_key_pem"')
+    for name in ("token_url", "jwks_url"):  # keys and tokens travel here: never in clear to the internet
+        url = values[name]
+        if isinstance(url, str) and not url.startswith("https://") and not egress.allows_host(
+                urlsplit(url).hostname or ""):
+            raise InvalidRequest(f'"{name}" must be an https URL')
+    if values["public_key_pem"] is not None:
+        try:
+            values["public_key_pem"] = check_public_key_pem(values["public_key_pem"])
+        except PlatformKeyError as exc:
+            raise InvalidRequest(str(exc)) from None
+    others = [p for p in q.platforms_by_issuer(session, str(values["issuer"])) if p.id != replacing]
+    if any(p.client_id == values["client_id"] for p in others):
+        raise InvalidRequest("this issuer and client id are already registered", status=409)
+    # Users are linked by (issuer, sub) across courses: a second registration of an issuer with keys
+    # of its own could sign id_tokens for that issuer's existing users and log in as any of them.
+    for other in others:
+        if (other.jwks_url, other.public_key_pem) != (values["jwks_url"], values["public_key_pem"]):
+            raise InvalidRequest("this issuer is already registered with other keys: use the same "
+                                 '"jwks_url" (or "public_key_pem") as its first registration', status=409)
+    return values
 
 
 def delivery_view(row: WebhookDelivery) -> dict[str, Any]:

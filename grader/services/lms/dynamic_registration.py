@@ -14,6 +14,7 @@ from typing import Any
 from grader.db.models import Course
 from grader.db.session import Session
 from grader.lms_protocol import dynamic_registration as dr
+from grader.security.egress import EgressPolicy, EgressRefused
 from grader.services.errors import InvalidRequest
 from grader.services.lms.course_settings import add_platform
 
@@ -39,7 +40,7 @@ def _json(response: Any, what: str) -> Any:
 
 
 def register(session: Session, http: Any, course: Course, *, openid_configuration: str,
-             registration_token: str, tool: dr.ToolUrls) -> dict[str, Any]:
+             registration_token: str, tool: dr.ToolUrls, egress: EgressPolicy | None = None) -> dict[str, Any]:
     """Fetch the platform's configuration, register the tool there, store the platform for ``course``.
     ``http`` is a ``requests.Session`` (``get`` and ``post`` with ``timeout`` and ``allow_redirects``)."""
     if not openid_configuration.startswith(("https://", "http://")):
@@ -48,6 +49,8 @@ def register(session: Session, http: Any, course: Course, *, openid_configuratio
     try:
         response = http.get(openid_configuration, headers={**auth, "Accept": "application/json"},
                             timeout=TIMEOUT_S, allow_redirects=False)
+    except EgressRefused as exc:
+        raise RegistrationFailed(f'"openid_configuration": {exc}') from None
     except Exception as exc:  # the network: the administrator sees why
         raise RegistrationFailed(f"could not fetch the openid configuration: {type(exc).__name__}", status=502) from None
     try:
@@ -58,6 +61,8 @@ def register(session: Session, http: Any, course: Course, *, openid_configuratio
         answer = http.post(config.registration_endpoint, json=dr.registration_request(tool),
                            headers={**auth, "Content-Type": "application/json"}, timeout=TIMEOUT_S,
                            allow_redirects=False)
+    except EgressRefused as exc:
+        raise RegistrationFailed(f'"registration_endpoint": {exc}') from None
     except Exception as exc:
         raise RegistrationFailed(f"could not reach the registration endpoint: {type(exc).__name__}", status=502) from None
     try:
@@ -68,4 +73,4 @@ def register(session: Session, http: Any, course: Course, *, openid_configuratio
         "issuer": config.issuer, "client_id": client_id, "deployment_id": deployment_id,
         "auth_login_url": config.authorization_endpoint, "token_url": config.token_endpoint,
         "jwks_url": config.jwks_uri,
-    })
+    }, egress=egress)

@@ -49,6 +49,8 @@ class InboundResult:
 def _parse(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body.decode("utf-8"))
+    except RecursionError:  # was a 500: the decoder recursed once per level of nesting
+        raise InvalidRequest("the JSON body is nested too deeply", status=400) from None
     except (UnicodeDecodeError, ValueError):
         raise Unauthorized("invalid signature") from None
     if not isinstance(data, dict):

@@ -164,6 +164,8 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
     except UnmappedContext as exc:
         raise LaunchError(str(exc), status=409) from None
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
+    if not user.is_active:
+        raise LaunchError("this account is deactivated", status=403)
     _enrol(session, user, course_id, role)
     deployment_id = str(claims.get(CLAIM + "deployment_id") or "")
     if claims.get(CLAIM + "message_type") == dl.REQUEST:
@@ -188,21 +190,24 @@ def burn_state(session: Session, state: str) -> None:
 
 
 def _linked_user(session: Session, issuer: str, sub: str, claims: Mapping[str, Any]) -> User:
+    """The account bound to the platform's (issuer, sub), created on the first launch.
+
+    The account's address is always a synthetic ``lti-<hash>@lti.invalid``, never the launch's
+    ``email`` claim: a platform can claim any address (an instructor may register a platform of
+    their own), and an account holding a real address could later be handed roles elsewhere by
+    ``grader admin create-user`` on that address. The account gets roles only through launches
+    of the platforms that registered it, in the courses their LMS contexts map to.
+    """
     link = q.user_link(session, issuer, sub)
     if link is not None:
         return link.user
-    # never link to an existing account by email: a platform could claim anyone's address
     digest = hashlib.sha256(f"{issuer}\0{sub}".encode()).hexdigest()[:20]
-    email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email or len(email) > 254 or q.user_by_email(session, email):
-        email = f"lti-{digest}@lti.invalid"
-    user = User(email=email, display_name=str(claims.get("name") or "")[:200], password_hash=None)
-    if not q.insert_once(session, user):  # the address was taken meanwhile
-        user = User(email=f"lti-{digest}@lti.invalid", display_name=user.display_name, password_hash=None)
-        q.insert_once(session, user)
-    if not q.insert_once(session, LtiUserLink(issuer=issuer, sub=sub, user_id=user.id)):
-        session.delete(user)  # a concurrent first launch linked this person first: use theirs
-        session.flush()
+    user = User(email=f"lti-{digest}@lti.invalid", display_name=str(claims.get("name") or "")[:200],
+                password_hash=None)
+    if not q.insert_once(session, user):  # a concurrent first launch made it (same synthetic address)
+        user = q.user_by_email(session, user.email) or user
+    if user.id is not None:
+        q.insert_once(session, LtiUserLink(issuer=issuer, sub=sub, user_id=user.id))
     linked = q.user_link(session, issuer, sub)
     if linked is None:
         raise LaunchError("could not link the LMS user; try again", status=409)

@@ -19,6 +19,12 @@ WEBHOOK_SECRET = generate_secret()
 
 
 @pytest.fixture
+def settings(settings):  # type: ignore[no-untyped-def]
+    """The integration settings, with the loopback stand-in allowed as a webhook and platform host."""
+    return settings.replace(webhook_allowed_hosts=("127.0.0.1",))
+
+
+@pytest.fixture
 def lms() -> Iterator[LmsStandIn]:
     with LmsStandIn(webhook_secret=WEBHOOK_SECRET) as standin:
         yield standin

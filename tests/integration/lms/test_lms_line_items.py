@@ -92,6 +92,7 @@ def test_the_instructor_sees_why_a_student_gets_no_passback(settings, db_factory
     teacher = tool_client(app)
     with teacher.session_transaction(base_url=TOOL) as cookie:
         cookie[SESSION_USER_KEY] = world.users["teacher"].id
+        cookie["epoch"] = world.users["teacher"].session_epoch or 0  # as login_user writes it
     page = teacher.get("/instructor/assignments/hw1/lms")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
     html = page.get_data(as_text=True)

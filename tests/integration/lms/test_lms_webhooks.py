@@ -7,7 +7,6 @@ from typing import Any
 from datetime import timedelta
 
 import pytest
-import requests
 
 from lms_fixtures import add_endpoint, graded_submission  # type: ignore[import-not-found]
 from grader.db.base import utcnow
@@ -17,14 +16,18 @@ from grader.services import dispatch
 from grader.services.queue import CeleryQueue
 from grader.services.lms import notify, outbox
 from grader.lms_protocol.webhooks import Outcome
+from grader.security.egress import EgressPolicy
+from grader.security.egress_http import guarded_session
 
 pytestmark = pytest.mark.integration
 FAST = (0, 0, 0, 0, 0, 0, 0)
+# the worker's fenced HTTP session; the stand-in listens on loopback, so it is allow-listed
+HTTP = guarded_session(EgressPolicy(allowed_hosts=("127.0.0.1",)))
 
 
 def _deliver(world, delivery_id: int, **kwargs):  # type: ignore[no-untyped-def]
     kwargs.setdefault("schedule", FAST)
-    result = outbox.deliver_webhook(world.session, delivery_id, http=requests.Session(), **kwargs)
+    result = outbox.deliver_webhook(world.session, delivery_id, http=HTTP, **kwargs)
     world.session.commit()
     return result
 

@@ -52,9 +52,11 @@ def producer(broker: str) -> Iterator[CeleryQueue]:
 
 
 @pytest.fixture
-def worker(pg_url: str, broker: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``celery worker`` with the LMS tasks, back-off shrunk 500 times."""
-    env = {**os.environ, "DATABASE_URL": pg_url, "CELERY_BROKER_URL": broker, "SECRET_KEY": "test",
+def worker(pg_url: str, broker: str, tmp_path: Path, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """``celery worker`` with the LMS tasks, back-off shrunk 500 times; the web app's secret key
+    (the secrets it stored are encrypted with a key derived from it)."""
+    env = {**os.environ, "DATABASE_URL": pg_url, "CELERY_BROKER_URL": broker, "SECRET_KEY": settings.secret_key,
+           "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
            "GRADER_LMS_RETRY_SCALE": "0.002"}
     log = (tmp_path / "worker.log").open("wb")
     proc = subprocess.Popen(

@@ -59,14 +59,19 @@ def test_an_out_of_range_page_parameter_is_a_400(client: Any, world: dict, query
     assert "out of range" in resp.json["error"] or "limit must be" in resp.json["error"]
 
 
-def test_the_size_limits_of_a_structured_answer_are_configurable(factory: SessionFactory, world: dict) -> None:
+def test_the_size_limits_of_a_structured_answer_are_configurable(factory: SessionFactory, world: dict,
+                                                                 session: Any) -> None:
     """MAX_ANSWER_PARTS and MAX_ANSWER_DEPTH, like MAX_ANSWER_CHARS, come from the environment."""
+    from tests.support.db import add_assignment
+
+    add_assignment(session, world["course"], "id: hwt\ntitle: T\nquestions:\n  - id: q1\n    type: ad_table\n")
+    session.commit()
     settings = Settings.from_env({"MAX_ANSWER_PARTS": "3", "MAX_ANSWER_DEPTH": "1"}, database_url="sqlite://",
                                  secret_key="k", testing=True)
     assert (settings.max_answer_parts, settings.max_answer_depth) == (3, 1)
     client = create_app(settings, session_factory=factory, queue=FakeQueue(),
                         blueprints=[("grader.api", True)]).test_client()
-    url, headers = "/api/v1/assignments/hw1/submissions", auth(world, "alice")
+    url, headers = "/api/v1/assignments/hwt/submissions", auth(world, "alice")
     resp = client.post(url, json={"answers": {"q1": ["a", "b", "c"]}}, headers=headers)
     assert resp.status_code == 422 and "more than 3 parts" in resp.json["error"]
     resp = client.post(url, json={"answers": {"q1": [["a"]]}}, headers=headers)

@@ -81,7 +81,8 @@ def test_a_wrong_value_is_carried_forward_to_later_cells(table: Assignment) -> N
     assert [(c.name, c.correct, c.carried) for c in f.cells] == [
         ("graph", True, False), ("v_1", True, False), ("v_2", False, False), ("v_3", True, True),
         ("v_4", True, True)]
-    assert "v_3 = 5 is right given your earlier entries (it should be 4): credit carried forward" in f.feedback
+    assert "v_3 = 5 is right given your earlier entries but not on the right values: credit carried forward" in f.feedback
+    assert "4" not in f.feedback.split("v_3 = 5")[1].split(".")[0]  # the key is not given away
 
 
 def test_adjoints_use_the_students_own_values_and_adjoints(table: Assignment) -> None:
@@ -96,7 +97,17 @@ def test_adjoints_use_the_students_own_values_and_adjoints(table: Assignment) ->
 def test_a_wrong_adjoint_loses_only_its_cell(table: Assignment) -> None:
     _, a = grade(table, ROWS, dict(ADJ, v_0=16))
     assert a.points == 6 and [c.name for c in a.cells if not c.correct] == ["v_0"]
-    assert "The adjoint of v_0 = 16 is not right (expected -16)" in a.feedback
+    assert "The adjoint of v_0 = 16 is not right." in a.feedback
+
+
+def test_a_wrong_cell_does_not_reveal_the_key() -> None:
+    """Was: 'The adjoint of v_{-2} = 5 is not right (expected -7)' while attempts remained."""
+    from grader.assignments.ad_table import grade_cell
+
+    hidden = grade_cell("v_{-2}", 5.0, -7.0, -7.0, 1e-3, 1.0, "The adjoint")
+    assert hidden.note == "The adjoint of v_{-2} = 5 is not right." and "-7" not in hidden.note
+    shown = grade_cell("v_{-2}", 5.0, -7.0, -7.0, 1e-3, 1.0, "The adjoint", reveal=True)
+    assert "(expected -7)" in shown.note
 
 
 def test_a_graph_that_computes_another_function_loses_the_graph_cell(table: Assignment) -> None:
@@ -160,8 +171,8 @@ def test_adjoints_right_only_for_a_wrong_graph_keep_their_credit_but_are_not_cor
     assert a.points == 7 and a.verdict is V.INCORRECT
     assert "All cells right" not in a.feedback
     assert [c.name for c in a.cells if c.carried] == ["v_{-2}"]
-    assert "adjoint of v_{-2} = -8 is right for your graph" in a.feedback
-    assert "-7" in a.feedback
+    assert "adjoint of v_{-2} = -8 is right for your graph, but not for the function" in a.feedback
+    assert "-7" not in a.feedback  # the key's value is not given away while attempts remain
 
 
 def test_with_a_wrong_graph_the_rows_it_shares_with_the_key_are_judged_on_their_own(table: Assignment) -> None:
@@ -224,8 +235,8 @@ def test_the_seed_question_3_with_a_graph_that_adds_w_instead_of_x(assignment4: 
     assert (a.verdict, a.points, a.max_points) == (V.INCORRECT, 3.5, 3.5)
     assert "All cells right" not in a.feedback
     assert sorted(c.name for c in a.cells if c.carried) == ["v_{-1}", "v_{-2}"]   # v_4: the seed 1, right anyway
-    assert "The adjoint of v_{-2} = -8 is right for your graph, but for the function it is -7" in a.feedback
-    assert "The adjoint of v_{-1} = -3.8 is right for your graph, but for the function it is -4.8" in a.feedback
+    assert "The adjoint of v_{-2} = -8 is right for your graph, but not for the function" in a.feedback
+    assert "The adjoint of v_{-1} = -3.8 is right for your graph, but not for the function" in a.feedback
     assert a.to_json()["verdict"] == "incorrect" and a.to_json()["points"] == 3.5
 
 

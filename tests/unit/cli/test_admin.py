@@ -107,3 +107,25 @@ def test_a_bad_environment_value_is_a_clear_error(db_url: str, monkeypatch: pyte
     assert main(["admin", "create-user", "a@example.com", "--role", "student"]) == 1
     err = capsys.readouterr().err
     assert "bad configuration" in err and "GRADING_LEASE_S" in err and "soon" in err
+
+
+def test_tokens_are_issued_with_an_expiry_listed_and_revoked_from_the_cli(db_url: str, capsys: pytest.CaptureFixture) -> None:
+    main(["admin", "migrate"])
+    assert main(["admin", "create-user", "ann@example.com", "--role", "student"]) == 0
+    assert main(["admin", "issue-token", "Ann@example.com", "--label", "laptop", "--expires-days", "7"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    token = out[-1]
+    assert "expires 20" in out[-2]
+    assert main(["admin", "tokens", "ann@example.com"]) == 0
+    listing = capsys.readouterr().out
+    assert "laptop" in listing and token not in listing and listing.count("active") == 2
+    token_id = int(out[-2].split()[1])
+    factory = make_session_factory(db_url)
+    with factory() as session:
+        assert user_from_token(token, session=session) is not None
+    assert main(["admin", "revoke-token", str(token_id)]) == 0
+    with factory() as session:
+        assert user_from_token(token, session=session) is None
+    factory.kw["bind"].dispose()
+    assert main(["admin", "revoke-token", "999"]) == 1
+    assert "token 999 not found" in capsys.readouterr().err

@@ -16,12 +16,20 @@ def test_attached_feedback_is_given_to_equivalent_answers() -> None:
     grade = grade_submission(merged, {"1a": "2(y_i + p_i)"}).question("1a")
     assert grade.verdict.value == "incorrect"
     assert "You added 2y_i" in grade.feedback
-    assert merged.question("1a").anticipated_errors[-1].answer == "2p_i + 2y_i"
+    assert merged.question("1a").anticipated_errors[0].answer == "2p_i + 2y_i"
 
 
-def test_the_files_own_anticipated_errors_win_and_nothing_else_changes() -> None:
+def test_feedback_attached_to_an_anticipated_error_group_is_applied() -> None:
+    """Was: the file's anticipated error won, so the feedback attached to its group on the
+    dashboard was never given, though the page said a regrade would apply it."""
     assignment = load_assignment(SEED)
     own = assignment.question("1a").anticipated_errors[0]
+    before = grade_submission(assignment, {"1a": "2y_i - 2p_i"}).question("1a")
+    assert before.feedback.startswith(own.feedback)
+    merged = merge_anticipated(assignment, {"1a": [("2(y_i - p_i)", "Instructor: mind the inner derivative.")]})
+    after = grade_submission(merged, {"1a": "2y_i - 2p_i"}).question("1a")
+    assert "Instructor: mind the inner derivative." in after.feedback and own.feedback not in after.feedback
+    # the exact text the file anticipates is replaced, not listed twice
     merged = merge_anticipated(assignment, {"1a": [(own.answer, "other")]})
-    assert merged.question("1a").anticipated_errors == assignment.question("1a").anticipated_errors
+    assert [(e.answer, e.feedback) for e in merged.question("1a").anticipated_errors] == [(own.answer, "other")]
     assert merge_anticipated(assignment, {}) is assignment

@@ -8,8 +8,8 @@ import pytest
 from grader.db import Session
 from grader.db.models import ApiToken, AssignmentVersion, Enrollment
 from grader.services import provisioning as admin
-from grader.services.auth import authenticate, bearer_token, user_from_token
-from grader.services.errors import InvalidRequest, NotFound
+from grader.services.auth import authenticate, bearer_token, password_matches, set_password, user_from_token
+from grader.services.errors import Conflict, InvalidRequest, NotFound
 
 
 def test_a_token_is_stored_as_its_sha256_only(session: Session) -> None:
@@ -26,7 +26,7 @@ def test_a_token_is_stored_as_its_sha256_only(session: Session) -> None:
 
 def test_create_user_enrols_in_the_default_course_and_updates_roles(session: Session) -> None:
     user, _ = admin.create_user(session, "t@example.com", "student")
-    admin.create_user(session, "t@example.com", "instructor")
+    admin.create_user(session, "T@Example.com", "instructor", existing=True)
     enrolment = session.query(Enrollment).one()
     assert enrolment.user is user and enrolment.role == "instructor" and enrolment.course.key == "default"
 
@@ -92,3 +92,31 @@ def test_an_unknown_email_costs_a_password_hash_like_a_wrong_password(session: S
         assert authenticate(email, password, session=session) is None
         assert len(calls) == before + 1, email
     assert authenticate("known@example.com", "right", session=session) is user
+
+
+def test_create_user_on_an_existing_address_is_refused_whatever_its_case(session: Session) -> None:
+    user, _ = admin.create_user(session, "t@example.com", "student", password="pw")
+    with pytest.raises(Conflict) as info:
+        admin.create_user(session, "  T@EXAMPLE.com", "instructor", password="new")
+    assert f"#{user.id}" in info.value.message and "student in default" in info.value.message
+    assert session.query(Enrollment).one().role == "student" and password_matches(user, "pw")
+    assert session.query(ApiToken).count() == 1
+
+
+def test_addresses_are_stored_lower_case_and_found_in_any_case(session: Session) -> None:
+    from grader.db.models import User
+
+    user = User(email="  Mixed@Case.ORG ")
+    session.add(user)
+    session.flush()
+    assert user.email == "mixed@case.org"
+    set_password(user, "pw")
+    assert authenticate("MIXED@case.org", "pw", session=session) is user
+
+
+def test_demo_users_are_created_and_shown_once(session: Session) -> None:
+    first = admin.ensure_demo_users(session)
+    assert set(first) == {"instructor", "student"} and all(c["password"] and c["token"] for c in first.values())
+    assert admin.ensure_demo_users(session) == {}
+    student = authenticate("student@example.com", first["student"]["password"], session=session)
+    assert student is not None  # the first password still works: nothing was reset

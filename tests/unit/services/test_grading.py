@@ -314,7 +314,7 @@ def test_a_regrade_keeps_the_instructors_hand_grade(factory: Any, settings: Sett
             view = read_submission(s, student, sid)
             assert (view["total"], view["questions"]["q2"]["method"]) == (2.5, "manual")
             csv_row = gradebook_csv(s, teacher, "hw").splitlines()[1].split(",")
-            assert csv_row[-3:] == ["2", "0.5", "2.5"]
+            assert csv_row[-4:] == ["2", "0.5", "2.5", ""]  # graded by hand: nothing pending
     with factory() as s:
         assert s.query(GradingResult).filter_by(submission_id=sid).count() == 2 + 1 + 2 + 2
         assert s.query(GradingResult).filter_by(submission_id=sid, is_current=True).count() == 2
@@ -330,6 +330,22 @@ def test_free_text_still_waiting_for_review_is_regraded(factory: Any, settings: 
     _regrade(factory, settings, sid)
     res = _results(factory, sid)
     assert (res["q2"].method, res["q2"].verdict, res["q2"].points) == ("fake", "correct", 1)
+
+
+def test_the_gradebook_flags_answers_waiting_for_an_instructor(factory: Any, settings: Settings) -> None:
+    """Was: a free-text answer waiting for review showed 0 with nothing saying it was provisional."""
+    from grader.services.reports import gradebook_csv
+
+    (sid,) = _setup(factory, {"q1": "right", "q2": "right"})
+    assert grade(factory, sid, settings=settings, cache=MemoryCache())
+    teacher_id = _hand_grade(factory, sid, "q1", 1, "")
+    with factory() as s:
+        row = s.query(GradingResult).filter_by(submission_id=sid, question_id="q2", is_current=True).one()
+        row.verdict, row.method, row.points = "needs_review", "manual", 0.0
+        s.commit()
+        rows = gradebook_csv(s, s.get(User, teacher_id), "hw").splitlines()
+    assert rows[0].split(",")[-2:] == ["total", "pending"]
+    assert rows[1].split(",")[-1] == "q2"
 
 
 def test_a_hand_grade_made_while_a_regrade_runs_neither_skips_nor_stalls_the_job(

@@ -8,12 +8,14 @@ from grader.db import Session
 from grader.db.models import Submission
 from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
 from grader.services.submissions import read_submission, submission_for, submit_answers
+from tests.support.db import add_assignment
 
 
 def submit(session: Session, world: dict[str, Any], who: str = "alice", **kw: Any) -> tuple[Submission, bool]:
     args: dict[str, Any] = {"answers": {"q1": "2*p - 2*y"}, "idempotency_key": None, "source": "api"}
     args.update(kw)
-    return submit_answers(session, user=world[who], assignment_key="hw1", **args)
+    args.setdefault("assignment_key", "hw1")
+    return submit_answers(session, user=world[who], **args)
 
 
 def test_a_submission_is_stored_queued_against_the_current_version(session: Session, world: dict) -> None:
@@ -62,10 +64,24 @@ def test_bad_answers_are_refused_and_nothing_is_stored(session: Session, world: 
     assert session.query(Submission).count() == 0
 
 
+TABLE_YAML = "id: hwt\ntitle: Table\nquestions:\n  - id: t1\n    type: ad_table\n    points: 1\n"
+
+
 def test_a_table_answer_is_lists_and_objects_of_values(session: Session, world: dict) -> None:
+    add_assignment(session, world["course"], TABLE_YAML)
     table = {"rows": [{"name": "v_1", "expr": "v_{-2}*v_{-1}", "value": 0.15}], "adjoints": {"v_1": -16}}
-    sub, created = submit(session, world, answers={"q1": table})
-    assert created and sub.answers["q1"] == table
+    sub, created = submit(session, world, answers={"t1": table}, assignment_key="hwt")
+    assert created and sub.answers["t1"] == table
+
+
+@pytest.mark.parametrize("value", [5, 2.5, None, ["2*p"], {"expr": "2*p"}])
+def test_a_text_question_takes_only_text(session: Session, world: dict, value: Any) -> None:
+    """Issue 12: a number answer to an expression question was stored, then the student's and the
+    instructor's submission pages answered 500."""
+    with pytest.raises(InvalidRequest, match="must be text"):
+        submit(session, world, answers={"q1": value})
+    session.rollback()
+    assert session.query(Submission).count() == 0
 
 
 def test_a_bad_idempotency_key_is_a_400(session: Session, world: dict) -> None:

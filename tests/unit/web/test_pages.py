@@ -204,3 +204,42 @@ def test_the_same_form_posted_twice_is_one_submission_sent_once(env: dict[str, A
     assert first.status_code == again.status_code == 302 and first.location == again.location
     submission_id = int(first.location.rsplit("/", 1)[1])
     assert env["queue"].grading == [submission_id]
+
+
+def new_student(env: dict[str, Any], email: str) -> Any:
+    from grader.db.session import session_scope
+    from grader.services import provisioning as admin
+
+    with session_scope(env["factory"]) as s:
+        admin.create_user(s, email, "student", password=PASSWORD)
+    return logged_in(env, email)
+
+
+def test_a_checked_question_comes_back_as_a_fragment_with_its_attempts(env: dict[str, Any]) -> None:
+    client = new_student(env, "checks@example.com")
+    r = submit(env, client, {"answer-1a": "2(p_i + y_i)", "answer-1d": "x_i"})
+    sid = int(r.location.rsplit("/", 1)[1])
+    grade_all(env)
+    fragment = client.get(f"/submissions/{sid}/questions/1a/check")
+    assert fragment.status_code == 200
+    assert "v-incorrect" in fragment.text and "data-attempts" in fragment.text and "1 used" in fragment.text
+    assert "<html" not in fragment.text  # a fragment, not a page
+    other = logged_in(env, "b@example.com")
+    assert other.get(f"/submissions/{sid}/questions/1a/check").status_code == 404
+    assert client.get(f"/submissions/{sid}/questions/nope/check").status_code == 404
+
+
+def test_a_second_submit_with_nothing_changed_is_not_sent(env: dict[str, Any]) -> None:
+    client = new_student(env, "unchanged@example.com")
+    submit(env, client, {"answer-1d": "x_i"})
+    grade_all(env)
+    before = len(env["queue"].grading)
+    r = submit(env, client, {"answer-1d": "x_i "})
+    assert r.status_code == 302 and r.location.endswith(f"/assignments/{KEY}")
+    assert len(env["queue"].grading) == before
+    assert "Nothing changed" in client.get(r.location).text
+    r = submit(env, client, {"answer-1b": "exp(-a_i)/(1+exp(-a_i))^2"})  # 1d is carried over, unchanged
+    grade_all(env)
+    page = client.get(f"/assignments/{KEY}").text
+    assert re.search(r'id="attempts-1d">Unlimited attempts\s*· 1 used', page), "1d cost a second attempt"
+    assert 'value="x_i"' in page
