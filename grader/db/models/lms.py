@@ -237,7 +237,8 @@ class LtiLaunchState(Base):
 
 
 class LtiToolKey(Base):
-    """The tool's RS256 key pair (generated once); the public half is served as JWKS."""
+    """The tool's RS256 key pairs; the public halves are served as JWKS. The newest active key
+    signs; after a rotation the older ones stay published until ``retire_at`` (the overlap)."""
 
     __tablename__ = "lti_tool_key"
 
@@ -246,6 +247,7 @@ class LtiToolKey(Base):
     private_key_pem: Mapped[str] = mapped_column(EncryptedText)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retire_at: Mapped[datetime | None]  # after a rotation: published until then, never signs again
 
 
 class ScorePost(Base):

@@ -35,9 +35,12 @@ def insert_once(session: Session, row: object) -> bool:
 
 # --- tool keys ---------------------------------------------------------------------------------
 
-def active_tool_keys(session: Session) -> list[LtiToolKey]:
-    return list(session.scalars(select(LtiToolKey).where(LtiToolKey.active.is_(True))
-                                .order_by(LtiToolKey.created_at, LtiToolKey.id)))
+def active_tool_keys(session: Session, *, now: datetime | None = None) -> list[LtiToolKey]:
+    """Keys still published (active, not past ``retire_at``), oldest first."""
+    now = now or utcnow()
+    return list(session.scalars(select(LtiToolKey).where(
+        LtiToolKey.active.is_(True), or_(LtiToolKey.retire_at.is_(None), LtiToolKey.retire_at > now))
+        .order_by(LtiToolKey.created_at, LtiToolKey.id)))
 
 
 def add_tool_key(session: Session, *, kid: str, private_key_pem: str) -> None:
