@@ -22,4 +22,5 @@ def passback(key: str) -> Any:
         page = passback_status(db_session(), user(), key)
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
-    return render_template("lms_passback.html", key=key, rows=page.rows, not_submitted=page.not_submitted)
+    return render_template("lms_passback.html", key=key, rows=page.rows, not_submitted=page.not_submitted,
+                           deliveries=page.deliveries)

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping, Sequence
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 
@@ -65,6 +65,13 @@ def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: st
     if not issuer or not login_hint or len(platforms) != 1:
         raise LaunchError("unknown platform or missing login parameters", status=400)
     platform = platforms[0]
+    deployment = params.get("lti_deployment_id")
+    accepted = q.deployments_of(session, platform.id) or ([platform.deployment_id] if platform.deployment_id else [])
+    if deployment and accepted and deployment not in accepted:
+        raise LaunchError("this deployment is not registered with the tool", status=400)
+    target = params.get("target_link_uri")
+    if target and urlsplit(target).netloc != urlsplit(redirect_uri).netloc:
+        raise LaunchError("the target link is not on this tool", status=400)
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     session.add(LtiLaunchState(state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + STATE_TTL))
     query = {

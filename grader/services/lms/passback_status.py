@@ -7,14 +7,16 @@ student opened the assignment; every other case is a reason shown to the instruc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from grader.db.models import User
 from grader.db.queries import lms as q
 from grader.db.session import Session
 from grader.services.errors import NotFound
-from grader.services.lms.course_settings import staff_course
+from grader.services.lms.course_settings import delivery_log, staff_course
 from grader.services.lms.roster import not_submitted
 
+DELIVERY_LOG_ROWS = 50
 NOT_LAUNCHED = "never opened from the LMS: no gradebook to send to"
 NO_LINE_ITEM = ("opened from an LMS link without a grade column (the launch carried no AGS line item): "
                 "no score is sent; make the LMS activity graded, then the student opens it again")
@@ -39,6 +41,7 @@ class PassbackPage:
 
     rows: list[PassbackRow]
     not_submitted: list[str]
+    deliveries: list[dict[str, Any]]  # the course's newest webhook deliveries (the delivery log)
 
 
 def passback_status(session: Session, user: User, assignment_key: str) -> PassbackPage:
@@ -46,7 +49,7 @@ def passback_status(session: Session, user: User, assignment_key: str) -> Passba
     assignment = q.assignment_by_key(session, assignment_key)
     if assignment is None:
         raise NotFound(f"assignment {assignment_key!r} not found")
-    staff_course(session, user, str(assignment.course_id))
+    course = staff_course(session, user, str(assignment.course_id))
     launches = {row.user_id: row for row in q.launch_links_of_assignment(session, assignment.id)}
     posts = q.latest_score_posts(session, assignment.id)
     rows = []
@@ -64,4 +67,5 @@ def passback_status(session: Session, user: User, assignment_key: str) -> Passba
             lineitem_url=launch.lineitem_url if launch else None, reason=reason,
             last_status=post.status if post else None, last_error=post.last_error if post else "",
         ))
-    return PassbackPage(rows, not_submitted(session, assignment.course_id, assignment.id))
+    return PassbackPage(rows, not_submitted(session, assignment.course_id, assignment.id),
+                        delivery_log(session, course, limit=DELIVERY_LOG_ROWS))

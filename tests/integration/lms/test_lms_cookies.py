@@ -44,3 +44,13 @@ def test_a_launch_whose_cookie_was_blocked_says_to_open_a_new_window(client, lms
     response = blocked.post("/lti/launch", data=form)
     assert response.status_code == 401 and response.mimetype == "text/html"
     assert "Open the activity in a new window" in response.get_data(as_text=True)
+
+
+def test_login_initiation_checks_the_deployment_and_the_target_link(client, lms) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: /lti/login did not check the deployment or the target link."""
+    lms.tool_redirect_uri = "https://tool.test/lti/launch"
+    assert client.get("/lti/login", query_string=lms.login_params()).status_code == 302
+    other_deployment = {**lms.login_params(), "lti_deployment_id": "dep-9"}
+    assert client.get("/lti/login", query_string=other_deployment).status_code == 400
+    elsewhere = {**lms.login_params(), "target_link_uri": "https://evil.test/lti/launch"}
+    assert client.get("/lti/login", query_string=elsewhere).status_code == 400

@@ -97,6 +97,7 @@ def test_the_instructor_sees_why_a_student_gets_no_passback(settings, db_factory
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
     html = page.get_data(as_text=True)
     assert lms.lineitem(1) in html and "carried no AGS line item" in html and "never opened from the LMS" in html
+    assert 'id="delivery-log"' in html  # the webhook delivery log is on the same page
     rows = {r["resource_link"]: r for r in teacher.get("/api/v1/lms/assignments/hw1/passback").get_json()["students"]}
     assert rows["link-1"]["lineitem_url"] == lms.lineitem(1) and rows["link-3"]["lineitem_url"] is None
     assert "/instructor/assignments/hw1/lms" in teacher.get("/instructor/assignments/hw1").get_data(as_text=True)
