@@ -104,6 +104,11 @@ def create_app(
         TESTING=settings.testing,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings.trusted_proxies:  # behind TLS-terminating proxies: public scheme, host and client address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore[method-assign]
     app.url_map.converters["int"] = DatabaseIdConverter
     app.extensions["grader"] = GraderState(
         settings=settings,

@@ -56,6 +56,18 @@ def _number(env: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
     return value
 
 
+MAX_TRUSTED_PROXIES = 5
+
+
+def _proxy_count(raw: str | None) -> int:
+    """TRUSTED_PROXIES: how many reverse proxies (0 to 5) set X-Forwarded-For/-Proto/-Host/-Port/-Prefix."""
+    if raw is None or raw.strip() == "":
+        return 0
+    if not raw.strip().isdigit() or int(raw) > MAX_TRUSTED_PROXIES:
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number from 0 to {MAX_TRUSTED_PROXIES}, not {raw!r}")
+    return int(raw)
+
+
 def _names(raw: str) -> tuple[str, ...]:
     """A comma- or space-separated list of host names, lower-cased."""
     return tuple(n.strip().lower() for n in raw.replace(",", " ").split() if n.strip())
@@ -110,6 +122,7 @@ class Settings:
     visibility_timeout_s: int = 900  # Redis: an unacknowledged task is redelivered after this long
     verdict_cache: str = "auto"  # auto (Redis with a Redis broker, else SQLite or memory) | redis | sqlite | memory | off
     lms_retry_scale: float = 1.0  # multiplies the LMS outbox back-off schedule (tests shrink it)
+    trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-* headers are believed
     # secrets at rest: Fernet keys, the first encrypts (grader.security.secret_box)
     encryption_keys: tuple[str, ...] = ()
     # hosts webhooks may reach although they resolve to internal addresses (development, tests)
@@ -153,6 +166,7 @@ class Settings:
             "visibility_timeout_s": _number(env, "CELERY_VISIBILITY_TIMEOUT_S", default.visibility_timeout_s, int),
             "verdict_cache": (env.get("GRADER_VERDICT_CACHE") or default.verdict_cache).lower(),
             "lms_retry_scale": _number(env, "GRADER_LMS_RETRY_SCALE", default.lms_retry_scale, float),
+            "trusted_proxies": _proxy_count(env.get("TRUSTED_PROXIES")),
             "encryption_keys": parse_keys(env.get("ENCRYPTION_KEYS", "")),
             "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),
             "frame_ancestors": _frame_ancestors(env.get("FRAME_ANCESTORS", "")) or default.frame_ancestors,

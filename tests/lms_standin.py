@@ -30,6 +30,9 @@ from jwt.algorithms import RSAAlgorithm
 from lms_standin_http import SCORE_SCOPE, SCORE_TYPE, Received, make_handler  # noqa: F401
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,6 +66,14 @@ class LmsStandIn:
         self.used_jti: set[str] = set()
         self.grades: dict[tuple[str, str], dict[str, Any]] = {}
         self.launch_claims: dict[str, Any] = {}
+        self.deep_link_responses: list[dict[str, Any]] = []
+        self.registration_token = "reg-token-1"
+        self.registered_client_id, self.registered_deployment_id = "dyn-client-1", "dyn-dep-1"
+        self.registrations: list[dict[str, Any]] = []
+        self.granted_scopes = {SCORE_SCOPE, NRPS_SCOPE, LINEITEM_SCOPE}
+        self.token_scopes: dict[str, set[str]] = {}
+        self.members: list[dict[str, Any]] = []
+        self.created_lineitems: list[dict[str, Any]] = []
         self._failures: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
@@ -160,7 +171,7 @@ class LmsStandIn:
             return "unsupported_grant_type"
         if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
             return "invalid_client: assertion type"
-        if SCORE_SCOPE not in form.get("scope", "").split():
+        if not set(form.get("scope", "").split()) & (self.granted_scopes):
             return "invalid_scope"
         token = form.get("client_assertion", "")
         try:
@@ -181,6 +192,46 @@ class LmsStandIn:
                 return "invalid_client: jti replayed"
             self.used_jti.add(claims["jti"])
         return ""
+
+    def openid_configuration(self) -> dict[str, Any]:
+        """The platform's OpenID configuration (LTI DR 1.0 section 3.2)."""
+        return {"issuer": self.issuer, "authorization_endpoint": self.auth_url, "token_endpoint": self.token_url,
+                "jwks_uri": self.jwks_url, "registration_endpoint": self.url + "/register",
+                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "product_family_code": "standin", "version": "1.0",
+                    "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}]}}
+
+    def _tool_key(self, token: str) -> Any:
+        if self.tool_jwks is not None:
+            kid = jwt.get_unverified_header(token).get("kid")
+            return jwt.PyJWK(next(k for k in self.tool_jwks["keys"] if k["kid"] == kid)).key
+        return jwt.PyJWKClient(self.tool_jwks_url, cache_jwk_set=False).get_signing_key_from_jwt(token).key
+
+    def deep_linking_claims(self, data: str = "opaque-platform-data") -> dict[str, Any]:
+        """The claims that make the next launch an LtiDeepLinkingRequest."""
+        return {LTI + "message_type": "LtiDeepLinkingRequest",
+                DL + "deep_linking_settings": {
+                    "deep_link_return_url": self.url + "/deep-link-return", "accept_types": ["ltiResourceLink"],
+                    "accept_presentation_document_targets": ["iframe", "window"], "accept_multiple": False,
+                    "data": data}}
+
+    def _verify_deep_link(self, token: str) -> tuple[str, dict[str, Any]]:
+        """Deep Linking 2.0 section 4.2, as a platform checks the tool's answer."""
+        try:
+            claims = jwt.decode(token, self._tool_key(token), algorithms=["RS256"], audience=self.issuer,
+                                issuer=self.client_id, options={"require": ["iss", "aud", "iat", "exp", "nonce"]})
+        except (jwt.PyJWTError, StopIteration) as exc:
+            return f"invalid JWT: {exc!r}", {}
+        if claims.get(LTI + "message_type") != "LtiDeepLinkingResponse" or claims.get(LTI + "version") != "1.3.0":
+            return "not a deep linking response", {}
+        if claims.get(LTI + "deployment_id") != self.deployment_id:
+            return "wrong deployment", {}
+        if claims.get(DL + "data") != "opaque-platform-data":
+            return "data not echoed", {}
+        return "", claims
+
 
 def form_fields(html: str) -> dict[str, str]:
     """The hidden inputs of the auto-submit form the auth endpoint returns."""

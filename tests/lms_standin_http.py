@@ -69,6 +69,17 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._reply(200, lms.public_jwks())
             if path.path == "/auth":
                 return self._auth(parse_qs(path.query))
+            if path.path == "/course":  # the LMS course page: the tool in an iframe
+                src = parse_qs(path.query).get("src", [""])[0].replace('"', "%22")
+                page = f'<h1>LMS course</h1><iframe id="tool" src="{src}" width="1100" height="850"></iframe>'
+                return self._reply(200, page.encode(), "text/html")
+            if path.path in ("/memberships", "/lineitems"):
+                return self._service_get(path.path, parse_qs(path.query))
+            if path.path == "/.well-known/openid-configuration":
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                ok = headers.get("authorization") == f"Bearer {lms.registration_token}"
+                lms._record(Received("openid_configuration", path.path, headers, b"", 200 if ok else 401, ok))
+                return self._reply(200, lms.openid_configuration()) if ok else self._reply(401, {"error": "token"})
             self._reply(404, {"error": "not found"})
 
         def do_POST(self) -> None:
@@ -82,7 +93,94 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._token(headers, body)
             if re.fullmatch(r"/lineitems/\d+/lineitem/scores", path):
                 return self._score(path, headers, body)
+            if path == "/lineitems":
+                return self._create_lineitem(headers, body)
+            if path == "/register":
+                return self._register(headers, body)
+            if path == "/deep-link-return":
+                return self._deep_link_return(headers, body)
             self._reply(404, {"error": "not found"})
+
+        def _scoped(self, scope: str) -> bool:
+            auth = self.headers.get("Authorization", "")
+            token = auth[7:] if auth.startswith("Bearer ") else ""
+            with lms._lock:
+                return lms.tokens.get(token, 0) > time.time() and scope in lms.token_scopes.get(token, set())
+
+        def _service_get(self, path: str, query: dict[str, list[str]]) -> None:
+            """NRPS memberships (two pages, linked by rel="next") and the AGS line items container."""
+            from lms_standin import LINEITEM_SCOPE, NRPS_SCOPE
+
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            if path == "/memberships":
+                ok = self._scoped(NRPS_SCOPE) and headers.get("accept", "").startswith(
+                    "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+                lms._record(Received("memberships", path, headers, b"", 200 if ok else 401, ok))
+                if not ok:
+                    return self._reply(401, {"error": "token or accept"})
+                page = int(query.get("page", ["1"])[0])
+                half = (len(lms.members) + 1) // 2
+                body = {"id": lms.url + "/memberships", "context": {"id": "ctx-1"},
+                        "members": lms.members[:half] if page == 1 else lms.members[half:]}
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+                if page == 1:
+                    self.send_header("Link", f'<{lms.url}/memberships?page=2>; rel="next"')
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return None
+            ok = self._scoped(LINEITEM_SCOPE)
+            lms._record(Received("lineitems", path, headers, b"", 200 if ok else 401, ok))
+            return self._reply(200, lms.created_lineitems) if ok else self._reply(401, {"error": "token"})
+
+        def _create_lineitem(self, headers: dict[str, str], body: bytes) -> None:
+            from lms_standin import LINEITEM_SCOPE
+
+            ok = self._scoped(LINEITEM_SCOPE) and headers.get("content-type") == "application/vnd.ims.lis.v2.lineitem+json"
+            lms._record(Received("lineitem_create", "/lineitems", headers, body, 201 if ok else 401, ok))
+            if not ok:
+                return self._reply(401, {"error": "token or content type"})
+            item = {**json.loads(body), "id": f"{lms.url}/lineitems/{100 + len(lms.created_lineitems)}/lineitem"}
+            lms.created_lineitems.append(item)
+            self._reply(201, item)
+
+        def _register(self, headers: dict[str, str], body: bytes) -> None:
+            """The platform's registration endpoint (LTI DR 1.0 section 3.4): a bearer token, a JSON
+            client registration with the LTI tool configuration; answers with a client id."""
+            problem = ""
+            if headers.get("authorization") != f"Bearer {lms.registration_token}":
+                problem = "bad registration token"
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request, problem = {}, problem or "not JSON"
+            tool = request.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
+            if not problem and not (request.get("initiate_login_uri") and request.get("redirect_uris")
+                                    and request.get("jwks_uri") and tool.get("target_link_uri")
+                                    and request.get("token_endpoint_auth_method") == "private_key_jwt"):
+                problem = "incomplete registration"
+            lms._record(Received("register", "/register", headers, body, 400 if problem else 200, not problem, problem))
+            if problem:
+                return self._reply(400, {"error": problem})
+            lms.registrations.append(request)
+            answer = {**request, "client_id": lms.registered_client_id,
+                      "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                          **tool, "deployment_id": lms.registered_deployment_id}}
+            self._reply(200, answer)
+
+        def _deep_link_return(self, headers: dict[str, str], body: bytes) -> None:
+            """The platform's side of Deep Linking: verify the tool's signed response, keep its items."""
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            problem, claims = lms._verify_deep_link(form.get("JWT", ""))
+            lms._record(Received("deep_link", "/deep-link-return", headers, body, 400 if problem else 200,
+                                 not problem, problem))
+            if not problem:
+                with lms._lock:
+                    lms.deep_link_responses.append(claims)
+            self._reply(400 if problem else 200, {"error": problem} if problem else b"<p>Link created</p>",
+                        "application/json" if problem else "text/html")
 
         def _webhook(self, path: str, headers: dict[str, str], body: bytes) -> None:
             problem = lms._verify_webhook(headers, body)
@@ -103,6 +201,7 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
             token = secrets.token_urlsafe(24)
             with lms._lock:
                 lms.tokens[token] = time.time() + 3600
+                lms.token_scopes[token] = set(form.get("scope", "").split())
             self._reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600,
                               "scope": SCORE_SCOPE})
 
@@ -141,7 +240,8 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
             token = lms.id_token(nonce=q["nonce"])
             form = (f'<form method="post" action="{q["redirect_uri"]}">'
                     f'<input type="hidden" name="id_token" value="{token}">'
-                    f'<input type="hidden" name="state" value="{q["state"]}"></form>')
+                    f'<input type="hidden" name="state" value="{q["state"]}"></form>'
+                    '<script>document.forms[0].submit()</script>')  # a browser posts it at once
             self._reply(200, form.encode(), "text/html")
 
     return Handler

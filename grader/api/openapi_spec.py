@@ -336,7 +336,8 @@ LMS_PATHS: dict[str, Any] = {
                 "issuer", "client_id", "deployment_id", "auth_login_url", "token_url", "jwks_url",
                 "public_key_pem", "lineitem_url")},
         }}}},
-        "responses": {"201": _ok("the platform"), "409": _error("already registered"), **LMS_ERRORS},
+        "responses": {"201": _ok("the platform"), "200": _ok("a new deployment added to the same registration"),
+                      "409": _error("already registered"), **LMS_ERRORS},
     }},
     "/api/v1/lms/courses/{course}/deliveries": {"get": {
         "summary": "Instructors: the outbound webhook delivery log",
@@ -379,11 +380,12 @@ DOCUMENT: dict[str, Any] = {
 def document(server_url: str | None = None, *, served: set[str] | None = None) -> dict[str, Any]:
     """A copy of the document, with ``servers`` set when the base URL is known. ``served``: the
     app's OpenAPI-style paths; the LMS paths are documented only when the app serves them."""
+    from grader.api.openapi_lti import LTI_PATHS
     from grader.api.openapi_revocation import MANAGE_PATHS, TOKEN_PATHS
 
     doc = copy.deepcopy(DOCUMENT)
     doc["paths"].update(copy.deepcopy(TOKEN_PATHS))
-    for paths in (LMS_PATHS, MANAGE_PATHS):
+    for paths in (LMS_PATHS, MANAGE_PATHS, LTI_PATHS):
         for path, item in paths.items():
             if served is None or path in served:
                 doc["paths"].setdefault(path, {}).update(copy.deepcopy(item))

@@ -5,6 +5,7 @@
     grader admin create-course KEY [--title T] [--default]
     grader admin new-encryption-key          # print a key for ENCRYPTION_KEYS
     grader admin rotate-encryption           # re-encrypt stored secrets with the first key
+    grader admin rotate-lti-key [--overlap-hours H]  # a new LTI signing key; the old stays in the JWKS H hours
     grader admin tokens EMAIL                # list a user's API tokens (never the tokens themselves)
     grader admin issue-token EMAIL [--label L] [--expires-days N]
     grader admin revoke-token ID
@@ -29,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     load.add_argument("directory", nargs="?", default=None, help="default: ASSIGNMENTS_DIR or assignments/")
     sub.add_parser("new-encryption-key", help="print a new Fernet key to put first in ENCRYPTION_KEYS")
     sub.add_parser("rotate-encryption", help="re-encrypt every stored secret with the first ENCRYPTION_KEYS key")
+    lti_key = sub.add_parser("rotate-lti-key", help="a new LTI tool signing key; older keys stay published a while")
+    lti_key.add_argument("--overlap-hours", type=float, default=72.0,
+                         help="how long the old keys stay in the JWKS (platforms cache it; default 72, at most 720)")
     listing = sub.add_parser("tokens", help="list a user's API tokens")
     listing.add_argument("email")
     issue = sub.add_parser("issue-token", help="a new API token for a user, printed last")
@@ -96,6 +100,18 @@ def run(args: argparse.Namespace) -> int:
 
                 for table, count in rotate_encryption(session).items():
                     print(f"{table}: {count} secret(s) re-encrypted with the first key")
+                return 0
+            if args.action == "rotate-lti-key":
+                from datetime import timedelta
+
+                from grader.services.lms.tool_keys import rotate
+
+                try:
+                    kid, until = rotate(session, overlap=timedelta(hours=args.overlap_hours))
+                except ValueError as exc:
+                    print(f"grader admin: {exc}", file=sys.stderr)
+                    return 2
+                print(f"new LTI signing key {kid}; older keys leave the JWKS at {until.isoformat()}")
                 return 0
             if args.action in ("tokens", "issue-token", "revoke-token"):
                 return _tokens(session, args)

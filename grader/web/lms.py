@@ -7,24 +7,27 @@ the signed inbound submission webhook and the instructors' LMS settings and deli
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
 from grader.db.models.lms import WebhookDelivery
-from grader.db.models import User
+from grader.db.models import Course, User
 from grader.security.egress import EgressPolicy
-from grader.services.lms import course_settings as admin, inbound, outbox
+from grader.security.egress_http import guarded_session
+from grader.services.lms import contexts, course_settings as admin, inbound, outbox, roster
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
+from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
 from grader.services import dispatch
 from grader.web.request_user import current_user, login_user
 from grader.services.errors import ServiceError
 
-lti_bp = Blueprint("lti", __name__, url_prefix="/lti")
+lti_bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates")
 api_bp = Blueprint("lms_api", __name__, url_prefix="/api/v1/lms")
 STATE_COOKIE = "lti_state_"
 
@@ -38,14 +41,25 @@ class IframeSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return True if request and request.is_secure else super().get_cookie_secure(app)
 
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        # CHIPS: a browser that blocks third-party cookies still keeps a partitioned one for the
+        # tool inside the LMS page (partitioned by the LMS site)
+        return True if request and request.is_secure else super().get_cookie_partitioned(app)
+
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
-    from grader.web import lms_manage  # list / revoke / edit what instructors registered
+    from grader.web import lms_manage, lti_pages  # lms_manage: list / revoke / edit what instructors registered
 
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(lms_manage.bp)
+    app.register_blueprint(lti_pages.bp)
+    if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
+        from grader.web import lms_pages
+
+        app.register_blueprint(lms_pages.bp)
+        app.jinja_env.globals["lms_pages"] = True  # the dashboard links to the page
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
 
@@ -63,7 +77,7 @@ def login() -> Any:
     session.commit()
     response = redirect(url, code=302)
     response.set_cookie(STATE_COOKIE + state, state, max_age=600, path="/lti/", secure=True,
-                        httponly=True, samesite="None")
+                        httponly=True, samesite="None", partitioned=True)
     return response
 
 
@@ -82,8 +96,24 @@ def launch() -> Any:
         return _refuse(exc)
     login_user(result.user)
     session.commit()
-    response = redirect(_landing(result.role, result.assignment.key), code=303)
-    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None")
+    if result.deep_link is not None:  # the instructor picks an assignment for a new LMS link
+        from grader.web.lti_pages import picker
+
+        course_row = session.get(Course, result.course_id)
+        assert course_row is not None
+        page = Response(picker(result, course_row.key))
+        page.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
+                           partitioned=True)
+        return page
+    if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
+        course_row = session.get(Course, result.course_id)
+        assert course_row is not None
+        target = url_for("lti.course", key=course_row.key)
+    else:
+        target = _landing(result.role, result.assignment.key)
+    response = redirect(target, code=303)
+    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
+                           partitioned=True)
     return response
 
 
@@ -108,9 +138,36 @@ def _landing(role: str, assignment_key: str) -> str:
 
 
 def _refuse(exc: LaunchError) -> Response:
-    response = jsonify(error=str(exc))
+    """An explanation page for the browser in the LMS frame (JSON for a client that asks for it)."""
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(error=str(exc))
+    else:
+        response = Response(render_template("lti_message.html", title="This launch did not work",
+                                            lines=[str(exc), "Go back to the LMS and open the activity again; if "
+                                                   "this repeats, tell your instructor or LMS administrator."],
+                                            code=None))
     response.status_code = exc.status
     return response
+
+
+@lti_bp.get("/course/<key>")
+def course(key: str) -> Any:
+    """Where an instructor lands from an LMS link that names no assignment of the course yet."""
+    user = current_user()
+    try:
+        found = admin.staff_course(db_session(), user, key) if isinstance(user, User) else None
+    except ServiceError:
+        found = None
+    if found is None:
+        return Response(render_template("lti_message.html", title="Not found", lines=["No such course."],
+                                        code=None), status=404)
+    lines = [f"The LMS course is connected to the grader course \"{found.title}\" (key {found.key}).",
+             "This LMS link does not name an assignment of this course yet. Give the assignment files "
+             f"\"course: {found.key}\" and load them (the command below), then either add the custom parameter "
+             "assignment=<assignment id> to the LMS link or create the link with Deep Linking (the LMS's "
+             "\"select content\" button)."]
+    return render_template("lti_message.html", title="Course connected", lines=lines,
+                           code="grader admin load-assignments DIRECTORY")
 
 
 # --- inbound webhook and instructor settings --------------------------------------------------
@@ -173,12 +230,71 @@ def add_inbound_secret(course: str) -> Any:
 def add_platform(course: str) -> Any:
     out = admin.add_platform(db_session(), _staff_course(course), _json(), egress=_egress())
     db_session().commit()
+    created = out.pop("created")
+    return jsonify(out), 201 if created else 200
+
+
+@api_bp.post("/courses/<course>/lti-registration-url")
+def registration_url(course: str) -> Any:
+    """A Dynamic Registration URL for this course, for the LMS administrator to paste (expires)."""
+    from grader.web.lti_pages import registration_url as make_url
+
+    return jsonify(url=make_url(_staff_course(course).id)), 201
+
+
+@api_bp.post("/courses/<course>/roster/sync")
+def sync_roster(course: str) -> Any:
+    """Fetch the LMS course roster (Names and Role Provisioning) of every connected LMS course."""
+    with guarded_session(_egress()) as http:
+        result = roster.sync_roster(db_session(), http, _staff_course(course))
+    db_session().commit()
+    return jsonify(contexts=result.contexts, members=result.members, errors=list(result.errors))
+
+
+@api_bp.route("/courses/<course>/lti-contexts/<int:context_pk>/lineitems", methods=["GET", "POST"])
+def context_lineitems(course: str, context_pk: int) -> Any:
+    """GET: the LMS course's line items; POST {"assignment": key}: create its gradebook column (AGS)."""
+    staff = _staff_course(course)
+    with guarded_session(_egress()) as http:
+        if request.method == "GET":
+            return jsonify(lineitems=roster.lineitems(db_session(), http, staff, context_pk))
+        created = roster.create_lineitem(db_session(), http, staff, context_pk, _json().get("assignment"))
+    return jsonify(created), 201
+
+
+@api_bp.get("/courses/<course>/lti-contexts")
+def list_contexts(course: str) -> Any:
+    return jsonify(contexts=contexts.list_contexts(db_session(), _staff_course(course)))
+
+
+@api_bp.post("/courses/<course>/lti-contexts")
+def link_context(course: str) -> Any:
+    """Connect an LMS course (issuer, deployment, context id) to this course before anyone launches."""
+    out = contexts.link_context(db_session(), _staff_course(course), _json())
+    db_session().commit()
     return jsonify(out), 201
+
+
+@api_bp.delete("/courses/<course>/lti-contexts/<int:context_pk>")
+def unlink_context(course: str, context_pk: int) -> Any:
+    contexts.unlink_context(db_session(), _staff_course(course), context_pk)
+    db_session().commit()
+    return "", 204
 
 
 @api_bp.get("/courses/<course>/deliveries")
 def deliveries(course: str) -> Any:
     return jsonify(deliveries=admin.delivery_log(db_session(), _staff_course(course)))
+
+
+@api_bp.get("/assignments/<key>/passback")
+def passback(key: str) -> Any:
+    """Per student: the LMS link and line item the score goes to, or why none."""
+    user = current_user()
+    if not isinstance(user, User):
+        raise inbound.Unauthorized("authentication required")
+    page = passback_status(db_session(), user, key)
+    return jsonify(students=[asdict(r) for r in page.rows], not_submitted=page.not_submitted)
 
 
 @api_bp.post("/courses/<course>/deliveries/<int:delivery_id>/redeliver")

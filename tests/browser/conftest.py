@@ -77,7 +77,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                CELERY_BROKER_URL=f"sqla+sqlite:///{tmp / 'broker.sqlite'}",
                SECRET_KEY="browser-test-secret", HOST="127.0.0.1", PORT=str(port),
                ASSIGNMENTS_DIR=str(ROOT / "assignments"), GRADER_SWEEP_INTERVAL_S="5",
-               ANSWER_SOFT_TIME_S="60", ANSWER_HARD_TIME_S="120")  # a loaded machine: no needs_review
+               ANSWER_SOFT_TIME_S="60", ANSWER_HARD_TIME_S="120",  # a loaded machine: no needs_review
+               # the LMS iframe test: a TLS front (direct requests set no X-Forwarded-*), the stand-in LMS
+               # page (its own site, any port) may frame the tool, its loopback URLs pass the egress fence
+               TRUSTED_PROXIES="1", FRAME_ANCESTORS="'self' http://lms.test:*", WEBHOOK_ALLOWED_HOSTS="127.0.0.1")
     log = tmp / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--concurrency", "1",

@@ -117,6 +117,56 @@ class LtiPlatform(Base):
     course: Mapped[Course] = relationship()
 
 
+class LtiDeployment(Base):
+    """A deployment a registration accepts launches from (one LMS client id serves many: Canvas
+    uses one developer key for every course and account). A registration without any accepts
+    every deployment its platform signs for."""
+
+    __tablename__ = "lti_deployment"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiContext(Base):
+    """The course an LMS context (a course there) is mapped to, per (issuer, deployment, context):
+    created on the first instructor launch or linked by an instructor of an existing course."""
+
+    __tablename__ = "lti_context"
+    __table_args__ = (UniqueConstraint("issuer", "deployment_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    deployment_id: Mapped[str] = mapped_column(String(200))
+    context_id: Mapped[str] = mapped_column(String(255))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    memberships_url: Mapped[str | None] = mapped_column(String(2000))  # NRPS, from the latest launch
+    lineitems_url: Mapped[str | None] = mapped_column(String(2000))  # AGS line items container
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("lti_platform.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+
+
+class LtiMember(Base):
+    """A person of an LMS course roster (Names and Role Provisioning), as last fetched."""
+
+    __tablename__ = "lti_member"
+    __table_args__ = (UniqueConstraint("context_pk", "sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"), index=True)
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    is_learner: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="Active")
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LtiUserLink(Base):
     """Our user for a platform's (issuer, sub); ``sub`` is the LTI ``userId`` in score posts."""
 
@@ -133,13 +183,17 @@ class LtiUserLink(Base):
 
 
 class LtiResourceLink(Base):
-    """A platform's resource link, mapped to an assignment, with the AGS line item for passback."""
+    """A platform's resource link in one deployment and context, mapped to an assignment, with the
+    line item its launches' AGS claim named (None: the launch had no AGS claim, so no passback)."""
 
     __tablename__ = "lti_resource_link"
-    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id"),)
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id", "context_id", "resource_link_id",
+                                       name="uq_lti_resource_link_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(200), default="")
+    context_id: Mapped[str] = mapped_column(String(255), default="")
     resource_link_id: Mapped[str] = mapped_column(String(255))
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     lineitem_url: Mapped[str | None] = mapped_column(String(2000))
@@ -147,6 +201,25 @@ class LtiResourceLink(Base):
 
     platform: Mapped[LtiPlatform] = relationship()
     assignment: Mapped[Assignment] = relationship()
+
+
+class LtiLaunchLink(Base):
+    """The resource link through which a student last launched an assignment from a platform and
+    the line item that launch's AGS claim named: the student's scores go there (never to another
+    link's line item); a launch without the claim leaves ``lineitem_url`` None and scores unposted."""
+
+    __tablename__ = "lti_launch_link"
+    __table_args__ = (UniqueConstraint("platform_id", "user_id", "assignment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    resource_link_pk: Mapped[int] = mapped_column(ForeignKey("lti_resource_link.id", ondelete="CASCADE"))
+    lineitem_url: Mapped[str | None] = mapped_column(String(2000))  # that launch's AGS claim; None: no passback
+    launched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resource_link: Mapped[LtiResourceLink] = relationship()
 
 
 class LtiLaunchState(Base):
@@ -164,7 +237,8 @@ class LtiLaunchState(Base):
 
 
 class LtiToolKey(Base):
-    """The tool's RS256 key pair (generated once); the public half is served as JWKS."""
+    """The tool's RS256 key pairs; the public halves are served as JWKS. The newest active key
+    signs; after a rotation the older ones stay published until ``retire_at`` (the overlap)."""
 
     __tablename__ = "lti_tool_key"
 
@@ -173,6 +247,7 @@ class LtiToolKey(Base):
     private_key_pem: Mapped[str] = mapped_column(EncryptedText)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retire_at: Mapped[datetime | None]  # after a rotation: published until then, never signs again
 
 
 class ScorePost(Base):
@@ -205,6 +280,7 @@ class ScorePost(Base):
 
 
 __all__ = [
-    "OUTBOX_STATUSES", "InboundMessage", "InboundWebhookSecret", "LtiLaunchState", "LtiPlatform",
-    "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery", "WebhookEndpoint",
+    "OUTBOX_STATUSES", "InboundMessage", "InboundWebhookSecret", "LtiContext", "LtiDeployment", "LtiLaunchLink",
+    "LtiLaunchState", "LtiMember", "LtiPlatform", "LtiResourceLink", "LtiToolKey", "LtiUserLink", "ScorePost", "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.db.models.lms import (
-    InboundMessage, InboundWebhookSecret, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiToolKey,
-    LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
+    InboundMessage, InboundWebhookSecret, LtiContext, LtiDeployment, LtiLaunchLink, LtiLaunchState, LtiMember,
+    LtiPlatform,
+    LtiResourceLink, LtiToolKey, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint,
 )
 from grader.db.base import utcnow
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
@@ -34,9 +35,12 @@ def insert_once(session: Session, row: object) -> bool:
 
 # --- tool keys ---------------------------------------------------------------------------------
 
-def active_tool_keys(session: Session) -> list[LtiToolKey]:
-    return list(session.scalars(select(LtiToolKey).where(LtiToolKey.active.is_(True))
-                                .order_by(LtiToolKey.created_at, LtiToolKey.id)))
+def active_tool_keys(session: Session, *, now: datetime | None = None) -> list[LtiToolKey]:
+    """Keys still published (active, not past ``retire_at``), oldest first."""
+    now = now or utcnow()
+    return list(session.scalars(select(LtiToolKey).where(
+        LtiToolKey.active.is_(True), or_(LtiToolKey.retire_at.is_(None), LtiToolKey.retire_at > now))
+        .order_by(LtiToolKey.created_at, LtiToolKey.id)))
 
 
 def add_tool_key(session: Session, *, kid: str, private_key_pem: str) -> None:
@@ -171,17 +175,23 @@ def user_links_of(session: Session, user_id: int, issuers: Sequence[str]) -> lis
         LtiUserLink.user_id == user_id, LtiUserLink.issuer.in_(list(issuers))).order_by(LtiUserLink.id)))
 
 
-def resource_link(session: Session, platform_id: int, resource_link_id: str) -> LtiResourceLink | None:
+def resource_link(session: Session, platform_id: int, resource_link_id: str, *, deployment_id: str = "",
+                  context_id: str = "") -> LtiResourceLink | None:
     return session.scalar(select(LtiResourceLink).where(
-        LtiResourceLink.platform_id == platform_id, LtiResourceLink.resource_link_id == resource_link_id))
+        LtiResourceLink.platform_id == platform_id, LtiResourceLink.deployment_id == deployment_id,
+        LtiResourceLink.context_id == context_id, LtiResourceLink.resource_link_id == resource_link_id))
 
 
-def lineitem_for(session: Session, platform: LtiPlatform, assignment_id: int) -> str | None:
-    """The newest line item a launch stored for this assignment, else the platform's default."""
-    url = session.scalar(select(LtiResourceLink.lineitem_url).where(
-        LtiResourceLink.platform_id == platform.id, LtiResourceLink.assignment_id == assignment_id,
-        LtiResourceLink.lineitem_url.is_not(None)).order_by(LtiResourceLink.updated_at.desc()).limit(1))
-    return url or platform.lineitem_url
+def launch_link(session: Session, platform_id: int, user_id: int, assignment_id: int) -> LtiLaunchLink | None:
+    """Through which link (and with which line item) the student last launched the assignment."""
+    return session.scalar(select(LtiLaunchLink).where(
+        LtiLaunchLink.platform_id == platform_id, LtiLaunchLink.user_id == user_id,
+        LtiLaunchLink.assignment_id == assignment_id))
+
+
+def launch_links_of_assignment(session: Session, assignment_id: int) -> list[LtiLaunchLink]:
+    return list(session.scalars(select(LtiLaunchLink).where(LtiLaunchLink.assignment_id == assignment_id)
+                                .order_by(LtiLaunchLink.id)))
 
 
 def take_launch_state(session: Session, state: str, *, now: datetime) -> LtiLaunchState | None:
@@ -200,3 +210,59 @@ def delete_launch_states(session: Session, *, expired_before: datetime) -> int:
     result = session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < expired_before)
                              .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
+
+
+# --- passback status ----------------------------------------------------------------------------
+
+def students_of_course(session: Session, course_id: int) -> list[User]:
+    return list(session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id).where(
+        Enrollment.course_id == course_id, Enrollment.role == "student").order_by(User.display_name, User.id)))
+
+
+def latest_score_posts(session: Session, assignment_id: int) -> dict[int, ScorePost]:
+    """Each student's newest score post for the assignment, by user id."""
+    versions = select(AssignmentVersion.id).where(AssignmentVersion.assignment_id == assignment_id)
+    rows = session.execute(select(Submission.user_id, ScorePost).join(Submission, ScorePost.submission_id == Submission.id)
+                           .where(Submission.assignment_version_id.in_(versions)).order_by(ScorePost.id))
+    return {user_id: post for user_id, post in rows}
+
+
+# --- deployments and contexts ---------------------------------------------------------------------
+
+def deployments_of(session: Session, platform_id: int) -> list[str]:
+    """The deployment ids a registration accepts (none listed: every deployment)."""
+    return list(session.scalars(select(LtiDeployment.deployment_id).where(LtiDeployment.platform_id == platform_id)
+                                .order_by(LtiDeployment.id)))
+
+
+def lti_context(session: Session, issuer: str, deployment_id: str, context_id: str) -> LtiContext | None:
+    return session.scalar(select(LtiContext).where(
+        LtiContext.issuer == issuer, LtiContext.deployment_id == deployment_id, LtiContext.context_id == context_id))
+
+
+def contexts_of_course(session: Session, course_id: int) -> list[LtiContext]:
+    return list(session.scalars(select(LtiContext).where(LtiContext.course_id == course_id).order_by(LtiContext.id)))
+
+
+def course_by_key(session: Session, key: str) -> Course | None:
+    return session.scalar(select(Course).where(Course.key == key))
+
+
+def members_of_course(session: Session, course_id: int) -> list[tuple[LtiContext, LtiMember]]:
+    """The roster rows of the course's LMS contexts (as last fetched)."""
+    rows = session.execute(select(LtiContext, LtiMember).join(LtiMember, LtiMember.context_pk == LtiContext.id)
+                           .where(LtiContext.course_id == course_id).order_by(LtiMember.name, LtiMember.sub))
+    return [(c, m) for c, m in rows]
+
+
+def replace_members(session: Session, context_pk: int, members: list[LtiMember]) -> None:
+    session.execute(delete(LtiMember).where(LtiMember.context_pk == context_pk)
+                    .execution_options(synchronize_session=False))
+    session.add_all(members)
+    session.flush()
+
+
+def submitters(session: Session, assignment_id: int) -> set[int]:
+    """Ids of the users who submitted the assignment (any version)."""
+    versions = select(AssignmentVersion.id).where(AssignmentVersion.assignment_id == assignment_id)
+    return set(session.scalars(select(Submission.user_id).where(Submission.assignment_version_id.in_(versions))))

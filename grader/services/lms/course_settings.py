@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from grader.db.queries import lms as q
-from grader.db.models.lms import InboundWebhookSecret, LtiPlatform, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import InboundWebhookSecret, LtiDeployment, LtiPlatform, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Course, User
 from grader.db.session import Session
 from grader.lms_protocol.platform_keys import PlatformKeyError, check_public_key_pem
@@ -72,11 +72,35 @@ def rotate_inbound_secret(session: Session, course: Course) -> dict[str, Any]:
 
 def add_platform(session: Session, course: Course, body: dict[str, Any], *,
                  egress: EgressPolicy | None = None) -> dict[str, Any]:
-    """Register an LTI 1.3 platform for the course."""
+    """Register an LTI 1.3 platform for the course; the same issuer and client id again, with the
+    same keys and a new deployment id, adds that deployment (``"created": False``)."""
+    issuer, client_id = body.get("issuer"), body.get("client_id")
+    existing = (q.platforms_by_issuer(session, issuer, client_id)
+                if isinstance(issuer, str) and isinstance(client_id, str) and client_id else [])
+    if existing:
+        values = platform_values(session, body, egress=egress, replacing=existing[0].id)
+        return _add_deployment(session, existing[0], values)
     platform = LtiPlatform(course_id=course.id, **platform_values(session, body, egress=egress))
     session.add(platform)
     session.flush()
-    return platform_view(platform)
+    if platform.deployment_id:
+        session.add(LtiDeployment(platform_id=platform.id, deployment_id=platform.deployment_id))
+        session.flush()
+    return {**platform_view(platform), "deployment_ids": q.deployments_of(session, platform.id), "created": True}
+
+
+def _add_deployment(session: Session, platform: LtiPlatform, values: dict[str, Any]) -> dict[str, Any]:
+    """One registration (issuer, client id) serves many deployments: registering it again with the
+    same keys and another deployment adds that deployment (launches from it map their own courses)."""
+    deployment = values["deployment_id"]
+    same_keys = (platform.jwks_url, platform.public_key_pem) == (values["jwks_url"], values["public_key_pem"])
+    accepted = q.deployments_of(session, platform.id)
+    if not isinstance(deployment, str) or not same_keys or not accepted or deployment in accepted:
+        raise InvalidRequest("this issuer and client id are already registered (to add a deployment, give a new "
+                             '"deployment_id" and the same keys)', status=409)
+    session.add(LtiDeployment(platform_id=platform.id, deployment_id=deployment[:200]))
+    session.flush()
+    return {**platform_view(platform), "deployment_ids": q.deployments_of(session, platform.id), "created": False}
 
 
 def platform_view(platform: LtiPlatform) -> dict[str, Any]:

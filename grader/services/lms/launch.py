@@ -14,24 +14,26 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
-from urllib.parse import urlencode
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 
 from grader.db.queries import lms as q
 from grader.db.base import utcnow
-from grader.db.models.lms import LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
+from grader.db.models.lms import LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
 from grader.db.models import Assignment, Enrollment, User
 from grader.db.session import Session
+from grader.lms_protocol import deep_linking as dl
+from grader.lms_protocol.roles import course_role
+from grader.services.lms.contexts import UnmappedContext, course_for_launch
 
 STATE_TTL = timedelta(minutes=10)
 LEEWAY_S = 30
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
-STAFF_ROLES = {f"{MEMBERSHIP}#Instructor", f"{MEMBERSHIP}#ContentDeveloper", f"{MEMBERSHIP}#Administrator",
-               f"{MEMBERSHIP}/Instructor#TeachingAssistant", "Instructor", "ContentDeveloper"}
+MESSAGE_TYPES = ("LtiResourceLinkRequest", dl.REQUEST)
+
 
 
 class LaunchError(Exception):
@@ -49,8 +51,11 @@ class Launch:
     user: User
     course_id: int
     role: str
-    assignment: Assignment
+    assignment: Assignment | None  # None: an instructor's link not mapped yet, or a deep linking request
     lineitem_url: str | None
+    platform_id: int = 0
+    deployment_id: str = ""
+    deep_link: dl.DeepLinkSettings | None = None  # an LtiDeepLinkingRequest: the instructor picks content
 
 
 def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: str) -> tuple[str, str]:
@@ -60,6 +65,13 @@ def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: st
     if not issuer or not login_hint or len(platforms) != 1:
         raise LaunchError("unknown platform or missing login parameters", status=400)
     platform = platforms[0]
+    deployment = params.get("lti_deployment_id")
+    accepted = q.deployments_of(session, platform.id) or ([platform.deployment_id] if platform.deployment_id else [])
+    if deployment and accepted and deployment not in accepted:
+        raise LaunchError("this deployment is not registered with the tool", status=400)
+    target = params.get("target_link_uri")
+    if target and urlsplit(target).netloc != urlsplit(redirect_uri).netloc:
+        raise LaunchError("the target link is not on this tool", status=400)
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     session.add(LtiLaunchState(state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + STATE_TTL))
     query = {
@@ -91,13 +103,15 @@ def _signing_key(platform: LtiPlatform, token: str) -> Any:
         raise LaunchError(f"id_token key not found: {exc}") from None
 
 
-def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str) -> dict[str, Any]:
-    """The claims of a genuine, current id_token for this platform and nonce; LaunchError otherwise."""
+def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str, deployments: Sequence[str] = ()
+                      ) -> dict[str, Any]:
+    """The claims of a genuine, current id_token for this platform and nonce, from one of the
+    accepted ``deployments`` (none given: the registration's own, if it names one); LaunchError otherwise."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token, _signing_key(platform, token), algorithms=["RS256"], audience=platform.client_id,
             issuer=platform.issuer, leeway=LEEWAY_S,
-            options={"require": ["iss", "aud", "sub", "exp", "iat", "nonce"]},
+            options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
         )
     except jwt.PyJWTError as exc:
         raise LaunchError(f"invalid id_token: {exc}") from None
@@ -108,22 +122,41 @@ def validate_id_token(platform: LtiPlatform, token: str, *, nonce: str) -> dict[
         raise LaunchError("invalid id_token: azp does not name this tool")
     if not secrets.compare_digest(str(claims["nonce"]), nonce):
         raise LaunchError("invalid id_token: nonce does not match")
-    if platform.deployment_id and claims.get(CLAIM + "deployment_id") != platform.deployment_id:
+    accepted = set(deployments) or ({platform.deployment_id} if platform.deployment_id else set())
+    if accepted and claims.get(CLAIM + "deployment_id") not in accepted:
         raise LaunchError("invalid id_token: unknown deployment")
-    if claims.get(CLAIM + "version") != "1.3.0" or claims.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
-        raise LaunchError("not an LTI 1.3 resource link launch", status=400)
+    if claims.get(CLAIM + "version") != "1.3.0" or claims.get(CLAIM + "message_type") not in MESSAGE_TYPES:
+        raise LaunchError("not an LTI 1.3 resource link or deep linking launch", status=400)
     return claims
 
 
+NO_COOKIE = ("The login cookie did not come back: this browser blocks the tool's cookies inside the LMS page. "
+             "Open the activity in a new window or tab (or ask the LMS administrator to set the tool to open "
+             "in a new window) and it will work there.")
+NO_SUB = ("The LMS sent this launch without a user identifier (an anonymous launch). The grader needs to "
+          "know who you are to keep your work: ask your LMS administrator to send the user's id to this tool.")
+NO_ROLE = ("The LMS did not say what your role in this course is (the launch carried no roles, or only roles "
+           "such as observer that have no access here). Ask your instructor or LMS administrator to check "
+           "your enrolment in the LMS course.")
+
+
 def role_of(claims: Mapping[str, Any]) -> str:
-    """``instructor`` for the course's instructor-like context roles, else ``student``."""
-    roles = claims.get(CLAIM + "roles") or []
-    return "instructor" if isinstance(roles, list) and any(r in STAFF_ROLES for r in roles) else "student"
+    """``instructor`` or ``student`` by the roles claim (``grader.lms_protocol.roles``); LaunchError
+    (an explanation, no account) when the launch names nobody or no role with access."""
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub or len(sub) > 255:
+        raise LaunchError(NO_SUB, status=400)
+    role = course_role(claims.get(CLAIM + "roles"))
+    if role is None:
+        raise LaunchError(NO_ROLE, status=403)
+    return role
 
 
 def complete_launch(session: Session, *, id_token: str, state: str, cookie_state: str | None,
                     now: datetime | None = None) -> Launch:
     """Validate the posted id_token and state; link the user, enrol them, map the resource link."""
+    if state and not cookie_state:
+        raise LaunchError(NO_COOKIE)
     if not state or not cookie_state or not secrets.compare_digest(state, cookie_state):
         raise LaunchError("state does not match this browser's login")
     row = q.take_launch_state(session, state, now=now or utcnow())
@@ -131,14 +164,30 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
         raise LaunchError("unknown, expired or already used state")
     platform = session.get(LtiPlatform, row.platform_id)
     assert platform is not None
-    claims = validate_id_token(platform, id_token, nonce=row.nonce)
+    claims = validate_id_token(platform, id_token, nonce=row.nonce, deployments=q.deployments_of(session, platform.id))
     role = role_of(claims)
+    try:
+        course_id = course_for_launch(session, platform, claims, staff=role == "instructor")
+    except UnmappedContext as exc:
+        raise LaunchError(str(exc), status=409) from None
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
     if not user.is_active:
         raise LaunchError("this account is deactivated", status=403)
-    _enrol(session, user, platform.course_id, role)
-    assignment, lineitem = _resource(session, platform, claims)
-    return Launch(user=user, course_id=platform.course_id, role=role, assignment=assignment, lineitem_url=lineitem)
+    _enrol(session, user, course_id, role)
+    deployment_id = str(claims.get(CLAIM + "deployment_id") or "")
+    if claims.get(CLAIM + "message_type") == dl.REQUEST:
+        if role != "instructor":
+            raise LaunchError("Only the course's instructors can add grader assignments to the LMS course.",
+                              status=403)
+        try:
+            settings = dl.settings_of(claims)
+        except dl.DeepLinkingError as exc:
+            raise LaunchError(str(exc), status=400) from None
+        return Launch(user=user, course_id=course_id, role=role, assignment=None, lineitem_url=None,
+                      platform_id=platform.id, deployment_id=deployment_id, deep_link=settings)
+    assignment, lineitem = _resource(session, platform, claims, user, course_id=course_id, staff=role == "instructor")
+    return Launch(user=user, course_id=course_id, role=role, assignment=assignment, lineitem_url=lineitem,
+                  platform_id=platform.id, deployment_id=deployment_id)
 
 
 def burn_state(session: Session, state: str) -> None:
@@ -154,7 +203,7 @@ def _linked_user(session: Session, issuer: str, sub: str, claims: Mapping[str, A
     ``email`` claim: a platform can claim any address (an instructor may register a platform of
     their own), and an account holding a real address could later be handed roles elsewhere by
     ``grader admin create-user`` on that address. The account gets roles only through launches
-    of the platforms that registered it, in their own course.
+    of the platforms that registered it, in the courses their LMS contexts map to.
     """
     link = q.user_link(session, issuer, sub)
     if link is not None:
@@ -181,26 +230,55 @@ def _enrol(session: Session, user: User, course_id: int, role: str) -> None:
     session.flush()
 
 
-def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any]) -> tuple[Assignment, str | None]:
+def _resource(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], user: User, *,
+              course_id: int, staff: bool) -> tuple[Assignment | None, str | None]:
+    """The assignment of the launch's resource link; remembers that link and this launch's line item
+    as the place for this user's scores (a launch without an AGS line item: no passback). None for
+    an instructor's link not mapped yet (they land on the course page)."""
     link_id = str((claims.get(CLAIM + "resource_link") or {}).get("id") or "")
     if not link_id:
         raise LaunchError("the launch has no resource link", status=400)
+    deployment_id = str(claims.get(CLAIM + "deployment_id") or "")
+    context_id = str((claims.get(CLAIM + "context") or {}).get("id") or "")
     custom = claims.get(CLAIM + "custom") or {}
-    lineitem = (claims.get(AGS_CLAIM) or {}).get("lineitem")
-    stored = q.resource_link(session, platform.id, link_id)
+    ags = claims.get(AGS_CLAIM)
+    lineitem = ags.get("lineitem") if isinstance(ags, dict) else None
+    lineitem = lineitem if isinstance(lineitem, str) and lineitem else None
+    stored = q.resource_link(session, platform.id, link_id, deployment_id=deployment_id, context_id=context_id)
     assignment: Assignment | None = None
     key = custom.get("assignment") if isinstance(custom, dict) else None
     if isinstance(key, str) and key:
         assignment = q.assignment_by_key(session, key)
     elif stored is not None:
         assignment = stored.assignment
-    if assignment is None or assignment.course_id != platform.course_id:
+    if assignment is None or assignment.course_id != course_id:
+        if staff:
+            return None, None
         raise LaunchError("this link is not mapped to an assignment of the course", status=400)
     if stored is None:
-        stored = LtiResourceLink(platform_id=platform.id, resource_link_id=link_id, assignment_id=assignment.id)
-        session.add(stored)
+        stored = LtiResourceLink(platform_id=platform.id, deployment_id=deployment_id, context_id=context_id,
+                                 resource_link_id=link_id, assignment_id=assignment.id)
+        if not q.insert_once(session, stored):  # a concurrent first launch of the link stored it
+            stored = q.resource_link(session, platform.id, link_id, deployment_id=deployment_id,
+                                     context_id=context_id)
+            assert stored is not None
     stored.assignment_id = assignment.id
-    stored.lineitem_url = lineitem if isinstance(lineitem, str) and lineitem else stored.lineitem_url
+    stored.lineitem_url = lineitem or stored.lineitem_url
     stored.updated_at = utcnow()
     session.flush()
-    return assignment, stored.lineitem_url
+    _remember_launch_link(session, platform, user, assignment, stored, lineitem)
+    return assignment, lineitem
+
+
+def _remember_launch_link(session: Session, platform: LtiPlatform, user: User, assignment: Assignment,
+                          link: LtiResourceLink, lineitem: str | None) -> None:
+    row = q.launch_link(session, platform.id, user.id, assignment.id)
+    if row is None:
+        row = LtiLaunchLink(platform_id=platform.id, user_id=user.id, assignment_id=assignment.id,
+                            resource_link_pk=link.id, lineitem_url=lineitem)
+        if q.insert_once(session, row):
+            return
+        row = q.launch_link(session, platform.id, user.id, assignment.id)
+        assert row is not None
+    row.resource_link_pk, row.lineitem_url, row.launched_at = link.id, lineitem, utcnow()
+    session.flush()

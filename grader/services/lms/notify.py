@@ -72,7 +72,10 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
     # later (a regrade of every submission, a slow first grading, a hand grade) must not replace it.
     superseded = bool(platforms) and q.has_newer_submission(session, sub)
     for platform in platforms if not superseded else ():
-        lineitem = q.lineitem_for(session, platform, assignment.id)
+        # the line item of the link this student launched through, from that launch's AGS claim:
+        # never another link's (another student's launch), never a default (no claim, no passback)
+        launched = q.launch_link(session, platform.id, sub.user_id, assignment.id)
+        lineitem = launched.lineitem_url if launched is not None else None
         user_id = links.get(platform.issuer)
         if not lineitem or not user_id:
             continue

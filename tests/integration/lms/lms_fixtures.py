@@ -8,7 +8,8 @@ from typing import Any
 
 from lms_standin import LmsStandIn
 
-from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, WebhookEndpoint
+from grader.db.models.lms import LtiPlatform, LtiUserLink, WebhookEndpoint
+from tests.support.lti import launched
 from grader.db.models import GradingResult, Submission
 
 
@@ -50,8 +51,50 @@ def add_platform(world: Any, lms: LmsStandIn, *, lineitem: bool = True, link_use
     db.flush()
     for who in link_users:
         db.add(LtiUserLink(issuer=lms.issuer, sub=f"lms-{who}", user_id=world.users[who].id))
-    if lineitem:
-        db.add(LtiResourceLink(platform_id=platform.id, resource_link_id="rl-1",
-                               assignment_id=world.version.assignment_id, lineitem_url=lms.lineitem(1)))
+        if lineitem:  # the student launched hw1 through link rl-1, whose AGS claim named line item 1
+            db.flush()
+            launched(db, platform_id=platform.id, user_id=world.users[who].id,
+                     assignment_id=world.version.assignment_id, lineitem_url=lms.lineitem(1),
+                     resource_link_id="rl-1", deployment_id=lms.deployment_id)
     db.flush()
     return platform
+
+
+TOOL = "https://tool.test"
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+
+
+def tool_client(app: Any) -> Any:
+    """A test client that talks to the tool over HTTPS (the LMS iframe's case)."""
+    from flask.testing import FlaskClient
+
+    class HttpsClient(FlaskClient):
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("base_url", TOOL)
+            return super().open(*args, **kwargs)
+
+    app.test_client_class = HttpsClient
+    return app.test_client()
+
+
+def launch(client: Any, lms: LmsStandIn, **claims: Any) -> Any:
+    """One whole launch (login initiation, the platform's auth endpoint, the id_token posted back)
+    with ``claims`` on top of the stand-in's; returns the tool's answer to the posted form."""
+    import requests
+    from urllib.parse import parse_qs, urlsplit
+
+    from lms_standin import form_fields
+
+    lms.tool_redirect_uri = TOOL + "/lti/launch"
+    saved = dict(lms.launch_claims)
+    lms.launch_claims.update(claims)
+    try:
+        response = client.get("/lti/login", query_string=lms.login_params())
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert parse_qs(urlsplit(response.headers["Location"]).query)["redirect_uri"] == [lms.tool_redirect_uri]
+        page = requests.get(response.headers["Location"], timeout=5)
+        assert page.status_code == 200, page.text
+        return client.post("/lti/launch", data=form_fields(page.text))
+    finally:
+        lms.launch_claims = saved

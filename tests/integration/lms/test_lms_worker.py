@@ -17,7 +17,8 @@ from typing import Any, Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from tests.support.lti import launched
+from grader.db.models.lms import LtiPlatform, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.config import Settings
 from grader.db.session import session_scope
@@ -102,8 +103,8 @@ def _world(session: Any, lms: Any) -> int:
                      WebhookEndpoint(course_id=course.id, url=lms.url + "/webhook", secret=lms.webhook_secret,
                                      events=[], active=True)])
     session.flush()
-    session.add(LtiResourceLink(platform_id=platform.id, resource_link_id="rl-9", assignment_id=assignment.id,
-                                lineitem_url=lms.lineitem(9)))
+    launched(session, platform_id=platform.id, user_id=user.id, assignment_id=assignment.id,
+             lineitem_url=lms.lineitem(9), resource_link_id="rl-9")
     when = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=2)
     sub = Submission(user_id=user.id, assignment_version_id=version.id, answers={"q1": "x", "q2": "y"},
                      source="lms", status="graded", graded_at=when)

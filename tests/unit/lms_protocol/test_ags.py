@@ -118,15 +118,3 @@ def test_409_counts_as_done_and_401_drops_the_token(key: ToolKey) -> None:
 def test_other_score_answers_follow_the_webhook_rules(key: ToolKey, code: int, outcome: Outcome) -> None:
     payload = score_payload("u1", 1, 2, timestamp=WHEN)
     assert publish_score(FakePlatform(code), AUTH, key, TokenCache(), "https://lms.test/li", payload).outcome is outcome
-
-
-def test_launch_roles_map_to_course_roles() -> None:
-    from grader.services.lms.launch import CLAIM, role_of
-
-    member = "http://purl.imsglobal.org/vocab/lis/v2/membership"
-    assert role_of({CLAIM + "roles": [f"{member}#Learner"]}) == "student"
-    assert role_of({CLAIM + "roles": [f"{member}#Instructor"]}) == "instructor"
-    assert role_of({CLAIM + "roles": [f"{member}/Instructor#TeachingAssistant"]}) == "instructor"
-    # an institution role says nothing about this course
-    assert role_of({CLAIM + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"]}) == "student"
-    assert role_of({}) == "student"

@@ -88,7 +88,8 @@ def fill(path: str, ids: Ids) -> str:
               "submission_id": ids.submission, "job_id": ids.job,
               "delivery_id": ids.delivery, "endpoint_id": ids.endpoint, "secret_id": ids.secret,
               "platform_id": ids.platform, "token_id": ids.token, "user_id": ids.student,
-              "student_id": ids.student, "result_id": ids.result, "filename": "grader.js", "question_id": "q1"}
+              "student_id": ids.student, "result_id": ids.result, "filename": "grader.js", "question_id": "q1",
+              "invite": "not-an-invitation", "context_pk": 999999}
     return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
 
 

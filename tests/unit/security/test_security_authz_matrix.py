@@ -38,6 +38,15 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('POST', '/api/v1/assignments/{key}/submissions'): (401, 202, 202, 202, 404, 401),
     ('GET', '/api/v1/assignments/{key}/submissions'): (401, 403, 403, 200, 404, 401),
     ('GET', '/api/v1/lms/courses/{course}/deliveries'): (401, 403, 403, 200, 404, 401),
+    ('GET', '/api/v1/lms/assignments/{key}/passback'): (401, 403, 403, 200, 404, 401),
+    ('POST', '/api/v1/lms/courses/{course}/lti-registration-url'): (401, 403, 403, 201, 404, 401),
+    ('POST', '/api/v1/lms/courses/{course}/roster/sync'): (401, 403, 403, 200, 404, 401),
+    ('GET', '/api/v1/lms/courses/{course}/lti-contexts'): (401, 403, 403, 200, 404, 401),
+    ('POST', '/api/v1/lms/courses/{course}/lti-contexts'): (401, 403, 403, 422, 404, 401),  # {}: no platform
+    # no LMS course connected in the seed: the course's instructor gets 404 for the row
+    ('DELETE', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}'): (401, 403, 403, 404, 404, 401),
+    ('GET', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitems'): (401, 403, 403, 404, 404, 401),
+    ('POST', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitems'): (401, 403, 403, 404, 404, 401),
     ('POST', '/api/v1/lms/courses/{course}/deliveries/{delivery_id}/redeliver'): (401, 403, 403, 202, 404, 401),
     ('GET', '/api/v1/lms/courses/{course}/inbound-secrets'): (401, 403, 403, 200, 404, 401),
     ('POST', '/api/v1/lms/courses/{course}/inbound-secrets'): (401, 403, 403, 201, 404, 401),
@@ -73,6 +82,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('GET', '/login'): (200, 302, 302, 302, 302, 200),
     ('POST', '/login'): (401, 401, 401, 401, 401, 400),
     ('POST', '/logout'): (302, 302, 302, 302, 302, 400),
+    ('GET', '/instructor/assignments/{key}/lms'): (302, 403, 403, 200, 404, 302),
+    ('GET', '/lti/assets/{filename}'): (200, 200, 200, 200, 200, 200),
+    # an instructor's landing page names a course: "hw1" is none (404 to everyone)
+    ('GET', '/lti/course/{key}'): (404, 404, 404, 404, 404, 404),
+    # Deep Linking and Dynamic Registration carry their own signed request / invitation
+    ('POST', '/lti/deep-link'): (400, 400, 400, 400, 400, 400),
+    ('GET', '/lti/register/{invite}'): (400, 400, 400, 400, 400, 400),
     ('GET', '/lti/jwks.json'): (200, 200, 200, 200, 200, 200),
     ('POST', '/lti/launch'): (401, 401, 401, 401, 401, 401),
     ('GET', '/lti/login'): (400, 400, 400, 400, 400, 400),

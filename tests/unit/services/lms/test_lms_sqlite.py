@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from tests.support.lti import launched
+from grader.db.models.lms import LtiPlatform, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.db.session import make_session_factory, session_scope
 from grader.services.lms import notify, outbox
@@ -63,8 +64,8 @@ def test_the_outbox_works_on_sqlite(factory: Any) -> None:
         s.add_all([platform, LtiUserLink(issuer="https://lms.test", sub="u-1", user_id=user.id),
                    WebhookEndpoint(course_id=course.id, url="https://hooks.test/h", secret=secret, events=[])])
         s.flush()
-        s.add(LtiResourceLink(platform_id=platform.id, resource_link_id="r", assignment_id=assignment.id,
-                              lineitem_url="https://lms.test/li/1"))
+        launched(s, platform_id=platform.id, user_id=user.id, assignment_id=assignment.id,
+                 lineitem_url="https://lms.test/li/1")
         when = datetime(2026, 11, 26, 17, 0, tzinfo=timezone.utc)
         sub = Submission(user_id=user.id, assignment_version_id=version.id, answers={"q": "1"}, status="graded",
                          graded_at=when)
@@ -105,8 +106,8 @@ def test_an_older_attempt_graded_later_posts_no_score(factory: Any) -> None:
                                jwks_url="https://lms.test/jwks")
         s.add_all([platform, LtiUserLink(issuer="https://lms.test", sub="u-1", user_id=user.id)])
         s.flush()
-        s.add(LtiResourceLink(platform_id=platform.id, resource_link_id="r", assignment_id=assignment.id,
-                              lineitem_url="https://lms.test/li/1"))
+        launched(s, platform_id=platform.id, user_id=user.id, assignment_id=assignment.id,
+                 lineitem_url="https://lms.test/li/1")
         subs = []
         for points in (0.0, 1.0):
             sub = Submission(user_id=user.id, assignment_version_id=version.id, answers={"q": "1"},

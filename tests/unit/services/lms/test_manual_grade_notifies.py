@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from grader.db.models.lms import LtiPlatform, LtiResourceLink, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
+from tests.support.lti import launched
+from grader.db.models.lms import LtiPlatform, LtiUserLink, ScorePost, WebhookDelivery, WebhookEndpoint
 from grader.db.models import Assignment, AssignmentVersion, Course, Enrollment, GradingResult, Submission, User
 from grader.db.session import make_session_factory, session_scope
 from grader.services.lms import notify
@@ -55,8 +56,8 @@ def _world(factory: Any, review: tuple[str, ...] = ("q2",)) -> dict[str, int]:
         s.add_all([platform, LtiUserLink(issuer="https://lms.test", sub="u-1", user_id=student.id),
                    WebhookEndpoint(course_id=course.id, url="https://hooks.test/h", secret="x" * 32, events=[])])
         s.flush()
-        s.add(LtiResourceLink(platform_id=platform.id, resource_link_id="r", assignment_id=assignment.id,
-                              lineitem_url="https://lms.test/li/1"))
+        launched(s, platform_id=platform.id, user_id=student.id, assignment_id=assignment.id,
+                 lineitem_url="https://lms.test/li/1")
         when = datetime(2026, 11, 26, 17, 0, tzinfo=timezone.utc)
         sub = Submission(user_id=student.id, assignment_version_id=version.id, status="graded", graded_at=when,
                          answers={"q1": "2*p", "q2": "because", "q3": "so"})

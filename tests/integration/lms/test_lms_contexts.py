@@ -1,0 +1,123 @@
+"""Issue 14, problem 2: one LMS client id mapped to exactly one course and deployment. Registering
+the same issuer and client id for another deployment answered 409, and the launch's context was
+ignored (a launch from context ctx-2 enrolled the user into the registration's course)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from lms_fixtures import AGS, SCORE_SCOPE, graded_submission, launch, tool_client  # type: ignore[import-not-found]
+from lms_standin import LTI  # type: ignore[import-not-found]
+from grader.db.models import Course, Enrollment
+from grader.db.models.lms import LtiUserLink, ScorePost
+from grader.lms_protocol.ags import TokenCache
+from grader.lms_protocol.webhooks import Outcome
+from grader.services.lms import notify, outbox
+from grader.services.lms.tool_keys import public_jwks
+
+pytestmark = pytest.mark.integration
+BASE = "/api/v1/lms/courses/c1"
+INSTRUCTOR = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+
+
+@pytest.fixture
+def app(settings, db_factory, queue, world, lms):  # type: ignore[no-untyped-def]
+    from grader.app import create_app
+
+    return create_app(settings, session_factory=db_factory, queue=queue,
+                      blueprints=[("grader.api", True), ("grader.web.lms", True)])
+
+
+def _register(app, world, lms, deployment: str):  # type: ignore[no-untyped-def]
+    body = {"issuer": lms.issuer, "client_id": lms.client_id, "deployment_id": deployment,
+            "auth_login_url": lms.auth_url, "token_url": lms.token_url, "jwks_url": lms.jwks_url}
+    return app.test_client().post(f"{BASE}/lti-platforms", json=body, headers=world.auth("teacher"))
+
+
+def _link(app, world, platform_id: int, deployment: str, context: str):  # type: ignore[no-untyped-def]
+    body = {"platform_id": platform_id, "deployment_id": deployment, "context_id": context}
+    return app.test_client().post(f"{BASE}/lti-contexts", json=body, headers=world.auth("teacher"))
+
+
+def _courses_of(world, sub: str) -> set[str]:  # type: ignore[no-untyped-def]
+    link = world.session.query(LtiUserLink).filter_by(sub=sub).one_or_none()
+    if link is None:
+        return set()
+    return {e.course.key for e in world.session.query(Enrollment).filter_by(user_id=link.user_id)}
+
+
+def _context(cid: str, title: str = "") -> dict:  # type: ignore[type-arg]
+    return {LTI + "context": {"id": cid, "label": cid.upper(), "title": title or f"LMS course {cid}"}}
+
+
+def test_a_student_from_an_unmapped_context_never_lands_in_the_registrations_course(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    assert _register(app, world, lms, lms.deployment_id).status_code == 201
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    response = launch(tool_client(app), lms, sub="stu-1", **_context("ctx-2"))
+    assert response.status_code == 409
+    assert "instructor must open the tool once" in response.get_data(as_text=True)
+    assert _courses_of(world, "stu-1") == set()
+
+
+def test_the_first_instructor_launch_creates_the_course_of_the_context(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    assert _register(app, world, lms, lms.deployment_id).status_code == 201
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    teacher = tool_client(app)
+    response = launch(teacher, lms, sub="prof-2", **{LTI + "roles": INSTRUCTOR}, **_context("ctx-2", "Intro to ML"))
+    assert response.status_code == 303 and response.headers["Location"].startswith("/lti/course/lti-")
+    (course_key,) = _courses_of(world, "prof-2")
+    assert course_key != "c1" and world.session.query(Course).filter_by(key=course_key).one().title == "Intro to ML"
+    page = teacher.get(response.headers["Location"])
+    assert page.status_code == 200 and course_key in page.get_data(as_text=True)
+    # a student of that LMS course belongs to the new course, never to c1: hw1 is c1's, so refused
+    refused = launch(tool_client(app), lms, sub="stu-2", **_context("ctx-2"))
+    assert refused.status_code == 400 and "not mapped to an assignment" in refused.get_data(as_text=True)
+    assert _courses_of(world, "stu-2") == set()
+
+
+def test_an_instructor_links_a_context_to_an_existing_course(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    platform_id = _register(app, world, lms, lms.deployment_id).get_json()["id"]
+    linked = _link(app, world, platform_id, lms.deployment_id, "ctx-1")
+    assert linked.status_code == 201 and linked.get_json()["course"] == "c1"
+    assert _link(app, world, platform_id, lms.deployment_id, "ctx-1").status_code == 409
+    other = app.test_client().post("/api/v1/lms/courses/c2/lti-contexts", headers=world.auth("eve"),
+                                   json={"platform_id": platform_id, "deployment_id": "dep-1", "context_id": "x"})
+    assert other.status_code == 422  # c2 did not register that platform
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    assert launch(tool_client(app), lms, sub="stu-1", **_context("ctx-1")).status_code == 303
+    assert _courses_of(world, "stu-1") == {"c1"}
+
+
+def test_one_client_id_serves_two_deployments_and_scores_go_to_each_links_line_item(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    first = _register(app, world, lms, "dep-1")
+    second = _register(app, world, lms, "dep-2")
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.get_json()["deployment_ids"] == ["dep-1", "dep-2"] and second.get_json()["id"] == first.get_json()["id"]
+    assert _register(app, world, lms, "dep-2").status_code == 409  # nothing new
+    platform_id = first.get_json()["id"]
+    assert _link(app, world, platform_id, "dep-1", "ctx-A").status_code == 201
+    assert _link(app, world, platform_id, "dep-2", "ctx-B").status_code == 201
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    for sub, deployment, context, link, item in (("stu-a", "dep-1", "ctx-A", "link-1", 1),
+                                                  ("stu-b", "dep-2", "ctx-B", "link-1", 2)):
+        claims = {LTI + "deployment_id": deployment, LTI + "resource_link": {"id": link},
+                  AGS: {"lineitem": lms.lineitem(item), "scope": [SCORE_SCOPE]}, **_context(context)}
+        assert launch(tool_client(app), lms, sub=sub, **claims).status_code == 303
+        assert _courses_of(world, sub) == {"c1"}
+    assert launch(tool_client(app), lms, sub="stu-x", **{LTI + "deployment_id": "dep-9"}).status_code == 401
+    lms.tool_jwks = public_jwks(world.session)
+    cache = TokenCache()
+    for sub in ("stu-a", "stu-b"):
+        world.users[sub] = world.session.query(LtiUserLink).filter_by(sub=sub).one().user
+        _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world, sub).id, regrade=False)
+        world.session.commit()
+        assert outbox.post_score(world.session, post_id, http=requests.Session(), cache=cache,
+                                 schedule=(0,) * 7)[0] is Outcome.DELIVERED
+        world.session.commit()
+    posted = sorted((s.json()["userId"], s.path) for s in lms.of("score"))
+    assert posted == [("stu-a", "/lineitems/1/lineitem/scores"), ("stu-b", "/lineitems/2/lineitem/scores")]
+    print(f"\nONE CLIENT ID {lms.client_id!r}, deployments {second.get_json()['deployment_ids']}:")
+    for row in world.session.query(ScorePost).order_by(ScorePost.id):
+        print(f"  score {row.payload['scoreGiven']}/{row.payload['scoreMaximum']} of {row.payload['userId']} "
+              f"-> {row.lineitem_url} [{row.status}]")

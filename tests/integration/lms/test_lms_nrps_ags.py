@@ -1,0 +1,78 @@
+"""Issue 14, problem 7: no Names and Role Provisioning and no AGS line-item management. Now the
+roster is fetched through NRPS (paged) so the instructor sees who has not submitted, and line
+items are read and created through AGS, each with its own scope, against the stand-in platform."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms_fixtures import AGS, SCORE_SCOPE, add_platform, graded_submission, launch, tool_client  # type: ignore[import-not-found]
+from lms_standin import LTI  # type: ignore[import-not-found]
+from grader.db.models.lms import LtiContext, LtiUserLink
+from grader.services.lms.tool_keys import public_jwks
+
+pytestmark = pytest.mark.integration
+BASE = "/api/v1/lms/courses/c1"
+M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+
+@pytest.fixture
+def client(settings, db_factory, queue, world, lms):  # type: ignore[no-untyped-def]
+    from grader.app import create_app
+
+    platform = add_platform(world, lms, lineitem=False, link_users=())
+    world.session.commit()
+    app = create_app(settings, session_factory=db_factory, queue=queue,
+                     blueprints=[("grader.api", True), ("grader.web.lms", True)])
+    linked = app.test_client().post(f"{BASE}/lti-contexts", headers=world.auth("teacher"), json={
+        "platform_id": platform.id, "deployment_id": lms.deployment_id, "context_id": "ctx-1"})
+    assert linked.status_code == 201
+    lms.launch_claims = {
+        LTI + "custom": {"assignment": "hw1"}, LTI + "context": {"id": "ctx-1", "title": "Calculus"},
+        NRPS: {"context_memberships_url": lms.url + "/memberships", "service_versions": ["2.0"]},
+        AGS: {"lineitem": lms.lineitem(1), "lineitems": lms.url + "/lineitems",
+              "scope": [SCORE_SCOPE, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"]}}
+    lms.members = [
+        {"user_id": "stu-1", "name": "Ada Submitted", "roles": [M + "Learner"], "status": "Active"},
+        {"user_id": "stu-2", "name": "Bo Never", "roles": [M + "Learner"], "status": "Active"},
+        {"user_id": "prof", "name": "Prof", "roles": [M + "Instructor"], "status": "Active"},
+        {"user_id": "stu-3", "name": "Cy Dropped", "roles": [M + "Learner"], "status": "Inactive"},
+    ]
+    return tool_client(app)
+
+
+def test_the_roster_shows_who_has_not_submitted(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+    assert launch(client, lms, sub="stu-1").status_code == 303
+    world.users["stu-1"] = world.session.query(LtiUserLink).filter_by(sub="stu-1").one().user
+    graded_submission(world, "stu-1")
+    world.session.commit()
+    lms.tool_jwks = public_jwks(world.session)
+    synced = client.post(f"{BASE}/roster/sync", headers=world.auth("teacher"))
+    assert synced.status_code == 200 and synced.get_json() == {"contexts": 1, "members": 4, "errors": []}
+    assert [r.path for r in lms.of("memberships")] == ["/memberships", "/memberships"]  # two pages
+    page = client.get("/api/v1/lms/assignments/hw1/passback", headers=world.auth("teacher")).get_json()
+    assert page["not_submitted"] == ["Bo Never"]
+
+
+def test_a_roster_the_platform_refuses_is_reported_not_stored(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+    assert launch(client, lms, sub="stu-1").status_code == 303
+    lms.tool_jwks = public_jwks(world.session)
+    lms.granted_scopes = {SCORE_SCOPE}  # this platform offers no NRPS
+    synced = client.post(f"{BASE}/roster/sync", headers=world.auth("teacher")).get_json()
+    assert synced["members"] == 0 and "no access token" in synced["errors"][0]
+
+
+def test_line_items_are_created_and_read_through_ags(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+    assert launch(client, lms, sub="stu-1").status_code == 303
+    lms.tool_jwks = public_jwks(world.session)
+    context = world.session.query(LtiContext).filter_by(context_id="ctx-1").one()
+    url = f"{BASE}/lti-contexts/{context.id}/lineitems"
+    created = client.post(url, json={"assignment": "hw1"}, headers=world.auth("teacher"))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    item = created.get_json()
+    assert (item["label"], item["scoreMaximum"], item["resourceId"]) == ("Logistic derivatives", 3.0, "hw1")
+    listed = client.get(url, headers=world.auth("teacher")).get_json()["lineitems"]
+    assert [i["id"] for i in listed] == [item["id"]]
+    assert client.post(url, json={"assignment": "nope"}, headers=world.auth("teacher")).status_code == 422
+    assert client.get(url, headers=world.auth("alice")).status_code == 403
