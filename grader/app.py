@@ -17,7 +17,8 @@ import importlib
 import importlib.util
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from flask import Flask, current_app, g, jsonify, request
 from flask import session as login_cookie
@@ -26,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from grader.config import Settings
+from grader.db.base import utcnow
 from grader.security.headers import install as install_security_headers
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,6 +75,7 @@ class GraderState:
     settings: Settings
     session_factory: "SessionFactory"
     queue: "GradingQueue"
+    clock: Callable[[], datetime] = utcnow   # deadlines are compared with it (bootstrap wires one)
 
 
 def create_app(
@@ -82,6 +85,7 @@ def create_app(
     queue: "GradingQueue | None" = None,
     blueprints: Sequence[tuple[str, bool]] | None = None,
     key_ring: "KeyRing | None" = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Flask:
     """Build the app from ``settings`` (``grader.bootstrap.build_app`` reads them from the
     environment and passes the wired parts): database, queue, the key ring of secrets at rest,
@@ -114,6 +118,7 @@ def create_app(
         settings=settings,
         session_factory=session_factory or make_session_factory(settings.database_url),
         queue=queue or CeleryQueue(settings),
+        clock=clock or utcnow,
     )
     app.before_request(_refuse_nul_characters)
     app.before_request(_csrf_for_cookie_logins)
@@ -180,6 +185,11 @@ def settings() -> Settings:
 def queue() -> "GradingQueue":
     """Where the current app sends grading work."""
     return state().queue
+
+
+def now() -> datetime:
+    """The current time by the app's clock (timezone-aware)."""
+    return state().clock()
 
 
 def db_session() -> "Session":

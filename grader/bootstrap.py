@@ -203,7 +203,7 @@ def build_app(wiring: Wiring | None = None, **create_app_kwargs: Any) -> "Flask"
 
     wiring = wiring or Wiring(settings_from_environment())
     app = create_app(wiring.settings, session_factory=wiring.session_factory, queue=wiring.queue,
-                     key_ring=wiring.key_ring, **create_app_kwargs)
+                     key_ring=wiring.key_ring, clock=wiring.clock, **create_app_kwargs)
     submission_limits.install(app, wiring.settings)  # per student (docs/worker.md, "Fairness")
     return app
 

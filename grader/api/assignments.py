@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, request, url_for
 
 from grader.api.common import json_body, require_user
-from grader.app import db_session, queue, settings
+from grader.app import db_session, now, queue, settings
 from grader.services.catalog import STAFF_ROLES, assignment_for, assignment_view, visible_assignments
 from grader.services.errors import InvalidRequest
 from grader.services.submissions import submission_view
@@ -46,7 +46,8 @@ def submit(key: str) -> Any:
         raise InvalidRequest('the body must have "answers"', status=400)
     done = submit_answers_once(db_session(), queue(), user=user, assignment_key=key, answers=body["answers"],
                                idempotency_key=request.headers.get("Idempotency-Key"), source="api",
-                               limits=settings().submission_limits(), document_id=body.get("document_id"))
+                               limits=settings().submission_limits(), document_id=body.get("document_id"),
+                               now=now())
     submission, created = done.submission, done.created
     location = url_for("api.submissions.get_submission", submission_id=submission.id)
     headers = {"Location": location}

@@ -6,11 +6,12 @@ The only module of the package that touches the file system.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
 from grader.assignments import schema
+from grader.assignments.due import DueError, due_of, late_policy, parse_due
 from grader.assignments.errors import AssignmentError, Problem
 from grader.assignments.model import (
     QUESTION_TYPES,
@@ -42,6 +43,18 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+# An unquoted ``due: 2026-12-01T23:59:00Z`` stays text (YAML would make it a datetime, which the
+# schema refuses and a JSON column cannot store); ``due.parse_due`` reads it.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(text: str) -> Any:
+    """The document of YAML ``text``: duplicate keys refused, date-times kept as text (raises
+    ``yaml.YAMLError``). The catalog stores exactly this."""
+    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def assignment_files(paths: list[str | Path]) -> list[Path]:
@@ -72,7 +85,7 @@ def load_assignment(path: str | Path, *, compile_keys: bool = True) -> Assignmen
 def load_text(text: str, *, source: str = "<memory>", compile_keys: bool = True) -> AssignmentSpec:
     """Same as ``load_assignment`` on YAML text already read."""
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
@@ -166,11 +179,22 @@ def _semantic(data: Mapping[str, Any], source: str) -> list[Problem]:
                 target = next((o for o in data["questions"] if o["id"] == ref), None)
                 if target is None or target["type"] != "ad_table" or target.get("part") != "forward":
                     add("graph_from", f"{ref!r} is not a forward ad_table question of this assignment")
+        if "due" in q:
+            _check_due(q["due"], add)
         for scope, where in ((q, f"questions[{i}]"), (data, None)):
             for sym, dom in (scope.get("domain") or {}).items():
                 if isinstance(dom, list) and not dom[0] < dom[1]:
                     problems.append(Problem(source, qid if where else None, f"domain.{sym}", f"empty interval {dom}"))
+    if "due" in data:
+        _check_due(data["due"], lambda field, msg: problems.append(Problem(source, None, field, msg)))
     return problems
+
+
+def _check_due(raw: Any, add: Callable[[str, str], None]) -> None:
+    try:
+        parse_due(raw)
+    except DueError as exc:
+        add("due", str(exc))
 
 
 def _context(defaults: Mapping[str, Any], q: Mapping[str, Any]) -> ContextSpec:
@@ -207,6 +231,8 @@ def build(data: Mapping[str, Any], source: str) -> AssignmentSpec:
                     AnticipatedError(str(a["answer"]), a["feedback"]) for a in q.get("anticipated_errors", ())
                 ),
                 attempts_allowed=q.get("attempts_allowed"),
+                due=due_of(data, q),
+                late=late_policy(data, q),
                 **cls.specific(q),
             )
         )
@@ -216,5 +242,7 @@ def build(data: Mapping[str, Any], source: str) -> AssignmentSpec:
         questions=tuple(questions),
         course=data.get("course"),
         description=data.get("description"),
+        due=None if data.get("due") is None else parse_due(data["due"]),
+        late=str(data.get("late", "accept")),
         source=source,
     )

@@ -7,6 +7,7 @@ Every mapping is stored as a sorted tuple of pairs so that questions are hashabl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable, ClassVar, Mapping, TypeVar
 
 from grader.engine.context import Discrete, Interval
@@ -62,6 +63,8 @@ class Question:
     context: ContextSpec = ContextSpec()
     anticipated_errors: tuple[AnticipatedError, ...] = ()
     attempts_allowed: int | None = None
+    due: datetime | None = None   # the question's own or the assignment's (grader.assignments.due)
+    late: str = "accept"
 
     @classmethod
     def specific(cls, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -243,6 +246,8 @@ class AssignmentSpec:
     questions: tuple[Question, ...]
     course: str | None = None
     description: str | None = None
+    due: datetime | None = None
+    late: str = "accept"
     source: str = "<memory>"
     # A parameterised file (``grader.assignments.variants``): its spec, and the values these
     # questions were instantiated with (the file's reference variant when loaded).

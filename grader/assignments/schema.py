@@ -35,6 +35,11 @@ CONTEXT_PROPERTIES: dict[str, Any] = {
     "tolerance": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "description": "relative"},
 }
 
+DUE = {"type": "string", "minLength": 1,
+       "description": "ISO 8601 date-time with a timezone (2026-12-01T23:59:00+01:00); the loader parses it"}
+LATE = {"enum": ["accept", "refuse"], "description": "a submission after due: taken (default) or refused"}
+DEADLINE_PROPERTIES: dict[str, Any] = {"due": DUE, "late": LATE}
+
 DERIVATIVE = {
     "type": "object",
     "properties": {
@@ -52,6 +57,7 @@ COMMON_PROPERTIES: dict[str, Any] = {
     "points": {"type": "number", "minimum": 0},
     "prompt": {"type": "string"},
     "attempts_allowed": {"type": "integer", "minimum": 1},
+    **DEADLINE_PROPERTIES,
     "anticipated_errors": {
         "type": "array",
         "items": {
@@ -71,6 +77,7 @@ DOCUMENT: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1},
         "course": {"type": "string"},
         "description": {"type": "string"},
+        **DEADLINE_PROPERTIES,
         **CONTEXT_PROPERTIES,
         "questions": {
             "type": "array",

@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 
 from grader.db import Session
 from grader.db.models import Assignment, AssignmentVersion, Course, User
@@ -58,11 +57,11 @@ def _course_for(session: Session, key: str | None) -> Course:
 def load_assignment_file(session: Session, path: Path) -> AssignmentVersion:
     """Load one file: a new content becomes a new current version; a known one becomes current
     again. Raises ``grader.assignments.errors.AssignmentError`` for an invalid file."""
-    from grader.assignments.loader import load_text
+    from grader.assignments.loader import load_text, read_yaml
 
     text = path.read_text(encoding="utf-8")
     parsed = load_text(text, source=str(path))
-    definition = yaml.safe_load(text)
+    definition = read_yaml(text)
     assignment = qa.assignment_by_key(session, parsed.id)
     if assignment is None:
         course = _course_for(session, parsed.course)

@@ -9,9 +9,12 @@ last stored, so only the checked one can cost an attempt. Framework-free.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Mapping
 
+from grader.assignments.due import question_deadlines
 from grader.db import Session
+from grader.db.base import utcnow
 from grader.db.models import User
 from grader.services.errors import NotFound
 from grader.services.student_pages import attempts_left, attempts_used, past_submissions
@@ -31,10 +34,10 @@ class QuestionCheck:
     key: Any | None
 
 
-def revealed_key(question: Mapping[str, Any], left: int | None) -> Any | None:
-    """The key of a question once its attempts are used up (never while attempts remain or when
-    they are unlimited: the assignment has no deadline yet to reveal it after)."""
-    if left is None or left > 0:
+def revealed_key(question: Mapping[str, Any], left: int | None, *, past_due: bool = False) -> Any | None:
+    """The key of a question once its attempts are used up or its ``due`` has passed (never
+    before either: with unlimited attempts and no deadline, never)."""
+    if not past_due and (left is None or left > 0):
         return None
     if question.get("type") == "ad_table":
         return question.get("key")
@@ -43,10 +46,13 @@ def revealed_key(question: Mapping[str, Any], left: int | None) -> Any | None:
     return question.get("key") or question.get("value")
 
 
-def question_check(session: Session, user: User, submission_id: int, question_id: str) -> QuestionCheck:
-    """The check of ``question_id`` in a submission the user may read (404 otherwise)."""
+def question_check(session: Session, user: User, submission_id: int, question_id: str, *,
+                   now: datetime | None = None) -> QuestionCheck:
+    """The check of ``question_id`` in a submission the user may read (404 otherwise); ``now``
+    (the caller's clock, default the current time) decides whether the deadline has passed."""
     found = submission_for(session, user, submission_id)
-    questions = [dict(q) for q in found.assignment_version.definition.get("questions", [])]
+    definition = found.assignment_version.definition
+    questions = [dict(q) for q in definition.get("questions", [])]
     question = next((q for q in questions if str(q.get("id")) == question_id), None)
     if question is None:
         raise NotFound(f"question {question_id!r} not found")
@@ -56,10 +62,20 @@ def question_check(session: Session, user: User, submission_id: int, question_id
     return QuestionCheck(submission_id=submission_id, status=this.status, question=question,
                          result=this.results.get(question_id), attempts_left=left,
                          attempts_used=attempts_used(questions, subs)[question_id],
-                         key=revealed_key(question, left) if this.status == "graded" else None)
+                         key=(revealed_key(question, left, past_due=_passed(definition, question_id, now))
+                              if this.status == "graded" else None))
 
 
-def revealed_keys(questions: list[dict[str, Any]], subs: list[Any]) -> dict[str, Any]:
-    """question id -> key, for the questions whose key the student may now see."""
+def revealed_keys(questions: list[dict[str, Any]], subs: list[Any], *, definition: Mapping[str, Any] | None = None,
+                  now: datetime | None = None) -> dict[str, Any]:
+    """question id -> key, for the questions whose key the student may now see: attempts used
+    up, or past the deadline ``definition`` (the raw assignment document) gives it at ``now``."""
     left = attempts_left(questions, subs)
-    return {str(q["id"]): key for q in questions if (key := revealed_key(q, left[str(q["id"])])) is not None}
+    return {str(q["id"]): key for q in questions
+            if (key := revealed_key(q, left[str(q["id"])],
+                                    past_due=_passed(definition or {}, str(q["id"]), now))) is not None}
+
+
+def _passed(definition: Mapping[str, Any], question_id: str, now: datetime | None) -> bool:
+    deadline = question_deadlines(definition).get(question_id)
+    return deadline is not None and (now or utcnow()) >= deadline

@@ -7,8 +7,10 @@ Framework-free; the answers a form posts are turned into the submission's shape 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable, Mapping
 
+from grader.assignments.due import late_policy, parse_due, question_deadlines
 from grader.db import Session
 from grader.db.queries import pages as wq
 from grader.db.models import User
@@ -45,6 +47,8 @@ class StudentPage:
     submissions: list[PastSubmission]
     attempts_left: dict[str, int | None] = field(default_factory=dict)
     attempts_used: dict[str, int] = field(default_factory=dict)
+    due: datetime | None = None   # the assignment's deadline; each question's own is its "due"
+    late: str = "accept"
 
 
 def past_submissions(session: Session, user: User, assignment_id: int) -> list[PastSubmission]:
@@ -97,12 +101,19 @@ def student_page(session: Session, user: User, key: str) -> StudentPage:
     questions = student_questions(session, assignment, version, user.id)  # the student's own numbers
     visible: list[dict[str, Any]] = [{k: q[k] for k in ("id", "type", "points", "prompt", "attempts_allowed", "inputs", "point",
                                  "part", "graph_from") if k in q} for q in questions]
+    deadlines = question_deadlines(version.definition)
+    for q in visible:
+        q["due"] = deadlines.get(str(q["id"]))
+        q["late"] = late_policy(version.definition, next(
+            (d for d in version.definition.get("questions", []) if str(d.get("id")) == str(q["id"])), {}))
+    raw_due = version.definition.get("due")
     subs = past_submissions(session, user, assignment.id)
     return StudentPage(
         key=assignment.key, title=assignment.title,
         description=str(version.definition.get("description") or ""), role=role,
         questions=visible, submissions=subs, attempts_left=attempts_left(visible, subs),
         attempts_used=attempts_used(visible, subs),
+        due=None if raw_due is None else parse_due(raw_due), late=late_policy(version.definition, {}),
     )
 
 

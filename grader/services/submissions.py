@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any, Mapping
 
+from grader.assignments import due
+
 from grader.db import Session
+from grader.db.base import utcnow
 from grader.db.models import SOURCES, Submission, User
 from grader.db.queries import submissions as qs
 from grader.services.catalog import STAFF_ROLES, assignment_for, role_for
@@ -114,6 +118,7 @@ def submit_answers(
     max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
     max_answer_parts: int = DEFAULT_MAX_ANSWER_PARTS,
     max_answer_depth: int = DEFAULT_MAX_ANSWER_DEPTH,
+    now: datetime | None = None,
 ) -> tuple[Submission, bool]:
     """Store a submission (status ``queued``) against the assignment's current version.
 
@@ -133,6 +138,8 @@ def submit_answers(
     qids = [str(q["id"]) for q in questions]
     clean = check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
                           max_depth=max_answer_depth, types={str(q["id"]): str(q.get("type")) for q in questions})
+    if _role not in STAFF_ROLES:
+        refuse_late(version.definition, clean, now or utcnow())
     submission = Submission(
         user_id=user.id, assignment_version_id=version.id, answers=clean, source=source,
         idempotency_key=key, status="queued", grading_attempts=0,
@@ -141,6 +148,25 @@ def submit_answers(
     if stored is not submission:
         return _replay(stored, assignment.id, answers), False
     return stored, True
+
+
+def refuse_late(definition: Mapping[str, Any], answers: Mapping[str, Any], now: datetime) -> None:
+    """Conflict when ``answers`` answer a question past its ``due`` that refuses late answers."""
+    shut = [str(q["id"]) for q in definition.get("questions", [])
+            if _answered(answers.get(str(q["id"]))) and due.closed(definition, q, now)]
+    if shut:
+        when = ", ".join(f"{qid} (due {_when(definition, qid)})" for qid in shut)
+        raise Conflict(f"the deadline has passed and late answers are refused for question(s) {when}")
+
+
+def _answered(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _when(definition: Mapping[str, Any], qid: str) -> str:
+    q = next(q for q in definition.get("questions", []) if str(q["id"]) == qid)
+    deadline = due.due_of(definition, q)
+    return "" if deadline is None else deadline.isoformat()
 
 
 def _replay(existing: Submission, assignment_id: int, answers: Any) -> Submission:

@@ -10,6 +10,7 @@ commit succeeded. A commit that fails sends nothing and answers with the error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from grader.db import Session
@@ -40,12 +41,14 @@ def submit(
     limits: Mapping[str, int] | None = None,
     before_commit: Callable[[Submission, bool], None] | None = None,
     document_id: Any = None,
+    now: datetime | None = None,
 ) -> Submitted:
     """Store the answers (``submit_answers``), commit, then send the new submission to grading.
 
     ``limits`` are ``Settings.submission_limits()``; ``before_commit(submission, created)`` adds
     rows to the same transaction (the LMS links its message id to the submission); ``document_id``
-    names the handed-in document the answers came from, stored with a new submission. Any error
+    names the handed-in document the answers came from, stored with a new submission; ``now`` is
+the caller's clock, checked against the questions' ``due`` (``late: refuse``). Any error
     rolls the transaction back and is raised.
     """
     try:
@@ -53,7 +56,7 @@ def submit(
                     else document_to_attach(session, user, document_id, assignment_key))
         submission, created = submit_answers(
             session, user=user, assignment_key=assignment_key, answers=answers,
-            idempotency_key=idempotency_key, source=source, **dict(limits or {}),
+            idempotency_key=idempotency_key, source=source, now=now, **dict(limits or {}),
         )
         if created and document is not None:
             document.submission_id = submission.id

@@ -27,7 +27,8 @@ def register(app: Any) -> None:
     app.jinja_env.globals.update(csrf_token=csrf_token, help_for=help_for)
     app.jinja_env.filters.update(prompt=render_prompt, inline_md=render_inline, answer_math=answer_mathml,
                                  feedback_math=feedback_html, json_answer=_json_answer,
-                                 free_text=render_free_text, points=_points)
+                                 free_text=render_free_text, points=_points,
+                                 deadline=_deadline)
 
 
 def _points(x: Any) -> str:
@@ -36,6 +37,13 @@ def _points(x: Any) -> str:
         return "–"
     value = round(float(x), 2)
     return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _deadline(when: Any) -> str:
+    """A deadline as written, with its own offset: ``2026-12-01 23:59 (UTC+01:00)``."""
+    offset = when.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{when:%Y-%m-%d %H:%M} ({zone})"
 
 
 def _json_answer(text: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
-from grader.app import db_session
+from grader.app import db_session, now
 from grader.services.checks import question_check
 from grader.services.errors import ServiceError
 from grader.web.common import login_required, user
@@ -22,7 +22,7 @@ bp.before_request(check_csrf)
 @login_required
 def question_result(submission_id: int, question_id: str) -> Any:
     try:
-        check = question_check(db_session(), user(), submission_id, question_id)
+        check = question_check(db_session(), user(), submission_id, question_id, now=now())
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
     return render_template("_check_result.html", check=check)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from grader.app import db_session, queue, settings
+from grader.app import db_session, now, queue, settings
 from grader.services.catalog import STAFF_ROLES, visible_assignments
 from grader.services.checks import revealed_keys
 from grader.services.documents import read_document_answers
@@ -47,7 +47,7 @@ def _form(page: Any, answers: dict[str, Any], found: dict[str, Any] | None = Non
     tables = {str(q["id"]): table_rows(q, answers.get(str(q["id"]))) for q in page.questions
               if q.get("type") == "ad_table"}
     return render_template("assignment.html", page=page, last=answers, tables=tables, found=found,
-                           idempotency_key=secrets.token_urlsafe(16))
+                           idempotency_key=secrets.token_urlsafe(16), now=now())
 
 
 @bp.post("/assignments/<key>/document")
@@ -88,7 +88,7 @@ def submit(key: str) -> Any:
         raw_document = request.form.get("document_id", "")
         done = submit_answers_once(session, queue(), user=user(), assignment_key=key, answers=answers,
                                    idempotency_key=request.form.get("idempotency_key") or None, source="web",
-                                   limits=settings().submission_limits(),
+                                   limits=settings().submission_limits(), now=now(),
                                    document_id=int(raw_document) if raw_document.isdigit() else None)
     except ServiceError as exc:
         session.rollback()
@@ -111,8 +111,9 @@ def submission(submission_id: int) -> Any:
     subs = past_submissions(session, found.user, assignment.id)
     this = next(s for s in subs if s.id == submission_id)
     questions = student_questions(session, assignment, found.assignment_version, found.user_id)
+    keys = revealed_keys(questions, subs, definition=found.assignment_version.definition, now=now())
     return render_template("submission.html", sub=this, questions=questions, assignment=assignment,
-                           owner=found.user, mine=found.user_id == user().id, keys=revealed_keys(questions, subs))
+                           owner=found.user, mine=found.user_id == user().id, keys=keys)
 
 
 @bp.get("/help/documents")

@@ -117,7 +117,8 @@ def build_variant(spec: VariantSpec, variant: Variant, source: str) -> Assignmen
     built = build(data, source)
     questions = tuple(traced_keys(q) for q in built.questions)
     return AssignmentSpec(id=built.id, title=built.title, questions=questions, course=built.course,
-                      description=built.description, source=source, variants=spec, variant=variant)
+                          description=built.description, due=built.due, late=built.late, source=source,
+                          variants=spec, variant=variant)
 
 
 @lru_cache(maxsize=1024)
