@@ -28,7 +28,7 @@ def test_text_is_escaped_and_unreadable_code_stays_code() -> None:
 
 def test_the_key_is_revealed_only_when_no_attempts_are_left() -> None:
     q = {"id": "3", "type": "ad_table", "key": {"rows": [], "adjoints": {"v_1": -7}}}
-    assert revealed_key(q, None) is None  # unlimited attempts (and no deadline yet): never
+    assert revealed_key(q, None) is None  # unlimited attempts and not past due: never
     assert revealed_key(q, 2) is None
     assert revealed_key(q, 0) == q["key"]
     assert revealed_key({"type": "expression", "key": "x_i"}, 0) == "x_i"
