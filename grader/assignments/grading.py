@@ -149,7 +149,9 @@ def grade_expression(q: Question, answer: Any, env: Env) -> QuestionGrade:
         if hint:
             feedback, method = [hint], method + ", anticipated error"
         elif parsed is not None and result.witness:
-            feedback.append(defined_values(parsed.expr, result.witness, ctx))
+            # names the witness already gives in the answer's own symbols are not said again
+            shown = {**result.witness, **result.extra.get("witness_symbols", {})}
+            feedback.append(defined_values(parsed.expr, shown, ctx))
         if parsed is not None and len(parsed.members) > 1:
             slip = locate_slip(parsed.members, key.expr, q.context, text=text,
                                inexact=key.inexact or parsed.inexact, seed=env.seed)

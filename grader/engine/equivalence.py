@@ -169,14 +169,18 @@ def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, w
     from grader.engine import feedback
 
     outcome = feedback.reproducible_witness(outcome, key, answer, ctx)
+    extra: dict[str, Any] = {"points": outcome.n_points}
     if outcome.status == "undefined":
         text = feedback.undefined_sentence(outcome.witness or {}, outcome.witness_values[1])
         text = text[0].upper() + text[1:]
     else:
+        own = feedback.student_witness(outcome, key, written, ctx)
         text = feedback.explain(outcome, key, answer, ctx=ctx, regions=regions,
-                                answer_as_written=written, deadline=deadline)
+                                answer_as_written=written, deadline=deadline, own=own)
+        if own is not None:   # the point as printed, in the answer's symbols (the pages say no more)
+            extra["witness_symbols"] = {**own.point, **own.hidden}
     return CheckResult(Verdict.INCORRECT, feedback=text, method=method, witness=outcome.witness,
-                       regions=region_results, extra={"points": outcome.n_points})
+                       regions=region_results, extra=extra)
 
 
 def _discrete_cases(exprs: tuple[sympy.Expr, ...], ctx: GradingContext) -> list[dict]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.context import GradingContext
     from grader.engine.numeric_values import NumericOutcome
     from grader.engine.piecewise_compare import Region
+    from grader.engine.witness_symbols import StudentWitness
 
 _REL = 1e-8
 
@@ -72,6 +73,19 @@ def reproducible_witness(outcome: "NumericOutcome", key: sympy.Expr, answer: sym
                    witness_values=(shown.answer, shown.expected, shown.difference))
 
 
+def student_witness(outcome: "NumericOutcome", key: sympy.Expr, written: sympy.Expr | None,
+                    ctx: "GradingContext") -> "StudentWitness | None":
+    """The (printed) witness in the symbols the answer is written in, re-verified there; None when
+    it uses no defined symbol or no rounding of their values still differs (``witness_symbols``)."""
+    if written is None or outcome.witness is None or outcome.witness_values is None:
+        return None
+    from grader.engine.witness_symbols import in_student_symbols
+
+    a, k = outcome.witness_values[:2]
+    visible = bool(abs(a - k) > ctx.tolerance * max(abs(a), abs(k)))
+    return in_student_symbols(written, key, outcome.witness, ctx, tolerance=ctx.tolerance if visible else 0.0)
+
+
 def simple_number(value: float, max_den: int = 12) -> str | None:
     """``2``, ``1/2``, ``-3/4`` when ``value`` is (very nearly) such a fraction, else None."""
     if not np.isfinite(value) or value == 0:
@@ -90,9 +104,13 @@ def readable(expr: sympy.Basic) -> bool:
     return not any(isinstance(a, (sympy.Float, sympy.Dummy)) for a in expr.atoms())
 
 
-def witness_sentence(point: Mapping[str, float], answer: float, expected: float, diff: float | None = None) -> str:
-    """"at x_i=1.2, w=-0.7 your answer is 0.31, expected 0.29"."""
+def witness_sentence(point: Mapping[str, float], answer: float, expected: float, diff: float | None = None,
+                     hidden: Mapping[str, float] | None = None) -> str:
+    """"at x_i=1.2, w=-0.7 your answer is 0.31, expected 0.29"; ``hidden``, the sampled symbols
+    an answer in its own symbols does not name, in parentheses: "at p_i=0.35, y_i=1 (w=0.59) ..."."""
     where = f"at {describe_point(point)} " if point else ""
+    if hidden:
+        where += f"({describe_point(hidden)}) "
     text = f"{where}your answer is {fmt(answer)}, expected {fmt(expected)}"
     if fmt(answer) == fmt(expected):
         gap = diff if diff is not None else answer - expected
@@ -119,8 +137,10 @@ def _constant(values: np.ndarray) -> float | None:
 
 def explain(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, *, ctx: "GradingContext",
             regions: Sequence["Region"], answer_as_written: sympy.Expr | None = None,
-            deadline: float | None = None) -> str:
-    """Feedback for an answer that differs from the key (``outcome.status == "different"``)."""
+            deadline: float | None = None, own: "StudentWitness | None" = None) -> str:
+    """Feedback for an answer that differs from the key (``outcome.status == "different"``);
+    ``own``, the witness in the answer's own symbols (``student_witness``), is said instead of
+    the sampled point when given."""
     hints: list[str] = []
     wrong = [r.text for r, ok in zip(regions, outcome.region_ok) if not ok] if len(regions) > 1 else []
     if wrong and len(wrong) < len(regions):
@@ -134,9 +154,12 @@ def explain(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, *, c
     if extra:
         hints.append(f"your answer uses {', '.join(extra)}, which the expected answer does not")
     if outcome.witness is not None and outcome.witness_values is not None:
-        a, e = outcome.witness_values[:2]
-        diff = outcome.witness_values[2] if len(outcome.witness_values) > 2 else None
-        hints.append(witness_sentence(outcome.witness, a, e, diff))
+        if own is not None:
+            hints.append(witness_sentence(own.point, own.answer, own.expected, own.difference, own.hidden))
+        else:
+            a, e = outcome.witness_values[:2]
+            diff = outcome.witness_values[2] if len(outcome.witness_values) > 2 else None
+            hints.append(witness_sentence(outcome.witness, a, e, diff))
     text = "; ".join(hints) if hints else "not equal to the expected answer"
     return text[0].upper() + text[1:]
 
