@@ -24,6 +24,7 @@ STAFF_ROLES = ("instructor", "admin")
 # Fields of a question a student may see (everything else can give the answer away).
 STUDENT_FIELDS = (
     "id", "type", "points", "prompt", "attempts_allowed", "function", "inputs", "point", "part", "graph_from",
+    "due", "late",
 )
 
 
@@ -158,6 +159,8 @@ def assignment_view(
         "version": version.content_hash[:12],
         "max_points": sum(float(q.get("points", 0)) for q in questions),
         "question_count": len(questions),
+        "due": definition.get("due"),   # ISO 8601 as written; each question may have its own
+        "late": definition.get("late", "accept"),
     }
     if with_questions:
         out["questions"] = [question_view(version, i, include_key=include_keys) for i in range(len(questions))]

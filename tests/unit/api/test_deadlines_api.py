@@ -50,3 +50,5 @@ def test_a_late_api_submission_is_refused_with_a_409_and_an_early_one_accepted(
     early = client_at(factory, "2026-12-01T23:00:00Z").post(
         "/api/v1/assignments/hw-due/submissions", json={"answers": {"q1": "2*x"}}, headers=headers)
     assert early.status_code == 202, early.get_data(as_text=True)
+    shown = client_at(factory, "2026-12-01T23:00:00Z").get("/api/v1/assignments/hw-due", headers=headers).json
+    assert (shown["due"], shown["late"]) == ("2026-12-01T23:59:00Z", "refuse")

@@ -30,6 +30,21 @@ def test_the_app_gets_the_wired_queue_and_the_producer_uses_the_apps_settings() 
     producer.close()
 
 
+def test_the_app_reads_the_time_from_the_wired_clock() -> None:
+    from datetime import datetime, timezone
+
+    from flask import Flask
+
+    from grader.app import now
+
+    fixed = datetime(2026, 12, 2, tzinfo=timezone.utc)
+    app: Flask = bootstrap.build_app(bootstrap.Wiring(Settings.from_env({}, secret_key="k", testing=True),
+                                                      clock=lambda: fixed, queue_override=FakeQueue()),
+                                     blueprints=[("grader.api", True)])
+    with app.app_context():
+        assert now() == fixed   # the pages and the API pass it to the services to compare with deadlines
+
+
 def test_the_celery_app_follows_the_settings_and_becomes_the_processs_wiring() -> None:
     settings = Settings.from_env({"GRADER_SWEEP_INTERVAL_S": "7"}, secret_key="k", broker_url="memory://")
     wiring = bootstrap.Wiring(settings)
