@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from grader.assignments import due
 
 from grader.db import Session
 from grader.db.base import utcnow
 from grader.db.models import SOURCES, Submission, User
+from grader.db.queries import pages as wq
 from grader.db.queries import submissions as qs
 from grader.services.catalog import STAFF_ROLES, assignment_for, role_for
 from grader.services.errors import Conflict, InvalidRequest, NotFound, TooLarge
@@ -139,7 +140,8 @@ def submit_answers(
     clean = check_answers(answers, qids, max_chars=max_answer_chars, max_parts=max_answer_parts,
                           max_depth=max_answer_depth, types={str(q["id"]): str(q.get("type")) for q in questions})
     if _role not in STAFF_ROLES:
-        refuse_late(version.definition, clean, now or utcnow())
+        refuse_late(version.definition, clean, now or utcnow(),
+                    previous=lambda: _latest_answers(session, user.id, assignment.id))
     submission = Submission(
         user_id=user.id, assignment_version_id=version.id, answers=clean, source=source,
         idempotency_key=key, status="queued", grading_attempts=0,
@@ -150,13 +152,28 @@ def submit_answers(
     return stored, True
 
 
-def refuse_late(definition: Mapping[str, Any], answers: Mapping[str, Any], now: datetime) -> None:
-    """Conflict when ``answers`` answer a question past its ``due`` that refuses late answers."""
+def refuse_late(definition: Mapping[str, Any], answers: Mapping[str, Any], now: datetime,
+                previous: Callable[[], Mapping[str, Any]] = dict) -> None:
+    """Conflict when ``answers`` give a new answer to a question past its ``due`` that refuses
+    late answers. An answer equal to the newest one stored (``previous()``, asked only when a
+    question is closed) is no new answer: a check of another question resends it."""
     shut = [str(q["id"]) for q in definition.get("questions", [])
             if _answered(answers.get(str(q["id"]))) and due.closed(definition, q, now)]
     if shut:
+        before = previous()
+        shut = [qid for qid in shut if answers.get(qid) != before.get(qid)]
+    if shut:
         when = ", ".join(f"{qid} (due {_when(definition, qid)})" for qid in shut)
         raise Conflict(f"the deadline has passed and late answers are refused for question(s) {when}")
+
+
+def _latest_answers(session: Session, user_id: int, assignment_id: int) -> dict[str, Any]:
+    """question id -> the newest answer this user stored for it (any version)."""
+    out: dict[str, Any] = {}
+    for sub in wq.submissions_of_user(session, user_id, assignment_id):   # newest first
+        for qid, value in (sub.answers or {}).items():
+            out.setdefault(str(qid), value)
+    return out
 
 
 def _answered(value: Any) -> bool:

@@ -107,3 +107,12 @@ def test_late_accept_takes_a_late_submission(session: Session, due_world: dict[s
 
 def test_course_staff_are_never_refused(session: Session, due_world: dict[str, Any]) -> None:
     assert _submit(session, due_world["teacher"], {"q1": "2*x"}, AFTER, "t1").created
+
+
+def test_an_unchanged_answer_to_a_closed_question_is_no_late_answer(session: Session, due_world: dict[str, Any]) -> None:
+    """A check of q2 after q1 closed resends q1's stored answer with it: that is not refused, a
+    changed q1 is."""
+    assert _submit(session, due_world["alice"], {"q1": "3*x"}, BEFORE, "c1").created
+    assert _submit(session, due_world["alice"], {"q1": "3*x", "q2": "x"}, AFTER, "c2").created
+    with pytest.raises(Conflict):
+        _submit(session, due_world["alice"], {"q1": "2*x", "q2": "x"}, AFTER, "c3")
