@@ -106,6 +106,11 @@ def launch() -> Any:
 def storage_launch() -> Any:
     """The launch page's post: the id_token with the state and nonce the LMS's storage frame kept."""
     state = request.form.get("state", "")
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin" or \
+            request.headers.get("Origin", request.host_url.rstrip("/")) != request.host_url.rstrip("/"):
+        # only the tool's own launch page posts here (another site's form could log a browser in as
+        # someone else: the login CSRF the state cookie prevents in a cookie launch)
+        return _refuse(LaunchError("this launch was not posted by the tool's launch page", status=403))
     try:
         client_storage.check_frame_state(str(current_app.secret_key or ""), state, request.form.get("frame_state", ""))
     except LaunchError as exc:

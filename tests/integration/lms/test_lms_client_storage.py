@@ -107,3 +107,16 @@ def test_a_storage_launch_with_the_cookie_kept_needs_no_frame(client, lms) -> No
     _page, form = _storage_login(client, lms)
     response = client.post("/lti/launch", data=form)  # the same client: the partitioned cookie came back
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://evil.test"}, {"Sec-Fetch-Site": "cross-site"}])
+def test_a_storage_launch_posted_from_another_site_is_refused(client, lms, headers) -> None:  # type: ignore[no-untyped-def]
+    """Another site's form with its own (valid) state, frame values and id_token would log the
+    browser in as that site's user: only the tool's own page may post the frame's values."""
+    page, form = _storage_login(client, lms)
+    blocked = tool_client(client.application)
+    posted = form_fields(blocked.post("/lti/launch", data=form).get_data(as_text=True))
+    posted.update(frame_state=page["state"], frame_nonce=page["nonce"])
+    assert blocked.post("/lti/launch/storage", data=posted, headers=headers).status_code == 403
+    same = blocked.post("/lti/launch/storage", data=posted, headers={"Origin": TOOL, "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 303
