@@ -55,6 +55,9 @@ def test_a_storage_login_page_puts_state_and_nonce_for_the_platform_origin(clien
     assert page["origin"] == lms.url  # the OIDC auth endpoint's origin
     assert page["state"] == query["state"][0] == form["state"] and page["nonce"] == query["nonce"][0]
     assert page["state-key"] == "state_" + page["state"] and page["nonce-key"] == "nonce_" + page["nonce"]
+    from grader.web.lms import STORAGE_TIMEOUT_MS
+
+    assert page["timeout-ms"] == str(STORAGE_TIMEOUT_MS)  # the frame's answer is awaited that long, no longer
     assert "<script>" not in client.get("/lti/login", query_string={
         **lms.login_params(), "lti_storage_target": "_parent"}).get_data(as_text=True)  # no inline script
 
@@ -73,6 +76,8 @@ def test_a_launch_without_cookies_completes_with_what_the_frame_kept(client, lms
     assert done.status_code == 303 and done.headers["Location"].endswith("/api/v1/assignments/hw1")
     again = tool_client(client.application).post("/lti/launch/storage", data=posted)
     assert again.status_code == 401  # single use
+    replayed = tool_client(client.application).post("/lti/launch", data=form)
+    assert replayed.status_code == 401 and "Open the activity in a new window" in replayed.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("change", ["frame_state", "frame_nonce", "state"])
