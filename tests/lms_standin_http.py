@@ -12,6 +12,24 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+# the platform's side of the 1EdTech client-side postMessage storage: a frame named lti_storage on
+# the platform's OIDC auth origin, beside the tool's frame; values are kept per sending origin
+STORAGE_FRAME_SCRIPT = """<script>
+window.ltiStorage = {};
+window.addEventListener("message", function (event) {
+  var d = event.data;
+  if (!d || typeof d !== "object" || typeof d.key !== "string") { return; }
+  var key = event.origin + " " + d.key, answer = {message_id: d.message_id, key: d.key};
+  if (d.subject === "lti.put_data") {
+    window.ltiStorage[key] = d.value; answer.subject = "lti.put_data.response"; answer.value = d.value;
+  } else if (d.subject === "lti.get_data") {
+    answer.subject = "lti.get_data.response";
+    if (key in window.ltiStorage) { answer.value = window.ltiStorage[key]; }
+    else { answer.error = {code: "bad_request", message: "no such key"}; }
+  } else { return; }
+  event.source.postMessage(answer, event.origin);
+});
+</script>"""
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 
@@ -73,6 +91,15 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 src = parse_qs(path.query).get("src", [""])[0].replace('"', "%22")
                 page = f'<h1>LMS course</h1><iframe id="tool" src="{src}" width="1100" height="850"></iframe>'
                 return self._reply(200, page.encode(), "text/html")
+            if path.path == "/course-storage":  # the same with the platform's storage frame beside it
+                src = parse_qs(path.query).get("src", [""])[0].replace('"', "%22")
+                page = (f'<h1>LMS course</h1><iframe id="tool" data-src="{src}" width="1100" height="850"></iframe>'
+                        # the tool loads once the storage frame listens
+                        f'<iframe name="lti_storage" src="{lms.url}/storage-frame" hidden '
+                        'onload="var t = document.getElementById(\'tool\'); t.src = t.dataset.src;"></iframe>')
+                return self._reply(200, page.encode(), "text/html")
+            if path.path == "/storage-frame":  # on the platform's OIDC auth origin
+                return self._reply(200, STORAGE_FRAME_SCRIPT.encode(), "text/html")
             if path.path in ("/memberships", "/lineitems"):
                 return self._service_get(path.path, parse_qs(path.query))
             if path.path == "/.well-known/openid-configuration":

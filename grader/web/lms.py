@@ -19,7 +19,7 @@ from grader.db.models.lms import WebhookDelivery
 from grader.db.models import Course, User
 from grader.security.egress import EgressPolicy
 from grader.security.egress_http import guarded_session
-from grader.services.lms import contexts, course_settings as admin, inbound, outbox, roster
+from grader.services.lms import client_storage, contexts, course_settings as admin, inbound, outbox, roster
 from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
@@ -30,6 +30,7 @@ from grader.services.errors import ServiceError
 lti_bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates")
 api_bp = Blueprint("lms_api", __name__, url_prefix="/api/v1/lms")
 STATE_COOKIE = "lti_state_"
+STORAGE_TIMEOUT_MS = 2000  # how long the pages wait for the LMS's storage frame to answer
 
 
 class IframeSessionInterface(SecureCookieSessionInterface):
@@ -68,14 +69,20 @@ def register(app: Flask) -> None:
 
 @lti_bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    """OIDC login initiation: remember state and nonce, send the browser to the platform."""
+    """OIDC login initiation: remember state and nonce, send the browser to the platform. With
+    ``lti_storage_target`` a page first puts them in the platform's storage frame (no cookie needed)."""
     session = db_session()
+    secret = str(current_app.secret_key or "")
     try:
-        url, state = begin_login(session, request.values, redirect_uri=url_for("lti.launch", _external=True))
+        signed = client_storage.storage_state(secret, request.values.get("lti_storage_target"))
+        url, state = begin_login(session, request.values, redirect_uri=url_for("lti.launch", _external=True),
+                                 state=signed)
     except LaunchError as exc:
         return _refuse(exc)
     session.commit()
-    response = redirect(url, code=302)
+    page = client_storage.page(session, secret, state) if signed else None
+    response = _storage_page("login", page, next_url=url) if page else redirect(url, code=302)
+    # the partitioned cookie also when the frame is used: the fallback if the frame does not answer
     response.set_cookie(STATE_COOKIE + state, state, max_age=600, path="/lti/", secure=True,
                         httponly=True, samesite="None", partitioned=True)
     return response
@@ -83,12 +90,47 @@ def login() -> Any:
 
 @lti_bp.post("/launch")
 def launch() -> Any:
-    """The platform posts the id_token here; a valid one logs the user in."""
-    session = db_session()
+    """The platform posts the id_token here; a valid one logs the user in. Without the state
+    cookie, a storage login's launch gets a page that fetches state and nonce from the LMS frame."""
     state = request.form.get("state", "")
+    cookie_state = request.cookies.get(STATE_COOKIE + state) if state else None
+    if state and not cookie_state:
+        id_token = request.form.get("id_token", "")
+        page = client_storage.page(db_session(), str(current_app.secret_key or ""), state, id_token=id_token)
+        if page is not None:
+            return _storage_page("launch", page, id_token=id_token)
+    return _complete(state, cookie_state)
+
+
+@lti_bp.post("/launch/storage")
+def storage_launch() -> Any:
+    """The launch page's post: the id_token with the state and nonce the LMS's storage frame kept."""
+    state = request.form.get("state", "")
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin" or \
+            request.headers.get("Origin", request.host_url.rstrip("/")) != request.host_url.rstrip("/"):
+        # only the tool's own launch page posts here (another site's form could log a browser in as
+        # someone else: the login CSRF the state cookie prevents in a cookie launch)
+        return _refuse(LaunchError("this launch was not posted by the tool's launch page", status=403))
+    try:
+        client_storage.check_frame_state(str(current_app.secret_key or ""), state, request.form.get("frame_state", ""))
+    except LaunchError as exc:
+        return _refuse(exc)
+    return _complete(state, request.form.get("frame_state", ""), frame_nonce=request.form.get("frame_nonce", ""))
+
+
+def _storage_page(mode: str, page: client_storage.StoragePage, **extra: str) -> Response:
+    from grader.services.lms.launch import NO_COOKIE
+
+    return Response(render_template("lti_storage.html", mode=mode, page=page, timeout_ms=STORAGE_TIMEOUT_MS,
+                                    no_storage=NO_COOKIE, **extra))
+
+
+def _complete(state: str, cookie_state: str | None, *, frame_nonce: str | None = None) -> Any:
+    """Validate the launch, log the user in and send them on (or explain why not)."""
+    session = db_session()
     try:
         result = complete_launch(session, id_token=request.form.get("id_token", ""), state=state,
-                                 cookie_state=request.cookies.get(STATE_COOKIE + state) if state else None)
+                                 cookie_state=cookie_state, frame_nonce=frame_nonce)
     except LaunchError as exc:
         session.rollback()
         burn_state(session, state)

@@ -205,6 +205,12 @@ def take_launch_state(session: Session, state: str, *, now: datetime) -> LtiLaun
     return session.get(LtiLaunchState, row_id) if row_id is not None else None
 
 
+def launch_state(session: Session, state: str, *, now: datetime) -> LtiLaunchState | None:
+    """An unused, unexpired state (left usable: the launch takes it)."""
+    return session.scalars(select(LtiLaunchState).where(
+        LtiLaunchState.state == state, LtiLaunchState.used_at.is_(None), LtiLaunchState.expires_at > now)).first()
+
+
 def delete_launch_states(session: Session, *, expired_before: datetime) -> int:
     """Forget login states that expired before ``expired_before``; how many."""
     result = session.execute(delete(LtiLaunchState).where(LtiLaunchState.expires_at < expired_before)

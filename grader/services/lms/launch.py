@@ -58,8 +58,10 @@ class Launch:
     deep_link: dl.DeepLinkSettings | None = None  # an LtiDeepLinkingRequest: the instructor picks content
 
 
-def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: str) -> tuple[str, str]:
-    """Store a state and nonce; return (the platform's auth URL to redirect to, the state)."""
+def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: str, state: str | None = None
+                ) -> tuple[str, str]:
+    """Store a state (``state``, or a new random one) and a nonce; return (the platform's auth URL to
+    redirect to, the state)."""
     issuer, login_hint = params.get("iss", ""), params.get("login_hint", "")
     platforms = q.platforms_by_issuer(session, issuer, params.get("client_id") or None)
     if not issuer or not login_hint or len(platforms) != 1:
@@ -72,7 +74,7 @@ def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: st
     target = params.get("target_link_uri")
     if target and urlsplit(target).netloc != urlsplit(redirect_uri).netloc:
         raise LaunchError("the target link is not on this tool", status=400)
-    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    state, nonce = state or secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     session.add(LtiLaunchState(state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + STATE_TTL))
     query = {
         "scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
@@ -153,8 +155,11 @@ def role_of(claims: Mapping[str, Any]) -> str:
 
 
 def complete_launch(session: Session, *, id_token: str, state: str, cookie_state: str | None,
-                    now: datetime | None = None) -> Launch:
-    """Validate the posted id_token and state; link the user, enrol them, map the resource link."""
+                    now: datetime | None = None, frame_nonce: str | None = None) -> Launch:
+    """Validate the posted id_token and state; link the user, enrol them, map the resource link.
+
+    ``cookie_state`` is this browser's copy of the state (its cookie, or the platform storage
+    frame's); with the frame, ``frame_nonce`` is the frame's copy of the nonce and must be the stored one."""
     if state and not cookie_state:
         raise LaunchError(NO_COOKIE)
     if not state or not cookie_state or not secrets.compare_digest(state, cookie_state):
@@ -162,6 +167,8 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
     row = q.take_launch_state(session, state, now=now or utcnow())
     if row is None:
         raise LaunchError("unknown, expired or already used state")
+    if frame_nonce is not None and not secrets.compare_digest(frame_nonce, row.nonce):
+        raise LaunchError("the nonce kept by the LMS page does not match this login")
     platform = session.get(LtiPlatform, row.platform_id)
     assert platform is not None
     claims = validate_id_token(platform, id_token, nonce=row.nonce, deployments=q.deployments_of(session, platform.id))
