@@ -86,6 +86,23 @@ def _serve(job_fd: int, out_fd: int, parent: int) -> None:
         os._exit(0)
 
 
+def _close_inherited(*, keep: tuple[int, int]) -> None:
+    """Close every descriptor the fork inherited but its pipes and stdio. The child lives as long as
+    its parent: a pipe or socket it kept open (a subprocess's stdin, a broker connection) would
+    never see its other end close, e.g. a browser driver waiting for EOF hung the test run's end."""
+    low, high = sorted(keep)
+    os.closerange(3, low)
+    os.closerange(low + 1, high)
+    os.closerange(high + 1, _max_fd())
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):  # pragma: no cover - every Linux has it
+        return 65536
+
+
 class _Child:
     def __init__(self) -> None:
         job_r, self.job_w = os.pipe()
@@ -93,8 +110,7 @@ class _Child:
         parent = os.getpid()
         pid = _fork()
         if pid == 0:  # pragma: no cover - the child
-            os.close(self.job_w)
-            os.close(self.out_r)
+            _close_inherited(keep=(job_r, out_w))
             _serve(job_r, out_w, parent)
         os.close(job_r)
         os.close(out_w)

@@ -84,3 +84,21 @@ def test_a_job_that_cannot_be_pickled_is_graded_in_a_forked_child(pool: GradingP
     out = pool.run(lambda: (lambda q: {"qid": q, "pid": os.getpid()}), (), ["a"], soft_s=2, hard_s=4)
     assert out["a"]["ok"]["qid"] == "a" and out["a"]["ok"]["pid"] != os.getpid()
     assert pool.forks == 0
+
+
+def test_the_child_keeps_no_descriptor_of_its_parent(pool: GradingPool) -> None:
+    """Was: the child kept every inherited fd, so a pipe the parent closed never reached EOF (the
+    browser driver of the test run waited for its stdin to close and the run hung at its end)."""
+    import select
+
+    r, w = os.pipe()
+    try:
+        pool.run(grader_of, ("x",), ["a"], soft_s=2, hard_s=4)  # the child is forked with w open
+        os.close(w)
+        w = -1
+        ready, _, _ = select.select([r], [], [], 5)
+        assert ready and os.read(r, 1) == b""  # EOF: nobody else holds the write end
+    finally:
+        os.close(r)
+        if w >= 0:
+            os.close(w)
