@@ -34,9 +34,7 @@ def _port(url: str) -> str:
 
 
 def test_a_launch_in_an_iframe_with_third_party_cookies_blocked_completes_a_submission(
-        live_server: LiveServer) -> None:
-    from playwright.sync_api import sync_playwright
-
+        playwright: Any, live_server: LiveServer) -> None:
     with LmsStandIn(client_id="iframe-client") as lms, TlsFront(int(_port(live_server.url))) as front:
         token = live_server.tokens["instructor@example.com"]
         course = requests.get(live_server.url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"},
@@ -51,24 +49,23 @@ def test_a_launch_in_an_iframe_with_third_party_cookies_blocked_completes_a_subm
         login = front.url + "/lti/login?" + urlencode(lms.login_params())
         course_page = f"http://{LMS_HOST}:{_port(lms.url)}/course?" + urlencode({"src": login})
 
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=CHROMIUM_ARGS + BLOCK_THIRD_PARTY)
-            try:
-                page = browser.new_context(viewport={"width": 1200, "height": 950}).new_page()
-                page.set_default_timeout(30_000)
-                page.goto(course_page)
-                tool = page.frame_locator("#tool")
-                tool.locator("#answer-1e").wait_for()  # launched: the assignment page, logged in
-                frame = next(f for f in page.frames if f.url.startswith(front.url + "/assignments/"))
-                # the tool's frame really is third-party with its cookies blocked
-                assert frame.evaluate("() => document.hasStorageAccess()") is False
-                fill_seed_answers(frame)
-                frame.click("#submit-answers")
-                frame.locator("#confirm-dialog").wait_for(state="visible")  # the seed's 1c restates the question
-                frame.click("#confirm-go")
-                frame.wait_for_url(re.compile(r".*/submissions/\d+$"))
-                frame.locator("#score").wait_for(timeout=120_000)
-                assert "correct" in frame.locator("#result-1a").inner_text()
-            finally:
-                browser.close()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS + BLOCK_THIRD_PARTY)
+        try:
+            page = browser.new_context(viewport={"width": 1200, "height": 950}).new_page()
+            page.set_default_timeout(30_000)
+            page.goto(course_page)
+            tool = page.frame_locator("#tool")
+            tool.locator("#answer-1e").wait_for()  # launched: the assignment page, logged in
+            frame = next(f for f in page.frames if f.url.startswith(front.url + "/assignments/"))
+            # the tool's frame really is third-party with its cookies blocked
+            assert frame.evaluate("() => document.hasStorageAccess()") is False
+            fill_seed_answers(frame)
+            frame.click("#submit-answers")
+            frame.locator("#confirm-dialog").wait_for(state="visible")  # the seed's 1c restates the question
+            frame.click("#confirm-go")
+            frame.wait_for_url(re.compile(r".*/submissions/\d+$"))
+            frame.locator("#score").wait_for(timeout=120_000)
+            assert "correct" in frame.locator("#result-1a").inner_text()
+        finally:
+            browser.close()

@@ -70,28 +70,25 @@ def _course_page(live_server: LiveServer, lms: LmsStandIn, front: TlsFront, cour
     return lms_site + course_path + "?" + urlencode({"src": login})
 
 
-def test_a_launch_with_every_cookie_blocked_completes_through_the_storage_frame(live_server: LiveServer) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_a_launch_with_every_cookie_blocked_completes_through_the_storage_frame(playwright: Any, live_server: LiveServer) -> None:
     with LmsStandIn(client_id="storage-client") as lms, TlsFront(int(_port(live_server.url))) as front:
         course_page, seen = _course_page(live_server, lms, front, "/course-storage"), []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=CHROMIUM_ARGS + BROWSER_ARGS)
-            try:
-                context = browser.new_context(ignore_https_errors=True)
-                page = context.new_page()
-                page.set_default_timeout(30_000)
-                page.route(front.url + "/**", _without_cookies(seen, str(front.cert)))
-                with page.expect_response(lambda r: r.url == front.url + "/lti/launch/storage") as answer:
-                    page.goto(course_page)
-                assert answer.value.status == 303
-                assert answer.value.headers["location"].endswith(f"/assignments/{KEY}")
-                storage = page.frame(name="lti_storage")
-                assert storage is not None
-                kept = storage.evaluate("() => Object.keys(window.ltiStorage)")
-            finally:
-                browser.close()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS + BROWSER_ARGS)
+        try:
+            context = browser.new_context(ignore_https_errors=True)
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.route(front.url + "/**", _without_cookies(seen, str(front.cert)))
+            with page.expect_response(lambda r: r.url == front.url + "/lti/launch/storage") as answer:
+                page.goto(course_page)
+            assert answer.value.status == 303
+            assert answer.value.headers["location"].endswith(f"/assignments/{KEY}")
+            storage = page.frame(name="lti_storage")
+            assert storage is not None
+            kept = storage.evaluate("() => Object.keys(window.ltiStorage)")
+        finally:
+            browser.close()
         assert sorted(k.split(" ")[1].split("_")[0] for k in kept) == ["nonce", "state"]
         assert all(k.startswith(front.url + " ") for k in kept)  # kept per the tool's origin
         assert not any(cookie for *_rest, cookie in seen)  # no cookie ever reached the tool
@@ -99,22 +96,19 @@ def test_a_launch_with_every_cookie_blocked_completes_through_the_storage_frame(
         assert launch and launch[0][1] == 200  # the launch page that asks the frame, not a refusal
 
 
-def test_without_a_storage_frame_or_cookie_the_launch_says_to_open_a_new_window(live_server: LiveServer) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_without_a_storage_frame_or_cookie_the_launch_says_to_open_a_new_window(playwright: Any, live_server: LiveServer) -> None:
     with LmsStandIn(client_id="no-storage-client") as lms, TlsFront(int(_port(live_server.url))) as front:
         course_page, seen = _course_page(live_server, lms, front, "/course"), []  # no storage frame there
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=CHROMIUM_ARGS + BROWSER_ARGS)
-            try:
-                page = browser.new_context(ignore_https_errors=True).new_page()
-                page.set_default_timeout(30_000)
-                page.route(front.url + "/**", _without_cookies(seen, str(front.cert)))
-                page.goto(course_page)
-                message = page.frame_locator("#tool").locator("#lti-storage-failed")
-                message.wait_for(state="visible")
-                assert "Open the activity in a new window" in message.inner_text()
-            finally:
-                browser.close()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS + BROWSER_ARGS)
+        try:
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.set_default_timeout(30_000)
+            page.route(front.url + "/**", _without_cookies(seen, str(front.cert)))
+            page.goto(course_page)
+            message = page.frame_locator("#tool").locator("#lti-storage-failed")
+            message.wait_for(state="visible")
+            assert "Open the activity in a new window" in message.inner_text()
+        finally:
+            browser.close()
         assert not any(s[0] == front.url + "/lti/launch/storage" for s in seen)
