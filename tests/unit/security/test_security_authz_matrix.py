@@ -91,6 +91,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('GET', '/lti/register/{invite}'): (400, 400, 400, 400, 400, 400),
     ('GET', '/lti/jwks.json'): (200, 200, 200, 200, 200, 200),
     ('POST', '/lti/launch'): (401, 401, 401, 401, 401, 401),
+    ('POST', '/lti/launch/storage'): (401, 401, 401, 401, 401, 401),  # no signed state from the platform's frame
     ('GET', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('POST', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('GET', '/static/{filename}'): (200, 200, 200, 200, 200, 200),
