@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from cachetools.func import lru_cache
 from typing import Any, Mapping
 
 import sympy

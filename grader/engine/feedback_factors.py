@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
-from functools import lru_cache
+from cachetools.func import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import mpmath

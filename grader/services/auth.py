@@ -6,10 +6,11 @@ Framework-free: the request's user (bearer token or login cookie) is found by th
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from datetime import datetime
+
+from cachetools.func import lru_cache
 
 from grader.db import Session
 from grader.db.models import ApiToken, User
@@ -32,7 +33,7 @@ def issue_token(session: Session, user: User, *, label: str = "", expires_at: da
     return token
 
 
-@functools.lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     from werkzeug.security import generate_password_hash
 

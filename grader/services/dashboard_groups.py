@@ -18,7 +18,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from cachetools.func import lru_cache
 from typing import Any, Callable, Iterable
 
 Equivalence = Callable[[str, str], bool]

@@ -16,12 +16,13 @@ A graded submission is never graded again by it (regrades go through
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
+
+from cachetools.func import lru_cache
 
 from grader import __version__ as GRADER_VERSION
 from grader.assignments.results import QuestionGrade, QuestionVerdict
@@ -57,7 +58,7 @@ def _assignment(content_hash: str, source_text: str, source_path: str) -> Any:
     return compiled_assignment(content_hash, source_text, source_path)
 
 
-@functools.lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def _merged(content_hash: str, source_text: str, source_path: str, anticipated: Any) -> Any:
     """The version's assignment with the feedback attached from the dashboard (``anticipated``)."""
     return merge_anticipated(_assignment(content_hash, source_text, source_path), dict(anticipated))
@@ -74,7 +75,7 @@ def _assignment_for(inp: q.GradingInput) -> Any:
     return _merged(inp.content_hash, inp.source_text, inp.source_path, inp.anticipated)
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _variant_merged(base: Any, seed: tuple[str, ...], override: str, anticipated: Any) -> Any:
     concrete = variants.concrete(base, seed, override)
     return merge_anticipated(concrete, dict(anticipated)) if anticipated else concrete
@@ -102,7 +103,7 @@ def _warm(assignment: Any) -> None:
         log.warning("warming assignment %s failed", getattr(assignment, "id", "?"), exc_info=True)
 
 
-@functools.lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
 def cache_for(settings: Settings) -> SharedVerdictCache:
     """The verdict cache the settings name, opened once per process."""
     return open_cache(settings)

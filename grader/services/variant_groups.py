@@ -12,7 +12,7 @@ and wrong at another.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from cachetools.func import lru_cache
 from typing import Any, Callable
 
 from grader.db import Session

@@ -7,7 +7,7 @@ without binary rounding: 0.5*0.2 - 0.1 is 0, not 2.8e-17.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from cachetools.func import lru_cache
 from typing import Any, Mapping
 
 import sympy

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
+from cachetools.func import lru_cache
 from typing import Any, Mapping
 
 from grader.assignments.errors import AssignmentError
