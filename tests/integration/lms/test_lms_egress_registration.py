@@ -7,8 +7,15 @@ from __future__ import annotations
 import pytest
 
 from grader.db.models.lms import LtiPlatform, WebhookEndpoint
+from tests.support.network import loopback_only
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The URLs below name internal addresses: registration must refuse them without a packet sent."""
+    loopback_only(monkeypatch)
 BASE = "/api/v1/lms/courses/c1"
 REFUSED = ["http://localhost:8080/hook", "http://2130706433/hook", "http://0x7f.1/hook", "http://127.1/hook",
            "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook", "http://[::ffff:127.0.0.1]/hook",

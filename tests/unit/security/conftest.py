@@ -13,6 +13,7 @@ from grader.db.models import Course, Enrollment, User
 from grader.services.auth import issue_token, set_password
 from tests.support.db import add_assignment
 from tests.support.fakes import FakeQueue
+from tests.support.network import loopback_only
 
 HW1 = """\
 id: hw1
@@ -97,3 +98,9 @@ def grade_queued(site: dict[str, Any]) -> None:
 
     while site["queue"].grading:
         grade_submission_by_id(site["factory"], site["queue"].grading.pop(), settings=site["settings"])
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests name internal and public addresses: nothing may ever be sent to them."""
+    loopback_only(monkeypatch)
