@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any, Callable, Sequence
 
-from grader.services.grading_runner import _fork, _on_alarm, _reap, _write_all, SoftTimeLimit, run_isolated
+from grader.services.grading_runner import _fork, _on_alarm, _reap, _write_all, grade_and_report, run_isolated
 
 Factory = Callable[..., Callable[[str], dict[str, Any]]]
 MAX_ANSWERS = 5000  # a child grades at most this many answers, then a fresh one is forked
@@ -66,20 +66,7 @@ def _serve(job_fd: int, out_fd: int, parent: int) -> None:
             factory, args, qids, soft_s = pickle.loads(body)
             grade_one = factory(*args)
             for qid in qids:
-                started = time.perf_counter()
-                msg: dict[str, Any] = {"qid": qid}
-                try:
-                    signal.setitimer(signal.ITIMER_REAL, soft_s)
-                    msg["ok"] = grade_one(qid)
-                except SoftTimeLimit:
-                    msg["error"] = "soft"
-                except Exception as exc:  # an engine bug must not lose the other answers
-                    msg["error"] = "exception"
-                    msg["message"] = f"{type(exc).__name__}: {exc}"[:500]
-                finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                msg["ms"] = int((time.perf_counter() - started) * 1000)
-                _write_all(out_fd, json.dumps(msg, default=str).encode() + b"\n")
+                msg = grade_and_report(grade_one, qid, soft_s, out_fd)
                 if msg.get("error") == "soft":
                     return  # interrupted mid-computation: let a fresh child go on
     finally:

@@ -46,22 +46,28 @@ def _child(fd: int, question_ids: Sequence[str], grade_one: GradeOne, soft_s: fl
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGALRM, _on_alarm)
         for qid in question_ids:
-            started = time.perf_counter()
-            msg: dict[str, Any] = {"qid": qid}
-            try:
-                signal.setitimer(signal.ITIMER_REAL, soft_s)
-                msg["ok"] = grade_one(qid)
-            except SoftTimeLimit:
-                msg["error"] = "soft"
-            except Exception as exc:  # an engine bug must not lose the other answers
-                msg["error"] = "exception"
-                msg["message"] = f"{type(exc).__name__}: {exc}"[:500]
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            msg["ms"] = int((time.perf_counter() - started) * 1000)
-            _write_all(fd, json.dumps(msg, default=str).encode() + b"\n")
+            grade_and_report(grade_one, qid, soft_s, fd)
     finally:
         os._exit(0)
+
+
+def grade_and_report(grade_one: GradeOne, qid: str, soft_s: float, fd: int) -> dict[str, Any]:
+    """In a child: grade one answer under the soft limit and write its JSON line to ``fd``."""
+    started = time.perf_counter()
+    msg: dict[str, Any] = {"qid": qid}
+    try:
+        signal.setitimer(signal.ITIMER_REAL, soft_s)
+        msg["ok"] = grade_one(qid)
+    except SoftTimeLimit:
+        msg["error"] = "soft"
+    except Exception as exc:  # an engine bug must not lose the other answers
+        msg["error"] = "exception"
+        msg["message"] = f"{type(exc).__name__}: {exc}"[:500]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    msg["ms"] = int((time.perf_counter() - started) * 1000)
+    _write_all(fd, json.dumps(msg, default=str).encode() + b"\n")
+    return msg
 
 
 def _fork() -> int:
