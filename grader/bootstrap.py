@@ -217,7 +217,7 @@ def make_celery(settings: Settings) -> "Celery":
     reliability settings are explained in ``worker/celery_app.py``)."""
     from celery import Celery
 
-    from grader.services.queue import TASK_SWEEP, TASK_SWEEP_REGRADES, celery_config
+    from grader.services.queue import celery_config
 
     app = Celery("grader", include=list(TASK_MODULES))
     app.conf.update(celery_config(settings))
@@ -227,15 +227,25 @@ def make_celery(settings: Settings) -> "Celery":
         task_track_started=False,
         # A backstop only: answers have their own soft/hard limits inside the task.
         task_time_limit=max(600, settings.grading_lease_s * 5),
-        beat_schedule={
-            "sweep-stuck-submissions": {"task": TASK_SWEEP, "schedule": settings.sweep_interval_s},
-            # regrade jobs with no progress for REGRADE_LEASE_S: re-sent, or ended as failed
-            "sweep-regrade-jobs": {"task": TASK_SWEEP_REGRADES, "schedule": settings.sweep_interval_s},
-            # docs/lms.md: webhooks and score posts that are due (long back-offs, lost tasks).
-            "sweep-lms-outbox": {"task": "worker.lms_tasks.sweep_lms", "schedule": 60.0},
-        },
+        beat_schedule=beat_schedule(settings),
     )
     return app
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What beat sends, and how often (seconds)."""
+    from grader.services.queue import TASK_SWEEP, TASK_SWEEP_REGRADES, TASK_SYNC_ROSTERS
+
+    schedule: dict[str, dict[str, Any]] = {
+        "sweep-stuck-submissions": {"task": TASK_SWEEP, "schedule": settings.sweep_interval_s},
+        # regrade jobs with no progress for REGRADE_LEASE_S: re-sent, or ended as failed
+        "sweep-regrade-jobs": {"task": TASK_SWEEP_REGRADES, "schedule": settings.sweep_interval_s},
+        # docs/lms.md: webhooks and score posts that are due (long back-offs, lost tasks).
+        "sweep-lms-outbox": {"task": "worker.lms_tasks.sweep_lms", "schedule": 60.0},
+    }
+    if settings.roster_sync_hours > 0:  # docs/lms.md, "Course roster": ROSTER_SYNC_HOURS=0 turns it off
+        schedule["sync-lms-rosters"] = {"task": TASK_SYNC_ROSTERS, "schedule": settings.roster_sync_hours * 3600.0}
+    return schedule
 
 
 def build_celery(wiring: Wiring | None = None) -> "Celery":

@@ -56,6 +56,14 @@ def _number(env: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
     return value
 
 
+def _off_or_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number, or 0 (the feature is off); ValueError naming the variable otherwise."""
+    raw = env.get(name)
+    if raw is not None and raw.strip() in ("0", "0.0"):
+        return 0.0
+    return float(_number(env, name, default, float))
+
+
 MAX_TRUSTED_PROXIES = 5
 
 
@@ -122,6 +130,7 @@ class Settings:
     visibility_timeout_s: int = 900  # Redis: an unacknowledged task is redelivered after this long
     verdict_cache: str = "auto"  # auto (Redis with a Redis broker, else SQLite or memory) | redis | sqlite | memory | off
     lms_retry_scale: float = 1.0  # multiplies the LMS outbox back-off schedule (tests shrink it)
+    roster_sync_hours: float = 24.0  # beat syncs every LMS course roster (NRPS) this often; 0: never
     trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-* headers are believed
     # secrets at rest: Fernet keys, the first encrypts (grader.security.secret_box)
     encryption_keys: tuple[str, ...] = ()
@@ -166,6 +175,7 @@ class Settings:
             "visibility_timeout_s": _number(env, "CELERY_VISIBILITY_TIMEOUT_S", default.visibility_timeout_s, int),
             "verdict_cache": (env.get("GRADER_VERDICT_CACHE") or default.verdict_cache).lower(),
             "lms_retry_scale": _number(env, "GRADER_LMS_RETRY_SCALE", default.lms_retry_scale, float),
+            "roster_sync_hours": _off_or_number(env, "ROSTER_SYNC_HOURS", default.roster_sync_hours),
             "trusted_proxies": _proxy_count(env.get("TRUSTED_PROXIES")),
             "encryption_keys": parse_keys(env.get("ENCRYPTION_KEYS", "")),
             "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),

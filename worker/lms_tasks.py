@@ -1,4 +1,5 @@
-"""Celery tasks of the LMS integration: deliver one webhook, post one score, sweep what is due.
+"""Celery tasks of the LMS integration: deliver one webhook, post one score, sweep what is due,
+sync the LMS course rosters (beat, every ``Settings.roster_sync_hours``).
 
 Each task takes a row id and lets ``grader.services.lms.outbox`` decide from the database whether anything
 is due, so a duplicate or late task does nothing. Short waits are scheduled with a countdown;
@@ -20,8 +21,9 @@ from grader import bootstrap
 from grader.db.base import utcnow
 from grader.db.session import session_scope
 from grader.lms_protocol.webhooks import Outcome
-from grader.services.lms import outbox
+from grader.services.lms import outbox, roster
 from grader.services.lms.notify import TASK_DELIVER, TASK_POST_SCORE, enqueue, sweep_due
+from grader.services.queue import TASK_SYNC_ROSTERS
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +72,21 @@ def sweep_lms() -> int:
         deliveries, posts = sweep_due(session, now=wiring.clock() - SWEEP_GRACE)
     enqueue(wiring.queue, deliveries, posts)
     return len(deliveries) + len(posts)
+
+
+@shared_task(name=TASK_SYNC_ROSTERS)
+def sync_rosters() -> int:
+    """Fetch the roster of every LMS course that offers one (Names and Role Provisioning), each
+    course in its own transaction: one platform that refuses does not stop the others. Returns
+    the number of members stored."""
+    wiring = bootstrap.current()
+    with session_scope(wiring.session_factory) as session:
+        course_ids = roster.courses_to_sync(session)
+    members = 0
+    for course_id in course_ids:
+        with session_scope(wiring.session_factory) as session:
+            result = roster.sync_course_roster(session, wiring.lms_http, course_id)
+        members += result.members
+        for error in result.errors:
+            log.warning("roster sync of course %s: %s", course_id, error)
+    return members

@@ -35,10 +35,12 @@ TASK_SWEEP = "worker.tasks.sweep_stuck"
 TASK_SWEEP_REGRADES = "worker.tasks.sweep_regrades"
 TASK_DELIVER = "worker.lms_tasks.deliver_webhook"
 TASK_POST_SCORE = "worker.lms_tasks.post_score"
+TASK_SYNC_ROSTERS = "worker.lms_tasks.sync_rosters"
 
 # Where each task goes (the producer names the queue too; this covers retries and beat).
 TASK_ROUTES = {TASK_GRADE: {"queue": QUEUE}, TASK_GRADE_SLOW: {"queue": QUEUE_SLOW},
-               TASK_REGRADE: {"queue": QUEUE_BULK}, TASK_REGRADE_ONE: {"queue": QUEUE_BULK}}
+               TASK_REGRADE: {"queue": QUEUE_BULK}, TASK_REGRADE_ONE: {"queue": QUEUE_BULK},
+               TASK_SYNC_ROSTERS: {"queue": QUEUE_BULK}}  # LMS calls never hold up a submission
 
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 

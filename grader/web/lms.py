@@ -20,7 +20,7 @@ from grader.db.models import Course, User
 from grader.security.egress import EgressPolicy
 from grader.security.egress_http import guarded_session
 from grader.services.lms import client_storage, contexts, course_settings as admin, inbound, outbox, roster
-from grader.services.lms.launch import LaunchError, begin_login, burn_state, complete_launch
+from grader.services.lms.launch import Launch, LaunchError, begin_login, burn_state, complete_launch
 from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
 from grader.services import dispatch
@@ -50,16 +50,19 @@ class IframeSessionInterface(SecureCookieSessionInterface):
 
 def register(app: Flask) -> None:
     """Add the LMS blueprints to ``app`` (the factory calls this)."""
-    from grader.web import lms_manage, lti_pages  # lms_manage: list / revoke / edit what instructors registered
+    # lms_manage: list / revoke / edit what instructors registered
+    from grader.web import lms_manage, lti_context_choice, lti_pages
 
     app.register_blueprint(lti_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(lms_manage.bp)
     app.register_blueprint(lti_pages.bp)
-    if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
+    app.register_blueprint(lti_context_choice.bp)
+    if "instructor" in app.blueprints:  # the pages are installed: add the LMS pages to them
         from grader.web import lms_pages
 
         app.register_blueprint(lms_pages.bp)
+        app.jinja_env.globals["lms_roster_card"] = lms_pages.roster_card  # the dashboard's LMS roster section
         app.jinja_env.globals["lms_pages"] = True  # the dashboard links to the page
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = IframeSessionInterface()
@@ -138,25 +141,32 @@ def _complete(state: str, cookie_state: str | None, *, frame_nonce: str | None =
         return _refuse(exc)
     login_user(result.user)
     session.commit()
+    if result.link_choices:  # an instructor's first launch from this LMS course: a new course, or one of theirs?
+        from grader.web.lti_context_choice import choice_page
+
+        response = Response(choice_page(result))
+    else:
+        response = land(result)
+    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
+                           partitioned=True)
+    return response
+
+
+def land(result: Launch) -> Response:
+    """Where a completed launch goes: the deep linking picker, the course page (an instructor's link
+    not mapped yet) or the assignment's page for the role."""
+    session = db_session()
     if result.deep_link is not None:  # the instructor picks an assignment for a new LMS link
         from grader.web.lti_pages import picker
 
         course_row = session.get(Course, result.course_id)
         assert course_row is not None
-        page = Response(picker(result, course_row.key))
-        page.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
-                           partitioned=True)
-        return page
+        return Response(picker(result, course_row.key))
     if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
         course_row = session.get(Course, result.course_id)
         assert course_row is not None
-        target = url_for("lti.course", key=course_row.key)
-    else:
-        target = _landing(result.role, result.assignment.key)
-    response = redirect(target, code=303)
-    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
-                           partitioned=True)
-    return response
+        return redirect(url_for("lti.course", key=course_row.key), code=303)
+    return redirect(_landing(result.role, result.assignment.key), code=303)
 
 
 @lti_bp.get("/jwks.json")

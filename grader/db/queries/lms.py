@@ -250,6 +250,12 @@ def contexts_of_course(session: Session, course_id: int) -> list[LtiContext]:
     return list(session.scalars(select(LtiContext).where(LtiContext.course_id == course_id).order_by(LtiContext.id)))
 
 
+def courses_with_roster_service(session: Session) -> list[int]:
+    """Ids of the courses with an LMS context whose launches named an NRPS roster URL."""
+    return list(session.scalars(select(LtiContext.course_id).where(LtiContext.memberships_url.is_not(None))
+                                .distinct().order_by(LtiContext.course_id)))
+
+
 def course_by_key(session: Session, key: str) -> Course | None:
     return session.scalar(select(Course).where(Course.key == key))
 

@@ -1,10 +1,12 @@
 """Courses from LMS contexts: a launch's (issuer, deployment, context id) names the course.
 
-A context is mapped on the first instructor launch from it (a new course, titled after the LMS
-course) or beforehand by an instructor of an existing course (``link_context``, for a platform
-that course registered). A student launch from an unmapped context is refused with an
-explanation: it never lands in another course. A launch without a context claim (the
-specification allows it) belongs to the registration's own course.
+A context is mapped on the first instructor launch from it: an instructor who already teaches
+grader courses chooses between a new course (titled after the LMS course, ``create_course``) and
+one of those (``link_launch_context``); one who teaches none gets the new course at once. An
+instructor of an existing course may also map it beforehand (``link_context``, for a platform that
+course registered). A student launch from an unmapped context is refused with an explanation: it
+never lands in another course. A launch without a context claim (the specification allows it)
+belongs to the registration's own course.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Any, Mapping
 from grader.db.models import Course
 from grader.db.models.lms import LtiContext, LtiPlatform
 from grader.db.queries import lms as q
+from grader.db.queries.users import roles_by_course
 from grader.db.session import Session
-from grader.services.errors import InvalidRequest, NotFound
+from grader.services.catalog import STAFF_ROLES as STAFF
+from grader.services.errors import Forbidden, InvalidRequest, NotFound
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
@@ -37,18 +41,30 @@ def context_of(claims: Mapping[str, Any]) -> dict[str, str]:
     return {k: str(context.get(k) or "")[:300] for k in ("id", "label", "title")}
 
 
-def course_for_launch(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], *, staff: bool) -> int:
-    """The id of the course this launch belongs to; UnmappedContext for a student of a new context."""
+def mapped_course(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], *, staff: bool
+                  ) -> int | None:
+    """The id of the course the launch's context is mapped to; None for an instructor's launch
+    from a context not mapped yet; UnmappedContext for a student's."""
     context = context_of(claims)
     if not context:
         return platform.course_id
-    deployment = str(claims.get(CLAIM + "deployment_id") or "")
-    mapped = q.lti_context(session, platform.issuer, deployment, context["id"])
+    mapped = q.lti_context(session, platform.issuer, _deployment(claims), context["id"])
     if mapped is not None:
         _remember_services(mapped, platform, claims)
         return mapped.course_id
     if not staff:
         raise UnmappedContext(NOT_SET_UP)
+    return None
+
+
+def _deployment(claims: Mapping[str, Any]) -> str:
+    return str(claims.get(CLAIM + "deployment_id") or "")
+
+
+def create_course(session: Session, platform: LtiPlatform, claims: Mapping[str, Any]) -> int:
+    """A new course for the launch's context, titled after the LMS course, and the mapping to it
+    (a concurrent first launch's course when it was quicker)."""
+    context, deployment = context_of(claims), _deployment(claims)
     digest = hashlib.sha256(f"{platform.issuer}\0{deployment}\0{context['id']}".encode()).hexdigest()[:16]
     title = context["title"] or context["label"] or "LMS course"
     course = q.course_by_key(session, f"lti-{digest}")
@@ -57,14 +73,38 @@ def course_for_launch(session: Session, platform: LtiPlatform, claims: Mapping[s
         if not q.insert_once(session, course):  # a concurrent first launch made it
             course = q.course_by_key(session, f"lti-{digest}")
             assert course is not None
+    return _map(session, platform, claims, course.id)
+
+
+def linkable_courses(session: Session, user_id: int) -> list[Course]:
+    """The courses ``user_id`` teaches (where an LMS course they launched from may be linked)."""
+    ids = [cid for cid, role in roles_by_course(session, user_id).items() if role in STAFF]
+    courses = [c for c in (session.get(Course, cid) for cid in ids) if c is not None]
+    return sorted(courses, key=lambda c: (c.title.lower(), c.key))
+
+
+def link_launch_context(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], user_id: int,
+                        course_id: int) -> int:
+    """Map the launch's context to ``course_id``, which ``user_id`` must teach; the id of the course
+    it is mapped to (another one when a concurrent choice was quicker)."""
+    if not context_of(claims):
+        raise InvalidRequest("this launch names no LMS course to link")
+    enrolment = q.enrollment(session, user_id, course_id)
+    if enrolment is None or enrolment.role not in STAFF:
+        raise Forbidden("you can link the LMS course only to a course you teach")
+    return _map(session, platform, claims, course_id)
+
+
+def _map(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], course_id: int) -> int:
+    context, deployment = context_of(claims), _deployment(claims)
     row = LtiContext(issuer=platform.issuer, deployment_id=deployment, context_id=context["id"],
-                     course_id=course.id, title=title)
+                     course_id=course_id, title=context["title"] or context["label"] or "LMS course")
     _remember_services(row, platform, claims)
     if not q.insert_once(session, row):
         existing = q.lti_context(session, platform.issuer, deployment, context["id"])
         assert existing is not None
         return existing.course_id
-    return course.id
+    return course_id
 
 
 def _remember_services(row: LtiContext, platform: LtiPlatform, claims: Mapping[str, Any]) -> None:

@@ -22,11 +22,11 @@ import jwt
 from grader.db.queries import lms as q
 from grader.db.base import utcnow
 from grader.db.models.lms import LtiLaunchLink, LtiLaunchState, LtiPlatform, LtiResourceLink, LtiUserLink
-from grader.db.models import Assignment, Enrollment, User
+from grader.db.models import Assignment, Course, Enrollment, User
 from grader.db.session import Session
 from grader.lms_protocol import deep_linking as dl
 from grader.lms_protocol.roles import course_role
-from grader.services.lms.contexts import UnmappedContext, course_for_launch
+from grader.services.lms.contexts import UnmappedContext, create_course, linkable_courses, mapped_course
 
 STATE_TTL = timedelta(minutes=10)
 LEEWAY_S = 30
@@ -56,6 +56,11 @@ class Launch:
     platform_id: int = 0
     deployment_id: str = ""
     deep_link: dl.DeepLinkSettings | None = None  # an LtiDeepLinkingRequest: the instructor picks content
+    # an instructor's first launch from an LMS course not mapped yet, who teaches these courses: they
+    # choose a new course or one of these (``grader.services.lms.context_choice``), then the launch
+    # goes on with ``claims`` (validated)
+    link_choices: tuple[Course, ...] = ()
+    claims: Mapping[str, Any] | None = None
 
 
 def begin_login(session: Session, params: Mapping[str, str], *, redirect_uri: str, state: str | None = None
@@ -174,12 +179,27 @@ def complete_launch(session: Session, *, id_token: str, state: str, cookie_state
     claims = validate_id_token(platform, id_token, nonce=row.nonce, deployments=q.deployments_of(session, platform.id))
     role = role_of(claims)
     try:
-        course_id = course_for_launch(session, platform, claims, staff=role == "instructor")
+        course_id = mapped_course(session, platform, claims, staff=role == "instructor")
     except UnmappedContext as exc:
         raise LaunchError(str(exc), status=409) from None
     user = _linked_user(session, platform.issuer, str(claims["sub"]), claims)
     if not user.is_active:
         raise LaunchError("this account is deactivated", status=403)
+    if course_id is None:  # an instructor's first launch from this LMS course
+        choices = tuple(linkable_courses(session, user.id))
+        if choices:
+            return Launch(user=user, course_id=0, role=role, assignment=None, lineitem_url=None,
+                          platform_id=platform.id, deployment_id=str(claims.get(CLAIM + "deployment_id") or ""),
+                          link_choices=choices, claims=claims)
+        course_id = create_course(session, platform, claims)
+    return finish_launch(session, platform, claims, user, course_id=course_id)
+
+
+def finish_launch(session: Session, platform: LtiPlatform, claims: Mapping[str, Any], user: User, *,
+                  course_id: int) -> Launch:
+    """The rest of a validated launch in its course: enrol the user, then the deep linking request
+    or the resource link's assignment."""
+    role = role_of(claims)
     _enrol(session, user, course_id, role)
     deployment_id = str(claims.get(CLAIM + "deployment_id") or "")
     if claims.get(CLAIM + "message_type") == dl.REQUEST:
