@@ -83,6 +83,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('POST', '/login'): (401, 401, 401, 401, 401, 400),
     ('POST', '/logout'): (302, 302, 302, 302, 302, 400),
     ('GET', '/instructor/assignments/{key}/lms'): (302, 403, 403, 200, 404, 302),
+    # the course's LMS page: connected LMS courses, their rosters, the sync button (c1 has no LMS course: a message)
+    ('GET', '/instructor/courses/{course}/lms'): (302, 403, 403, 200, 404, 302),
+    ('POST', '/instructor/courses/{course}/lms/roster-sync'): (302, 403, 403, 302, 404, 400),
+    ('POST', '/instructor/courses/{course}/lms/contexts/{context_pk}/unlink'): (302, 403, 403, 404, 404, 400),
+    # the first-launch choice: only with the launch signed into the page (none here)
+    ('POST', '/lti/context-choice'): (400, 400, 400, 400, 400, 400),
     ('GET', '/lti/assets/{filename}'): (200, 200, 200, 200, 200, 200),
     # an instructor's landing page names a course: "hw1" is none (404 to everyone)
     ('GET', '/lti/course/{key}'): (404, 404, 404, 404, 404, 404),
