@@ -113,12 +113,14 @@ def roster_status(session: Session, course: Course) -> list[ContextRoster]:
 
 
 def not_submitted(session: Session, course_id: int, assignment_id: int) -> list[str]:
-    """Names of the roster's active learners who have not submitted the assignment (by LMS account)."""
+    """Names of the roster's active learners who have not submitted the assignment (by LMS account;
+    once each, when several LMS courses of the grader course list them)."""
     done = q.submitters(session, assignment_id)
-    out = []
+    out, seen = [], set()
     for context, member in q.members_of_course(session, course_id):
-        if not member.is_learner or member.status != "Active":
+        if not member.is_learner or member.status != "Active" or (context.issuer, member.sub) in seen:
             continue
+        seen.add((context.issuer, member.sub))
         link = q.user_link(session, context.issuer, member.sub)
         if link is None or link.user_id not in done:
             out.append(member.name or member.sub)

@@ -89,6 +89,21 @@ def test_the_dashboard_button_syncs_the_roster_and_shows_who_has_not_submitted(a
     assert [r.path for r in lms.of("memberships")] == ["/memberships", "/memberships"]  # both pages fetched
 
 
+def test_a_student_listed_by_two_lms_courses_of_the_course_is_named_once(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """Found in the browser test: two LMS courses (last year's and this year's) linked to one grader
+    course listed a student who had not submitted twice."""
+    _submitted(app, lms, world)
+    first = world.session.query(LtiContext).filter_by(context_id="ctx-1").one()
+    world.session.add(LtiContext(issuer=first.issuer, deployment_id=first.deployment_id, context_id="ctx-2",
+                                 course_id=first.course_id, title="Calculus 2", platform_id=first.platform_id,
+                                 memberships_url=first.memberships_url))
+    world.session.commit()
+    teacher = _teacher(app, world)
+    html = _section(teacher.get(_sync(teacher, assignment="hw1").headers["Location"]).get_data(as_text=True))
+    assert "Synced 8 member(s) from 2 LMS course(s)." in html
+    assert html.count("<li>Bo Never</li>") == 1
+
+
 def test_a_platform_that_refuses_the_roster_is_reported_on_the_page(app, world, lms) -> None:  # type: ignore[no-untyped-def]
     _submitted(app, lms, world)
     lms.granted_scopes = {SCORE_SCOPE}  # this platform grants no NRPS token
