@@ -112,7 +112,11 @@ def test_instructor_fixes(page: Any, live_server: LiveServer, shot: Callable[...
     item.get_by_role("button", name=re.compile("grade")).click()
     saved = page.locator(f"#manual-{ids['unread1@example.com']}-1f-why .flash", has_text="Saved")
     saved.wait_for()
-    assert in_viewport(page, saved)
+    # the flash exists as soon as the page is parsed; the browser scrolls to the fragment a moment
+    # later (a taller dashboard, e.g. with its LMS roster section, made the immediate check flaky)
+    from playwright.sync_api import expect
+
+    expect(saved).to_be_in_viewport(ratio=1)
 
     # the CSV flags answers still waiting for an instructor
     with page.expect_download() as info:
