@@ -72,8 +72,10 @@ def test_an_instructor_who_teaches_a_course_is_asked_and_links_the_new_lms_cours
     waiting = launch(tool_client(app), lms, sub="stu-1", **_context("ctx-2", "Calculus 2026"))
     assert waiting.status_code == 409 and "instructor must open the tool once" in waiting.get_data(as_text=True)
     assert _courses_of(world, "stu-1") == set()
-    chosen = teacher.post("/lti/context-choice", data={"launch": _token(html), "course": str(world.version.assignment.course_id)})
-    assert chosen.status_code == 303 and chosen.headers["Location"] == "/instructor/assignments/hw1"  # where the launch would have gone
+    c1 = str(world.version.assignment.course_id)
+    chosen = teacher.post("/lti/context-choice", data={"launch": _token(html), "course": c1})
+    # where the launch would have gone: the assignment's dashboard
+    assert chosen.status_code == 303 and chosen.headers["Location"] == "/instructor/assignments/hw1"
     assert _mapped(world, "ctx-2") == "c1"
     assert teacher.get(chosen.headers["Location"]).status_code == 200
     student = launch(tool_client(app), lms, sub="stu-1", **_context("ctx-2", "Calculus 2026"))
