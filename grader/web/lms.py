@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
-from grader.db.models.lms import WebhookDelivery
+from grader.db.models.lms import LtiPlatform, WebhookDelivery
 from grader.db.models import Course, User
 from grader.security.egress import EgressPolicy
 from grader.security.egress_http import guarded_session
@@ -24,6 +24,7 @@ from grader.services.lms.launch import LaunchError, begin_login, burn_state, com
 from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
 from grader.services import dispatch
+from grader.web import lti_continuation
 from grader.web.request_user import current_user, login_user
 from grader.services.errors import ServiceError
 
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(lms_manage.bp)
     app.register_blueprint(lti_pages.bp)
+    app.register_blueprint(lti_continuation.bp)
     if "instructor" in app.blueprints:  # the pages are installed: add the LMS passback page to them
         from grader.web import lms_pages
 
@@ -153,7 +155,12 @@ def _complete(state: str, cookie_state: str | None, *, frame_nonce: str | None =
         target = url_for("lti.course", key=course_row.key)
     else:
         target = _landing(result.role, result.assignment.key)
-    response = redirect(target, code=303)
+    # not straight to the landing: the check URL first tells whether this browser kept the session
+    # cookie, and if it did not, offers the landing in a new window (grader.web.lti_continuation)
+    platform = session.get(LtiPlatform, result.platform_id)
+    response = lti_continuation.check_redirect(session, result.user, landing=target,
+                                               issuer=platform.issuer if platform else "")
+    session.commit()
     response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
                            partitioned=True)
     return response

@@ -20,6 +20,7 @@ from grader.lms_protocol.webhooks import (
     EVENT_GRADED, EVENT_REGRADED, GradedEvent, QuestionPoints, event_body, new_event_id,
 )
 from grader.services import dispatch
+from grader.services.lms import continuation
 from grader.verdicts import QuestionVerdict
 from grader.services.queue import TASK_DELIVER, TASK_POST_SCORE, GradingQueue  # noqa: F401 - task names re-exported
 
@@ -99,7 +100,8 @@ def enqueue(queue: GradingQueue, delivery_ids: list[int], score_post_ids: list[i
 
 def sweep_due(session: Session, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
     """Ids of pending deliveries and score posts whose next attempt time has come (and expired
-    login states are deleted on the way)."""
+    login states and continuation links are deleted on the way)."""
     now = now or utcnow()
     q.delete_launch_states(session, expired_before=now - timedelta(days=1))
+    continuation.delete_expired(session, expired_before=now - timedelta(days=1))
     return q.due_ids(session, WebhookDelivery, now=now), q.due_ids(session, ScorePost, now=now)
