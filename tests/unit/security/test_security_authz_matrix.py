@@ -92,6 +92,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('GET', '/lti/jwks.json'): (200, 200, 200, 200, 200, 200),
     ('POST', '/lti/launch'): (401, 401, 401, 401, 401, 401),
     ('POST', '/lti/launch/storage'): (401, 401, 401, 401, 401, 401),  # no signed state from the platform's frame
+    # the cookie check and the new window's continuation carry a one-time token (none here: 404 to everyone)
+    ('GET', '/lti/launch/check'): (404, 404, 404, 404, 404, 404),
+    ('GET', '/lti/continue'): (404, 404, 404, 404, 404, 404),
     ('GET', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('POST', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('GET', '/static/{filename}'): (200, 200, 200, 200, 200, 200),
