@@ -47,7 +47,7 @@ class Continuation:
 
 def lms_name(issuer: str) -> str:
     """How the pages name an LMS: its issuer's host name (the issuer itself if it has none)."""
-    return urlsplit(issuer).hostname or issuer
+    return urlsplit(issuer).hostname or issuer or "the LMS"
 
 
 def _digest(token: str) -> str:

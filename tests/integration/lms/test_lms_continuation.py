@@ -158,3 +158,61 @@ def test_the_ttl_is_a_setting() -> None:
     for bad in ("0", "-5", "soon"):
         with pytest.raises(ValueError, match="LTI_CONTINUATION_TTL_S"):
             Settings.from_env({"LTI_CONTINUATION_TTL_S": bad})
+
+
+def test_the_lms_is_named_by_its_issuers_host() -> None:
+    from grader.services.lms.continuation import lms_name
+
+    assert lms_name("https://canvas.instructure.com") == "canvas.instructure.com"
+    assert lms_name("moodle-issuer") == "moodle-issuer" and lms_name("") == "the LMS"
+
+
+def test_of_concurrent_redemptions_exactly_one_wins(committed_factory) -> None:  # type: ignore[no-untyped-def]
+    """The new window's request and a copy of the link at the same moment: one login, not two."""
+    import threading
+
+    from grader.db.models import User
+    from grader.services.lms import continuation
+    from grader.services.lms.continuation import ContinuationError
+
+    with committed_factory() as db:
+        user = User(email="race@example.com")
+        db.add(user)
+        db.flush()
+        token = continuation.issue(db, user, landing="/assignments/hw1", lms="lms.test", ttl_s=60)
+        db.commit()
+    copies, barrier, outcomes = 8, threading.Barrier(8), []
+
+    def redeem() -> None:
+        with committed_factory() as db:
+            barrier.wait()
+            try:
+                outcomes.append(continuation.redeem(db, token).landing)
+                db.commit()
+            except ContinuationError as exc:
+                outcomes.append(exc.status)
+
+    threads = [threading.Thread(target=redeem) for _ in range(copies)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(map(str, outcomes)) == ["/assignments/hw1"] + ["410"] * (copies - 1)
+
+
+def test_a_token_expires_after_its_ttl(db) -> None:  # type: ignore[no-untyped-def]
+    from grader.db.models import User
+    from grader.services.lms import continuation
+    from grader.services.lms.continuation import ContinuationError
+
+    user = User(email="ttl@example.com")
+    db.add(user)
+    db.flush()
+    issued = utcnow()
+    token = continuation.issue(db, user, landing="/x", lms="lms.test", ttl_s=90, now=issued)
+    assert continuation.peek(db, token, now=issued + timedelta(seconds=89)).landing == "/x"
+    with pytest.raises(ContinuationError) as refused:
+        continuation.redeem(db, token, now=issued + timedelta(seconds=90))
+    assert refused.value.status == 410 and "expired" in str(refused.value)
+    with pytest.raises(ValueError):
+        continuation.issue(db, user, landing="//evil.example/x", lms="lms.test", ttl_s=90)
