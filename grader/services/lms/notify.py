@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from grader.db.queries import lms as q
+from grader.db.queries import lms_manage as qm
 from grader.db.base import utcnow
 from grader.db.models.lms import ScorePost, WebhookDelivery
 from grader.db.session import Session
@@ -78,8 +79,8 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
         launched = q.launch_link(session, platform.id, sub.user_id, assignment.id)
         lineitem = launched.lineitem_url if launched is not None else None
         user_id = links.get(platform.issuer)
-        if not lineitem or not user_id:
-            continue
+        if not lineitem or not user_id or qm.deleted_lineitem(session, platform.id, lineitem) is not None:
+            continue  # no claim, no LMS account, or a line item deleted through the grader
         post = ScorePost(
             platform_id=platform.id, submission_id=sub.id, lineitem_url=lineitem,
             dedupe_key=f"score:{sub.id}:{marker}", next_attempt_at=now,
