@@ -108,7 +108,3 @@ def forget_lineitem(session: Session, platform: LtiPlatform, url: str, *, label:
     return {"deleted": url, "label": row.label, "students_affected": qm.launch_links_to(session, platform.id, url),
             "score_posts_disabled": len(posts)}
 
-
-def is_deleted(session: Session, platform_id: int, url: str) -> bool:
-    """Whether the tool deleted this line item (no score goes there any more)."""
-    return qm.deleted_lineitem(session, platform_id, url) is not None
