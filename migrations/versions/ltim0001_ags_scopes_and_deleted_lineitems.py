@@ -2,7 +2,7 @@
 granted) and lti_deleted_lineitem (line items the tool deleted through AGS: never posted to again)
 
 Revision ID: ltim0001
-Revises: lti0004
+Revises: lti0005
 Create Date: 2026-12-06
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'ltim0001'
-down_revision: Union[str, Sequence[str], None] = 'lti0004'
+down_revision: Union[str, Sequence[str], None] = 'lti0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
