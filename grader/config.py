@@ -143,6 +143,8 @@ class Settings:
     login_limit_per_address: str = "50 per 15 minutes"
     rate_limit_storage_url: str = "memory://"
     session_lifetime_s: int = 12 * 3600  # a login cookie older than this is refused
+    # an LTI launch whose cookie the iframe did not keep: its one-time "open in a new window" link lives this long
+    lti_continuation_ttl_s: int = 300
     # fairness (docs/worker.md, "Fairness"): an answer over the fast budget is finished on the slow queue
     fast_budget_s: float = 0.2  # soft limit per answer on the fast queue
     fast_hard_s: float = 2.0  # hard limit per answer on the fast queue
@@ -181,6 +183,7 @@ class Settings:
             "webhook_allowed_hosts": _names(env.get("WEBHOOK_ALLOWED_HOSTS", "")),
             "frame_ancestors": _frame_ancestors(env.get("FRAME_ANCESTORS", "")) or default.frame_ancestors,
             "session_lifetime_s": _number(env, "SESSION_LIFETIME_S", default.session_lifetime_s, int),
+            "lti_continuation_ttl_s": _number(env, "LTI_CONTINUATION_TTL_S", default.lti_continuation_ttl_s, int),
             "login_limit_per_account": _rate(env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account),
             "login_limit_per_address": _rate(env, "LOGIN_LIMIT_PER_ADDRESS", default.login_limit_per_address),
             "fast_budget_s": _number(env, "GRADER_FAST_BUDGET_S", default.fast_budget_s, float),

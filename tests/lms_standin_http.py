@@ -128,6 +128,35 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 return self._deep_link_return(headers, body)
             self._reply(404, {"error": "not found"})
 
+        def do_PUT(self) -> None:
+            self._lineitem_change("PUT")
+
+        def do_DELETE(self) -> None:
+            self._lineitem_change("DELETE")
+
+        def _lineitem_change(self, method: str) -> None:
+            """AGS PUT (replace) or DELETE of one line item of ``lms.created_lineitems``."""
+            from lms_standin import LINEITEM_SCOPE
+
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            path = urlsplit(self.path).path
+            kind = "lineitem_update" if method == "PUT" else "lineitem_delete"
+            ok = self._scoped(LINEITEM_SCOPE) and (
+                method == "DELETE" or headers.get("content-type") == "application/vnd.ims.lis.v2.lineitem+json")
+            item = next((i for i in lms.created_lineitems if i["id"] == lms.url + path), None)
+            status = 401 if not ok else 404 if item is None else 200 if method == "PUT" else 204
+            lms._record(Received(kind, path, headers, body, status, ok))
+            if status != 200 and status != 204:
+                return self._reply(status, {"error": "token, content type or line item"})
+            assert item is not None
+            index = lms.created_lineitems.index(item)
+            if method == "DELETE":
+                del lms.created_lineitems[index]
+                return self._reply(204)
+            lms.created_lineitems[index] = {**json.loads(body), "id": item["id"]}
+            self._reply(200, lms.created_lineitems[index])
+
         def _scoped(self, scope: str) -> bool:
             auth = self.headers.get("Authorization", "")
             token = auth[7:] if auth.startswith("Bearer ") else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.api.openapi_lti_manage import LTI_MANAGE_PATHS
 from grader.api.openapi_revocation import COURSE, DELETED, LMS_ERRORS, _body, _error, _id, _ok
 
 KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}, "description": "assignment key"}
@@ -49,3 +50,4 @@ LTI_PATHS: dict[str, Any] = {
         "responses": {"200": _ok("passback status", {"students": LIST, "not_submitted": {
             "type": "array", "items": {"type": "string"}}}), **LMS_ERRORS}}},
 }
+LTI_PATHS.update(LTI_MANAGE_PATHS)  # deployments, line item update and delete (grader.web.lms_manage)

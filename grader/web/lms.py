@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import BuildError
 
 from grader.app import db_session, queue, settings
-from grader.db.models.lms import WebhookDelivery
+from grader.db.models.lms import LtiPlatform, WebhookDelivery
 from grader.db.models import Course, User
 from grader.security.egress import EgressPolicy
 from grader.security.egress_http import guarded_session
@@ -24,6 +24,7 @@ from grader.services.lms.launch import Launch, LaunchError, begin_login, burn_st
 from grader.services.lms.passback_status import passback_status
 from grader.services.lms.tool_keys import public_jwks
 from grader.services import dispatch
+from grader.web import lti_continuation
 from grader.web.request_user import current_user, login_user
 from grader.services.errors import ServiceError
 
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(lms_manage.bp)
     app.register_blueprint(lti_pages.bp)
+    app.register_blueprint(lti_continuation.bp)
     app.register_blueprint(lti_context_choice.bp)
     if "instructor" in app.blueprints:  # the pages are installed: add the LMS pages to them
         from grader.web import lms_pages
@@ -165,8 +167,16 @@ def land(result: Launch) -> Response:
     if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
         course_row = session.get(Course, result.course_id)
         assert course_row is not None
-        return redirect(url_for("lti.course", key=course_row.key), code=303)
-    return redirect(_landing(result.role, result.assignment.key), code=303)
+        target = url_for("lti.course", key=course_row.key)
+    else:
+        target = _landing(result.role, result.assignment.key)
+    # not straight to the landing: the check URL first tells whether this browser kept the session
+    # cookie, and if it did not, offers the landing in a new window (grader.web.lti_continuation)
+    platform = session.get(LtiPlatform, result.platform_id)
+    response = lti_continuation.check_redirect(session, result.user, landing=target,
+                                               issuer=platform.issuer if platform else "")
+    session.commit()
+    return response
 
 
 @lti_bp.get("/jwks.json")

@@ -1,5 +1,7 @@
 """``/api/v1/lms/courses/<course>/...``: instructors list, revoke and edit what they registered
-(webhook endpoints, inbound secrets, LTI platforms). Thin: the rules are in ``grader.services.lms.manage``."""
+(webhook endpoints, inbound secrets, LTI platforms and their deployments) and change or delete
+the LMS course's line items. Thin: the rules are in ``grader.services.lms.manage``,
+``.deployments`` and ``.lineitems``."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from grader.app import db_session
-from grader.services.lms import manage
+from grader.security.egress_http import guarded_session
+from grader.services.lms import deployments, lineitems, manage
 from grader.web.lms import _egress, _json, _staff_course
 from grader.services.errors import ServiceError
 
@@ -79,3 +82,35 @@ def platform(course: str, platform_id: int) -> Any:
         manage.delete_platform(db_session(), staff, platform_id)
         return _done(None)
     return _done(manage.edit_platform(db_session(), staff, platform_id, _json(), egress=_egress()))
+
+
+@bp.route("/courses/<course>/lti-platforms/<int:platform_id>/deployments", methods=["GET", "POST"])
+def platform_deployments(course: str, platform_id: int) -> Any:
+    """GET lists the deployments a registration accepts; POST {"deployment_id"} adds one."""
+    staff = _staff_course(course)
+    if request.method == "GET":
+        return jsonify(deployments=deployments.list_deployments(db_session(), staff, platform_id))
+    return _done(deployments.add_deployment(db_session(), staff, platform_id, _json()), 201)
+
+
+@bp.route("/courses/<course>/lti-platforms/<int:platform_id>/deployments/<int:deployment_pk>",
+          methods=["PATCH", "DELETE"])
+def platform_deployment(course: str, platform_id: int, deployment_pk: int) -> Any:
+    """PATCH {"deployment_id"} corrects the id; DELETE stops accepting the deployment (one rule: see ``platform``)."""
+    staff = _staff_course(course)
+    if request.method == "DELETE":
+        return _done(deployments.delete_deployment(db_session(), staff, platform_id, deployment_pk))
+    return _done(deployments.rename_deployment(db_session(), staff, platform_id, deployment_pk, _json()))
+
+
+@bp.route("/courses/<course>/lti-contexts/<int:context_pk>/lineitem", methods=["PUT", "DELETE"])
+def context_lineitem(course: str, context_pk: int) -> Any:
+    """The line item ``?id=<its URL>`` of the LMS course: PUT changes it (AGS), DELETE deletes it."""
+    staff = _staff_course(course)
+    url = request.args.get("id")
+    with guarded_session(_egress()) as http:
+        if request.method == "DELETE":
+            out = lineitems.delete_lineitem(db_session(), http, staff, context_pk, url)
+        else:
+            out = lineitems.update_lineitem(db_session(), http, staff, context_pk, url, _json())
+    return _done(out)

@@ -146,6 +146,7 @@ class LtiContext(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     memberships_url: Mapped[str | None] = mapped_column(String(2000))  # NRPS, from the latest launch
     lineitems_url: Mapped[str | None] = mapped_column(String(2000))  # AGS line items container
+    ags_scopes: Mapped[list[str] | None] = mapped_column(JSON)  # AGS scopes the newest launch granted
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("lti_platform.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -117,6 +117,9 @@ def _remember_services(row: LtiContext, platform: LtiPlatform, claims: Mapping[s
         row.memberships_url = memberships[:2000]
     if isinstance(lineitems, str) and lineitems.startswith(("https://", "http://")):
         row.lineitems_url = lineitems[:2000]
+    if isinstance(ags, dict):  # line item management needs the lineitem scope granted here
+        scopes = ags.get("scope")
+        row.ags_scopes = [s[:200] for s in scopes if isinstance(s, str)][:20] if isinstance(scopes, list) else []
     row.platform_id = platform.id
 
 

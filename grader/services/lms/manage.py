@@ -16,6 +16,7 @@ from grader.db.session import Session
 from grader.lms_protocol.signatures import generate_secret
 from grader.security.egress import EgressPolicy
 from grader.services.errors import InvalidRequest, NotFound
+from grader.services.lms import deployments
 from grader.services.lms.course_settings import platform_values, platform_view
 
 DEFAULT_OVERLAP_HOURS = 24
@@ -116,7 +117,17 @@ def edit_platform(session: Session, course: Course, platform_id: int, body: dict
     merged = {k: getattr(row, k) for k in ("issuer", "client_id", "deployment_id", "auth_login_url", "token_url",
                                            "jwks_url", "public_key_pem", "lineitem_url")}
     merged.update({k: v for k, v in body.items() if k in merged})
-    for name, value in platform_values(session, merged, egress=egress, replacing=row.id).items():
+    values = platform_values(session, merged, egress=egress, replacing=row.id)
+    new_deployment = values.pop("deployment_id")
+    if new_deployment != row.deployment_id:
+        if new_deployment:  # the primary deployment is renamed (its mappings follow)
+            deployments.change_primary(session, row, new_deployment)
+        elif qm.deployment_rows(session, row.id):
+            raise InvalidRequest('"deployment_id" cannot be removed: delete deployments through '
+                                 f"/lti-platforms/{row.id}/deployments")
+        else:
+            row.deployment_id = None
+    for name, value in values.items():
         setattr(row, name, value)
     session.flush()
     return platform_view(row)

@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from grader.db.queries import lms as q
+from grader.db.queries import lms_manage as qm
 from grader.db.base import utcnow
 from grader.db.models.lms import ScorePost, WebhookDelivery
 from grader.db.session import Session
@@ -20,6 +21,7 @@ from grader.lms_protocol.webhooks import (
     EVENT_GRADED, EVENT_REGRADED, GradedEvent, QuestionPoints, event_body, new_event_id,
 )
 from grader.services import dispatch
+from grader.services.lms import continuation
 from grader.verdicts import QuestionVerdict
 from grader.services.queue import TASK_DELIVER, TASK_POST_SCORE, GradingQueue  # noqa: F401 - task names re-exported
 
@@ -77,8 +79,8 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
         launched = q.launch_link(session, platform.id, sub.user_id, assignment.id)
         lineitem = launched.lineitem_url if launched is not None else None
         user_id = links.get(platform.issuer)
-        if not lineitem or not user_id:
-            continue
+        if not lineitem or not user_id or qm.deleted_lineitem(session, platform.id, lineitem) is not None:
+            continue  # no claim, no LMS account, or a line item deleted through the grader
         post = ScorePost(
             platform_id=platform.id, submission_id=sub.id, lineitem_url=lineitem,
             dedupe_key=f"score:{sub.id}:{marker}", next_attempt_at=now,
@@ -99,7 +101,8 @@ def enqueue(queue: GradingQueue, delivery_ids: list[int], score_post_ids: list[i
 
 def sweep_due(session: Session, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
     """Ids of pending deliveries and score posts whose next attempt time has come (and expired
-    login states are deleted on the way)."""
+    login states and continuation links are deleted on the way)."""
     now = now or utcnow()
     q.delete_launch_states(session, expired_before=now - timedelta(days=1))
+    continuation.delete_expired(session, expired_before=now - timedelta(days=1))
     return q.due_ids(session, WebhookDelivery, now=now), q.due_ids(session, ScorePost, now=now)

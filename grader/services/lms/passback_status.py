@@ -11,6 +11,7 @@ from typing import Any
 
 from grader.db.models import User
 from grader.db.queries import lms as q
+from grader.db.queries import lms_manage as qm
 from grader.db.session import Session
 from grader.services.errors import NotFound
 from grader.services.lms.course_settings import delivery_log, staff_course
@@ -20,6 +21,10 @@ DELIVERY_LOG_ROWS = 50
 NOT_LAUNCHED = "never opened from the LMS: no gradebook to send to"
 NO_LINE_ITEM = ("opened from an LMS link without a grade column (the launch carried no AGS line item): "
                 "no score is sent; make the LMS activity graded, then the student opens it again")
+
+LINE_ITEM_DELETED = ("the LMS grade column this student's link named ({label}) was deleted through the grader "
+                     "on {when}: no score is sent there; scores reach the LMS again once the student opens "
+                     "a graded LMS link")
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,17 @@ def passback_status(session: Session, user: User, assignment_key: str) -> Passba
     course = staff_course(session, user, str(assignment.course_id))
     launches = {row.user_id: row for row in q.launch_links_of_assignment(session, assignment.id)}
     posts = q.latest_score_posts(session, assignment.id)
+    deleted = qm.deleted_lineitems(session, {r.lineitem_url for r in launches.values() if r.lineitem_url})
     rows = []
     for student in q.students_of_course(session, assignment.course_id):
         launch, post = launches.get(student.id), posts.get(student.id)
+        gone = deleted.get((launch.platform_id, launch.lineitem_url or "")) if launch else None
         if launch is None:
             reason = NOT_LAUNCHED
         elif not launch.lineitem_url:
             reason = NO_LINE_ITEM
+        elif gone is not None:
+            reason = LINE_ITEM_DELETED.format(label=gone.label or "no label", when=gone.deleted_at.isoformat())
         else:
             reason = "scores go to this link's line item"
         rows.append(PassbackRow(

@@ -11,8 +11,10 @@ from cryptography.hazmat.primitives import serialization
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
+from lti1p3platform.exceptions import LineItemNotFoundException
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
+from lti1p3platform.service_connector import AssignmentsGradesService
 
 ISSUER = "https://independent-platform.test"
 AUTH_URL = ISSUER + "/auth"
@@ -84,18 +86,67 @@ def launch_form(platform: Platform, auth_redirect: str, *, user: str, roles: lis
         launch.set_launch_context_claim(claims["context"], context_title="Independent course")
     if "custom" in claims:
         launch.set_custom_parameters_claim(claims["custom"])
-    if "ags" in claims:
-        launch.set_ags(lineitems_url=ISSUER + "/lineitems", lineitem_url=claims["ags"])
+    if "ags" in claims:  # the library's claim: scopes lineitem, result.readonly and score
+        launch.set_ags(lineitems_url=claims.get("lineitems", ISSUER + "/lineitems"), lineitem_url=claims["ags"])
     if "deep_link" in claims:
         launch.set_dl(claims["deep_link"], title="Add content", accept_types={"ltiResourceLink"},
                       extra_data={"data": "independent-data"})
     return dict(launch.lti_launch())
 
 
+class _ServiceRequest(Request):
+    def build_metadata(self, request: Any) -> Any:
+        return {"method": request["method"], "form_data": {}, "get_data": {}, "headers": request["headers"],
+                "content_type": request["headers"].get("Content-Type"), "path": request["path"],
+                "json": request["json"]}
+
+
+class LineItems(AssignmentsGradesService):
+    """The library's AGS line item service (its ``handle_*`` check the bearer token, method and
+    media type) over ``store``: line items by URL."""
+
+    def __init__(self, request: Request, platform: Platform, lineitems_url: str, store: dict[str, Any]) -> None:
+        super().__init__(request, platform, lineitems_url)
+        self.store = store
+
+    def find_lineitems(self, page: int = 1, limit: int | None = None, line_item_id: str | None = None,
+                       resource_link_id: str | None = None, resource_id: str | None = None,
+                       tag: str | None = None) -> Any:
+        return {"content": list(self.store.values()), "has_next": False, "next": None}
+
+    def find_lineitem(self, line_item_id: str) -> Any:
+        if line_item_id not in self.store:
+            raise LineItemNotFoundException("no such line item")
+        return self.store[line_item_id]
+
+    def create_lineitem(self, creation_data: Any) -> Any:
+        url = f"{self.ags.lineitems_url}/{100 + len(self.store)}/lineitem"
+        self.store[url] = {**creation_data, "id": url}
+        return self.store[url]
+
+    def update_lineitem(self, update_data: Any) -> Any:
+        self.find_lineitem(update_data["id"])
+        self.store[update_data["id"]] = dict(update_data)
+        return self.store[update_data["id"]]
+
+    def delete_lineitem(self, line_item_id: str) -> None:
+        self.find_lineitem(line_item_id)
+        del self.store[line_item_id]
+
+    def update_score(self, line_item_id: str, score: Any) -> Any:
+        raise NotImplementedError  # scores are answered by ServiceEndpoints itself
+
+    def get_results(self, line_item_id: str, page: int = 1, limit: int | None = None,
+                    user_id: str | None = None) -> Any:
+        raise NotImplementedError
+
+
 class ServiceEndpoints:
-    """The platform's token and score endpoints on 127.0.0.1, answered by the library: the tool's
-    client assertion is checked by ``get_access_token``, each score's bearer token by
-    ``validate_token``. ``with ServiceEndpoints(platform) as svc:``; ``svc.url``, ``svc.scores``."""
+    """The platform's token, score and line item endpoints on 127.0.0.1, answered by the library:
+    the tool's client assertion is checked by ``get_access_token``, each score's bearer token by
+    ``validate_token``, line item reads, updates (PUT) and deletes by its ``AssignmentsGradesService``.
+    ``with ServiceEndpoints(platform) as svc:``; ``svc.url``, ``svc.scores``, ``svc.lineitems``
+    (by URL), ``svc.calls`` (method, path, status of each line item call)."""
 
     def __init__(self, platform: Platform) -> None:
         import json
@@ -105,6 +156,8 @@ class ServiceEndpoints:
 
         self.scores: list[tuple[str, dict[str, Any]]] = []
         self.refused: list[str] = []
+        self.lineitems: dict[str, Any] = {}
+        self.calls: list[tuple[str, str, int]] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -118,6 +171,42 @@ class ServiceEndpoints:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _lineitems(self, method: str) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                request = _ServiceRequest({"method": method, "headers": dict(self.headers.items()),
+                                           "path": self.path, "json": json.loads(body) if body else None})
+                service = LineItems(request, platform, outer.url + "/lineitems", outer.lineitems)
+                item = outer.url + self.path
+                handler: Any = {"GET": service.handle_get_lineitems, "PUT": service.handle_update_lineitem,
+                                "DELETE": service.handle_delete_lineitem}[method]
+                try:
+                    resp = service.handle_resp(handler, **({} if method == "GET" else {"line_item_id": item}))
+                except Exception as exc:  # the library refused the bearer token
+                    outer.refused.append(f"lineitems: {exc!r}")
+                    resp = None
+                status = resp.code if resp is not None else 401
+                outer.calls.append((method, self.path, status))
+                if resp is None or resp.code >= 400:
+                    return self._reply(status, {"error": resp.message if resp else "invalid token"})
+                if status == 204:
+                    self.send_response(204)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+                result = resp.result["content"] if method == "GET" else resp.result  # as its Django adapter
+                return self._reply(status, result)
+
+            def do_GET(self) -> None:
+                if self.path == "/lineitems":
+                    return self._lineitems("GET")
+                self._reply(404, {"error": "not found"})
+
+            def do_PUT(self) -> None:
+                self._lineitems("PUT")
+
+            def do_DELETE(self) -> None:
+                self._lineitems("DELETE")
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

@@ -98,3 +98,11 @@ def launch(client: Any, lms: LmsStandIn, **claims: Any) -> Any:
         return client.post("/lti/launch", data=form_fields(page.text))
     finally:
         lms.launch_claims = saved
+
+
+def checked(client: Any, response: Any) -> Any:
+    """Follow a finished launch's redirect to the cookie check (``/lti/launch/check``) with
+    ``client``; returns the check's answer (303 to the landing page when the cookie came back)."""
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert response.headers["Location"].startswith("/lti/launch/check?t="), response.headers["Location"]
+    return client.get(response.headers["Location"])

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from lms_fixtures import add_platform, tool_client  # type: ignore[import-not-found]
+from lms_fixtures import add_platform, checked, tool_client  # type: ignore[import-not-found]
 from lms_standin import LTI, form_fields  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.integration
@@ -73,7 +73,8 @@ def test_a_launch_without_cookies_completes_with_what_the_frame_kept(client, lms
     posted = form_fields(launch_page.get_data(as_text=True))
     posted.update(frame_state=page["state"], frame_nonce=page["nonce"])  # what the frame gave back
     done = blocked.post("/lti/launch/storage", data=posted)
-    assert done.status_code == 303 and done.headers["Location"].endswith("/api/v1/assignments/hw1")
+    landed = checked(blocked, done)  # the test client kept the session cookie: on to the landing
+    assert landed.status_code == 303 and landed.headers["Location"].endswith("/api/v1/assignments/hw1")
     again = tool_client(client.application).post("/lti/launch/storage", data=posted)
     assert again.status_code == 401  # single use
     replayed = tool_client(client.application).post("/lti/launch", data=form)

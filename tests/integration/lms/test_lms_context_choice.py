@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lms_fixtures import TOOL, add_platform, launch, tool_client  # type: ignore[import-not-found]
+from lms_fixtures import TOOL, add_platform, checked, launch, tool_client  # type: ignore[import-not-found]
 from lms_standin import LTI  # type: ignore[import-not-found]
 from grader.db.models import Course, Enrollment
 from grader.db.models.lms import LtiContext, LtiUserLink
@@ -57,7 +57,7 @@ def _token(html: str) -> str:
 def _choice_page(app, lms, sub: str = "prof", **claims):  # type: ignore[no-untyped-def]
     """An instructor who teaches c1 (launched from ctx-1 before) opens the tool from ctx-2."""
     teacher = tool_client(app)
-    assert launch(teacher, lms, sub=sub, **INSTRUCTOR, **_context("ctx-1", "Calculus 2025")).status_code == 303
+    assert checked(teacher, launch(teacher, lms, sub=sub, **INSTRUCTOR, **_context("ctx-1", "Calculus 2025"))).status_code == 303
     page = launch(teacher, lms, sub=sub, **INSTRUCTOR, **_context("ctx-2", "Calculus 2026"), **claims)
     return teacher, page
 
@@ -73,18 +73,20 @@ def test_an_instructor_who_teaches_a_course_is_asked_and_links_the_new_lms_cours
     assert waiting.status_code == 409 and "instructor must open the tool once" in waiting.get_data(as_text=True)
     assert _courses_of(world, "stu-1") == set()
     c1 = str(world.version.assignment.course_id)
-    chosen = teacher.post("/lti/context-choice", data={"launch": _token(html), "course": c1})
+    chosen = checked(teacher, teacher.post("/lti/context-choice", data={"launch": _token(html), "course": c1}))
     # where the launch would have gone: the assignment's dashboard
     assert chosen.status_code == 303 and chosen.headers["Location"] == "/instructor/assignments/hw1"
     assert _mapped(world, "ctx-2") == "c1"
     assert teacher.get(chosen.headers["Location"]).status_code == 200
-    student = launch(tool_client(app), lms, sub="stu-1", **_context("ctx-2", "Calculus 2026"))
-    assert student.status_code == 303 and _courses_of(world, "stu-1") == {"c1"}
+    student = tool_client(app)
+    landed = checked(student, launch(student, lms, sub="stu-1", **_context("ctx-2", "Calculus 2026")))
+    assert landed.headers["Location"] == "/assignments/hw1" and _courses_of(world, "stu-1") == {"c1"}
 
 
 def test_the_instructor_can_create_a_new_course_instead(app, world, lms) -> None:  # type: ignore[no-untyped-def]
     teacher, page = _choice_page(app, lms)
-    chosen = teacher.post("/lti/context-choice", data={"launch": _token(page.get_data(as_text=True)), "course": "new"})
+    chosen = checked(teacher, teacher.post("/lti/context-choice",
+                                           data={"launch": _token(page.get_data(as_text=True)), "course": "new"}))
     assert chosen.status_code == 303 and chosen.headers["Location"].startswith("/lti/course/lti-")
     key = _mapped(world, "ctx-2")
     assert key and key.startswith("lti-") and world.session.query(Course).filter_by(key=key).one().title == "Calculus 2026"
@@ -92,11 +94,12 @@ def test_the_instructor_can_create_a_new_course_instead(app, world, lms) -> None
     # sent again (a double click): the first choice stands, no second course
     again = teacher.post("/lti/context-choice", data={"launch": _token(page.get_data(as_text=True)),
                                                        "course": str(world.version.assignment.course_id)})
-    assert again.status_code == 303 and _mapped(world, "ctx-2") == key
+    assert checked(teacher, again).headers["Location"] == chosen.headers["Location"] and _mapped(world, "ctx-2") == key
 
 
 def test_an_instructor_who_teaches_nothing_yet_gets_a_new_course_without_a_question(app, world, lms) -> None:  # type: ignore[no-untyped-def]
-    page = launch(tool_client(app), lms, sub="new-prof", **INSTRUCTOR, **_context("ctx-3", "Statistics"))
+    client = tool_client(app)
+    page = checked(client, launch(client, lms, sub="new-prof", **INSTRUCTOR, **_context("ctx-3", "Statistics")))
     assert page.status_code == 303 and page.headers["Location"].startswith("/lti/course/lti-")
     assert _mapped(world, "ctx-3").startswith("lti-")
 

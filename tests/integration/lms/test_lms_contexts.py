@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from lms_fixtures import AGS, SCORE_SCOPE, graded_submission, launch, tool_client  # type: ignore[import-not-found]
+from lms_fixtures import AGS, SCORE_SCOPE, checked, graded_submission, launch, tool_client  # type: ignore[import-not-found]
 from lms_standin import LTI  # type: ignore[import-not-found]
 from grader.db.models import Course, Enrollment
 from grader.db.models.lms import LtiUserLink, ScorePost
@@ -64,7 +64,8 @@ def test_the_first_instructor_launch_creates_the_course_of_the_context(app, worl
     assert _register(app, world, lms, lms.deployment_id).status_code == 201
     lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
     teacher = tool_client(app)
-    response = launch(teacher, lms, sub="prof-2", **{LTI + "roles": INSTRUCTOR}, **_context("ctx-2", "Intro to ML"))
+    response = checked(teacher, launch(teacher, lms, sub="prof-2", **{LTI + "roles": INSTRUCTOR},
+                                       **_context("ctx-2", "Intro to ML")))
     assert response.status_code == 303 and response.headers["Location"].startswith("/lti/course/lti-")
     (course_key,) = _courses_of(world, "prof-2")
     assert course_key != "c1" and world.session.query(Course).filter_by(key=course_key).one().title == "Intro to ML"

@@ -103,3 +103,55 @@ def test_a_score_reaches_the_independent_platform(settings, db_factory, queue, w
         assert result[0] is Outcome.DELIVERED, (result, svc.refused)
     ((path, score),) = svc.scores
     assert path == "/lineitems/7/lineitem/scores" and score["userId"] == "indie-1" and score["scoreGiven"] == 2.0
+
+
+def test_line_items_are_changed_and_deleted_on_the_independent_platform(settings, db_factory, queue, world) -> None:  # type: ignore[no-untyped-def]
+    """AGS line item PUT and DELETE answered by ``lti1p3platform``'s own AssignmentsGradesService
+    (it checks the bearer token, the method and the media type); its launch claim granted the scope."""
+    from independent_platform import ServiceEndpoints  # type: ignore[import-not-found]
+    from lms_fixtures import graded_submission  # type: ignore[import-not-found]
+    from grader.app import create_app
+    from grader.db.models.lms import LtiContext, ScorePost
+    from grader.services.lms import notify
+
+    app = create_app(settings, session_factory=db_factory, queue=queue,
+                     blueprints=[("grader.api", True), ("grader.web.lms", True)])
+    api, teacher = app.test_client(), world.auth("teacher")
+    private = new_rsa_pem()
+    platform = Platform(tool=TOOL, private_pem=private, tool_jwks=public_jwks(world.session))
+    world.session.commit()
+    with ServiceEndpoints(platform) as svc:
+        registered = api.post("/api/v1/lms/courses/c1/lti-platforms", headers=teacher, json={
+            "issuer": ISSUER, "client_id": "indep-client", "deployment_id": "indep-dep", "auth_login_url": AUTH_URL,
+            "token_url": svc.url + "/token", "public_key_pem": public_pem(private)})
+        assert registered.status_code == 201, registered.get_data(as_text=True)
+        assert api.post("/api/v1/lms/courses/c1/lti-contexts", headers=teacher, json={
+            "platform_id": registered.get_json()["id"], "deployment_id": "indep-dep",
+            "context_id": "indep-ctx"}).status_code == 201
+        item = svc.url + "/lineitems/7/lineitem"
+        svc.lineitems[item] = {"id": item, "label": "HW 1", "scoreMaximum": 3, "resourceId": "hw1",
+                               "resourceLinkId": "indep-link-1"}
+        _, response = _launch(app, platform, user="indie-1", roles=[M + "Learner"], resource_link="indep-link-1",
+                              custom={"assignment": "hw1"}, context="indep-ctx", ags=item,
+                              lineitems=svc.url + "/lineitems")
+        assert response.status_code == 303
+        world.users["indie-1"] = world.session.query(LtiUserLink).filter_by(sub="indie-1").one().user
+        _, (post_id,) = notify.on_submission_graded(world.session, graded_submission(world, "indie-1").id,
+                                                    regrade=False)
+        world.session.commit()
+        context = world.session.query(LtiContext).filter_by(context_id="indep-ctx").one()
+        url = f"/api/v1/lms/courses/c1/lti-contexts/{context.id}/lineitem"
+        updated = api.put(url, query_string={"id": item}, headers=teacher,
+                          json={"label": "Homework 1", "scoreMaximum": 4, "endDateTime": "2026-12-24T23:59:00Z"})
+        assert updated.status_code == 200, (updated.get_data(as_text=True), svc.refused)
+        assert svc.lineitems[item] == {"id": item, "label": "Homework 1", "scoreMaximum": 4, "resourceId": "hw1",
+                                       "resourceLinkId": "indep-link-1", "endDateTime": "2026-12-24T23:59:00Z"}
+        deleted = api.delete(url, query_string={"id": item}, headers=teacher)
+        assert deleted.status_code == 200, (deleted.get_data(as_text=True), svc.refused)
+        assert svc.lineitems == {} and deleted.get_json()["score_posts_disabled"] == 1
+        assert api.delete(url, query_string={"id": item}, headers=teacher).status_code == 404  # no longer listed
+    assert svc.calls == [("GET", "/lineitems", 200), ("PUT", "/lineitems/7/lineitem", 200),
+                         ("GET", "/lineitems", 200), ("DELETE", "/lineitems/7/lineitem", 204),
+                         ("GET", "/lineitems", 200)]
+    world.session.expire_all()
+    assert world.session.get(ScorePost, post_id).status == "disabled"

@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from lms_fixtures import add_platform  # type: ignore[import-not-found]
+from lms_fixtures import add_platform, checked  # type: ignore[import-not-found]
 from lms_standin import LTI, form_fields, new_rsa_pem  # type: ignore[import-not-found]
 from grader.db.models.lms import LtiResourceLink, LtiUserLink
 
@@ -179,11 +179,11 @@ def test_a_launch_lands_on_the_assignment_page_for_the_role(settings, db_factory
     app.test_client_class = HttpsClient
     client = app.test_client()
     location, _ = _login(client, lms)
-    response = client.post("/lti/launch", data=_platform_form(location))
+    response = checked(client, client.post("/lti/launch", data=_platform_form(location)))
     assert response.status_code == 303 and response.headers["Location"] == "/assignments/hw1"
     lms.launch_claims[LTI + "roles"] = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
     location, _ = _login(client, lms)
-    response = client.post("/lti/launch", data=_platform_form(location))
+    response = checked(client, client.post("/lti/launch", data=_platform_form(location)))
     assert response.headers["Location"] == "/instructor/assignments/hw1"
     assert client.get("/assignments/hw1").status_code == 200  # logged in through the iframe cookie
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.db.models.lms import InboundWebhookSecret, LtiPlatform, WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import InboundWebhookSecret, LtiDeployment, LtiPlatform, WebhookDelivery, WebhookEndpoint
 from grader.db.models import ApiToken, GradingResult, RegradeJob, Submission, User
 from grader.lms_protocol.signatures import sign_headers
 
@@ -37,6 +37,7 @@ class Ids:
     platform: int
     token: int
     student: int
+    deployment: int = 0  # the platform's first of two deployments (the second keeps it deletable)
 
 
 def seed(factory: Any) -> Ids:
@@ -68,6 +69,9 @@ def seed(factory: Any) -> Ids:
                                auth_login_url="https://lms.example.org/a", token_url="https://lms.example.org/t",
                                jwks_url="https://lms.example.org/jwks")])
         s.flush()
+        platform_id = s.query(LtiPlatform).one().id
+        s.add_all([LtiDeployment(platform_id=platform_id, deployment_id=d) for d in ("dep-a", "dep-b")])
+        s.flush()
         delivery = WebhookDelivery(endpoint_id=endpoint.id, submission_id=sub.id, event_id="msg_matrix",
                                    event_type="submission.graded", dedupe_key="k", payload="{}", status="failed")
         s.add(delivery)
@@ -77,7 +81,8 @@ def seed(factory: Any) -> Ids:
         ids = Ids(submission=sub.id, result=result.id, job=job.id, delivery=delivery.id, endpoint=endpoint.id,
                   secret=s.query(InboundWebhookSecret).one().id, platform=s.query(LtiPlatform).one().id,
                   token=s.query(ApiToken).filter_by(user_id=alice.id).order_by(ApiToken.id).first().id,
-                  student=alice.id)
+                  student=alice.id,
+                  deployment=s.query(LtiDeployment).filter_by(deployment_id="dep-a").one().id)
         s.commit()
     return ids
 
@@ -89,7 +94,8 @@ def fill(path: str, ids: Ids) -> str:
               "delivery_id": ids.delivery, "endpoint_id": ids.endpoint, "secret_id": ids.secret,
               "platform_id": ids.platform, "token_id": ids.token, "user_id": ids.student,
               "student_id": ids.student, "result_id": ids.result, "filename": "grader.js", "question_id": "q1",
-              "invite": "not-an-invitation", "context_pk": 999999}
+              "invite": "not-an-invitation", "context_pk": 999999,
+              "deployment_pk": ids.deployment}
     return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
 
 
@@ -104,6 +110,10 @@ JSON_BODIES: dict[tuple[str, str], Any] = {
         "issuer": "https://lms.example.org", "client_id": "c-2", "auth_login_url": "https://lms.example.org/a",
         "token_url": "https://lms.example.org/t", "jwks_url": "https://lms.example.org/jwks"},
     ("PATCH", "/api/v1/lms/courses/{course}/lti-platforms/{platform_id}"): {"client_id": "c-3"},
+    ("POST", "/api/v1/lms/courses/{course}/lti-platforms/{platform_id}/deployments"): {"deployment_id": "dep-c"},
+    ("PATCH", "/api/v1/lms/courses/{course}/lti-platforms/{platform_id}/deployments/{deployment_pk}"): {
+        "deployment_id": "dep-a2"},
+    ("PUT", "/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitem"): {"label": "x"},
     ("POST", "/api/v1/assignments/{key}/documents"): {"document": DOCUMENT, "filename": "hw1.md"},
     ("PUT", "/api/v1/assignments/{key}/variants/{student_id}"): {"parameters": {"x0": 0.3, "w0": 0.5, "b0": 0.1}},
 }

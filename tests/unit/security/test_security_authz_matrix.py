@@ -46,6 +46,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # no LMS course connected in the seed: the course's instructor gets 404 for the row
     ('DELETE', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}'): (401, 403, 403, 404, 404, 401),
     ('GET', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitems'): (401, 403, 403, 404, 404, 401),
+    # one line item of an LMS course (?id=<its URL>): the course's instructors only (context 999999: 404)
+    ('PUT', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitem'): (401, 403, 403, 404, 404, 401),
+    ('DELETE', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitem'): (401, 403, 403, 404, 404, 401),
     ('POST', '/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitems'): (401, 403, 403, 404, 404, 401),
     ('POST', '/api/v1/lms/courses/{course}/deliveries/{delivery_id}/redeliver'): (401, 403, 403, 202, 404, 401),
     ('GET', '/api/v1/lms/courses/{course}/inbound-secrets'): (401, 403, 403, 200, 404, 401),
@@ -56,6 +59,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('POST', '/api/v1/lms/courses/{course}/lti-platforms'): (401, 403, 403, 201, 404, 401),
     ('PATCH', '/api/v1/lms/courses/{course}/lti-platforms/{platform_id}'): (401, 403, 403, 200, 404, 401),
     ('DELETE', '/api/v1/lms/courses/{course}/lti-platforms/{platform_id}'): (401, 403, 403, 204, 404, 401),
+    # a registration's deployments (it has two: deleting one is allowed)
+    ('GET', '/api/v1/lms/courses/{course}/lti-platforms/{platform_id}/deployments'): (401, 403, 403, 200, 404, 401),
+    ('POST', '/api/v1/lms/courses/{course}/lti-platforms/{platform_id}/deployments'): (401, 403, 403, 201, 404, 401),
+    ('PATCH', '/api/v1/lms/courses/{course}/lti-platforms/{platform_id}/deployments/{deployment_pk}'): (
+        401, 403, 403, 200, 404, 401),
+    ('DELETE', '/api/v1/lms/courses/{course}/lti-platforms/{platform_id}/deployments/{deployment_pk}'): (
+        401, 403, 403, 200, 404, 401),
     ('GET', '/api/v1/lms/courses/{course}/webhooks'): (401, 403, 403, 200, 404, 401),
     ('POST', '/api/v1/lms/courses/{course}/webhooks'): (401, 403, 403, 201, 404, 401),
     ('DELETE', '/api/v1/lms/courses/{course}/webhooks/{endpoint_id}'): (401, 403, 403, 204, 404, 401),
@@ -98,6 +108,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ('GET', '/lti/jwks.json'): (200, 200, 200, 200, 200, 200),
     ('POST', '/lti/launch'): (401, 401, 401, 401, 401, 401),
     ('POST', '/lti/launch/storage'): (401, 401, 401, 401, 401, 401),  # no signed state from the platform's frame
+    # the cookie check and the new window's continuation carry a one-time token (none here: 404 to everyone)
+    ('GET', '/lti/launch/check'): (404, 404, 404, 404, 404, 404),
+    ('GET', '/lti/continue'): (404, 404, 404, 404, 404, 404),
     ('GET', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('POST', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('GET', '/static/{filename}'): (200, 200, 200, 200, 200, 200),
