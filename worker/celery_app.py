@@ -11,8 +11,10 @@ app's producer come from ``grader.services.queue.celery_config``. Reliability se
 - ``worker_prefetch_multiplier=1``: a worker holds one task per process, so a class's burst is
   spread over every worker;
 - a Redis ``visibility_timeout`` longer than any task: redelivery after a whole worker is killed;
-- the beat schedule runs ``sweep_stuck`` every ``Settings.sweep_interval_s`` seconds (the database,
-  not the broker, decides what still has to be graded) and the LMS outbox sweep every minute.
+- the beat schedule (``grader.bootstrap.beat_schedule``) runs ``sweep_stuck`` every
+  ``Settings.sweep_interval_s`` seconds (the database, not the broker, decides what still has to
+  be graded), the LMS outbox sweep every minute and the LMS roster sync every
+  ``Settings.roster_sync_hours`` (``ROSTER_SYNC_HOURS``; 0 leaves it out).
 """
 
 from __future__ import annotations
