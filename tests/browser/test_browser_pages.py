@@ -123,6 +123,7 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     # a cases brace stretches over both rows (a math font with a MATH table; the default font's
     # "{" stayed one line high and the cases were hard to read)
     if _math_font_installed():
+        page.evaluate("document.fonts.ready.then(() => true)")  # measured once the math font is in
         brace = page.locator("#result-2a mo").filter(has_text="{").first.bounding_box()
         rows = page.locator("#result-2a mtable").first.bounding_box()
         assert brace and rows and brace["height"] >= 0.8 * rows["height"], (brace, rows)
