@@ -29,6 +29,7 @@ for extra in (REPO, REPO / "tests", REPO / "tests" / "integration" / "lms"):
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ANSWERS = {"right": {"q1": "2*p_i - 2*y_i", "q2": "x_i"}, "half": {"q1": "2*p_i - 2*y_i", "q2": "w"}}
 
 
@@ -38,6 +39,8 @@ class Demo:
     def __init__(self, app: Any, factory: Any, platform: Any, svc: Any, out: Callable[[str], None]) -> None:
         self.app, self.factory, self.platform, self.svc, self.out = app, factory, platform, svc, out
         self.failures: list[str] = []
+        self.last_id_token = ""
+        self.tool_kids = [k.get("kid") for k in platform.get_registration().get_tool_key_set()["keys"]]
 
     def expect(self, ok: bool, what: str) -> None:
         self.out(f"    [{'ok' if ok else 'FAILED'}] {what}")
@@ -54,6 +57,7 @@ class Demo:
         redirect = client.get(start[len(TOOL):])
         assert redirect.status_code == 302, redirect.get_data(as_text=True)
         form = launch_form(self.platform, redirect.headers["Location"], user=user, roles=roles, **claims)
+        self.last_id_token = form["id_token"]
         return client, client.post("/lti/launch", data={"id_token": form["id_token"], "state": form["state"]})
 
     def deep_link(self, instructor: str, context: str, title: str, key: str, *, verbose: bool) -> dict[str, Any]:
@@ -66,6 +70,10 @@ class Demo:
         self.out(f"  platform -> tool: LtiDeepLinkingRequest from {instructor!r} (Instructor) in context {context!r}")
         client, picker = self.launch(instructor, [M + "Instructor"], context=context, context_title=title,
                                      deep_link=ISSUER + "/deep-link-return")
+        if verbose:
+            self.show("the platform's signed id_token (claims of interest)", self.last_id_token, keep=(
+                "iss", "aud", "sub", LTI + "message_type", LTI + "deployment_id", LTI + "context", LTI + "roles",
+                DL + "deep_linking_settings"))
         self.expect(picker.status_code == 200, f"the tool shows its assignment picker (HTTP {picker.status_code})")
         offered = re.findall(r'<input[^>]*name="assignment"[^>]*value="([^"]+)"', picker.get_data(as_text=True))
         self.out(f"  instructor picks {key!r} (offered: {', '.join(offered) or 'see page'})")
@@ -74,14 +82,10 @@ class Demo:
         html = answer.get_data(as_text=True)
         (action,) = re.findall(r'<form id="lti-return" method="post" action="([^"]+)"', html)
         token = form_fields(html)["JWT"]
-        header, claims = jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
+        header = jwt.get_unverified_header(token)
         self.out(f"  tool -> platform: auto-submitted form to {action}, field JWT ({len(token)} chars)")
         if verbose:
-            self.out(f"    JWT header: {json.dumps(header)}")
-            shown = {k.replace(DL, "dl:").replace("https://purl.imsglobal.org/spec/lti/claim/", "lti:"): v
-                     for k, v in claims.items()}
-            for line in json.dumps(shown, indent=2, sort_keys=True).splitlines():
-                self.out(f"    {line}")
+            self.show("the tool's LtiDeepLinkingResponse JWT, decoded", token)
         (item,) = self.platform.validate_deeplinking_resp({"JWT": token})  # the library's signature and claim checks
         self.out("  platform (lti1p3platform.validate_deeplinking_resp, tool JWKS): signature and claims valid")
         self.out(f"    content item: type={item['type']} url={item['url']} title={item['title']!r}")
@@ -90,9 +94,19 @@ class Demo:
                     and item["lineItem"] == {"scoreMaximum": 3.0, "label": item["title"], "resourceId": key}
                     and item.get("custom") == {"assignment": key},
                     f"an ltiResourceLink to the tool's launch URL with lineItem{{scoreMaximum 3, label, resourceId {key}}}")
-        self.expect(action == ISSUER + "/deep-link-return" and header.get("kid") is not None,
-                    "returned to the platform's deep_link_return_url, signed with a key the JWKS names")
+        self.expect(action == ISSUER + "/deep-link-return" and header.get("kid") in self.tool_kids,
+                    f"returned to the platform's deep_link_return_url, signed with the tool's key {header.get('kid')}")
         return dict(item)
+
+    def show(self, title: str, token: str, keep: tuple[str, ...] = ()) -> None:
+        """A JWT's header and claims (``keep``: only those), claim URIs shortened."""
+        import jwt
+
+        claims = jwt.decode(token, options={"verify_signature": False})
+        shown = {k.replace(DL, "dl:").replace(LTI, "lti:"): v for k, v in claims.items() if not keep or k in keep}
+        self.out(f"    {title}: header {json.dumps(jwt.get_unverified_header(token))}")
+        for line in json.dumps(shown, indent=2, sort_keys=True).splitlines():
+            self.out(f"      {line}")
 
     def create_link(self, context: str, link: str, item: dict[str, Any]) -> str:
         """What the LMS does with the content item: a resource link and its gradebook column."""
