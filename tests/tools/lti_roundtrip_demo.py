@@ -182,7 +182,6 @@ def run(out: Callable[[str], None] = print) -> int:
     from lms_fixtures import TOOL
     from lms_standin import new_rsa_pem
     from tests.integration.conftest import create_database, drop_database
-    from tests.support.db import add_assignment
     from tests.support.fakes import FakeQueue
 
     url = create_database("grader_lti_demo")
@@ -202,16 +201,17 @@ def run(out: Callable[[str], None] = print) -> int:
         platform = Platform(tool=TOOL, private_pem=private, tool_jwks=tool_jwks)
         with ServiceEndpoints(platform) as svc:
             demo = Demo(app, factory, platform, svc, out)
-            return _story(demo, token, queue, settings, ISSUER, AUTH_URL, public_pem(private), add_assignment)
+            return _story(demo, token, queue, settings, ISSUER, AUTH_URL, public_pem(private))
     finally:
         engine.dispose()
         drop_database(url)
 
 
-def _story(demo: Demo, token: str, queue: Any, settings: Any, issuer: str, auth_url: str, public_key: str,
-           add_assignment: Any) -> int:
+def _story(demo: Demo, token: str, queue: Any, settings: Any, issuer: str, auth_url: str, public_key: str) -> int:
     from grader.db.models import Course
-    from grader.db.models.lms import LtiContext
+    from grader.db.models.lms import LtiContext, ScorePost
+    from tests.integration.conftest import ASSIGNMENT_YAML
+    from tests.support.db import add_assignment
 
     out, api = demo.out, demo.app.test_client()
     teacher = {"Authorization": f"Bearer {token}"}
@@ -227,10 +227,11 @@ def _story(demo: Demo, token: str, queue: Any, settings: Any, issuer: str, auth_
     _, first = demo.launch("prof-2", [M + "Instructor"], context="ctx-2", context_title="Calculus B",
                            resource_link="ctx-2-tool-home")
     if first.status_code != 303:
-        raise SystemExit(f"the instructor launch from ctx-2 failed: {first.status_code} {first.get_data(as_text=True)}")
+        demo.expect(False, f"the first instructor launch from ctx-2: {first.status_code} {first.get_data(as_text=True)}")
+        return 1
     with demo.factory() as db:
         course_2 = db.get(Course, db.query(LtiContext).filter_by(context_id="ctx-2").one().course_id)
-        add_assignment(db, course_2, _hw1().replace("id: hw1", "id: hw1b").replace(
+        add_assignment(db, course_2, ASSIGNMENT_YAML.replace("id: hw1", "id: hw1b").replace(
             "title: Logistic derivatives", "title: Logistic derivatives (B)"))
         db.commit()
         key_2 = course_2.key
@@ -260,19 +261,18 @@ def _story(demo: Demo, token: str, queue: Any, settings: Any, issuer: str, auth_
     demo.expect(got == sorted([(line_1 + "/scores", "stu-1", 3.0, 3.0), (line_2 + "/scores", "stu-2", 2.0, 3.0)]),
                 "stu-1's 3/3 went to link-A's line item only, stu-2's 2/3 to link-B's only, nothing else was posted")
     demo.expect(demo.svc.refused == [], f"the platform refused nothing ({demo.svc.refused})")
+    out("\n== The tool's own record (its score post outbox) ==")
+    with demo.factory() as db:
+        for row in db.query(ScorePost).order_by(ScorePost.id):
+            out(f"  score post {row.id}: {row.payload['userId']} {row.payload['scoreGiven']}/"
+                f"{row.payload['scoreMaximum']} -> {row.lineitem_url} [{row.status}]")
     out(f"\n{'ALL EXPECTATIONS MET' if not demo.failures else 'FAILED: ' + '; '.join(demo.failures)}")
     return 0 if not demo.failures else 1
 
 
-def _hw1() -> str:
-    from tests.integration.conftest import ASSIGNMENT_YAML
-
-    return ASSIGNMENT_YAML
-
-
-def main(argv: list[str] | None = None) -> int:
+def main() -> int:
     return run()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

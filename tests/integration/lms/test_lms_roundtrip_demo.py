@@ -25,3 +25,15 @@ def test_the_roundtrip_demonstration_meets_every_expectation(pg_url: str) -> Non
                                                      ["ctx-2", "lineitems", "1", "lineitem", "scores"]]
     assert "userId=stu-1 scoreGiven=3.0 scoreMaximum=3.0" in transcript
     assert "userId=stu-2 scoreGiven=2.0 scoreMaximum=3.0" in transcript
+
+
+def test_the_demonstration_fails_when_a_score_does_not_arrive(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the bug the demonstration found put back (a course made from an LMS context got no score
+    posts), it says FAILED and returns 1: the script's exit status means something."""
+    from grader.db.queries import lms as q
+    from tests.tools.lti_roundtrip_demo import run
+
+    monkeypatch.setattr(q, "platforms_serving_course", q.platforms_of_course)
+    lines: list[str] = []
+    assert run(out=lines.append) == 1
+    assert lines[-1].strip().startswith("FAILED: stu-1's 3/3 went to link-A's line item only")
