@@ -122,3 +122,39 @@ def test_one_client_id_serves_two_deployments_and_scores_go_to_each_links_line_i
     for row in world.session.query(ScorePost).order_by(ScorePost.id):
         print(f"  score {row.payload['scoreGiven']}/{row.payload['scoreMaximum']} of {row.payload['userId']} "
               f"-> {row.lineitem_url} [{row.status}]")
+
+
+def test_a_course_made_from_a_context_gets_its_students_scores(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The first instructor launch from ctx-2 makes a new course; the platform was registered by c1.
+    Scores of that course's students were never posted: the graded hook looked only for platforms
+    registered by the assignment's own course (found by tests/tools/lti_roundtrip_demo.py)."""
+    from datetime import datetime, timezone
+
+    from tests.support.db import add_assignment
+    from grader.db.models import GradingResult, Submission
+
+    assert _register(app, world, lms, lms.deployment_id).status_code == 201
+    lms.launch_claims = {}
+    assert launch(tool_client(app), lms, sub="prof-2", **{LTI + "roles": INSTRUCTOR},
+                  **_context("ctx-2", "Intro to ML")).status_code == 303
+    (course_key,) = _courses_of(world, "prof-2")
+    course = world.session.query(Course).filter_by(key=course_key).one()
+    version = add_assignment(world.session, course, "id: ml1\ntitle: ML 1\nquestions:\n  - id: q1\n"
+                             "    type: expression\n    points: 2\n    prompt: p\n    key: x\n")
+    world.session.commit()
+    claims = {LTI + "custom": {"assignment": "ml1"}, LTI + "resource_link": {"id": "ml-link"},
+              AGS: {"lineitem": lms.lineitem(4), "scope": [SCORE_SCOPE]}, **_context("ctx-2")}
+    assert launch(tool_client(app), lms, sub="stu-ml", **claims).status_code == 303
+    student = world.session.query(LtiUserLink).filter_by(sub="stu-ml").one().user
+    sub = Submission(user_id=student.id, assignment_version_id=version.id, answers={"q1": "x"}, source="api",
+                     status="graded", graded_at=datetime.now(timezone.utc))
+    world.session.add(sub)
+    world.session.flush()
+    world.session.add(GradingResult(submission_id=sub.id, assignment_version_id=version.id, question_id="q1",
+                                    verdict="correct", points=2.0, max_points=2.0))
+    world.session.commit()
+    _, posts = notify.on_submission_graded(world.session, sub.id, regrade=False)
+    world.session.commit()
+    assert len(posts) == 1, "no score post for a student of the course made from the context"
+    post = world.session.get(ScorePost, posts[0])
+    assert (post.lineitem_url, post.payload["userId"], post.payload["scoreGiven"]) == (lms.lineitem(4), "stu-ml", 2.0)
