@@ -32,6 +32,7 @@ from lms_standin_http import SCORE_SCOPE, SCORE_TYPE, Received, make_handler  # 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_READ_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 

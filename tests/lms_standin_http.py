@@ -187,7 +187,7 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(data)
                 return None
-            ok = self._scoped(LINEITEM_SCOPE)
+            ok = self._scoped(LINEITEM_SCOPE) or self._scoped(LINEITEM_SCOPE + ".readonly")  # reading: either
             lms._record(Received("lineitems", path, headers, b"", 200 if ok else 401, ok))
             return self._reply(200, lms.created_lineitems) if ok else self._reply(401, {"error": "token"})
 

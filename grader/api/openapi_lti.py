@@ -13,6 +13,9 @@ KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string
 LIST = {"type": "array", "items": {"type": "object"}}
 REMOTE = {"409": _error("the LMS offered no such service for this course"),
           "502": _error("the LMS refused or failed the call")}
+SCOPED = {"403": _error("not the course's instructor, or the newest launch from the LMS course did not grant the "
+                        "AGS scope (reading: lineitem or lineitem.readonly; creating: lineitem)"),
+          "409": _error("the LMS offered no line item service here, or no launch said which scopes it grants")}
 
 LTI_PATHS: dict[str, Any] = {
     "/api/v1/lms/courses/{course}/lti-contexts": {
@@ -29,11 +32,11 @@ LTI_PATHS: dict[str, Any] = {
         "responses": {**DELETED, **LMS_ERRORS}}},
     "/api/v1/lms/courses/{course}/lti-contexts/{context_pk}/lineitems": {
         "get": {"summary": "Instructors: the LMS course's line items (AGS)", "parameters": [COURSE, _id("context_pk")],
-                "responses": {"200": _ok("line items", {"lineitems": LIST}), **REMOTE, **LMS_ERRORS}},
+                "responses": {"200": _ok("line items", {"lineitems": LIST}), **REMOTE, **LMS_ERRORS, **SCOPED}},
         "post": {"summary": "Instructors: create a gradebook column for an assignment in the LMS course (AGS)",
                  "parameters": [COURSE, _id("context_pk")],
                  "requestBody": _body({"assignment": {"type": "string"}}, ["assignment"]),
-                 "responses": {"201": _ok("the platform's line item"), **REMOTE, **LMS_ERRORS}}},
+                 "responses": {"201": _ok("the platform's line item"), **REMOTE, **LMS_ERRORS, **SCOPED}}},
     "/api/v1/lms/courses/{course}/lti-registration-url": {"post": {
         "summary": "Instructors: a Dynamic Registration URL for the LMS administrator (expires in 7 days)",
         "parameters": [COURSE],

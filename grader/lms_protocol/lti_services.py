@@ -76,9 +76,11 @@ def memberships(http: Any, auth: PlatformAuth, key: ToolKey, cache: TokenCache, 
             for m in _get_all(http, url, token, MEMBERSHIPS_TYPE, "members") if m.get("user_id")]
 
 
-def lineitems(http: Any, auth: PlatformAuth, key: ToolKey, cache: TokenCache, url: str) -> list[dict[str, Any]]:
-    """The line items of the context (the AGS claim's ``lineitems`` URL)."""
-    token = _token(http, auth, key, cache, LINEITEM_SCOPE)
+def lineitems(http: Any, auth: PlatformAuth, key: ToolKey, cache: TokenCache, url: str, *,
+              scope: str = LINEITEM_SCOPE) -> list[dict[str, Any]]:
+    """The line items of the context (the AGS claim's ``lineitems`` URL); ``scope``: the token's
+    (``LINEITEM_READ_SCOPE`` where the platform granted reading only)."""
+    token = _token(http, auth, key, cache, scope)
     return _get_all(http, url, token, LINEITEMS_TYPE, "")
 
 

@@ -315,12 +315,15 @@ def sync_roster(course: str) -> Any:
 
 @api_bp.route("/courses/<course>/lti-contexts/<int:context_pk>/lineitems", methods=["GET", "POST"])
 def context_lineitems(course: str, context_pk: int) -> Any:
-    """GET: the LMS course's line items; POST {"assignment": key}: create its gradebook column (AGS)."""
+    """GET: the LMS course's line items; POST {"assignment": key}: create its gradebook column (AGS),
+    each only with the AGS scope the LMS granted there."""
+    from grader.services.lms import lineitems
+
     staff = _staff_course(course)
     with guarded_session(_egress()) as http:
         if request.method == "GET":
-            return jsonify(lineitems=roster.lineitems(db_session(), http, staff, context_pk))
-        created = roster.create_lineitem(db_session(), http, staff, context_pk, _json().get("assignment"))
+            return jsonify(lineitems=lineitems.list_lineitems(db_session(), http, staff, context_pk))
+        created = lineitems.create_lineitem(db_session(), http, staff, context_pk, _json().get("assignment"))
     return jsonify(created), 201
 
 

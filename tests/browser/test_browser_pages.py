@@ -89,6 +89,7 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     login(page, live_server, "student@example.com")
     page.get_by_role("link", name="Assignment 4, Written Part", exact=True).click()
     page.wait_for_selector("#answer-1e")
+    page.wait_for_load_state("load")  # styles measured below: a click's navigation may still be loading CSS
     assert page.locator("section.question .prompt math").count() > 0  # prompts rendered as MathML
     # the prompt "e. dl_i/dw" is a fraction alone: drawn at the text's size, not shrunk to 10 px
     numerator_px = page.evaluate(
@@ -123,6 +124,7 @@ def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: Live
     # a cases brace stretches over both rows (a math font with a MATH table; the default font's
     # "{" stayed one line high and the cases were hard to read)
     if _math_font_installed():
+        page.evaluate("document.fonts.ready.then(() => true)")  # measured once the math font is in
         brace = page.locator("#result-2a mo").filter(has_text="{").first.bounding_box()
         rows = page.locator("#result-2a mtable").first.bounding_box()
         assert brace and rows and brace["height"] >= 0.8 * rows["height"], (brace, rows)

@@ -157,6 +157,15 @@ def platforms_of_course(session: Session, course_id: int) -> list[LtiPlatform]:
                                 .order_by(LtiPlatform.id)))
 
 
+def platforms_serving_course(session: Session, course_id: int) -> list[LtiPlatform]:
+    """The platforms the course registered and those whose LMS contexts are mapped to it (a course
+    made by an instructor's first launch from a context has no registration of its own)."""
+    mapped = select(LtiContext.platform_id).where(LtiContext.course_id == course_id,
+                                                  LtiContext.platform_id.is_not(None))
+    return list(session.scalars(select(LtiPlatform).where(
+        or_(LtiPlatform.course_id == course_id, LtiPlatform.id.in_(mapped))).order_by(LtiPlatform.id)))
+
+
 def platforms_by_issuer(session: Session, issuer: str, client_id: str | None = None) -> list[LtiPlatform]:
     stmt = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
     if client_id:

@@ -59,13 +59,14 @@ def _parse(body: bytes) -> dict[str, Any]:
 
 
 def _student(session: Session, course_id: int, ref: Any) -> User:
-    """The enrolled user named by the LMS id (an LTI link of one of the course's platforms) or email."""
+    """The enrolled user named by the LMS id (an LTI link of a platform serving the course: its own
+    registrations and those whose contexts map to it) or email."""
     if not isinstance(ref, dict):
         raise InvalidRequest('"student" must be an object with "lms_id" or "email"')
     user: User | None = None
     lms_id = ref.get("lms_id")
     if isinstance(lms_id, str) and lms_id:
-        for platform in q.platforms_of_course(session, course_id):
+        for platform in q.platforms_serving_course(session, course_id):
             link = q.user_link(session, platform.issuer, lms_id)
             if link is not None:
                 user = link.user

@@ -1,7 +1,8 @@
-"""Changing and deleting an LMS course's line items (AGS gradebook columns) for its instructors.
+"""An LMS course's line items (AGS gradebook columns) for its instructors: read, create, change, delete.
 
-A call is made only when the newest launch from that LMS course granted the tool the ``lineitem``
-scope, and only to a line item the platform lists in that course's line items container (the
+A call is made only when the newest launch from that LMS course granted the tool the scope it
+needs (reading: ``lineitem`` or ``lineitem.readonly``; creating, changing, deleting: ``lineitem``),
+and changes only to a line item the platform lists in that course's line items container (the
 AGS claim's ``lineitems`` URL) on the container's own origin: a caller can never make the tool
 send a request to a URL of their choosing (and ``grader.security.egress`` still applies to
 every connection). After a delete, no score is posted to that line item again: pending posts are
@@ -23,6 +24,7 @@ from grader.db.session import Session
 from grader.lms_protocol import ags_lineitems as agl
 from grader.lms_protocol import lti_services as svc
 from grader.services.errors import InvalidRequest, NotFound
+from grader.services.lms.deep_link import choices
 from grader.services.lms.roster import _auth, _cache, _context
 from grader.services.lms.tool_keys import current_key
 
@@ -33,8 +35,10 @@ NO_SCOPE = ("the LMS did not grant this tool line item management in this course
 DELETED = "not sent: the line item was deleted through the grader on {when}"
 
 
-def _managed(session: Session, course: Course, context_pk: int) -> tuple[LtiContext, LtiPlatform, str]:
-    """The context, its platform and line items container, when line items may be managed there."""
+def _managed(session: Session, course: Course, context_pk: int, scopes: tuple[str, ...] = (svc.LINEITEM_SCOPE,)
+             ) -> tuple[LtiContext, LtiPlatform, str]:
+    """The context, its platform and line items container, when the newest launch from that LMS
+    course granted one of ``scopes`` (403 when not, 409 when no launch has said)."""
     row, platform = _context(session, course, context_pk)
     accepted = q.deployments_of(session, platform.id)
     if accepted and row.deployment_id not in accepted:
@@ -44,10 +48,35 @@ def _managed(session: Session, course: Course, context_pk: int) -> tuple[LtiCont
         raise InvalidRequest("the LMS did not offer line item management for this course", status=409)
     if row.ags_scopes is None:
         raise InvalidRequest(NO_SCOPES, status=409)
-    if svc.LINEITEM_SCOPE not in row.ags_scopes:
-        raise InvalidRequest(NO_SCOPE.format(scope=svc.LINEITEM_SCOPE, granted=", ".join(row.ags_scopes) or "none"),
+    if not set(scopes) & set(row.ags_scopes):
+        raise InvalidRequest(NO_SCOPE.format(scope=" or ".join(scopes), granted=", ".join(row.ags_scopes) or "none"),
                              status=403)
     return row, platform, row.lineitems_url
+
+
+def list_lineitems(session: Session, http: Any, course: Course, context_pk: int) -> list[dict[str, Any]]:
+    """The LMS course's line items, read through AGS (with the narrowest scope that was granted)."""
+    row, platform, container = _managed(session, course, context_pk, (svc.LINEITEM_SCOPE, svc.LINEITEM_READ_SCOPE))
+    scope = svc.LINEITEM_SCOPE if svc.LINEITEM_SCOPE in (row.ags_scopes or ()) else svc.LINEITEM_READ_SCOPE
+    try:
+        return svc.lineitems(http, _auth(platform), current_key(session), _cache, container, scope=scope)
+    except svc.ServiceCallError as exc:
+        raise InvalidRequest(f"the LMS refused: {exc}", status=502) from None
+
+
+def create_lineitem(session: Session, http: Any, course: Course, context_pk: int, assignment_key: Any,
+                    ) -> dict[str, Any]:
+    """Create a gradebook column for one of the course's assignments in the LMS course (AGS POST)."""
+    _, platform, container = _managed(session, course, context_pk)
+    chosen = next((c for c in choices(session, course.id) if c.key == assignment_key), None)
+    if chosen is None:
+        raise InvalidRequest('"assignment" must name an assignment of the course')
+    try:
+        return svc.create_lineitem(http, _auth(platform), current_key(session), _cache, container,
+                                   label=chosen.title, score_maximum=chosen.max_points, resource_id=chosen.key,
+                                   resource_link_id=None)
+    except svc.ServiceCallError as exc:
+        raise InvalidRequest(f"the LMS refused: {exc}", status=502) from None
 
 
 def _listed(session: Session, http: Any, platform: LtiPlatform, container: str, url: Any) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def on_submission_graded(session: Session, submission_id: int, *, regrade: bool)
     if sub is None or sub.status != "graded":
         return [], []
     assignment = q.assignment_of(sub)
-    platforms = q.platforms_of_course(session, assignment.course_id)
+    platforms = q.platforms_serving_course(session, assignment.course_id)
     endpoints = q.endpoints_for(session, assignment.course_id)
     if not platforms and not endpoints:  # a course without an LMS: nothing to read or write
         return [], []

@@ -1,5 +1,5 @@
-"""The LMS course roster (Names and Role Provisioning) and line items (AGS), for instructors:
-who has not submitted yet, and gradebook columns read or created through the platform.
+"""The LMS course roster (Names and Role Provisioning), for instructors: who has not submitted yet.
+(Line items, AGS, are ``grader.services.lms.lineitems``'s; it shares this module's helpers.)
 
 Each call uses the context's service URLs from its newest launch and the platform's
 client-credentials token; a platform that did not grant a service answers an error the
@@ -125,33 +125,3 @@ def not_submitted(session: Session, course_id: int, assignment_id: int) -> list[
         if link is None or link.user_id not in done:
             out.append(member.name or member.sub)
     return out
-
-
-def lineitems(session: Session, http: Any, course: Course, context_pk: int) -> list[dict[str, Any]]:
-    """The LMS course's line items, read through AGS."""
-    row, platform = _context(session, course, context_pk)
-    if not row.lineitems_url:
-        raise InvalidRequest("the LMS did not offer line item management for this course", status=409)
-    try:
-        return svc.lineitems(http, _auth(platform), current_key(session), _cache, row.lineitems_url)
-    except svc.ServiceCallError as exc:
-        raise InvalidRequest(f"the LMS refused: {exc}", status=502) from None
-
-
-def create_lineitem(session: Session, http: Any, course: Course, context_pk: int, assignment_key: Any,
-                    ) -> dict[str, Any]:
-    """Create a gradebook column for one of the course's assignments in the LMS course."""
-    from grader.services.lms.deep_link import choices
-
-    row, platform = _context(session, course, context_pk)
-    chosen = next((c for c in choices(session, course.id) if c.key == assignment_key), None)
-    if chosen is None:
-        raise InvalidRequest('"assignment" must name an assignment of the course')
-    if not row.lineitems_url:
-        raise InvalidRequest("the LMS did not offer line item management for this course", status=409)
-    try:
-        return svc.create_lineitem(http, _auth(platform), current_key(session), _cache, row.lineitems_url,
-                                   label=chosen.title, score_maximum=chosen.max_points, resource_id=chosen.key,
-                                   resource_link_id=None)
-    except svc.ServiceCallError as exc:
-        raise InvalidRequest(f"the LMS refused: {exc}", status=502) from None

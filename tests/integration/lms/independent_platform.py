@@ -76,14 +76,15 @@ def launch_form(platform: Platform, auth_redirect: str, *, user: str, roles: lis
                 ) -> dict[str, Any]:
     """What the platform posts to the tool after its auth endpoint got the tool's redirect
     (``auth_redirect``): ``id_token``, ``state`` and ``launch_url``. ``claims``: resource_link,
-    context, custom, ags (lineitem URL), deep_link (return URL)."""
+    context (its title: context_title), custom, ags (lineitem URL), deep_link (return URL)."""
     query = {k: v[0] for k, v in parse_qs(urlsplit(auth_redirect).query).items()}
     launch = Launch(_Request(query), platform)
     launch.set_user_data(user, roles, full_name="Indie Pendent")
     if "resource_link" in claims:
         launch.set_resource_link_claim(claims["resource_link"])
     if "context" in claims:
-        launch.set_launch_context_claim(claims["context"], context_title="Independent course")
+        launch.set_launch_context_claim(claims["context"], context_title=claims.get("context_title",
+                                                                                "Independent course"))
     if "custom" in claims:
         launch.set_custom_parameters_claim(claims["custom"])
     if "ags" in claims:  # the library's claim: scopes lineitem, result.readonly and score

@@ -122,3 +122,69 @@ def test_one_client_id_serves_two_deployments_and_scores_go_to_each_links_line_i
     for row in world.session.query(ScorePost).order_by(ScorePost.id):
         print(f"  score {row.payload['scoreGiven']}/{row.payload['scoreMaximum']} of {row.payload['userId']} "
               f"-> {row.lineitem_url} [{row.status}]")
+
+
+def _course_made_from_ctx2(app, world, lms):  # type: ignore[no-untyped-def]
+    """The platform registered by c1; an instructor's first launch from ctx-2 makes a new course with
+    an assignment ml1; student stu-ml launches its link. Returns (course, version, student)."""
+    from tests.support.db import add_assignment
+
+    assert _register(app, world, lms, lms.deployment_id).status_code == 201
+    lms.launch_claims = {}
+    assert launch(tool_client(app), lms, sub="prof-2", **{LTI + "roles": INSTRUCTOR},
+                  **_context("ctx-2", "Intro to ML")).status_code == 303
+    (course_key,) = _courses_of(world, "prof-2")
+    course = world.session.query(Course).filter_by(key=course_key).one()
+    version = add_assignment(world.session, course, "id: ml1\ntitle: ML 1\nquestions:\n  - id: q1\n"
+                             "    type: expression\n    points: 2\n    prompt: p\n    key: x\n")
+    world.session.commit()
+    claims = {LTI + "custom": {"assignment": "ml1"}, LTI + "resource_link": {"id": "ml-link"},
+              AGS: {"lineitem": lms.lineitem(4), "scope": [SCORE_SCOPE]}, **_context("ctx-2")}
+    assert launch(tool_client(app), lms, sub="stu-ml", **claims).status_code == 303
+    student = world.session.query(LtiUserLink).filter_by(sub="stu-ml").one().user
+    return course, version, student
+
+
+def test_a_course_made_from_a_context_gets_its_students_scores(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The first instructor launch from ctx-2 makes a new course; the platform was registered by c1.
+    Scores of that course's students were never posted: the graded hook looked only for platforms
+    registered by the assignment's own course (found by tests/tools/lti_roundtrip_demo.py)."""
+    from datetime import datetime, timezone
+
+    from grader.db.models import GradingResult, Submission
+
+    course, version, student = _course_made_from_ctx2(app, world, lms)
+    sub = Submission(user_id=student.id, assignment_version_id=version.id, answers={"q1": "x"}, source="api",
+                     status="graded", graded_at=datetime.now(timezone.utc))
+    world.session.add(sub)
+    world.session.flush()
+    world.session.add(GradingResult(submission_id=sub.id, assignment_version_id=version.id, question_id="q1",
+                                    verdict="correct", points=2.0, max_points=2.0))
+    world.session.commit()
+    _, posts = notify.on_submission_graded(world.session, sub.id, regrade=False)
+    world.session.commit()
+    assert len(posts) == 1, "no score post for a student of the course made from the context"
+    post = world.session.get(ScorePost, posts[0])
+    assert (post.lineitem_url, post.payload["userId"], post.payload["scoreGiven"]) == (lms.lineitem(4), "stu-ml", 2.0)
+
+
+def test_the_inbound_webhook_finds_a_student_of_a_course_made_from_a_context_by_lms_id(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The inbound webhook looked up ``lms_id`` only through platforms the course registered itself, so
+    a course made by a first launch from a context answered 404 for its own LTI students."""
+    import json
+
+    from grader.db.models import Submission
+    from grader.db.models.lms import InboundWebhookSecret
+    from grader.lms_protocol.signatures import generate_secret, sign_headers
+
+    course, _, student = _course_made_from_ctx2(app, world, lms)
+    secret = generate_secret()
+    world.session.add(InboundWebhookSecret(course_id=course.id, secret=secret))
+    world.session.commit()
+    body = json.dumps({"course": course.key, "assignment": "ml1", "student": {"lms_id": "stu-ml"},
+                       "answers": {"q1": "x"}}).encode()
+    response = app.test_client().post("/api/v1/lms/submissions", data=body,
+                                      headers={**sign_headers(secret, "msg_ctx2", body),
+                                               "Content-Type": "application/json"})
+    assert response.status_code == 202, response.get_json()
+    assert world.session.get(Submission, response.get_json()["submission_id"]).user_id == student.id

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lms_fixtures import AGS, SCORE_SCOPE, add_platform, graded_submission, launch, tool_client  # type: ignore[import-not-found]
-from lms_standin import LINEITEM_SCOPE, LTI  # type: ignore[import-not-found]
+from lms_standin import LINEITEM_READ_SCOPE, LINEITEM_SCOPE, LTI  # type: ignore[import-not-found]
 from grader.db.models.lms import LtiContext, LtiUserLink, ScorePost
 from grader.services.lms import notify
 from grader.services.lms.tool_keys import public_jwks
@@ -158,3 +158,44 @@ def test_students_and_other_courses_instructors_cannot_change_line_items(client,
     other = url.replace("/courses/c1/", "/courses/c2/")
     assert client.delete(other, query_string={"id": item["id"]}, headers=world.auth("eve")).status_code == 404
     assert lms.of("lineitem_update") == lms.of("lineitem_delete") == []
+
+
+def test_reading_and_creating_line_items_need_the_scope_the_launch_granted(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+    """GET and POST .../lineitems did not look at the AGS scopes the launch granted: for an LMS
+    course whose launches granted only ``score`` the tool still asked for a line item token and
+    called the platform. Now both are refused first (403), as PUT and DELETE are."""
+    lms.launch_claims = _claims(lms, lms.lineitem(1), [SCORE_SCOPE])  # this LMS course grants scores only
+    assert launch(client, lms, sub="stu-1").status_code == 303
+    lms.tool_jwks = public_jwks(world.session)
+    context = world.session.query(LtiContext).filter_by(context_id="ctx-1").one()
+    url = f"{BASE}/lti-contexts/{context.id}/lineitems"
+    calls = len(lms.received)
+    created = client.post(url, json={"assignment": "hw1"}, headers=world.auth("teacher"))
+    assert created.status_code == 403, created.get_data(as_text=True)
+    assert "did not grant this tool line item management" in created.get_json()["error"]
+    assert LINEITEM_SCOPE in created.get_json()["error"] and SCORE_SCOPE in created.get_json()["error"]
+    listed = client.get(url, headers=world.auth("teacher"))
+    assert listed.status_code == 403 and LINEITEM_READ_SCOPE in listed.get_json()["error"]
+    context.ags_scopes = None  # mapped before scopes were stored: no launch has said yet
+    world.session.commit()
+    for unknown in (client.get(url, headers=world.auth("teacher")),
+                    client.post(url, json={"assignment": "hw1"}, headers=world.auth("teacher"))):
+        assert unknown.status_code == 409 and "open the tool once" in unknown.get_json()["error"]
+    assert len(lms.received) == calls and lms.created_lineitems == []  # the platform was never called
+
+
+def test_a_read_only_grant_lists_line_items_but_creates_none(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+    """With ``lineitem.readonly`` only, the list is read with a token of that scope (asking for
+    ``lineitem`` would be refused by the platform), and creating is refused without a call."""
+    lms.launch_claims = _claims(lms, lms.lineitem(1), [SCORE_SCOPE, LINEITEM_READ_SCOPE])
+    lms.granted_scopes = {SCORE_SCOPE, LINEITEM_READ_SCOPE}
+    assert launch(client, lms, sub="stu-1").status_code == 303
+    lms.tool_jwks = public_jwks(world.session)
+    context = world.session.query(LtiContext).filter_by(context_id="ctx-1").one()
+    url = f"{BASE}/lti-contexts/{context.id}/lineitems"
+    listed = client.get(url, headers=world.auth("teacher"))
+    assert listed.status_code == 200, listed.get_data(as_text=True)
+    assert listed.get_json() == {"lineitems": []} and [r.status for r in lms.of("lineitems")] == [200]
+    created = client.post(url, json={"assignment": "hw1"}, headers=world.auth("teacher"))
+    assert created.status_code == 403 and "it granted: " + SCORE_SCOPE + ", " + LINEITEM_READ_SCOPE in created.get_json()["error"]
+    assert lms.of("lineitem_create") == []
