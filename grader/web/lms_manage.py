@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, request
 from grader.app import db_session
 from grader.security.egress_http import guarded_session
 from grader.services.lms import deployments, lineitems, manage
-from grader.web.lms import _egress, _json, _staff_course
+from grader.web.lms_api import _egress, _json, _staff_course
 from grader.services.errors import ServiceError
 
 bp = Blueprint("lms_manage", __name__, url_prefix="/api/v1/lms")

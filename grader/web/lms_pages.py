@@ -96,7 +96,7 @@ def sync(course: str) -> Any:
     """The "Sync roster from the LMS" button: the same use case as the API's roster sync."""
     found = _course(course)
     session = db_session()
-    from grader.web.lms import _egress
+    from grader.web.lms_api import _egress
 
     with guarded_session(_egress()) as http:
         result = roster.sync_roster(session, http, found)

@@ -87,7 +87,7 @@ def register(invite: str) -> Any:
     """LTI Dynamic Registration, opened by the LMS with ``openid_configuration`` and ``registration_token``."""
     from grader.db.models import Course
     from grader.security.egress_http import guarded_session
-    from grader.web.lms import _egress
+    from grader.web.lms_api import _egress
     from grader.lms_protocol.dynamic_registration import ToolUrls
     from grader.services.lms.dynamic_registration import INVITE_MAX_AGE_S, register as register_platform
 
