@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 import threading
 import time
@@ -64,7 +65,7 @@ def run_one(label: str, code: Path, subs: list[dict[str, Any]], *, arrival_s: fl
     services = None
     try:
         key, tokens = sb.prepare(db_url, len(subs))
-        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=sb.BROKER_URL, SECRET_KEY="bench",
+        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=sb.BROKER_URL, SECRET_KEY=secrets.token_hex(32),
                    PYTHONPATH=str(code), GRADER_VERDICT_CACHE="off" if no_cache else "auto")
         services = sb.Services(env, port, args.workers, logdir, code=code, web=args.web)
         services.wait_ready(base)
