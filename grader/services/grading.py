@@ -31,11 +31,12 @@ from grader.db.queries import grading as q
 from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.db.queries import student_queue
+from grader.db.queries import grading_turn as turn
 from grader.services import dispatch, fairness, variants
 from grader.services.anticipated import merge_anticipated
 from grader.services.compiled_assignments import compiled_assignment
 from grader.services.hand_grades import carried_grade
+from grader.services.grading_input import grading_input
 from grader.services.grading_pool import pool
 from grader.services.lms.graded_hook import notify_graded
 from grader.services.queue import GradingQueue
@@ -242,12 +243,11 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
     now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
-        if student_queue.earlier_unfinished(s, submission_id):
+        claimed = turn.claim_in_turn(s, submission_id, now=now, lease_s=lease)
+        if claimed is None:
             return False
-        fence = q.claim(s, submission_id, now=now, lease_s=lease)
-        if fence is None:
-            return False
-        inp = q.load_input(s, submission_id)
+        inp = grading_input(s, claimed)
+    fence = claimed.fence
     hooks.after_claim(fence)
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
@@ -269,19 +269,19 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         rows = [_review_row(qid, points, "attempts", settings, 0, attempts=fence)
                 for qid, points in inp.questions]
     with session_scope(session_factory) as s:
-        won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
-                            grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
-        if won:
-            notify_graded(s, submission_id, regrade=False)
-            following = student_queue.next_in_line(s, submission_id)
-            if following is not None:
-                dispatch.pending(s).grading.append(following)
+        saved = turn.save_in_turn(s, claimed, rows, grader_version=GRADER_VERSION, now=utcnow(),
+                                  carry=carried_grade)
+        if saved is not None:
+            if saved.has_lms:  # a course without an LMS integration has nothing to notify
+                notify_graded(s, submission_id, regrade=False)
+            if saved.next_in_line is not None:
+                dispatch.pending(s).grading.append(saved.next_in_line)
         outgoing = dispatch.take(s)
     outgoing.send(queue)  # only once the grade is committed
-    if not won:
+    if saved is None:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
-    return won
+    return saved is not None
 
 
 def _to_slow_queue(session_factory: SessionFactory, submission_id: int, fence: int, over: list[str],

@@ -71,13 +71,20 @@ def earlier_hand_grades(session: Session, submission_id: int) -> HandGrades:
     sub = session.get(Submission, submission_id)
     if sub is None:
         return {}
-    mine = sub.answers or {}
+    return earlier_hand_grades_of(session, submission_id, user_id=sub.user_id,
+                                  assignment_id=sub.assignment_version.assignment_id, answers=sub.answers or {})
+
+
+def earlier_hand_grades_of(session: Session, submission_id: int, *, user_id: int, assignment_id: int,
+                           answers: dict[str, Any]) -> HandGrades:
+    """``earlier_hand_grades`` when the submission's student, assignment and answers are known
+    (one query, and none more unless a hand grade is carried)."""
     found: dict[str, GradingResult] = {}
-    for row, answers in _hand_graded_rows(session, sub.user_id, sub.assignment_version.assignment_id):
+    for row, theirs in _hand_graded_rows(session, user_id, assignment_id):
         qid = row.question_id
-        if row.submission_id >= submission_id or qid in found or qid not in mine:
+        if row.submission_id >= submission_id or qid in found or qid not in answers:
             continue
-        if normalised(answers.get(qid)) == normalised(mine.get(qid)):
+        if normalised(theirs.get(qid)) == normalised(answers.get(qid)):
             found[qid] = row
     records = _records(session, list(found.values()))
     return {qid: (row, records.get(row.id)) for qid, row in found.items()}
