@@ -152,6 +152,23 @@ class Services:
                 total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
         return total
 
+    def cpu_by_process(self) -> list[tuple[int, int, str, float]]:
+        """(pid, parent pid, command, CPU seconds) of every live process of the services (its reaped
+        children's in a row of their own, pid negated)."""
+        groups, out = {p.pid for p in self.procs}, []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                head, tail = stat.read_text().rsplit(")", 1)
+                cmd = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            fields = tail.split()
+            if int(fields[2]) in groups:
+                pid, tick = int(stat.parent.name), os.sysconf("SC_CLK_TCK")
+                out.append((pid, int(fields[1]), cmd[:90], sum(int(f) for f in fields[11:13]) / tick))
+                out.append((-pid, pid, "(its reaped children)", sum(int(f) for f in fields[13:15]) / tick))
+        return sorted(out)
+
     def _start(self, cmd: list[str], env: dict[str, str], log: Path) -> None:
         with open(log, "wb") as out:
             self.procs.append(subprocess.Popen(cmd, cwd=self.code, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -261,6 +278,7 @@ def run(args: argparse.Namespace) -> int:
             raise RuntimeError("warm-up submissions were not graded")
         r.delete(*(r.keys("grader:verdict:*") or ["none"]))  # the measured run starts with a cold cache
         cpu0 = services.worker_cpu_s(), services.web_cpu_s()
+        by_process0 = {pid: cpu for pid, _, _, cpu in services.cpu_by_process()}
         print(f"gunicorn (2 processes) + {args.workers} Celery workers ready; "
               f"{args.students} students submit {len(answers)} answers each "
               f"(verdict cache {'off' if args.no_cache else 'on, cold'})")
@@ -294,6 +312,12 @@ def run(args: argparse.Namespace) -> int:
         n = len(started)
         print(f"cpu       per submission: worker {1000 * worker_cpu / n:.1f} ms, web {1000 * web_cpu / n:.1f} ms "
               f"(worker {worker_cpu:.1f} s, web {web_cpu:.1f} s in all)")
+        if args.cpu_detail:
+            for pid, ppid, cmd, cpu in services.cpu_by_process():
+                if cpu - by_process0.get(pid, 0.0) < 0.005:
+                    continue
+                print(f"          pid {pid:>7} (parent {ppid:>7}) {1000 * (cpu - by_process0.get(pid, 0.0)) / n:6.1f} ms"
+                      f"/submission  {cmd}")
         sid = min(started)
         sample = _get(base, owner[sid], sid)
         same = {q: v["verdict"] for q, v in sample["questions"].items()} == {
@@ -325,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web", default="gthread:2:8", help="gunicorn's worker class:processes[:threads]")
     parser.add_argument("--redis-url", default=None,
                         help=f"Redis database for the broker and the cache, flushed (default {REDIS_URL})")
+    parser.add_argument("--cpu-detail", action="store_true", help="print the CPU per submission of each process")
     parser.add_argument("--omit", action="append", default=[], metavar="QID",
                         help="leave this question's answer out (repeatable)")
     args = parser.parse_args(argv)
