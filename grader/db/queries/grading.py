@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from grader.db.queries.hand_grades import MANUAL, CarryRule, add_results, hand_grades_by_id
@@ -155,17 +155,20 @@ def _insert_results(session: Session, submission_id: int, version_id: int,
                     carry=carry, regrade_job_id=regrade_job_id)
 
 
+_FLIP = (
+    update(GradingResult)
+    .where(GradingResult.submission_id == bindparam("sid"), GradingResult.is_current.is_(True))
+    .values(is_current=False)
+    .returning(GradingResult.id, GradingResult.method, GradingResult.verdict)
+)
+_INSERT = insert(GradingResult.__table__)
+
+
 def flip_current(session: Session, submission_id: int) -> HandGrades:
     """Flip the submission's current rows to not current; the hand-graded ones among them, to carry
     over (``hand_grades.current_hand_grades`` as it was before the flip). One statement when there
     is none (a first grading)."""
-    flipped = session.execute(
-        update(GradingResult)
-        .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True))
-        .values(is_current=False)
-        .returning(GradingResult.id, GradingResult.method, GradingResult.verdict)
-        .execution_options(synchronize_session=False)
-    ).all()
+    flipped = session.connection().execute(_FLIP, {"sid": submission_id}).all()
     hand = [row_id for row_id, method, verdict in flipped if method == MANUAL and verdict != NEEDS_REVIEW]
     return hand_grades_by_id(session, hand) if hand else {}
 
@@ -177,7 +180,7 @@ def add_result_rows(session: Session, submission_id: int, version_id: int, rows:
     when a hand grade is carried over."""
     if not kept:
         if rows:
-            session.execute(insert(GradingResult), [
+            session.connection().execute(_INSERT, [
                 {"submission_id": submission_id, "assignment_version_id": version_id, "question_id": r.question_id,
                  "verdict": r.verdict, "points": r.points, "max_points": r.max_points, "feedback": r.feedback,
                  "method": r.method, "grader_version": grader_version, "duration_ms": r.duration_ms,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from grader.db.models import Assignment, AssignmentVersion, Submission
@@ -56,40 +56,54 @@ class Saved:
     next_in_line: int | None
 
 
+_EARLIER = aliased(Submission)
+# Built once (bound values by name): building an ORM statement costs more CPU than running it.
+_CLAIM = (
+    update(Submission)
+    .where(
+        Submission.id == bindparam("sid"),
+        or_(Submission.status == QUEUED,
+            and_(Submission.status == GRADING, Submission.lease_expires_at < bindparam("now"))),
+        ~select(_EARLIER.id).where(_EARLIER.user_id == Submission.user_id, _EARLIER.id < Submission.id,
+                                   _EARLIER.status.in_(UNFINISHED)).exists(),
+    )
+    .values(status=GRADING, lease_expires_at=bindparam("lease_until"),
+            grading_attempts=Submission.grading_attempts + 1)
+    .returning(Submission.grading_attempts, Submission.user_id, Submission.answers, Submission.assignment_version_id)
+)
+_FACTS = (
+    select(AssignmentVersion.content_hash, AssignmentVersion.source_path, Assignment.id, Assignment.key,
+           Assignment.course_id, AnticipatedErrorEntry.question_id, AnticipatedErrorEntry.answer,
+           AnticipatedErrorEntry.feedback)
+    .select_from(AssignmentVersion)
+    .join(Assignment, Assignment.id == AssignmentVersion.assignment_id)
+    .outerjoin(AnticipatedErrorEntry, and_(AnticipatedErrorEntry.assignment_id == Assignment.id,
+                                           AnticipatedErrorEntry.is_active.is_(True)))
+    .where(AssignmentVersion.id == bindparam("vid"))
+    .order_by(AnticipatedErrorEntry.id)
+)
+_LATER = aliased(Submission)
+_SAVE = (
+    update(Submission)
+    .where(Submission.id == bindparam("sid"), Submission.status == GRADING,
+           Submission.grading_attempts == bindparam("fence"))
+    .values(status=GRADED, graded_at=bindparam("graded_at"), lease_expires_at=None)
+    .returning(course_has_lms(bindparam("course_id")),
+               select(func.min(_LATER.id)).where(_LATER.user_id == bindparam("uid"), _LATER.id > bindparam("sid"),
+                                                 _LATER.status == QUEUED).scalar_subquery())
+)
+
+
 def claim_in_turn(session: Session, submission_id: int, *, now: datetime, lease_s: float) -> Claimed | None:
     """Queued (or grading with an expired lease) -> grading, unless an earlier submission of the same
     student is queued or being graded (that one sends this one on when done); None when not claimed."""
-    earlier = aliased(Submission)
-    stmt = (
-        update(Submission)
-        .where(
-            Submission.id == submission_id,
-            or_(Submission.status == QUEUED,
-                and_(Submission.status == GRADING, Submission.lease_expires_at < now)),
-            ~select(earlier.id).where(earlier.user_id == Submission.user_id, earlier.id < Submission.id,
-                                      earlier.status.in_(UNFINISHED)).exists(),
-        )
-        .values(status=GRADING, lease_expires_at=now + timedelta(seconds=lease_s),
-                grading_attempts=Submission.grading_attempts + 1)
-        .returning(Submission.grading_attempts, Submission.user_id, Submission.answers,
-                   Submission.assignment_version_id)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.execute(stmt).first()
+    db = session.connection()
+    row = db.execute(_CLAIM, {"sid": submission_id, "now": now,
+                              "lease_until": now + timedelta(seconds=lease_s)}).first()
     if row is None:
         return None
     fence, user_id, answers, version_id = row
-    facts = session.execute(
-        select(AssignmentVersion.content_hash, AssignmentVersion.source_path, Assignment.id, Assignment.key,
-               Assignment.course_id, AnticipatedErrorEntry.question_id, AnticipatedErrorEntry.answer,
-               AnticipatedErrorEntry.feedback)
-        .select_from(AssignmentVersion)
-        .join(Assignment, Assignment.id == AssignmentVersion.assignment_id)
-        .outerjoin(AnticipatedErrorEntry, and_(AnticipatedErrorEntry.assignment_id == Assignment.id,
-                                               AnticipatedErrorEntry.is_active.is_(True)))
-        .where(AssignmentVersion.id == version_id)
-        .order_by(AnticipatedErrorEntry.id)
-    ).all()
+    facts = db.execute(_FACTS, {"vid": version_id}).all()
     first = facts[0]
     return Claimed(submission_id=submission_id, fence=fence, user_id=user_id, answers=dict(answers or {}),
                    version_id=version_id, content_hash=first[0], source_path=first[1] or "",
@@ -116,17 +130,9 @@ def save_in_turn(session: Session, claimed: Claimed, rows: list[ResultRow], *, g
                  now: datetime, carry: CarryRule) -> Saved | None:
     """Mark graded and insert the results, only if the claim still holds (else None, nothing written).
     Hand grades are carried as ``grading.save_graded`` does."""
-    later = aliased(Submission)
-    following = (select(func.min(later.id))
-                 .where(later.user_id == claimed.user_id, later.id > claimed.submission_id, later.status == QUEUED)
-                 .scalar_subquery())
-    found = session.execute(
-        update(Submission)
-        .where(Submission.id == claimed.submission_id, Submission.status == GRADING, Submission.grading_attempts == claimed.fence)
-        .values(status=GRADED, graded_at=now, lease_expires_at=None)
-        .returning(course_has_lms(claimed.course_id), following)
-        .execution_options(synchronize_session=False)
-    ).first()
+    found = session.connection().execute(_SAVE, {
+        "sid": claimed.submission_id, "fence": claimed.fence, "graded_at": now, "course_id": claimed.course_id,
+        "uid": claimed.user_id}).first()
     if found is None:
         return None
     submission_id = claimed.submission_id

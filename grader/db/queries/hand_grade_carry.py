@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from grader.db.base import utcnow
@@ -45,17 +45,21 @@ class EarlierGrade:
     comment: str
 
 
+_HAND_GRADED_ROWS = (
+    select(GradingResult, Submission.answers)
+    .join(Submission, GradingResult.submission_id == Submission.id)
+    .join(AssignmentVersion, Submission.assignment_version_id == AssignmentVersion.id)
+    .where(Submission.user_id == bindparam("uid"), AssignmentVersion.assignment_id == bindparam("aid"),
+           GradingResult.is_current.is_(True), GradingResult.method == MANUAL,
+           GradingResult.verdict != NEEDS_REVIEW)
+    .order_by(Submission.id.desc(), GradingResult.id.desc())
+)  # built once: it runs for every submission saved
+
+
 def _hand_graded_rows(session: Session, user_id: int, assignment_id: int) -> list[tuple[GradingResult, dict]]:
     """(current hand-graded row, its submission's answers) of a student's submissions, newest first."""
-    return [(r, answers or {}) for r, answers in session.execute(
-        select(GradingResult, Submission.answers)
-        .join(Submission, GradingResult.submission_id == Submission.id)
-        .join(AssignmentVersion, Submission.assignment_version_id == AssignmentVersion.id)
-        .where(Submission.user_id == user_id, AssignmentVersion.assignment_id == assignment_id,
-               GradingResult.is_current.is_(True), GradingResult.method == MANUAL,
-               GradingResult.verdict != NEEDS_REVIEW)
-        .order_by(Submission.id.desc(), GradingResult.id.desc())
-    )]
+    return [(r, answers or {}) for r, answers in session.execute(_HAND_GRADED_ROWS, {"uid": user_id,
+                                                                                    "aid": assignment_id})]
 
 
 def _records(session: Session, rows: list[GradingResult]) -> dict[int, ManualGrade]:

@@ -80,7 +80,7 @@ def has_newer_submission(session: Session, sub: Submission) -> bool:
         Submission.assignment_version_id.in_(versions)).limit(1)) is not None
 
 
-def course_has_lms(course_id: int) -> ColumnElement[bool]:
+def course_has_lms(course_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """True when the course has something to notify after a grade: an LTI platform
     (``platforms_of_course``) or an active webhook endpoint (``endpoints_for``). An SQL expression,
     so the grading save reads it in the statement it already makes (no cache to invalidate)."""
