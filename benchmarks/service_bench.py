@@ -140,6 +140,23 @@ class Services:
         return self._cpu_s({self.procs[0].pid})
 
     @staticmethod
+    def db_cpu_s(db_url: str) -> float:
+        """CPU seconds used so far by the live PostgreSQL backends serving the benchmark's database
+        (a backend that exited meanwhile is not counted: the pools keep theirs for the run)."""
+        from sqlalchemy.engine import make_url
+
+        name, total = (make_url(db_url).database or "").encode(), 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if name not in (stat.parent / "cmdline").read_bytes():
+                    continue
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    @staticmethod
     def _cpu_s(groups: set[int]) -> float:
         """CPU seconds (user + system, with reaped children) of the processes in these groups."""
         total = 0.0
@@ -277,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
         if len(_graded_at(db_url, warm, args.timeout)) != len(warm):
             raise RuntimeError("warm-up submissions were not graded")
         r.delete(*(r.keys("grader:verdict:*") or ["none"]))  # the measured run starts with a cold cache
-        cpu0 = services.worker_cpu_s(), services.web_cpu_s()
+        cpu0 = services.worker_cpu_s(), services.web_cpu_s(), services.db_cpu_s(db_url), time.process_time()
         by_process0 = {pid: cpu for pid, _, _, cpu in services.cpu_by_process()}
         print(f"gunicorn (2 processes) + {args.workers} Celery workers ready; "
               f"{args.students} students submit {len(answers)} answers each "
@@ -302,6 +319,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"TIMEOUT: {len(started) - len(graded)} of {len(started)} not graded in {args.timeout} s")
             return 1
         worker_cpu, web_cpu = services.worker_cpu_s() - cpu0[0], services.web_cpu_s() - cpu0[1]
+        db_cpu, client_cpu = services.db_cpu_s(db_url) - cpu0[2], time.process_time() - cpu0[3]
         latencies = sorted(graded[sid] - started[sid] for sid in started)
         wall = max(graded.values()) - t_start
         print(f"submitted {len(started)} in {t_submitted - t_start:.2f} s "
@@ -311,7 +329,8 @@ def run(args: argparse.Namespace) -> int:
               f"max {latencies[-1]:.3f} s, mean {statistics.fmean(latencies):.3f} s")
         n = len(started)
         print(f"cpu       per submission: worker {1000 * worker_cpu / n:.1f} ms, web {1000 * web_cpu / n:.1f} ms "
-              f"(worker {worker_cpu:.1f} s, web {web_cpu:.1f} s in all)")
+              f"(worker {worker_cpu:.1f} s, web {web_cpu:.1f} s in all); PostgreSQL backends "
+              f"{1000 * db_cpu / n:.1f} ms, this client {1000 * client_cpu / n:.1f} ms")
         if args.cpu_detail:
             for pid, ppid, cmd, cpu in services.cpu_by_process():
                 if cpu - by_process0.get(pid, 0.0) < 0.005:
