@@ -39,7 +39,7 @@ def statements(factory: Any) -> Iterator[Statements]:  # noqa: F811
     yield Statements(factory.kw["bind"])
 
 
-def _endpoint(factory: Any, sid: int, *, active: bool) -> None:
+def _endpoint(factory: Any, sid: int, *, active: bool) -> None:  # noqa: F811
     with factory() as s:
         course_id = s.get(Submission, sid).assignment_version.assignment.course_id
         s.add(WebhookEndpoint(course_id=course_id, url="https://hooks.test/h", secret="s" * 32, events=[],
