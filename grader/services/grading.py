@@ -159,11 +159,12 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
                   on_progress: Callable[[], None] | None = None, seed: int = 0,
                   hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None,
                   timed_out: set[str] | None = None, reuse_timeouts: bool = False,
-                  record_timeouts: bool = False) -> list[q.ResultRow]:
+                  record_timeouts: bool = False, soft_cpu: bool = False) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version (or the ``only`` ones); one
     ``ResultRow`` each, in order. Questions whose answer ran out of time are added to
     ``timed_out``; ``record_timeouts`` remembers such answers in the cache, and ``reuse_timeouts``
-    makes a remembered one ``needs_review`` without running it again (``services.fairness``)."""
+    makes a remembered one ``needs_review`` without running it again (``services.fairness``);
+    ``soft_cpu`` counts the soft limit in the answer's CPU time (the fast budget)."""
     assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = cache_for(settings) if cache is None else cache
@@ -188,7 +189,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
         hooks.warm(assignment)
         found.update(pool().run(hooks.question_grader, (assignment, answers, seed, hooks.before_answer), todo,
                                 soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
-                                on_progress=on_progress))
+                                on_progress=on_progress, soft_cpu=soft_cpu))
     rows = []
     for qid in qids:
         outcome = found[qid]
@@ -256,7 +257,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         final = slow or not fairness.has_slow_pass(settings)
         rows = grade_answers(inp, settings if final else fairness.fast_settings(settings), cache=cache,
                              hooks=hooks, on_progress=_heartbeat(session_factory, submission_id, fence, lease),
-                             timed_out=over, reuse_timeouts=True, record_timeouts=final)
+                             timed_out=over, reuse_timeouts=True, record_timeouts=final, soft_cpu=not final)
         if over and not final:
             return _to_slow_queue(session_factory, submission_id, fence, sorted(over), lease, queue)
     except Exception:
