@@ -4,7 +4,8 @@
 ``grade_submission_by_id`` is idempotent and safe to run twice, concurrently or after a crash:
 
 1. claim: a conditional UPDATE moves the submission from ``queued`` (or ``grading`` with an
-   expired lease) to ``grading`` with a new lease and ``grading_attempts + 1`` (the fence);
+   expired lease) to ``grading`` with a new lease and ``grading_attempts + 1`` (the fence), unless
+   an earlier submission of the same student is unfinished (``db.queries.grading_turn``);
 2. grade every question through ``grader.assignments.grade_submission``: cached verdicts first,
    the rest in a forked child with a soft and a hard time limit per answer (``grading_runner``);
    an answer out of time is ``needs_review`` and says so;

@@ -136,14 +136,6 @@ def _anticipated(session: Session, assignment_id: int) -> tuple[tuple[str, tuple
     return tuple((qid, tuple(pairs)) for qid, pairs in sorted(extra.items()) if pairs)
 
 
-def load_input(session: Session, submission_id: int) -> GradingInput:
-    """The submission's answers and the assignment version it was submitted against."""
-    submission = session.get(Submission, submission_id, populate_existing=True)
-    if submission is None:
-        raise LookupError(f"submission {submission_id} does not exist")
-    return _input(session, submission, submission.assignment_version)
-
-
 def _insert_results(session: Session, submission_id: int, version_id: int,
                     rows: Iterable[ResultRow], *, grader_version: str, now: datetime, carry: CarryRule,
                     regrade_job_id: int | None = None) -> None:
