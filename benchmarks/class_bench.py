@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 import threading
 import time
@@ -64,7 +65,7 @@ def run_one(label: str, code: Path, subs: list[dict[str, Any]], *, arrival_s: fl
     services = None
     try:
         key, tokens = sb.prepare(db_url, len(subs))
-        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=sb.BROKER_URL, SECRET_KEY="bench",
+        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=sb.BROKER_URL, SECRET_KEY=secrets.token_hex(32),
                    PYTHONPATH=str(code), GRADER_VERDICT_CACHE="off" if no_cache else "auto")
         services = sb.Services(env, port, args.workers, logdir, code=code, web=args.web)
         services.wait_ready(base)
@@ -72,7 +73,7 @@ def run_one(label: str, code: Path, subs: list[dict[str, Any]], *, arrival_s: fl
         if len(sb._graded_at(db_url, warm, 120)) != len(warm):
             raise RuntimeError(f"{label}: warm-up submissions were not graded (logs in {logdir})")
         r.delete(*(r.keys("grader:verdict:*") or ["none"]))
-        cpu0 = services.worker_cpu_s()
+        cpu0, web0 = services.worker_cpu_s(), services.web_cpu_s()
         started: dict[int, float] = {}
         post_s: list[float] = []
         refused = [0]
@@ -93,14 +94,16 @@ def run_one(label: str, code: Path, subs: list[dict[str, Any]], *, arrival_s: fl
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(student, range(len(subs))))
         graded = sb._graded_at(db_url, list(started), args.timeout)
-        cpu = services.worker_cpu_s() - cpu0
+        cpu, web_cpu = services.worker_cpu_s() - cpu0, services.web_cpu_s() - web0
         lat = sorted(graded[sid] - started[sid] for sid in graded)
         wall = (max(graded.values()) - t0) if graded else float("nan")
         return {"label": label, "n": len(subs), "graded": len(graded), "lost": len(subs) - len(graded),
                 "refused": refused[0], "rate": len(graded) / wall if graded else 0.0,
                 "p50": sb._pct(lat, 50) if lat else float("nan"), "p99": sb._pct(lat, 99) if lat else float("nan"),
                 "max": lat[-1] if lat else float("nan"), "post_p99": sb._pct(sorted(post_s), 99),
-                "cpu_ms_per_answer": 1000 * cpu / max(1, sum(len(a) for a in subs)), "latencies": lat}
+                "cpu_ms_per_answer": 1000 * cpu / max(1, sum(len(a) for a in subs)),
+                "worker_ms_per_sub": 1000 * cpu / max(1, len(subs)), "web_ms_per_sub": 1000 * web_cpu / max(1, len(subs)),
+                "latencies": lat}
     finally:
         if services is not None:
             services.stop()
@@ -160,12 +163,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 _HEADER = (f"{'run':<28} {'subs':>5} {'graded':>6} {'lost':>4} {'429':>4} {'subs/s':>7} {'p50 s':>7} "
-           f"{'p99 s':>7} {'max s':>7} {'POST p99':>8} {'CPU ms/answer':>13}")
+           f"{'p99 s':>7} {'max s':>7} {'POST p99':>8} {'CPU ms/answer':>13} {'worker ms/sub':>13} {'web ms/sub':>10}")
 
 
 def _row(r: dict[str, Any]) -> str:
     return (f"{r['label']:<28} {r['n']:>5} {r['graded']:>6} {r['lost']:>4} {r['refused']:>4} {r['rate']:>7.1f} "
-            f"{r['p50']:>7.2f} {r['p99']:>7.2f} {r['max']:>7.2f} {r['post_p99']:>8.2f} {r['cpu_ms_per_answer']:>13.1f}")
+            f"{r['p50']:>7.2f} {r['p99']:>7.2f} {r['max']:>7.2f} {r['post_p99']:>8.2f} {r['cpu_ms_per_answer']:>13.1f} "
+            f"{r['worker_ms_per_sub']:>13.1f} {r['web_ms_per_sub']:>10.1f}")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,14 @@ PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 # Celery's broker: the Redis above, or e.g. BENCH_BROKER_URL=amqp://guest:guest@127.0.0.1:5672/<vhost>
 BROKER_URL = os.environ.get("BENCH_BROKER_URL") or REDIS_URL
+
+
+def use_redis(url: str) -> None:
+    """Run on this Redis database (flushed at the start and the end) instead of ``BENCH_REDIS_URL``."""
+    global REDIS_URL, BROKER_URL
+    if BROKER_URL == REDIS_URL:
+        BROKER_URL = url
+    REDIS_URL = url
 SEED = ROOT / "tests" / "fixtures" / "seed-submission.json"
 MAX_STUDENTS = 5000
 
@@ -125,8 +133,33 @@ class Services:
 
     def worker_cpu_s(self) -> float:
         """CPU seconds used so far by the worker processes and every child they have reaped."""
+        return self._cpu_s({p.pid for p in self.procs[1:]})
+
+    def web_cpu_s(self) -> float:
+        """CPU seconds used so far by gunicorn's processes."""
+        return self._cpu_s({self.procs[0].pid})
+
+    @staticmethod
+    def db_cpu_s(db_url: str) -> float:
+        """CPU seconds used so far by the live PostgreSQL backends serving the benchmark's database
+        (a backend that exited meanwhile is not counted: the pools keep theirs for the run)."""
+        from sqlalchemy.engine import make_url
+
+        name, total = (make_url(db_url).database or "").encode(), 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if name not in (stat.parent / "cmdline").read_bytes():
+                    continue
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    @staticmethod
+    def _cpu_s(groups: set[int]) -> float:
+        """CPU seconds (user + system, with reaped children) of the processes in these groups."""
         total = 0.0
-        groups = {p.pid for p in self.procs[1:]}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -135,6 +168,23 @@ class Services:
             if int(fields[2]) in groups:  # field 5 (pgrp), counted after the command name
                 total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
         return total
+
+    def cpu_by_process(self) -> list[tuple[int, int, str, float]]:
+        """(pid, parent pid, command, CPU seconds) of every live process of the services (its reaped
+        children's in a row of their own, pid negated)."""
+        groups, out = {p.pid for p in self.procs}, []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                head, tail = stat.read_text().rsplit(")", 1)
+                cmd = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            fields = tail.split()
+            if int(fields[2]) in groups:
+                pid, tick = int(stat.parent.name), os.sysconf("SC_CLK_TCK")
+                out.append((pid, int(fields[1]), cmd[:90], sum(int(f) for f in fields[11:13]) / tick))
+                out.append((-pid, pid, "(its reaped children)", sum(int(f) for f in fields[13:15]) / tick))
+        return sorted(out)
 
     def _start(self, cmd: list[str], env: dict[str, str], log: Path) -> None:
         with open(log, "wb") as out:
@@ -236,7 +286,7 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.monotonic()
         key, tokens = prepare(db_url, args.students)
         print(f"prepared database, assignment and {args.students} students in {time.monotonic() - t0:.1f} s")
-        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=BROKER_URL, SECRET_KEY="bench",
+        env = dict(os.environ, DATABASE_URL=db_url, CELERY_BROKER_URL=BROKER_URL, SECRET_KEY=secrets.token_hex(32),
                    PYTHONPATH=str(ROOT), GRADER_VERDICT_CACHE="off" if args.no_cache else "auto")
         services = Services(env, port, args.workers, logdir, code=ROOT, web=args.web)
         services.wait_ready(base)
@@ -244,6 +294,8 @@ def run(args: argparse.Namespace) -> int:
         if len(_graded_at(db_url, warm, args.timeout)) != len(warm):
             raise RuntimeError("warm-up submissions were not graded")
         r.delete(*(r.keys("grader:verdict:*") or ["none"]))  # the measured run starts with a cold cache
+        cpu0 = services.worker_cpu_s(), services.web_cpu_s(), services.db_cpu_s(db_url), time.process_time()
+        by_process0 = {pid: cpu for pid, _, _, cpu in services.cpu_by_process()}
         print(f"gunicorn (2 processes) + {args.workers} Celery workers ready; "
               f"{args.students} students submit {len(answers)} answers each "
               f"(verdict cache {'off' if args.no_cache else 'on, cold'})")
@@ -266,6 +318,8 @@ def run(args: argparse.Namespace) -> int:
         if len(graded) < len(started):
             print(f"TIMEOUT: {len(started) - len(graded)} of {len(started)} not graded in {args.timeout} s")
             return 1
+        worker_cpu, web_cpu = services.worker_cpu_s() - cpu0[0], services.web_cpu_s() - cpu0[1]
+        db_cpu, client_cpu = services.db_cpu_s(db_url) - cpu0[2], time.process_time() - cpu0[3]
         latencies = sorted(graded[sid] - started[sid] for sid in started)
         wall = max(graded.values()) - t_start
         print(f"submitted {len(started)} in {t_submitted - t_start:.2f} s "
@@ -273,6 +327,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"graded    {len(graded)} in {wall:.2f} s: {len(graded) / wall:.1f} submissions/s")
         print(f"latency   submit-to-graded p50 {_pct(latencies, 50):.3f} s, p99 {_pct(latencies, 99):.3f} s, "
               f"max {latencies[-1]:.3f} s, mean {statistics.fmean(latencies):.3f} s")
+        n = len(started)
+        print(f"cpu       per submission: worker {1000 * worker_cpu / n:.1f} ms, web {1000 * web_cpu / n:.1f} ms "
+              f"(worker {worker_cpu:.1f} s, web {web_cpu:.1f} s in all); PostgreSQL backends "
+              f"{1000 * db_cpu / n:.1f} ms, this client {1000 * client_cpu / n:.1f} ms")
+        if args.cpu_detail:
+            for pid, ppid, cmd, cpu in services.cpu_by_process():
+                if cpu - by_process0.get(pid, 0.0) < 0.005:
+                    continue
+                print(f"          pid {pid:>7} (parent {ppid:>7}) {1000 * (cpu - by_process0.get(pid, 0.0)) / n:6.1f} ms"
+                      f"/submission  {cmd}")
         sid = min(started)
         sample = _get(base, owner[sid], sid)
         same = {q: v["verdict"] for q, v in sample["questions"].items()} == {
@@ -302,11 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for grading")
     parser.add_argument("--no-cache", action="store_true", help="turn the verdict cache off")
     parser.add_argument("--web", default="gthread:2:8", help="gunicorn's worker class:processes[:threads]")
+    parser.add_argument("--redis-url", default=None,
+                        help=f"Redis database for the broker and the cache, flushed (default {REDIS_URL})")
+    parser.add_argument("--cpu-detail", action="store_true", help="print the CPU per submission of each process")
     parser.add_argument("--omit", action="append", default=[], metavar="QID",
                         help="leave this question's answer out (repeatable)")
     args = parser.parse_args(argv)
     if not 1 <= args.students <= MAX_STUDENTS:
         parser.error(f"--students must be between 1 and {MAX_STUDENTS}")
+    if args.redis_url:
+        use_redis(args.redis_url)
     return run(args)
 
 

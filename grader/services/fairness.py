@@ -1,7 +1,8 @@
 """Fairness rules of grading (docs/worker.md, "Fairness").
 
 - Fast and slow passes: a new submission is graded on the fast queue with a small per-answer
-  budget (``Settings.fast_budget_s`` soft, ``fast_hard_s`` hard); when an answer goes over it,
+  budget (``Settings.fast_budget_s`` of CPU time soft, ``fast_hard_s`` of wall clock hard); when
+  an answer goes over it,
   the submission is handed to the slow queue, which grades it with the full limits
   (``answer_soft_time_s``/``answer_hard_time_s``), so one hostile answer never holds a fast worker.
 - A timed-out answer (on the slow pass) is remembered in the verdict cache under its question

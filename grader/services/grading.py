@@ -4,7 +4,8 @@
 ``grade_submission_by_id`` is idempotent and safe to run twice, concurrently or after a crash:
 
 1. claim: a conditional UPDATE moves the submission from ``queued`` (or ``grading`` with an
-   expired lease) to ``grading`` with a new lease and ``grading_attempts + 1`` (the fence);
+   expired lease) to ``grading`` with a new lease and ``grading_attempts + 1`` (the fence), unless
+   an earlier submission of the same student is unfinished (``db.queries.grading_turn``);
 2. grade every question through ``grader.assignments.grade_submission``: cached verdicts first,
    the rest in a forked child with a soft and a hard time limit per answer (``grading_runner``);
    an answer out of time is ``needs_review`` and says so;
@@ -31,11 +32,12 @@ from grader.db.queries import grading as q
 from grader.db import SessionFactory
 from grader.db.base import utcnow
 from grader.db.session import session_scope
-from grader.db.queries import student_queue
+from grader.db.queries import grading_turn as turn
 from grader.services import dispatch, fairness, variants
 from grader.services.anticipated import merge_anticipated
 from grader.services.compiled_assignments import compiled_assignment
 from grader.services.hand_grades import carried_grade
+from grader.services.grading_input import grading_input
 from grader.services.grading_pool import pool
 from grader.services.lms.graded_hook import notify_graded
 from grader.services.queue import GradingQueue
@@ -158,11 +160,12 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
                   on_progress: Callable[[], None] | None = None, seed: int = 0,
                   hooks: GradingHooks = NO_HOOKS, only: set[str] | None = None,
                   timed_out: set[str] | None = None, reuse_timeouts: bool = False,
-                  record_timeouts: bool = False) -> list[q.ResultRow]:
+                  record_timeouts: bool = False, soft_cpu: bool = False) -> list[q.ResultRow]:
     """Grade every question of ``inp``'s assignment version (or the ``only`` ones); one
     ``ResultRow`` each, in order. Questions whose answer ran out of time are added to
     ``timed_out``; ``record_timeouts`` remembers such answers in the cache, and ``reuse_timeouts``
-    makes a remembered one ``needs_review`` without running it again (``services.fairness``)."""
+    makes a remembered one ``needs_review`` without running it again (``services.fairness``);
+    ``soft_cpu`` counts the soft limit in the answer's CPU time (the fast budget)."""
     assignment = hooks.assignment_for(inp)
     extra = dict(inp.anticipated)
     cache = cache_for(settings) if cache is None else cache
@@ -187,7 +190,7 @@ def grade_answers(inp: q.GradingInput, settings: Settings, *, cache: SharedVerdi
         hooks.warm(assignment)
         found.update(pool().run(hooks.question_grader, (assignment, answers, seed, hooks.before_answer), todo,
                                 soft_s=settings.answer_soft_time_s, hard_s=settings.answer_hard_time_s,
-                                on_progress=on_progress))
+                                on_progress=on_progress, soft_cpu=soft_cpu))
     rows = []
     for qid in qids:
         outcome = found[qid]
@@ -242,12 +245,11 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
     now = now or utcnow()
     lease = settings.grading_lease_s
     with session_scope(session_factory) as s:
-        if student_queue.earlier_unfinished(s, submission_id):
+        claimed = turn.claim_in_turn(s, submission_id, now=now, lease_s=lease)
+        if claimed is None:
             return False
-        fence = q.claim(s, submission_id, now=now, lease_s=lease)
-        if fence is None:
-            return False
-        inp = q.load_input(s, submission_id)
+        inp = grading_input(s, claimed)
+    fence = claimed.fence
     hooks.after_claim(fence)
     try:
         if fence > MAX_ATTEMPTS:  # it keeps killing workers: hand it to a person instead of looping
@@ -256,7 +258,7 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         final = slow or not fairness.has_slow_pass(settings)
         rows = grade_answers(inp, settings if final else fairness.fast_settings(settings), cache=cache,
                              hooks=hooks, on_progress=_heartbeat(session_factory, submission_id, fence, lease),
-                             timed_out=over, reuse_timeouts=True, record_timeouts=final)
+                             timed_out=over, reuse_timeouts=True, record_timeouts=final, soft_cpu=not final)
         if over and not final:
             return _to_slow_queue(session_factory, submission_id, fence, sorted(over), lease, queue)
     except Exception:
@@ -269,19 +271,19 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         rows = [_review_row(qid, points, "attempts", settings, 0, attempts=fence)
                 for qid, points in inp.questions]
     with session_scope(session_factory) as s:
-        won = q.save_graded(s, submission_id, inp.version_id, rows, fence=fence,
-                            grader_version=GRADER_VERSION, now=utcnow(), carry=carried_grade)
-        if won:
-            notify_graded(s, submission_id, regrade=False)
-            following = student_queue.next_in_line(s, submission_id)
-            if following is not None:
-                dispatch.pending(s).grading.append(following)
+        saved = turn.save_in_turn(s, claimed, rows, grader_version=GRADER_VERSION, now=utcnow(),
+                                  carry=carried_grade)
+        if saved is not None:
+            if saved.has_lms:  # a course without an LMS integration has nothing to notify
+                notify_graded(s, submission_id, regrade=False)
+            if saved.next_in_line is not None:
+                dispatch.pending(s).grading.append(saved.next_in_line)
         outgoing = dispatch.take(s)
     outgoing.send(queue)  # only once the grade is committed
-    if not won:
+    if saved is None:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
-    return won
+    return saved is not None
 
 
 def _to_slow_queue(session_factory: SessionFactory, submission_id: int, fence: int, over: list[str],

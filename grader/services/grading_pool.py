@@ -6,7 +6,8 @@ caches (sympy's caches, the engine's parsed keys and verdicts) is lost when it e
 its arguments, the question ids, the soft limit) go to it over a pipe, and it reports one JSON line
 per answer exactly as ``run_isolated``'s child does. The guarantees are the same:
 
-- soft limit: ``SIGALRM`` in the child (``SoftTimeLimit``); the answer is reported as ``soft`` and
+- soft limit: ``SIGALRM`` in the child (``SIGPROF`` on CPU time with ``soft_cpu``: the fast
+  budget; ``SoftTimeLimit``); the answer is reported as ``soft`` and
   the child then exits (its state may be half-updated), a fresh one grades the rest;
 - hard limit: no report ``hard_s`` after the previous one, and the parent SIGKILLs the child;
 - an exception costs only its answer, a crash (the child dies) only the answer it was on.
@@ -28,7 +29,7 @@ import threading
 import time
 from typing import Any, Callable, Sequence
 
-from grader.services.grading_runner import _fork, _on_alarm, _reap, _write_all, grade_and_report, run_isolated
+from grader.services.grading_runner import _fork, _reap, _write_all, grade_and_report, on_soft_limit, run_isolated
 
 Factory = Callable[..., Callable[[str], dict[str, Any]]]
 MAX_ANSWERS = 5000  # a child grades at most this many answers, then a fresh one is forked
@@ -50,7 +51,7 @@ def _serve(job_fd: int, out_fd: int, parent: int) -> None:
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGALRM, _on_alarm)
+        on_soft_limit()
         while True:
             ready, _, _ = select.select([job_fd], [], [], _IDLE_CHECK_S)
             if not ready:
@@ -63,10 +64,10 @@ def _serve(job_fd: int, out_fd: int, parent: int) -> None:
             body = _read_exact(job_fd, struct.unpack("!I", header)[0])
             if body is None:
                 return
-            factory, args, qids, soft_s = pickle.loads(body)
+            factory, args, qids, soft_s, soft_cpu = pickle.loads(body)
             grade_one = factory(*args)
             for qid in qids:
-                msg = grade_and_report(grade_one, qid, soft_s, out_fd)
+                msg = grade_and_report(grade_one, qid, soft_s, out_fd, soft_cpu=soft_cpu)
                 if msg.get("error") == "soft":
                     return  # interrupted mid-computation: let a fresh child go on
     finally:
@@ -144,19 +145,20 @@ class GradingPool:
             self._retire()
 
     def run(self, factory: Factory, args: tuple[Any, ...], question_ids: Sequence[str], *, soft_s: float,
-            hard_s: float, on_progress: Callable[[], None] | None = None) -> dict[str, dict[str, Any]]:
+            hard_s: float, on_progress: Callable[[], None] | None = None,
+            soft_cpu: bool = False) -> dict[str, dict[str, Any]]:
         """``run_isolated(factory(*args), question_ids, ...)``, in the long-lived child."""
         try:
-            payload = pickle.dumps((factory, args, list(question_ids), soft_s))
+            payload = pickle.dumps((factory, args, list(question_ids), soft_s, soft_cpu))
         except (pickle.PicklingError, AttributeError, TypeError):
             return run_isolated(factory(*args), question_ids, soft_s=soft_s, hard_s=hard_s,
-                                on_progress=on_progress)
+                                on_progress=on_progress, soft_cpu=soft_cpu)
         pending = list(question_ids)
         out: dict[str, dict[str, Any]] = {}
         with self._lock:
             while pending:
                 if len(pending) != len(question_ids):
-                    payload = pickle.dumps((factory, args, pending, soft_s))
+                    payload = pickle.dumps((factory, args, pending, soft_s, soft_cpu))
                 self._run_job(payload, pending, out, soft_s=soft_s, hard_s=hard_s, on_progress=on_progress)
         return out
 

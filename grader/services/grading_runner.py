@@ -1,6 +1,7 @@
 """Grading answers one at a time in a forked child, under a soft and a hard time limit each.
 
-The soft limit is a ``SIGALRM`` in the child: pure-Python work stops with ``SoftTimeLimit``. The
+The soft limit is a ``SIGALRM`` in the child (``SIGPROF``, counting the child's CPU time, for
+the fast budget): pure-Python work stops with ``SoftTimeLimit``. The
 hard limit is the parent's: when a child has not reported an answer ``hard_s`` seconds after the
 previous one (stuck in C code, e.g. a GMP power, where no signal handler runs), the parent
 SIGKILLs it and forks a fresh child for the remaining answers. Either way that answer is reported
@@ -39,24 +40,35 @@ def _write_all(fd: int, data: bytes) -> None:
         data = data[os.write(fd, data):]
 
 
-def _child(fd: int, question_ids: Sequence[str], grade_one: GradeOne, soft_s: float) -> None:
+def on_soft_limit() -> None:
+    """In a child: both soft-limit timers (wall clock and CPU time) raise ``SoftTimeLimit``."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
+
+
+def _child(fd: int, question_ids: Sequence[str], grade_one: GradeOne, soft_s: float, soft_cpu: bool) -> None:
     """Grade each question and write one JSON line per answer; never returns."""
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGALRM, _on_alarm)
+        on_soft_limit()
         for qid in question_ids:
-            grade_and_report(grade_one, qid, soft_s, fd)
+            grade_and_report(grade_one, qid, soft_s, fd, soft_cpu=soft_cpu)
     finally:
         os._exit(0)
 
 
-def grade_and_report(grade_one: GradeOne, qid: str, soft_s: float, fd: int) -> dict[str, Any]:
-    """In a child: grade one answer under the soft limit and write its JSON line to ``fd``."""
+def grade_and_report(grade_one: GradeOne, qid: str, soft_s: float, fd: int, *,
+                     soft_cpu: bool = False) -> dict[str, Any]:
+    """In a child: grade one answer under the soft limit and write its JSON line to ``fd``.
+    ``soft_cpu``: the soft limit counts the child's CPU time, not the wall clock (the fast
+    budget: an answer waiting for a busy machine's CPU is not over it; one that waits without
+    computing is left to the hard limit)."""
+    timer = signal.ITIMER_PROF if soft_cpu else signal.ITIMER_REAL
     started = time.perf_counter()
     msg: dict[str, Any] = {"qid": qid}
     try:
-        signal.setitimer(signal.ITIMER_REAL, soft_s)
+        signal.setitimer(timer, soft_s)
         msg["ok"] = grade_one(qid)
     except SoftTimeLimit:
         msg["error"] = "soft"
@@ -64,7 +76,7 @@ def grade_and_report(grade_one: GradeOne, qid: str, soft_s: float, fd: int) -> d
         msg["error"] = "exception"
         msg["message"] = f"{type(exc).__name__}: {exc}"[:500]
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(timer, 0)
     msg["ms"] = int((time.perf_counter() - started) * 1000)
     _write_all(fd, json.dumps(msg, default=str).encode() + b"\n")
     return msg
@@ -90,13 +102,13 @@ def _reap(pid: int) -> None:
 
 
 def _run_child(pending: list[str], grade_one: GradeOne, out: dict[str, dict[str, Any]], *,
-               soft_s: float, hard_s: float, on_progress: Callable[[], None] | None) -> None:
+               soft_s: float, hard_s: float, on_progress: Callable[[], None] | None, soft_cpu: bool) -> None:
     """Fork one child for ``pending``; consume its reports until done, dead or over time."""
     read_fd, write_fd = os.pipe()
     pid = _fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(read_fd)
-        _child(write_fd, list(pending), grade_one, soft_s)
+        _child(write_fd, list(pending), grade_one, soft_s, soft_cpu)
     os.close(write_fd)
     buf = b""
     started = time.monotonic()
@@ -128,7 +140,7 @@ def _run_child(pending: list[str], grade_one: GradeOne, out: dict[str, dict[str,
 
 
 def run_isolated(grade_one: GradeOne, question_ids: Sequence[str], *, soft_s: float, hard_s: float,
-                 on_progress: Callable[[], None] | None = None) -> dict[str, dict[str, Any]]:
+                 on_progress: Callable[[], None] | None = None, soft_cpu: bool = False) -> dict[str, dict[str, Any]]:
     """Grade every question in forked children; ``{qid: {"ok": result} | {"error": why}}``.
 
     ``error`` is ``soft`` or ``hard`` (out of time), ``crash`` (the child died) or ``exception``
@@ -137,5 +149,6 @@ def run_isolated(grade_one: GradeOne, question_ids: Sequence[str], *, soft_s: fl
     pending = list(question_ids)
     out: dict[str, dict[str, Any]] = {}
     while pending:
-        _run_child(pending, grade_one, out, soft_s=soft_s, hard_s=hard_s, on_progress=on_progress)
+        _run_child(pending, grade_one, out, soft_s=soft_s, hard_s=hard_s, on_progress=on_progress,
+                   soft_cpu=soft_cpu)
     return out

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from grader.db.queries.hand_grades import CarryRule, add_results, current_hand_grades
+from grader.db.queries.hand_grades import MANUAL, CarryRule, add_results, hand_grades_by_id
 from grader.db.models import AssignmentVersion, GradingResult, RegradeJob, Submission
 from grader.db.queries import regrade_jobs as rj
-from grader.db.queries.hand_grade_carry import earlier_hand_grades
+from grader.db.queries.hand_grade_carry import HandGrades, earlier_hand_grades
 from grader.db.queries.pages import anticipated_errors_for
 from grader.db.queries.variants import variant_inputs
 from grader.verdicts import QuestionVerdict
@@ -136,27 +136,48 @@ def _anticipated(session: Session, assignment_id: int) -> tuple[tuple[str, tuple
     return tuple((qid, tuple(pairs)) for qid, pairs in sorted(extra.items()) if pairs)
 
 
-def load_input(session: Session, submission_id: int) -> GradingInput:
-    """The submission's answers and the assignment version it was submitted against."""
-    submission = session.get(Submission, submission_id, populate_existing=True)
-    if submission is None:
-        raise LookupError(f"submission {submission_id} does not exist")
-    return _input(session, submission, submission.assignment_version)
-
-
 def _insert_results(session: Session, submission_id: int, version_id: int,
                     rows: Iterable[ResultRow], *, grader_version: str, now: datetime, carry: CarryRule,
                     regrade_job_id: int | None = None) -> None:
     """Flip the current rows to not current and add ``rows``; an instructor's hand grade of a
     question is carried over instead of its new row (``hand_grades``), and so is one made on an
     earlier submission of the student with the same answer (``queries.hand_grade_carry``)."""
-    kept = {**earlier_hand_grades(session, submission_id), **current_hand_grades(session, submission_id)}
-    session.execute(
-        update(GradingResult)
-        .where(GradingResult.submission_id == submission_id, GradingResult.is_current.is_(True))
-        .values(is_current=False)
-        .execution_options(synchronize_session=False)
-    )
+    kept = {**earlier_hand_grades(session, submission_id), **flip_current(session, submission_id)}
+    add_result_rows(session, submission_id, version_id, list(rows), kept, grader_version=grader_version, now=now,
+                    carry=carry, regrade_job_id=regrade_job_id)
+
+
+_FLIP = (
+    update(GradingResult)
+    .where(GradingResult.submission_id == bindparam("sid"), GradingResult.is_current.is_(True))
+    .values(is_current=False)
+    .returning(GradingResult.id, GradingResult.method, GradingResult.verdict)
+)
+_INSERT = insert(GradingResult.__table__)
+
+
+def flip_current(session: Session, submission_id: int) -> HandGrades:
+    """Flip the submission's current rows to not current; the hand-graded ones among them, to carry
+    over (``hand_grades.current_hand_grades`` as it was before the flip). One statement when there
+    is none (a first grading)."""
+    flipped = session.connection().execute(_FLIP, {"sid": submission_id}).all()
+    hand = [row_id for row_id, method, verdict in flipped if method == MANUAL and verdict != NEEDS_REVIEW]
+    return hand_grades_by_id(session, hand) if hand else {}
+
+
+def add_result_rows(session: Session, submission_id: int, version_id: int, rows: list[ResultRow],
+                    kept: HandGrades, *, grader_version: str, now: datetime, carry: CarryRule,
+                    regrade_job_id: int | None = None) -> None:
+    """Insert ``rows`` as current results: in one statement, or through ``hand_grades.add_results``
+    when a hand grade is carried over."""
+    if not kept:
+        if rows:
+            session.connection().execute(_INSERT, [
+                {"submission_id": submission_id, "assignment_version_id": version_id, "question_id": r.question_id,
+                 "verdict": r.verdict, "points": r.points, "max_points": r.max_points, "feedback": r.feedback,
+                 "method": r.method, "grader_version": grader_version, "duration_ms": r.duration_ms,
+                 "created_at": now, "is_current": True, "regrade_job_id": regrade_job_id} for r in rows])
+        return
     results = [
         GradingResult(
             submission_id=submission_id, assignment_version_id=version_id, question_id=r.question_id,

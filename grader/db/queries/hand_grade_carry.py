@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from grader.db.base import utcnow
@@ -45,17 +45,21 @@ class EarlierGrade:
     comment: str
 
 
+_HAND_GRADED_ROWS = (
+    select(GradingResult, Submission.answers)
+    .join(Submission, GradingResult.submission_id == Submission.id)
+    .join(AssignmentVersion, Submission.assignment_version_id == AssignmentVersion.id)
+    .where(Submission.user_id == bindparam("uid"), AssignmentVersion.assignment_id == bindparam("aid"),
+           GradingResult.is_current.is_(True), GradingResult.method == MANUAL,
+           GradingResult.verdict != NEEDS_REVIEW)
+    .order_by(Submission.id.desc(), GradingResult.id.desc())
+)  # built once: it runs for every submission saved
+
+
 def _hand_graded_rows(session: Session, user_id: int, assignment_id: int) -> list[tuple[GradingResult, dict]]:
     """(current hand-graded row, its submission's answers) of a student's submissions, newest first."""
-    return [(r, answers or {}) for r, answers in session.execute(
-        select(GradingResult, Submission.answers)
-        .join(Submission, GradingResult.submission_id == Submission.id)
-        .join(AssignmentVersion, Submission.assignment_version_id == AssignmentVersion.id)
-        .where(Submission.user_id == user_id, AssignmentVersion.assignment_id == assignment_id,
-               GradingResult.is_current.is_(True), GradingResult.method == MANUAL,
-               GradingResult.verdict != NEEDS_REVIEW)
-        .order_by(Submission.id.desc(), GradingResult.id.desc())
-    )]
+    return [(r, answers or {}) for r, answers in session.execute(_HAND_GRADED_ROWS, {"uid": user_id,
+                                                                                    "aid": assignment_id})]
 
 
 def _records(session: Session, rows: list[GradingResult]) -> dict[int, ManualGrade]:
@@ -71,13 +75,20 @@ def earlier_hand_grades(session: Session, submission_id: int) -> HandGrades:
     sub = session.get(Submission, submission_id)
     if sub is None:
         return {}
-    mine = sub.answers or {}
+    return earlier_hand_grades_of(session, submission_id, user_id=sub.user_id,
+                                  assignment_id=sub.assignment_version.assignment_id, answers=sub.answers or {})
+
+
+def earlier_hand_grades_of(session: Session, submission_id: int, *, user_id: int, assignment_id: int,
+                           answers: dict[str, Any]) -> HandGrades:
+    """``earlier_hand_grades`` when the submission's student, assignment and answers are known
+    (one query, and none more unless a hand grade is carried)."""
     found: dict[str, GradingResult] = {}
-    for row, answers in _hand_graded_rows(session, sub.user_id, sub.assignment_version.assignment_id):
+    for row, theirs in _hand_graded_rows(session, user_id, assignment_id):
         qid = row.question_id
-        if row.submission_id >= submission_id or qid in found or qid not in mine:
+        if row.submission_id >= submission_id or qid in found or qid not in answers:
             continue
-        if normalised(answers.get(qid)) == normalised(mine.get(qid)):
+        if normalised(theirs.get(qid)) == normalised(answers.get(qid)):
             found[qid] = row
     records = _records(session, list(found.values()))
     return {qid: (row, records.get(row.id)) for qid, row in found.items()}

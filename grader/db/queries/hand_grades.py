@@ -40,6 +40,15 @@ def current_hand_grades(session: Session, submission_id: int) -> dict[str, tuple
     return {r.question_id: (r, records.get(r.id)) for r in rows}
 
 
+def hand_grades_by_id(session: Session, result_ids: list[int]) -> dict[str, tuple[GradingResult, ManualGrade | None]]:
+    """question id -> (hand-graded result, the record of who graded it), for these result ids."""
+    rows = list(session.scalars(select(GradingResult).where(GradingResult.id.in_(result_ids))
+                                .order_by(GradingResult.id)))
+    records = {m.grading_result_id: m for m in session.scalars(
+        select(ManualGrade).where(ManualGrade.grading_result_id.in_([r.id for r in rows])))}
+    return {r.question_id: (r, records.get(r.id)) for r in rows}
+
+
 def carried_over(hand: GradingResult, *, submission_id: int, version_id: int, max_points: float,
                  now: datetime, carry: CarryRule) -> GradingResult:
     """A new current row of ``submission_id`` with the instructor's grade, for the version graded

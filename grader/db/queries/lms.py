@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence, TypeVar
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Engine, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,14 @@ def has_newer_submission(session: Session, sub: Submission) -> bool:
     return session.scalar(select(Submission.id).where(
         Submission.user_id == sub.user_id, Submission.id > sub.id,
         Submission.assignment_version_id.in_(versions)).limit(1)) is not None
+
+
+def course_has_lms(course_id: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """True when the course has something to notify after a grade: an LTI platform
+    (``platforms_of_course``) or an active webhook endpoint (``endpoints_for``). An SQL expression,
+    so the grading save reads it in the statement it already makes (no cache to invalidate)."""
+    return or_(exists().where(LtiPlatform.course_id == course_id),
+               exists().where(WebhookEndpoint.course_id == course_id, WebhookEndpoint.active.is_(True)))
 
 
 # --- outbound webhooks -------------------------------------------------------------------------

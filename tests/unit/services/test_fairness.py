@@ -13,9 +13,23 @@ from grader.db.models import Assignment, AssignmentVersion, Course, GradingResul
 from grader.services import grading
 from grader.services.verdict_cache import MemoryCache, cache_key
 from tests.support.fakes import FakeQueue
-from tests.unit.services.test_grading import DEFINITION, FAKE, SLOW, factory, template  # noqa: F401
+from tests.unit.services.test_grading import DEFINITION, FAKE, SLOW, factory, fake_grade_one, template  # noqa: F401
 
 __all__ = ["factory", "template"]
+
+
+def burn_or_wait(answer: Any) -> None:
+    """A grading hook: ``__burn__`` computes forever; ``__wait__ <s>`` waits that long without computing
+    (an answer on a busy machine, waiting for the CPU), then is graded."""
+    if isinstance(answer, str) and answer.startswith("__burn__"):
+        while True:
+            pass
+    if isinstance(answer, str) and answer.startswith("__wait__"):
+        time.sleep(float(answer.split()[1]))
+
+
+BURN = grading.GradingHooks(assignment_for=FAKE.assignment_for, question_grader=fake_grade_one,
+                            before_answer=burn_or_wait)
 
 
 @pytest.fixture
@@ -67,15 +81,36 @@ def test_a_later_submission_waits_behind_the_students_own_and_is_sent_on(factory
 
 
 def test_an_answer_over_the_fast_budget_is_finished_on_the_slow_queue(factory: Any, settings: Settings) -> None:
+    (sid,) = _class(factory, ("a@x", {"q1": "__burn__", "q2": "right"}))
+    queue, cache = FakeQueue(), MemoryCache()
+    started = time.monotonic()
+    assert not grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache, hooks=BURN, queue=queue)
+    assert time.monotonic() - started < settings.answer_soft_time_s  # the fast worker let go at the budget
+    assert queue.grading_slow == [sid] and _status(factory, sid) == "queued"
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache, hooks=BURN, queue=queue,
+                                          slow=True)
+    assert _verdicts(factory, sid) == {"q1": ("needs_review", "limit:soft"), "q2": ("correct", "fake")}
+
+
+def test_an_answer_waiting_for_a_busy_cpu_is_not_over_the_fast_budget(factory: Any, settings: Settings) -> None:
+    """The fast budget counts the answer's CPU time: on a loaded machine an ordinary answer can take
+    longer than the budget on the wall clock (in the burst, 22 of 300 went to the slow queue so, and
+    each soft stop re-forked a cold grading child that was slower still)."""
+    (sid,) = _class(factory, ("a@x", {"q1": f"__wait__ {3 * settings.fast_budget_s}", "q2": "right"}))
+    queue, cache = FakeQueue(), MemoryCache()
+    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache, hooks=BURN, queue=queue)
+    assert queue.grading_slow == []
+    assert _verdicts(factory, sid) == {"q1": ("incorrect", "fake"), "q2": ("correct", "fake")}
+
+
+def test_an_answer_that_waits_without_computing_is_let_go_at_the_fast_hard_limit(
+        factory: Any, settings: Settings) -> None:
     (sid,) = _class(factory, ("a@x", {"q1": "__slow__", "q2": "right"}))
     queue, cache = FakeQueue(), MemoryCache()
     started = time.monotonic()
     assert not grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache, hooks=SLOW, queue=queue)
-    assert time.monotonic() - started < settings.answer_soft_time_s  # the fast worker let go at the budget
+    assert time.monotonic() - started < settings.fast_hard_s + 0.5
     assert queue.grading_slow == [sid] and _status(factory, sid) == "queued"
-    assert grading.grade_submission_by_id(factory, sid, settings=settings, cache=cache, hooks=SLOW, queue=queue,
-                                          slow=True)
-    assert _verdicts(factory, sid) == {"q1": ("needs_review", "limit:soft"), "q2": ("correct", "fake")}
 
 
 def test_a_timed_out_answer_is_not_run_again(factory: Any, settings: Settings) -> None:

@@ -15,6 +15,11 @@ def _grade(qid: str) -> dict[str, object]:
     if qid == "deaf":  # ignores the soft limit, like a GMP computation in C
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         time.sleep(60)
+    if qid == "burn":
+        while True:
+            pass
+    if qid == "wait":  # longer than a CPU-time soft limit, without computing
+        time.sleep(0.5)
     if qid == "boom":
         raise ValueError("engine bug")
     if qid == "die":
@@ -48,3 +53,11 @@ def test_an_exception_or_a_dead_child_costs_only_its_own_answer() -> None:
     assert out["boom"]["error"] == "exception" and "engine bug" in out["boom"]["message"]
     assert out["die"]["error"] == "crash"
     assert out["a"]["ok"]["qid"] == "a" and out["b"]["ok"]["qid"] == "b"
+
+
+def test_a_cpu_time_soft_limit_stops_computing_answers_and_lets_waiting_ones_finish() -> None:
+    started = time.monotonic()
+    out = run_isolated(_grade, ["burn", "wait", "a"], soft_s=0.2, hard_s=3, soft_cpu=True)
+    assert out["burn"]["error"] == "soft"
+    assert out["wait"]["ok"]["qid"] == "wait" and out["a"]["ok"]["qid"] == "a"
+    assert time.monotonic() - started < 2.5
