@@ -11,15 +11,24 @@ Row names: an input row is named by its symbol, a constant row ``c_k``, an opera
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any, Mapping, NamedTuple, Sequence
 
 import mpmath
 import numpy as np
 import sympy
+from cachetools import LRUCache
 
 from grader.engine.errors import EngineError
 from grader.engine.tape_ops import BACKENDS, BOOLEAN_OPS, OPS
 from grader.engine.tape_sympy import mpf_const, mpf_input, to_float, translate
+
+# A tape is immutable once built (its mpmath constants are a memo), so one expression over the
+# same inputs is laid out once per process: the key of a question is compiled for its first
+# answer, and the checks of one answer (growth, sampling, witness, feedback) share one tape.
+_TAPES: "LRUCache[tuple[sympy.Basic, tuple[str, ...]], Tape]" = LRUCache(maxsize=2048)
+_TAPES_LOCK = threading.Lock()
+
 
 class Row(NamedTuple):
     """One tape row: ``op`` applied to earlier rows ``args``; ``const`` for inputs/constants/powi."""
@@ -43,18 +52,31 @@ class Tape:
 
     @classmethod
     def from_expr(cls, expr: sympy.Basic, inputs: Sequence[sympy.Symbol]) -> "Tape":
-        """Build the tape of ``expr`` over ``inputs`` (symbols, matched by name)."""
+        """Build the tape of ``expr`` over ``inputs`` (symbols, matched by name); memoised."""
         names = [getattr(s, "name", str(s)) for s in inputs]
+        if isinstance(expr, bool) or not isinstance(expr, (sympy.Basic, int, float)):
+            raise EngineError("the tape takes sympy expressions built by our parser, or plain numbers")
+        if not isinstance(expr, sympy.Basic):
+            expr = sympy.Integer(expr) if isinstance(expr, int) else sympy.Float(expr)
+        # sympy's equality is structural and exact (2.0 is not 2, nor 0.1 at another precision)
+        memo_key = (expr, tuple(names))
+        with _TAPES_LOCK:
+            hit = _TAPES.get(memo_key)
+        if hit is not None:
+            return hit
+        tape = cls._build(expr, names)
+        with _TAPES_LOCK:
+            _TAPES[memo_key] = tape
+        return tape
+
+    @classmethod
+    def _build(cls, expr: sympy.Basic, names: list[str]) -> "Tape":
         if len(set(names)) != len(names):
             raise EngineError("duplicate input symbols")
         index = {n: i for i, n in enumerate(names)}
         rows = [Row(n, "input", (), n) for n in names]
         memo: dict[sympy.Basic, int] = {}
         counts = {"const": 0, "op": 0}
-        if isinstance(expr, bool) or not isinstance(expr, (sympy.Basic, int, float)):
-            raise EngineError("the tape takes sympy expressions built by our parser, or plain numbers")
-        if not isinstance(expr, sympy.Basic):
-            expr = sympy.Integer(expr) if isinstance(expr, int) else sympy.Float(expr)
         stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(expr, None, None)]
         while stack:
             node, kids, info = stack.pop()
