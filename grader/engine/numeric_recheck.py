@@ -63,6 +63,8 @@ class Watch:
 
 
 def _arr(v: Any, n: int) -> np.ndarray:
+    if type(v) is np.ndarray and v.shape == (n,) and v.dtype == float:
+        return v  # the tape's rows already are (the common case: no copy, no view)
     return np.broadcast_to(np.asarray(v, dtype=float), (n,))
 
 

@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
+from cachetools.func import lru_cache
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from grader.engine.tape import Tape
@@ -69,11 +70,13 @@ def boundary_functions(exprs: Sequence[Any]) -> list[sympy.Expr]:
     return sorted(funcs, key=sympy.default_sort_key)
 
 
-def _relationals(expr: Any) -> set[sympy.Expr]:
-    """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``."""
+@lru_cache(maxsize=2048)
+def _relationals(expr: Any) -> frozenset[sympy.Expr]:
+    """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``
+    (memoised: a key's boundaries are the same for every answer)."""
     out: set[sympy.Expr] = set()
     if not isinstance(expr, sympy.Basic):
-        return out
+        return frozenset()
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.core.relational.Relational):
             out.add(node.lhs - node.rhs)
@@ -81,7 +84,7 @@ def _relationals(expr: Any) -> set[sympy.Expr]:
             out.add(node.args[0])
         elif isinstance(node, (sympy.Max, sympy.Min)) and len(node.args) == 2:
             out.add(node.args[0] - node.args[1])
-    return {g for g in out if g.free_symbols}
+    return frozenset(g for g in out if g.free_symbols)
 
 
 class Boundaries:
@@ -165,7 +168,7 @@ def row_scale(rows: Sequence[Any], n: int, which: Sequence[int] | None = None) -
         arr = np.asarray(v)
         if arr.dtype == bool:
             continue
-        a = np.abs(np.broadcast_to(arr.astype(float), (n,)))
+        a = np.abs(arr if arr.shape == (n,) and arr.dtype == float else np.broadcast_to(arr.astype(float), (n,)))
         scale = np.maximum(scale, np.where(np.isfinite(a), a, 0.0))
     return scale
 

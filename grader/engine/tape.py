@@ -48,12 +48,14 @@ class Tape:
         self._floats = [to_float(r.const) if r.op == "const" else None for r in self.rows]
         self._program = [(i, OPS[r.op].forward, r.args, r.const) for i, r in enumerate(self.rows)
                          if r.op not in ("input", "const")]
+        self._input_rows = [(i, r.name) for i, r in enumerate(self.rows) if r.op == "input"]
         self._mp_cache: dict[int, list[Any]] = {}
 
     @classmethod
     def from_expr(cls, expr: sympy.Basic, inputs: Sequence[sympy.Symbol]) -> "Tape":
         """Build the tape of ``expr`` over ``inputs`` (symbols, matched by name); memoised."""
-        names = [getattr(s, "name", str(s)) for s in inputs]
+        # not getattr(s, "name", str(s)): its default would print every symbol on every call
+        names = [s.name if isinstance(getattr(s, "name", None), str) else str(s) for s in inputs]
         if isinstance(expr, bool) or not isinstance(expr, (sympy.Basic, int, float)):
             raise EngineError("the tape takes sympy expressions built by our parser, or plain numbers")
         if not isinstance(expr, sympy.Basic):
@@ -139,6 +141,8 @@ class Tape:
         if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == bool):
             return np.broadcast_to(v, shape) if shape else bool(v)
         if shape:
+            if np.ndim(v) == 0:  # a constant row: filling is a fraction of broadcast_to's cost
+                return np.full(shape, float(v))
             return np.broadcast_to(np.asarray(v, dtype=float), shape)
         return float(v)
 
@@ -148,14 +152,20 @@ class Tape:
         if consts is None:
             consts = [mpf_const(r.const, prec) if r.op == "const" else None for r in self.rows]
             self._mp_cache[prec] = consts
-        vals: list[Any] = []
-        for i, row in enumerate(self.rows):
-            if row.op == "input":
-                vals.append(mpf_input(self._input(values, row.name), prec))
-            elif row.op == "const":
-                vals.append(consts[i])
+        vals: list[Any] = list(consts)
+        for i, name in self._input_rows:
+            vals[i] = mpf_input(self._input(values, name), prec)
+        for i, fwd, args, const in self._program:  # _mp_guard inlined: this loop is hot
+            try:
+                v = fwd(ns, [vals[j] for j in args], const)
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                v = mpmath.nan
             else:
-                vals.append(_mp_guard(lambda: OPS[row.op].forward(ns, [vals[j] for j in row.args], row.const)))
+                if isinstance(v, mpmath.mpc):
+                    v = mpmath.nan
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    v = mpmath.mpf(v)
+            vals[i] = v
         return vals
 
     def output(self, values: Mapping[str, Any], *, backend: str = "numpy", prec: int | None = None) -> Any:
