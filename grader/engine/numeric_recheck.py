@@ -48,17 +48,20 @@ class Watch:
         the re-check it takes to see the absorbed term (an absorbed sum term 2^-60 of its total:
         60; an underflow or overflow: ``DEEP``)."""
         out = np.full(n, -1.0)
+        # each sum's terms (and then all growing rows) in one stacked pass, not row by row
         with np.errstate(all="ignore"):
             for i, args in self.sums:
                 total = np.abs(_arr(rows[i], n))
-                for j in args:
-                    t = np.abs(_arr(rows[j], n))
-                    absorbed = (t > 0) & (t < EPS * total)
-                    if absorbed.any():
-                        out = np.where(absorbed, np.maximum(out, np.log2(total / np.where(t > 0, t, 1.0))), out)
-            for i, op in self.growing:
-                v = np.abs(_arr(rows[i], n))
-                out = np.where(np.isinf(v) | ((v < _TINY) & ((v > 0) | (op == "exp"))), DEEP, out)
+                t = np.abs(np.stack([_arr(rows[j], n) for j in args]))
+                absorbed = (t > 0) & (t < EPS * total)
+                if absorbed.any():
+                    bits = np.where(absorbed, np.log2(total / np.where(t > 0, t, 1.0)), -np.inf).max(axis=0)
+                    out = np.where(absorbed.any(axis=0), np.maximum(out, bits), out)
+            if self.growing:
+                v = np.abs(np.stack([_arr(rows[i], n) for i, _ in self.growing]))
+                is_exp = np.array([op == "exp" for _, op in self.growing])[:, None]
+                deep = (np.isinf(v) | ((v < _TINY) & ((v > 0) | is_exp))).any(axis=0)
+                out = np.where(deep, DEEP, out)
         return out
 
 
