@@ -44,6 +44,7 @@ from grader.engine.definedness import Guard, condition, guarded
 from grader.engine.errors import ContextError, EngineError, ParseError
 from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.results import CheckResult, RegionResult, Verdict
+from grader.engine.tape_sympy import free_symbols
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.equivalence_numeric import NumericComparison
@@ -141,7 +142,7 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
 
 
 def _is_number(expr: Any) -> bool:
-    return isinstance(expr, sympy.Basic) and not expr.free_symbols and not expr.has(sympy.Piecewise)
+    return isinstance(expr, sympy.Basic) and not free_symbols(expr) and not expr.has(sympy.Piecewise)
 
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
@@ -151,7 +152,7 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
     from grader.engine.tape import Tape
 
     try:
-        Tape.from_expr(key, sorted(key.free_symbols, key=lambda s: s.name))
+        Tape.from_expr(key, sorted(free_symbols(key), key=lambda s: s.name))
     except EngineError as exc:
         return undetermined(f"could not compare: the expected answer cannot be evaluated ({exc})")
     try:
@@ -185,7 +186,7 @@ def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, w
 
 def _discrete_cases(exprs: tuple[sympy.Expr, ...], ctx: GradingContext) -> list[dict]:
     """Substitutions for every combination of the discrete symbols (at most 4), else [{}]."""
-    used = set().union(*(e.free_symbols for e in exprs))
+    used = set().union(*(free_symbols(e) for e in exprs))
     cases: list[dict] = [{}]
     for s in sorted(used, key=lambda s: s.name):
         dom = ctx.domain.get(s.name)
