@@ -32,6 +32,7 @@ a continuous symbol (``x^2/x`` at 0, a set of measure zero) is not, one of a dis
 
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -187,12 +188,14 @@ def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, w
 def _discrete_cases(exprs: tuple[sympy.Expr, ...], ctx: GradingContext) -> list[dict]:
     """Substitutions for every combination of the discrete symbols (at most 4), else [{}]."""
     used = set().union(*(free_symbols(e) for e in exprs))
+    discrete = [(s, dom) for s in sorted(used, key=lambda s: s.name)
+                if isinstance(dom := ctx.domain.get(s.name), Discrete)]
+    if math.prod(len(dom.values) for _, dom in discrete) > 4:
+        return [{}]  # counted before any combination is built (they can run to thousands)
     cases: list[dict] = [{}]
-    for s in sorted(used, key=lambda s: s.name):
-        dom = ctx.domain.get(s.name)
-        if isinstance(dom, Discrete):
-            cases = [{**c, s: _exact(v)} for c in cases for v in dom.values]
-    return cases if len(cases) <= 4 else [{}]
+    for s, dom in discrete:
+        cases = [{**c, s: _exact(v)} for c in cases for v in dom.values]
+    return cases
 
 
 def _exact(v: int | float) -> sympy.Rational:

@@ -125,8 +125,13 @@ def extra_bits(depth: float, rows: int = 0) -> int:
 def spread(candidates: np.ndarray, label: np.ndarray, per_label: int, cap: int) -> list[int]:
     """Up to ``per_label`` candidates of every label (spread over each label's list), at most ``cap``."""
     chosen: list[int] = []
-    for lab in np.unique(label[candidates]):
-        mine = candidates[label[candidates] == lab]
+    labs = label[candidates]
+    # grouped by one stable sort (each label's candidates keep their order), not one mask per label
+    order = np.argsort(labs, kind="stable")
+    grouped = candidates[order]
+    _, starts, counts = np.unique(labs[order], return_index=True, return_counts=True)
+    for start, count in zip(starts.tolist(), counts.tolist()):
+        mine = grouped[start:start + count]
         chosen += [int(i) for i in mine[:: max(1, len(mine) // per_label)][:per_label]]
         if len(chosen) >= cap:
             break
