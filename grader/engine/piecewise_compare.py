@@ -174,7 +174,8 @@ def row_scale(rows: Sequence[Any], n: int, which: Sequence[int] | None = None) -
     # one pass over all rows at once: a few numpy calls instead of three per row
     a = np.abs(np.stack(parts))
     a[~np.isfinite(a)] = 0.0
-    return a.max(axis=0)
+    out: np.ndarray = a.max(axis=0)
+    return out
 
 
 def mp_scale(rows: Sequence[Any], which: Sequence[int] | None = None) -> Any:

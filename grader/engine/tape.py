@@ -51,7 +51,7 @@ class Tape:
                          if r.op not in ("input", "const")]
         self._input_rows = [(i, r.name) for i, r in enumerate(self.rows) if r.op == "input"]
         self._mp_cache: dict[int, list[Any]] = {}
-        self._mp_rows: dict[tuple, tuple[Any, ...]] = {}
+        self._mp_rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     @classmethod
     def from_expr(cls, expr: sympy.Basic, inputs: Sequence[sympy.Symbol]) -> "Tape":
@@ -162,7 +162,10 @@ class Tape:
         vals = self._sweep_mpmath(values, prec)
         if memo is not None:
             if len(self._mp_rows) >= _MP_ROWS:
-                self._mp_rows.pop(next(iter(self._mp_rows), None), None)
+                try:  # the oldest goes (another thread may be changing the dict: then none)
+                    self._mp_rows.pop(next(iter(self._mp_rows)), None)
+                except (StopIteration, RuntimeError):
+                    pass
             self._mp_rows[memo] = tuple(vals)
         return vals
 
