@@ -3,6 +3,7 @@ helper gives exactly what the plain computation gives (issue 9: median under 2 m
 
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import mpmath
@@ -14,7 +15,8 @@ from grader.engine.context import GradingContext
 from grader.engine.equivalence import _discrete_cases
 from grader.engine.errors import LimitExceeded
 from grader.engine.limits import Limits
-from grader.engine.numeric_recheck import EPS, DEEP, Watch, spread
+from grader.engine.numeric_recheck import DEEP, EPS, Watch, spread
+from grader.engine.numeric_values import median
 from grader.engine.parsing import parse
 from grader.engine.piecewise_compare import mp_scale, row_scale
 from grader.engine.sampling import Sampler
@@ -158,3 +160,26 @@ def test_deferred_literals_are_still_bounded():
     assert parse("x * 1" + "0" * 905, limits=loose).expr == x * 10**905
     with pytest.raises(LimitExceeded):
         parse("x + 10^20000")
+
+
+@pytest.mark.parametrize("values", [[3.0], [1.0, 2.0], [5.0, -1.0, 2.0, 8.0], [1e308, 1e308], [np.inf, 1.0, 2.0],
+                                    [np.nan, 1.0], [], list(np.random.default_rng(0).normal(size=101))])
+def test_median_is_numpys(values):
+    arr = np.asarray(values, dtype=float)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # numpy warns on an empty array; the value is what counts
+        expected, got = float(np.median(arr)), median(arr)
+    assert got == expected or (np.isnan(got) and np.isnan(expected))
+
+
+def test_contexts_are_shared_by_canonical_json_and_bad_ones_fail_every_time():
+    from grader.engine.check import context_from_json
+    from grader.engine.errors import ContextError
+
+    one = context_from_json({"domain": {"x": [-1, 2]}, "tolerance": 1e-6})
+    assert context_from_json({"tolerance": 1e-6, "domain": {"x": [-1, 2]}}) is one
+    assert context_from_json({"domain": {"x": [-1, 2.5]}, "tolerance": 1e-6}) is not one
+    assert one == GradingContext.from_json({"domain": {"x": [-1, 2]}, "tolerance": 1e-6})
+    for _ in range(2):
+        with pytest.raises(ContextError):
+            context_from_json({"domain": {"x": [2, -1]}})
