@@ -33,15 +33,17 @@ a continuous symbol (``x^2/x`` at 0, a set of measure zero) is not, one of a dis
 from __future__ import annotations
 
 import math
+import threading
 import time
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
+from cachetools import LRUCache
 
 from grader.engine.context import Discrete, GradingContext
-from grader.engine.definedness import Guard, condition, guarded
+from grader.engine.definedness import Definedness, Guard, condition, guarded
 from grader.engine.errors import ContextError, EngineError, ParseError
 from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.results import CheckResult, RegionResult, Verdict
@@ -84,9 +86,7 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     discrete = frozenset(n for n, d in ctx.domain.items() if isinstance(d, Discrete))
     defined = frozenset(ctx.symbol_definitions)
     try:
-        key = ctx.substitute(expected_expr)
-        key_def = condition(key_guards, ctx.substitute, discrete, defined)
-        key_t = guarded(key, key_def.cond)
+        key, key_def, key_t = _written(expected_expr, key_guards, ctx, discrete, defined)
     except (ContextError, ParseError) as exc:
         return undetermined(f"could not compare: {exc}")
     try:
@@ -140,6 +140,27 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
                 return _incorrect(shown, key, answer, answer_expr, ctx, regions, region_results, method, deadline)
     return CheckResult(Verdict.CORRECT, feedback="Correct.", method=method, regions=region_results,
                        extra={"points": outcome.n_points})
+
+
+_WRITTEN: "LRUCache[tuple[Any, ...], tuple[sympy.Expr, Definedness, sympy.Expr]]" = LRUCache(maxsize=512)
+_WRITTEN_LOCK = threading.Lock()
+
+
+def _written(expr: sympy.Expr, guards: tuple[Guard, ...], ctx: GradingContext, discrete: frozenset[str],
+             defined: frozenset[str]) -> tuple[sympy.Expr, Definedness, sympy.Expr]:
+    """(substituted, where defined as written, guarded) for the key: the same for every answer
+    to a question, so made once per (key, guards, context)."""
+    memo = (expr, tuple(guards), ctx.fingerprint())
+    with _WRITTEN_LOCK:
+        hit = _WRITTEN.get(memo)
+    if hit is not None:
+        return hit
+    sub = ctx.substitute(expr)
+    where = condition(guards, ctx.substitute, discrete, defined)
+    out = (sub, where, guarded(sub, where.cond))
+    with _WRITTEN_LOCK:
+        _WRITTEN[memo] = out
+    return out
 
 
 def _is_number(expr: Any) -> bool:

@@ -72,7 +72,7 @@ def _exceeds(r: sympy.Rational, limit: int) -> bool:
     """``abs(r) > limit`` for a sympy Rational, in Python integers (sympy's comparison builds
     and decides a relation: this runs for every term of every sum)."""
     if type(limit) is int:
-        return abs(r.p) > limit * r.q
+        return bool(abs(r.p) > limit * r.q)
     return bool(abs(r) > limit)
 
 

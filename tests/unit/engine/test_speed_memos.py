@@ -183,3 +183,18 @@ def test_contexts_are_shared_by_canonical_json_and_bad_ones_fail_every_time():
     for _ in range(2):
         with pytest.raises(ContextError):
             context_from_json({"domain": {"x": [2, -1]}})
+
+
+def test_the_keys_written_form_is_made_once_per_question_and_context():
+    from grader.engine.equivalence import _written, compare
+
+    ctx = GradingContext.from_json({"definitions": {"p": "1/(1+exp(-x))"}, "domain": {"x": [-3, 3]}})
+    p = sp.Symbol("p", real=True)
+    key = parse("sqrt(p)", names=ctx.names)
+    first = _written(key.expr, key.guards, ctx, frozenset(), frozenset({"p"}))
+    assert _written(key.expr, key.guards, ctx, frozenset(), frozenset({"p"})) is first
+    assert first[0] == sp.sqrt(1 / (1 + sp.exp(-x)))
+    # another context is another key: nothing carries over
+    other = GradingContext.from_json({"definitions": {"p": "x^2"}, "domain": {"x": [-3, 3]}})
+    assert _written(key.expr, key.guards, other, frozenset(), frozenset({"p"}))[0] == sp.sqrt(x**2)
+    assert compare(key.expr, sp.sqrt(p), context=ctx, key_guards=key.guards).verdict.value == "correct"
