@@ -27,7 +27,7 @@ from grader.engine.tape_sympy import mpf_const, mpf_input, to_float, translate
 # A tape is immutable once built (its mpmath constants are a memo), so one expression over the
 # same inputs is laid out once per process: the key of a question is compiled for its first
 # answer, and the checks of one answer (growth, sampling, witness, feedback) share one tape.
-_TAPES: "LRUCache[tuple[sympy.Basic, tuple[str, ...]], Tape]" = LRUCache(maxsize=2048)
+_TAPES: "LRUCache[tuple[sympy.Basic, tuple[str, ...]], Tape]" = LRUCache(maxsize=1024)
 _TAPES_LOCK = threading.Lock()
 
 
@@ -274,7 +274,7 @@ class Tape:
         return len(self.rows)
 
 
-_MP_ROWS = 64   # remembered mpmath sweeps per tape
+_MP_ROWS = 16   # remembered mpmath sweeps per tape (the hits do not grow past this)
 
 
 def _exact_input(v: Any) -> Any:
