@@ -6,6 +6,7 @@ the verdict cache, check the ``allowed`` symbols on the answer as written, then 
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _KEYS: "LRUCache[tuple[Any, ...], _Key]" = LRUCache(maxsize=512)
 _KEYS_LOCK = threading.Lock()
+_CONTEXTS: "LRUCache[str, GradingContext]" = LRUCache(maxsize=256)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,24 @@ def prepare_key(expected: "str | Parsed | int | float", ctx: GradingContext) -> 
     with _KEYS_LOCK:
         _KEYS[memo] = key
     return key
+
+
+def context_from_json(obj: Any) -> GradingContext:
+    """``GradingContext.from_json``, memoised by the object's canonical JSON: a context is
+    immutable, and the answers to one question repeat it line after line (its names, fingerprint
+    and compiled definitions then come with it). Invalid contexts raise every time."""
+    try:
+        memo = json.dumps(obj, sort_keys=True)
+    except (TypeError, ValueError):
+        return GradingContext.from_json(obj)
+    with _KEYS_LOCK:
+        hit = _CONTEXTS.get(memo)
+    if hit is not None:
+        return hit
+    ctx = GradingContext.from_json(obj)
+    with _KEYS_LOCK:
+        _CONTEXTS[memo] = ctx
+    return ctx
 
 
 def allowed_violation(expr: sympy.Expr, allowed: frozenset[str] | None) -> CheckResult | None:
@@ -155,5 +175,5 @@ def check_json(line: dict[str, Any], *, limits: Limits = DEFAULT_LIMITS, seed: i
         syntax = "auto"
     if syntax not in ("auto", "text", "latex"):
         raise ValueError('"syntax" must be "auto", "text" or "latex"')
-    ctx = GradingContext.from_json(line.get("context"))
+    ctx = context_from_json(line.get("context"))
     return check_answer(expected, answer, context=ctx, syntax=syntax, limits=limits, seed=seed, cache=cache)

@@ -46,10 +46,15 @@ class Guard:
     when: tuple[sympy.Basic, ...] = ()
 
 
+_HOLDS = {NONNEG: lambda a: a >= 0, POS: lambda a: a > 0, UNIT: lambda a: abs(a) <= 1,
+          NONZERO: lambda a: a != 0}
+
+
 def guard_for(kind: str, arg: sympy.Expr) -> Guard | None:
     """A guard on ``arg``, or None when it plainly always holds (a positive number)."""
     if arg.is_Rational or arg.is_Float:
-        holds = {NONNEG: arg >= 0, POS: arg > 0, UNIT: abs(arg) <= 1, NONZERO: arg != 0}[kind]
+        # only the comparison asked for (each one builds and decides a sympy relation)
+        holds = _HOLDS[kind](arg)
         if holds:
             return None
     return Guard(kind, arg)

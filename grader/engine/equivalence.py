@@ -32,18 +32,22 @@ a continuous symbol (``x^2/x`` at 0, a set of measure zero) is not, one of a dis
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
+from cachetools import LRUCache
 
 from grader.engine.context import Discrete, GradingContext
-from grader.engine.definedness import Guard, condition, guarded
+from grader.engine.definedness import Definedness, Guard, condition, guarded
 from grader.engine.errors import ContextError, EngineError, ParseError
 from grader.engine.limits import DEFAULT_LIMITS, Limits
 from grader.engine.results import CheckResult, RegionResult, Verdict
+from grader.engine.tape_sympy import free_symbols
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.equivalence_numeric import NumericComparison
@@ -82,9 +86,7 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
     discrete = frozenset(n for n, d in ctx.domain.items() if isinstance(d, Discrete))
     defined = frozenset(ctx.symbol_definitions)
     try:
-        key = ctx.substitute(expected_expr)
-        key_def = condition(key_guards, ctx.substitute, discrete, defined)
-        key_t = guarded(key, key_def.cond)
+        key, key_def, key_t = _written(expected_expr, key_guards, ctx, discrete, defined)
     except (ContextError, ParseError) as exc:
         return undetermined(f"could not compare: {exc}")
     try:
@@ -140,8 +142,29 @@ def compare(expected_expr: sympy.Expr, answer_expr: sympy.Expr, *, context: Grad
                        extra={"points": outcome.n_points})
 
 
+_WRITTEN: "LRUCache[tuple[Any, ...], tuple[sympy.Expr, Definedness, sympy.Expr]]" = LRUCache(maxsize=512)
+_WRITTEN_LOCK = threading.Lock()
+
+
+def _written(expr: sympy.Expr, guards: tuple[Guard, ...], ctx: GradingContext, discrete: frozenset[str],
+             defined: frozenset[str]) -> tuple[sympy.Expr, Definedness, sympy.Expr]:
+    """(substituted, where defined as written, guarded) for the key: the same for every answer
+    to a question, so made once per (key, guards, context)."""
+    memo = (expr, tuple(guards), ctx.fingerprint())
+    with _WRITTEN_LOCK:
+        hit = _WRITTEN.get(memo)
+    if hit is not None:
+        return hit
+    sub = ctx.substitute(expr)
+    where = condition(guards, ctx.substitute, discrete, defined)
+    out = (sub, where, guarded(sub, where.cond))
+    with _WRITTEN_LOCK:
+        _WRITTEN[memo] = out
+    return out
+
+
 def _is_number(expr: Any) -> bool:
-    return isinstance(expr, sympy.Basic) and not expr.free_symbols and not expr.has(sympy.Piecewise)
+    return isinstance(expr, sympy.Basic) and not free_symbols(expr) and not expr.has(sympy.Piecewise)
 
 
 def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: Any, regions: list,
@@ -151,7 +174,7 @@ def _numeric(key: sympy.Expr, answer: sympy.Expr, ctx: GradingContext, domain: A
     from grader.engine.tape import Tape
 
     try:
-        Tape.from_expr(key, sorted(key.free_symbols, key=lambda s: s.name))
+        Tape.from_expr(key, sorted(free_symbols(key), key=lambda s: s.name))
     except EngineError as exc:
         return undetermined(f"could not compare: the expected answer cannot be evaluated ({exc})")
     try:
@@ -185,13 +208,15 @@ def _incorrect(outcome: "NumericOutcome", key: sympy.Expr, answer: sympy.Expr, w
 
 def _discrete_cases(exprs: tuple[sympy.Expr, ...], ctx: GradingContext) -> list[dict]:
     """Substitutions for every combination of the discrete symbols (at most 4), else [{}]."""
-    used = set().union(*(e.free_symbols for e in exprs))
+    used = set().union(*(free_symbols(e) for e in exprs))
+    discrete = [(s, dom) for s in sorted(used, key=lambda s: s.name)
+                if isinstance(dom := ctx.domain.get(s.name), Discrete)]
+    if math.prod(len(dom.values) for _, dom in discrete) > 4:
+        return [{}]  # counted before any combination is built (they can run to thousands)
     cases: list[dict] = [{}]
-    for s in sorted(used, key=lambda s: s.name):
-        dom = ctx.domain.get(s.name)
-        if isinstance(dom, Discrete):
-            cases = [{**c, s: _exact(v)} for c in cases for v in dom.values]
-    return cases if len(cases) <= 4 else [{}]
+    for s, dom in discrete:
+        cases = [{**c, s: _exact(v)} for c in cases for v in dom.values]
+    return cases
 
 
 def _exact(v: int | float) -> sympy.Rational:

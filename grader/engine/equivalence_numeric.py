@@ -28,6 +28,7 @@ from grader.engine.numeric_recheck import Watch, overflowed
 from grader.engine.piecewise_compare import Boundaries, Region, boundary_functions, row_scale, summed_rows
 from grader.engine.sampling import Sampler
 from grader.engine.tape import Tape
+from grader.engine.tape_sympy import free_symbols
 
 EPS = np.finfo(float).eps
 ABS_FLOOR = 1e-12            # absolute floor of the tolerance rule, for inexact (decimal) input only,
@@ -52,10 +53,10 @@ class NumericComparison(HighPrecision):
                  domain: Mapping[str, Domain], tolerance: float, tolerant: bool,
                  rng: np.random.Generator, deadline: float | None, inexact: bool = False,
                  boundary_exprs: Sequence[Any] | None = None, edge_exprs: Sequence[Any] = ()) -> None:
-        syms: set[sympy.Symbol] = set(key.free_symbols) | set(answer.free_symbols)
+        syms: set[sympy.Symbol] = set(free_symbols(key)) | free_symbols(answer)
         for r in regions:
             if isinstance(r.condition, sympy.Basic):
-                syms |= r.condition.free_symbols
+                syms |= free_symbols(r.condition)
         self.inputs = sorted(syms, key=lambda s: s.name)
         self.names = [s.name for s in self.inputs]
         self.key_tape = Tape.from_expr(key, self.inputs)

@@ -20,6 +20,7 @@ import numpy as np
 import sympy
 
 from grader.engine import feedback_factors as factors
+from grader.engine.numeric_values import median
 
 if TYPE_CHECKING:  # pragma: no cover
     from grader.engine.context import GradingContext
@@ -129,7 +130,7 @@ def _constant(values: np.ndarray) -> float | None:
     vals = values[np.isfinite(values)]
     if len(vals) < 2 and not (len(vals) == 1 and len(values) == 1):
         return None
-    c = float(np.median(vals))
+    c = median(vals)
     if np.all(np.abs(vals - c) <= _REL * max(1.0, abs(c))):
         return c
     return None

@@ -151,14 +151,17 @@ def factor_hint(ratio: np.ndarray, points: Mapping[str, np.ndarray], ctx: "Gradi
         f = np.broadcast_to(np.asarray(tape.output(points), dtype=float), ratio.shape)
         if np.all(np.isfinite(f)):
             values.append((cand, f))
-    tries = list(values) + [(c1 * c2, f1 * f2) for i, (c1, f1) in enumerate(values) for c2, f2 in values[i:]]
-    for cand, f in tries:
+    # a product of two candidates is built in sympy only once its values match
+    tries = [(c, None, f) for c, f in values] + [(c1, c2, f1 * f2) for i, (c1, f1) in enumerate(values)
+                                                 for c2, f2 in values[i:]]
+    for c1, c2, f in tries:
         with np.errstate(all="ignore"):
             for kind, q in (("an extra", ratio / f), ("a missing", ratio * f)):
                 c = constant(q) if np.all(np.isfinite(q)) else None
                 num = simple_number(c) if c is not None else None
                 if num is None:
                     continue
+                cand = c1 if c2 is None else c1 * c2
                 k = sympy.Rational(Fraction(num))
                 factor = k * cand if kind == "an extra" else cand / k
                 multiplier = factor if kind == "an extra" else 1 / factor

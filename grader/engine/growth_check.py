@@ -24,6 +24,7 @@ from grader.engine.double_bounds import fits_in_doubles
 from grader.engine.errors import EngineError
 from grader.engine.sampling import DEFAULT_INTERVAL
 from grader.engine.tape import Row, Tape
+from grader.engine.tape_sympy import free_symbols
 from grader.engine.value_bounds import Bounds, Iv, TooLarge
 
 _PIECES = 8
@@ -32,13 +33,13 @@ Box = dict[str, tuple[float, float]]
 
 def explosion(key: sympy.Expr, answer: sympy.Expr, domain: Mapping[str, Domain], digits: int) -> str | None:
     """Feedback refusing ``answer`` when it passes ``10**digits`` on ``domain`` and ``key`` does not."""
-    used = sorted(answer.free_symbols, key=lambda s: s.name)
+    used = sorted(free_symbols(answer), key=lambda s: s.name)
     box = {s.name: _range(domain.get(s.name)) for s in used}
     try:
         where = _first_explosion(Tape.from_expr(answer, used), box, digits)
         if where is None:
             return None
-        both = sorted(set(used) | key.free_symbols, key=lambda s: s.name)
+        both = sorted(set(used) | free_symbols(key), key=lambda s: s.name)
         if _first_explosion(Tape.from_expr(key, both), {s.name: _range(domain.get(s.name)) for s in both},
                             digits) is not None:
             return None

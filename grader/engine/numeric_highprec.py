@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 
 from grader.engine.numeric_recheck import extra_bits, perturbations, shallowest, spread
-from grader.engine.numeric_values import NumericOutcome, mpf_value, point_at
+from grader.engine.numeric_values import NumericOutcome, median, mpf_value, point_at
 from grader.engine.piecewise_compare import Boundaries, mp_scale
 from grader.engine.sampling import DEFAULT_INTERVAL
 from grader.engine.tape import Tape
@@ -128,7 +128,7 @@ class HighPrecision:
             return None
         # the clearest disagreements first: large relative gaps where the key is not tiny
         ka, aa = np.abs(out.key[bad]), np.abs(out.answer[bad])
-        typical = float(np.median(np.abs(out.key))) or 1.0
+        typical = median(np.abs(out.key)) or 1.0
         rel = np.abs(out.answer[bad] - out.key[bad]) / (ka + aa + 1e-300) * np.minimum(1.0, ka / typical)
         # ... at the smallest magnitudes of symbols without a domain (x=7.2 reads better than 978)
         far = np.zeros(len(bad))

@@ -48,21 +48,26 @@ class Watch:
         the re-check it takes to see the absorbed term (an absorbed sum term 2^-60 of its total:
         60; an underflow or overflow: ``DEEP``)."""
         out = np.full(n, -1.0)
+        # each sum's terms (and then all growing rows) in one stacked pass, not row by row
         with np.errstate(all="ignore"):
             for i, args in self.sums:
                 total = np.abs(_arr(rows[i], n))
-                for j in args:
-                    t = np.abs(_arr(rows[j], n))
-                    absorbed = (t > 0) & (t < EPS * total)
-                    if absorbed.any():
-                        out = np.where(absorbed, np.maximum(out, np.log2(total / np.where(t > 0, t, 1.0))), out)
-            for i, op in self.growing:
-                v = np.abs(_arr(rows[i], n))
-                out = np.where(np.isinf(v) | ((v < _TINY) & ((v > 0) | (op == "exp"))), DEEP, out)
+                t = np.abs(np.stack([_arr(rows[j], n) for j in args]))
+                absorbed = (t > 0) & (t < EPS * total)
+                if absorbed.any():
+                    bits = np.where(absorbed, np.log2(total / np.where(t > 0, t, 1.0)), -np.inf).max(axis=0)
+                    out = np.where(absorbed.any(axis=0), np.maximum(out, bits), out)
+            if self.growing:
+                v = np.abs(np.stack([_arr(rows[i], n) for i, _ in self.growing]))
+                is_exp = np.array([op == "exp" for _, op in self.growing])[:, None]
+                deep = (np.isinf(v) | ((v < _TINY) & ((v > 0) | is_exp))).any(axis=0)
+                out = np.where(deep, DEEP, out)
         return out
 
 
 def _arr(v: Any, n: int) -> np.ndarray:
+    if type(v) is np.ndarray and v.shape == (n,) and v.dtype == float:
+        return v  # the tape's rows already are (the common case: no copy, no view)
     return np.broadcast_to(np.asarray(v, dtype=float), (n,))
 
 
@@ -120,8 +125,13 @@ def extra_bits(depth: float, rows: int = 0) -> int:
 def spread(candidates: np.ndarray, label: np.ndarray, per_label: int, cap: int) -> list[int]:
     """Up to ``per_label`` candidates of every label (spread over each label's list), at most ``cap``."""
     chosen: list[int] = []
-    for lab in np.unique(label[candidates]):
-        mine = candidates[label[candidates] == lab]
+    labs = label[candidates]
+    # grouped by one stable sort (each label's candidates keep their order), not one mask per label
+    order = np.argsort(labs, kind="stable")
+    grouped = candidates[order]
+    _, starts, counts = np.unique(labs[order], return_index=True, return_counts=True)
+    for start, count in zip(starts.tolist(), counts.tolist()):
+        mine = grouped[start:start + count]
         chosen += [int(i) for i in mine[:: max(1, len(mine) // per_label)][:per_label]]
         if len(chosen) >= cap:
             break

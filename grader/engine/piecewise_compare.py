@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
+from cachetools.func import lru_cache
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from grader.engine.tape import Tape
@@ -69,11 +70,13 @@ def boundary_functions(exprs: Sequence[Any]) -> list[sympy.Expr]:
     return sorted(funcs, key=sympy.default_sort_key)
 
 
-def _relationals(expr: Any) -> set[sympy.Expr]:
-    """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``."""
+@lru_cache(maxsize=2048)
+def _relationals(expr: Any) -> frozenset[sympy.Expr]:
+    """``lhs - rhs`` of every relational, and arguments of Heaviside/sign, in ``expr``
+    (memoised: a key's boundaries are the same for every answer)."""
     out: set[sympy.Expr] = set()
     if not isinstance(expr, sympy.Basic):
-        return out
+        return frozenset()
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.core.relational.Relational):
             out.add(node.lhs - node.rhs)
@@ -81,7 +84,7 @@ def _relationals(expr: Any) -> set[sympy.Expr]:
             out.add(node.args[0])
         elif isinstance(node, (sympy.Max, sympy.Min)) and len(node.args) == 2:
             out.add(node.args[0] - node.args[1])
-    return {g for g in out if g.free_symbols}
+    return frozenset(g for g in out if g.free_symbols)
 
 
 class Boundaries:
@@ -157,7 +160,7 @@ def summed_rows(tape: Tape) -> list[int]:
 
 def row_scale(rows: Sequence[Any], n: int, which: Sequence[int] | None = None) -> np.ndarray:
     """Per point, the largest finite magnitude among the ``which`` rows (default all numeric rows)."""
-    scale = np.zeros(n)
+    parts = []
     for i in (range(len(rows)) if which is None else which):
         v = rows[i]
         if isinstance(v, (bool, np.bool_)):
@@ -165,9 +168,14 @@ def row_scale(rows: Sequence[Any], n: int, which: Sequence[int] | None = None) -
         arr = np.asarray(v)
         if arr.dtype == bool:
             continue
-        a = np.abs(np.broadcast_to(arr.astype(float), (n,)))
-        scale = np.maximum(scale, np.where(np.isfinite(a), a, 0.0))
-    return scale
+        parts.append(arr if arr.shape == (n,) and arr.dtype == float else np.broadcast_to(arr.astype(float), (n,)))
+    if not parts:
+        return np.zeros(n)
+    # one pass over all rows at once: a few numpy calls instead of three per row
+    a = np.abs(np.stack(parts))
+    a[~np.isfinite(a)] = 0.0
+    out: np.ndarray = a.max(axis=0)
+    return out
 
 
 def mp_scale(rows: Sequence[Any], which: Sequence[int] | None = None) -> Any:
@@ -179,6 +187,8 @@ def mp_scale(rows: Sequence[Any], which: Sequence[int] | None = None) -> Any:
         v = rows[i]
         if isinstance(v, bool) or not isinstance(v, (mpmath.mpf, int, float)):
             continue
-        if mpmath.isfinite(v) and abs(v) > best:
-            best = abs(v)
+        if mpmath.isfinite(v):
+            m = abs(v)
+            if m > best:
+                best = m
     return best

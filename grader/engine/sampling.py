@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
+from cachetools.func import lru_cache
 
 from grader.engine.context import Discrete, Domain, Interval
 
@@ -36,6 +37,16 @@ def grid_step(interval: Interval) -> float:
     return 10.0 ** (math.floor(math.log10(width)) - 3)
 
 
+@lru_cache(maxsize=256)
+def _combinations(values: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    """Every combination of the discrete values, one row each (read-only: shared by every
+    sampler of the question)."""
+    count = math.prod(len(v) for v in values) if values else 1
+    combos = np.array(list(itertools.product(*values)), dtype=float).reshape(count, len(values))
+    combos.flags.writeable = False
+    return combos
+
+
 @dataclass
 class Sampler:
     """Draws points for ``names`` (a fixed order) on ``domain`` with generator ``rng``."""
@@ -48,11 +59,11 @@ class Sampler:
         self.names = tuple(self.names)
         self._discrete = [n for n in self.names if isinstance(self.domain.get(n), Discrete)]
         self._continuous = [n for n in self.names if n not in self._discrete]
-        values = [self.domain[n].values for n in self._discrete]  # type: ignore[union-attr]
+        values = tuple(tuple(self.domain[n].values) for n in self._discrete)  # type: ignore[union-attr]
         count = math.prod(len(v) for v in values) if values else 1
         self._combos: np.ndarray | None = None
         if count <= MAX_CYCLED:
-            self._combos = np.array(list(itertools.product(*values)), dtype=float).reshape(count, len(values))
+            self._combos = _combinations(values)
         self._offset = 0
 
     @property

@@ -11,15 +11,25 @@ Row names: an input row is named by its symbol, a constant row ``c_k``, an opera
 from __future__ import annotations
 
 import math
+import threading
+from fractions import Fraction
 from typing import Any, Mapping, NamedTuple, Sequence
 
 import mpmath
 import numpy as np
 import sympy
+from cachetools import LRUCache
 
 from grader.engine.errors import EngineError
 from grader.engine.tape_ops import BACKENDS, BOOLEAN_OPS, OPS
 from grader.engine.tape_sympy import mpf_const, mpf_input, to_float, translate
+
+# A tape is immutable once built (its mpmath constants are a memo), so one expression over the
+# same inputs is laid out once per process: the key of a question is compiled for its first
+# answer, and the checks of one answer (growth, sampling, witness, feedback) share one tape.
+_TAPES: "LRUCache[tuple[sympy.Basic, tuple[str, ...]], Tape]" = LRUCache(maxsize=1024)
+_TAPES_LOCK = threading.Lock()
+
 
 class Row(NamedTuple):
     """One tape row: ``op`` applied to earlier rows ``args``; ``const`` for inputs/constants/powi."""
@@ -39,22 +49,38 @@ class Tape:
         self._floats = [to_float(r.const) if r.op == "const" else None for r in self.rows]
         self._program = [(i, OPS[r.op].forward, r.args, r.const) for i, r in enumerate(self.rows)
                          if r.op not in ("input", "const")]
+        self._input_rows = [(i, r.name) for i, r in enumerate(self.rows) if r.op == "input"]
         self._mp_cache: dict[int, list[Any]] = {}
+        self._mp_rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     @classmethod
     def from_expr(cls, expr: sympy.Basic, inputs: Sequence[sympy.Symbol]) -> "Tape":
-        """Build the tape of ``expr`` over ``inputs`` (symbols, matched by name)."""
-        names = [getattr(s, "name", str(s)) for s in inputs]
+        """Build the tape of ``expr`` over ``inputs`` (symbols, matched by name); memoised."""
+        # not getattr(s, "name", str(s)): its default would print every symbol on every call
+        names = [s.name if isinstance(getattr(s, "name", None), str) else str(s) for s in inputs]
+        if isinstance(expr, bool) or not isinstance(expr, (sympy.Basic, int, float)):
+            raise EngineError("the tape takes sympy expressions built by our parser, or plain numbers")
+        if not isinstance(expr, sympy.Basic):
+            expr = sympy.Integer(expr) if isinstance(expr, int) else sympy.Float(expr)
+        # sympy's equality is structural and exact (2.0 is not 2, nor 0.1 at another precision)
+        memo_key = (expr, tuple(names))
+        with _TAPES_LOCK:
+            hit = _TAPES.get(memo_key)
+        if hit is not None:
+            return hit
+        tape = cls._build(expr, names)
+        with _TAPES_LOCK:
+            _TAPES[memo_key] = tape
+        return tape
+
+    @classmethod
+    def _build(cls, expr: sympy.Basic, names: list[str]) -> "Tape":
         if len(set(names)) != len(names):
             raise EngineError("duplicate input symbols")
         index = {n: i for i, n in enumerate(names)}
         rows = [Row(n, "input", (), n) for n in names]
         memo: dict[sympy.Basic, int] = {}
         counts = {"const": 0, "op": 0}
-        if isinstance(expr, bool) or not isinstance(expr, (sympy.Basic, int, float)):
-            raise EngineError("the tape takes sympy expressions built by our parser, or plain numbers")
-        if not isinstance(expr, sympy.Basic):
-            expr = sympy.Integer(expr) if isinstance(expr, int) else sympy.Float(expr)
         stack: list[tuple[sympy.Basic, list[sympy.Basic] | None, Any]] = [(expr, None, None)]
         while stack:
             node, kids, info = stack.pop()
@@ -117,23 +143,52 @@ class Tape:
         if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == bool):
             return np.broadcast_to(v, shape) if shape else bool(v)
         if shape:
+            if np.ndim(v) == 0:  # a constant row: filling is a fraction of broadcast_to's cost
+                return np.full(shape, float(v))
             return np.broadcast_to(np.asarray(v, dtype=float), shape)
         return float(v)
 
     def _forward_mpmath(self, values: Mapping[str, Any], prec: int) -> list[Any]:
+        # the key of a question is re-checked at the same sampled points for answer after answer
+        # (the points come from the same seed): those sweeps are remembered, a few per tape
+        try:
+            memo = (prec, *(_exact_input(values[n]) for n in self.inputs))
+        except (KeyError, TypeError):
+            memo = None
+        if memo is not None:
+            hit = self._mp_rows.get(memo)
+            if hit is not None:
+                return list(hit)
+        vals = self._sweep_mpmath(values, prec)
+        if memo is not None:
+            if len(self._mp_rows) >= _MP_ROWS:
+                try:  # the oldest goes (another thread may be changing the dict: then none)
+                    self._mp_rows.pop(next(iter(self._mp_rows)), None)
+                except (StopIteration, RuntimeError):
+                    pass
+            self._mp_rows[memo] = tuple(vals)
+        return vals
+
+    def _sweep_mpmath(self, values: Mapping[str, Any], prec: int) -> list[Any]:
         ns = BACKENDS["mpmath"]
         consts = self._mp_cache.get(prec)
         if consts is None:
             consts = [mpf_const(r.const, prec) if r.op == "const" else None for r in self.rows]
             self._mp_cache[prec] = consts
-        vals: list[Any] = []
-        for i, row in enumerate(self.rows):
-            if row.op == "input":
-                vals.append(mpf_input(self._input(values, row.name), prec))
-            elif row.op == "const":
-                vals.append(consts[i])
+        vals: list[Any] = list(consts)
+        for i, name in self._input_rows:
+            vals[i] = mpf_input(self._input(values, name), prec)
+        for i, fwd, args, const in self._program:  # _mp_guard inlined: this loop is hot
+            try:
+                v = fwd(ns, [vals[j] for j in args], const)
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                v = mpmath.nan
             else:
-                vals.append(_mp_guard(lambda: OPS[row.op].forward(ns, [vals[j] for j in row.args], row.const)))
+                if isinstance(v, mpmath.mpc):
+                    v = mpmath.nan
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    v = mpmath.mpf(v)
+            vals[i] = v
         return vals
 
     def output(self, values: Mapping[str, Any], *, backend: str = "numpy", prec: int | None = None) -> Any:
@@ -217,6 +272,17 @@ class Tape:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+_MP_ROWS = 16   # remembered mpmath sweeps per tape (the hits do not grow past this)
+
+
+def _exact_input(v: Any) -> Any:
+    """A hashable stand-in for an input value that converts to exactly one mpf (a float, an int,
+    a Fraction: equal ones convert equally); TypeError for anything else (arrays, sympy)."""
+    if type(v) in (float, int, Fraction) or isinstance(v, np.floating):
+        return v
+    raise TypeError
 
 
 def _mp_guard(f: Any) -> Any:

@@ -8,9 +8,17 @@ from typing import Any, Mapping
 
 import mpmath
 import sympy
+from cachetools.func import lru_cache
 from sympy.core.function import AppliedUndef
 
 from grader.engine.errors import EngineError
+
+@lru_cache(maxsize=4096)
+def free_symbols(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
+    """``expr.free_symbols``, memoised: sympy walks the whole tree on every call, and one answer's
+    check asks for the symbols of the same key and answer a dozen times."""
+    return frozenset(expr.free_symbols)
+
 
 _FUNCS: dict[type, str] = {
     sympy.exp: "exp", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",

@@ -37,6 +37,7 @@ def _context(prec: int) -> MPIntervalContext:
 
 # one context per precision, configured here and never changed afterwards (no shared mutable state)
 CONTEXTS: dict[int, MPIntervalContext] = {53: _context(53), 1024: _context(1024)}
+_UNBOUNDED: dict[int, Any] = {}
 
 
 class TooLarge(Exception):
@@ -77,7 +78,9 @@ class Bounds:
         self.ln_limit = digits * math.log(10.0)
         self.strict = strict
         self.singular = False
-        self.unbounded: Iv = self.iv.mpf([-self.iv.inf, self.iv.inf])
+        self.unbounded: Iv = _UNBOUNDED.get(prec)
+        if self.unbounded is None:  # built once per precision: intervals are immutable
+            self.unbounded = _UNBOUNDED.setdefault(prec, self.iv.mpf([-self.iv.inf, self.iv.inf]))
 
     # -- construction --------------------------------------------------------------------------
 

@@ -68,6 +68,14 @@ def _simple_condition(cond: sympy.Basic) -> bool:
     return False
 
 
+def _exceeds(r: sympy.Rational, limit: int) -> bool:
+    """``abs(r) > limit`` for a sympy Rational, in Python integers (sympy's comparison builds
+    and decides a relation: this runs for every term of every sum)."""
+    if type(limit) is int:
+        return bool(abs(r.p) > limit * r.q)
+    return bool(abs(r) > limit)
+
+
 def _digits(n: int) -> float:
     """log10 of a positive integer (its size in digits), without converting it to text."""
     return math.log10(n) if n > 0 else 0.0
@@ -193,12 +201,12 @@ class Builder:
         (base, b_est), (exponent, _) = self.val(node.args[0]), self.val(node.args[1])
         col, limit = node.col, self.limits.max_exponent
         if exponent.is_Rational:
-            if abs(exponent) > limit:
+            if _exceeds(exponent, limit):
                 raise LimitExceeded(f"exponent {exponent} is too large (limit {limit})", col)
             est = self.check(b_est * float(abs(exponent)), col)
             self.guard_power(base, exponent)
             result = sympy.Pow(base, exponent, evaluate=not _conditional(base))
-            if result.is_Pow and result.exp.is_Rational and abs(result.exp) > limit:
+            if result.is_Pow and result.exp.is_Rational and _exceeds(result.exp, limit):
                 # sympy multiplies nested exponents: (((x^200)^200)^200)^200 is x^1600000000
                 raise LimitExceeded(f"exponent {result.exp} of nested powers is too large "
                                     f"(limit {limit})", col)
@@ -210,7 +218,7 @@ class Builder:
         if base.is_number and base is not sympy.E:
             # sympy splits b**(y + c) into b**c * b**y as soon as it factors anything
             constant, _ = exponent.as_coeff_Add()
-            if constant.is_Rational and abs(constant) > limit:
+            if constant.is_Rational and _exceeds(constant, limit):
                 raise LimitExceeded(f"exponent {constant} + ... is too large (limit {limit})", col)
         if isinstance(base, sympy.Piecewise):  # sympy would rebuild and re-evaluate each row
             return sympy.Pow(base, exponent, evaluate=False), 0.0
@@ -222,7 +230,7 @@ class Builder:
         limit = self.limits.max_exponent
         for term in sympy.Add.make_args(exponent):
             coeff, rest = term.as_coeff_Mul()
-            if rest.has(sympy.log) and coeff.is_Rational and abs(coeff) > limit:
+            if rest.has(sympy.log) and coeff.is_Rational and _exceeds(coeff, limit):
                 raise LimitExceeded(f"exponent {coeff}*... is too large (limit {limit})", col)
 
     def no_log_bomb(self, expr: sympy.Expr, col: int) -> sympy.Expr:
@@ -231,7 +239,7 @@ class Builder:
         limit = self.limits.max_exponent
         for term in sympy.Add.make_args(expr):
             coeff, rest = term.as_coeff_Mul()
-            if coeff.is_Rational and abs(coeff) > limit and any(
+            if coeff.is_Rational and _exceeds(coeff, limit) and any(
                     isinstance(f, sympy.log) and f.args[0].is_number
                     for f in sympy.Mul.make_args(rest)):
                 raise LimitExceeded(f"coefficient {coeff} of a logarithm is too large "

@@ -38,14 +38,28 @@ def check_magnitudes(root: Node, digits: int = DEFAULT_LIMITS.max_magnitude) -> 
                                 getattr(exc, "col", root.col)) from None
 
 
+class _Leaf:
+    """A numeric literal whose enclosure is built only if its parent is constant too: most
+    literals (the 2 of ``x^2``, ``2x``) sit under a subtree with symbols, which needs no value.
+    Only literals that cannot pass the limit are deferred, so no check is skipped."""
+
+    __slots__ = ("p", "q")
+
+    def __init__(self, p: int, q: int) -> None:
+        self.p, self.q = p, q
+
+
+_LEAF_BITS = 3000   # |p/q| <= |p| < 2^3000, far below 10^max_magnitude for any sane limit
+
+
 class _Walk:
     """Enclosures of every constant subtree (None for a subtree with symbols)."""
 
     def __init__(self, bounds: Bounds) -> None:
         self.b = bounds
-        self.memo: dict[int, Iv | None] = {}
+        self.memo: dict[int, Iv | _Leaf | None] = {}
 
-    def value(self, node: Node) -> Iv | None:
+    def value(self, node: Node) -> "Iv | _Leaf | None":
         key = id(node)
         if key not in self.memo:
             try:
@@ -59,9 +73,12 @@ class _Walk:
                 raise
         return self.memo[key]
 
-    def _value(self, node: Node) -> Iv | None:
+    def _value(self, node: Node) -> "Iv | _Leaf | None":
         kind, args, b = node.kind, node.args, self.b
         if kind == "num":
+            p, q = args
+            if abs(p).bit_length() <= _LEAF_BITS and q >= 1 and _LEAF_BITS < b.digits * 3.32:
+                return _Leaf(p, q)
             return b.number(*args)
         if kind == "const":
             return b.constant(args[0]) if args[0] in ("E", "pi") else None
@@ -73,6 +90,7 @@ class _Walk:
         values: list[Any] = [self.value(c) for c in children]
         if kind in _CONDITIONS or kind == "ufunc" or any(v is None for v in values):
             return None
+        values = [b.number(v.p, v.q) if isinstance(v, _Leaf) else v for v in values]
         if kind == "box":
             return values[0]
         if kind == "neg":
