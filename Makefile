@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check test-engine lint-assignments bench clean
+.PHONY: install run test test-rabbitmq check test-engine lint-assignments bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ check: install
 test: check
 	bash tests/setup.sh
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-rabbitmq
+
+# The worker integration tests again with RabbitMQ as Celery's broker (a virtual host of their own).
+test-rabbitmq: install
+	bash tests/rabbitmq_vhost.sh $(PY) -m pytest -q -p no:cacheprovider tests/integration/worker
 
 test-engine: install
 	$(PY) -m pytest tests/unit
