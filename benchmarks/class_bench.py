@@ -4,6 +4,9 @@ in a temporary worktree, and this one) under the same loads, interleaved, on loo
 Scenarios (each bounded in time):
 - ``burst``: ``--burst-students`` students POST the seed submission at once, verdict cache off
   (``service_bench.py --no-cache``'s load);
+- ``varied``: the hard case of the burst: ``--burst-students`` students POST at once, each with a
+  class's varied answers from ``class_answers.py`` (right forms, wrong ones, unreadable, a few
+  hostile), verdict cache off;
 - ``class``: ``--class-students`` students arrive evenly over ``--arrival`` seconds with answers
   from ``class_answers.py`` (verdict cache on: production shape).
 
@@ -119,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst-students", type=int, default=300)
     parser.add_argument("--class-students", type=int, default=1000)
     parser.add_argument("--arrival", type=float, default=60.0, help="seconds over which the class arrives")
-    parser.add_argument("--scenarios", default="burst,class")
+    parser.add_argument("--scenarios", default="burst,varied,class")
     parser.add_argument("--rounds", type=int, default=1, help="before/after pairs per scenario, interleaved")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes on the fast queue")
     parser.add_argument("--webs", default="gthread:2:8",
@@ -134,8 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     results = []
     for scenario in args.scenarios.split(","):
+        if scenario not in ("burst", "varied", "class"):
+            parser.error(f"unknown scenario {scenario!r} (burst, varied, class)")
         subs = ([dict(SEED)] * args.burst_students if scenario == "burst"
-                else class_answers(args.class_students))
+                else class_answers(args.burst_students if scenario == "varied" else args.class_students))
+        at_once = scenario != "class"
         trees = {"before": args.before, "after": args.after}
         webs = args.webs.split(",")
         for rnd in range(args.rounds):
@@ -144,8 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                          + (f" #{rnd + 1}" if args.rounds > 1 else ""))
                 args.web = web
                 res = run_one(label.replace(" ", "-").replace("#", "").replace(":", "-"), trees[side].resolve(),
-                              subs, arrival_s=0.0 if scenario == "burst" else args.arrival,
-                              no_cache=scenario == "burst", args=args)
+                              subs, arrival_s=0.0 if at_once else args.arrival, no_cache=at_once, args=args)
                 res["label"] = label
                 results.append(res)
                 print(_row(res), flush=True)
