@@ -98,12 +98,39 @@ def class_answers(students: int, seed: int = 13) -> list[dict[str, Any]]:
     return out
 
 
+def _made_distinct(answer: str, k: int) -> str:
+    """The same value written as a new expression: ``answer + k((s + 1)^2 - s^2 - 2s - 1)`` with a
+    symbol ``s`` of the answer's own (a question may allow only some symbols); sympy never expands
+    the square by itself, so every k is a new tree for every cache."""
+    s = next((name for name in ("p_i", "a_i", "x_i", "y_i", "w") if name in answer), None)
+    if s is None:
+        return answer
+    if "\\" in answer:
+        return f"\\left({answer}\\right) + {k}\\left(({s} + 1)^2 - {s}^2 - 2{s} - 1\\right)"
+    return f"({answer}) + {k}*(({s} + 1)^2 - {s}^2 - 2*{s} - 1)"
+
+
+def distinct_answers(students: int, seed: int = 13) -> list[dict[str, Any]]:
+    """A class's answers (``class_answers``) with every readable expression answer to 1a-1e written
+    anew for each student (the same value, a new expression): no two submissions share such an
+    answer, so neither the verdict cache nor a worker's memo of parsed answers helps."""
+    out = class_answers(students, seed)
+    for i, answers in enumerate(out):
+        for qid in SCALABLE:
+            text = answers[qid]
+            if "=" not in text and "boxed" not in text and text not in POOLS[qid][2] and not any(
+                    text in h for h in HOSTILE.values()):
+                answers[qid] = _made_distinct(text, i + 2)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--distinct", action="store_true", help="every expression answer written anew")
     args = parser.parse_args()
-    for answers in class_answers(args.students, args.seed):
+    for answers in (distinct_answers if args.distinct else class_answers)(args.students, args.seed):
         print(json.dumps(answers))
 
 

@@ -7,6 +7,8 @@ Scenarios (each bounded in time):
 - ``varied``: the hard case of the burst: ``--burst-students`` students POST at once, each with a
   class's varied answers from ``class_answers.py`` (right forms, wrong ones, unreadable, a few
   hostile), verdict cache off;
+- ``distinct``: as ``varied``, but every readable answer to 1a-1e written anew per student (the same
+  value, a new expression: ``class_answers.distinct_answers``): no cache or memo can help;
 - ``class``: ``--class-students`` students arrive evenly over ``--arrival`` seconds with answers
   from ``class_answers.py`` (verdict cache on: production shape).
 
@@ -35,7 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import service_bench as sb  # noqa: E402
-from class_answers import class_answers  # noqa: E402
+from class_answers import class_answers, distinct_answers  # noqa: E402
 from latency_chart import cdf_svg  # noqa: E402
 
 SEED = json.loads(sb.SEED.read_text(encoding="utf-8"))["answers"]
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst-students", type=int, default=300)
     parser.add_argument("--class-students", type=int, default=1000)
     parser.add_argument("--arrival", type=float, default=60.0, help="seconds over which the class arrives")
-    parser.add_argument("--scenarios", default="burst,varied,class")
+    parser.add_argument("--scenarios", default="burst,varied,distinct,class")
     parser.add_argument("--rounds", type=int, default=1, help="before/after pairs per scenario, interleaved")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes on the fast queue")
     parser.add_argument("--webs", default="gthread:2:8",
@@ -137,10 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     results = []
     for scenario in args.scenarios.split(","):
-        if scenario not in ("burst", "varied", "class"):
-            parser.error(f"unknown scenario {scenario!r} (burst, varied, class)")
-        subs = ([dict(SEED)] * args.burst_students if scenario == "burst"
-                else class_answers(args.burst_students if scenario == "varied" else args.class_students))
+        makers = {"burst": lambda n: [dict(SEED)] * n, "varied": class_answers, "distinct": distinct_answers,
+                  "class": class_answers}
+        if scenario not in makers:
+            parser.error(f"unknown scenario {scenario!r} ({', '.join(makers)})")
+        subs = makers[scenario](args.class_students if scenario == "class" else args.burst_students)
         at_once = scenario != "class"
         trees = {"before": args.before, "after": args.after}
         webs = args.webs.split(",")
