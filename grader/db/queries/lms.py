@@ -81,10 +81,12 @@ def has_newer_submission(session: Session, sub: Submission) -> bool:
 
 
 def course_has_lms(course_id: int | ColumnElement[int]) -> ColumnElement[bool]:
-    """True when the course has something to notify after a grade: an LTI platform
-    (``platforms_of_course``) or an active webhook endpoint (``endpoints_for``). An SQL expression,
-    so the grading save reads it in the statement it already makes (no cache to invalidate)."""
+    """True when the course has something to notify after a grade: an LTI platform serving it (one it
+    registered, or one of an LMS context mapped to it: ``platforms_serving_course``) or an active
+    webhook endpoint (``endpoints_for``). An SQL expression, so the grading save reads it in the
+    statement it already makes (no cache to invalidate)."""
     return or_(exists().where(LtiPlatform.course_id == course_id),
+               exists().where(LtiContext.course_id == course_id, LtiContext.platform_id.is_not(None)),
                exists().where(WebhookEndpoint.course_id == course_id, WebhookEndpoint.active.is_(True)))
 
 

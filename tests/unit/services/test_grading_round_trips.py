@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from grader.config import Settings
 from grader.db.models import Submission
-from grader.db.models.lms import WebhookDelivery, WebhookEndpoint
+from grader.db.models.lms import LtiContext, LtiPlatform, WebhookDelivery, WebhookEndpoint
 from grader.services.verdict_cache import MemoryCache
 from tests.support.fakes import FakeQueue
 from tests.unit.services.test_grading import _results, _setup, factory, grade, settings, template  # noqa: F401
@@ -85,6 +85,35 @@ def test_the_lms_hook_runs_only_for_a_course_with_an_active_endpoint_or_a_platfo
     with factory() as s:
         deliveries = s.query(WebhookDelivery).filter_by(submission_id=sid).count()
     assert (deliveries, len(queue.lms_deliveries)) == ((1, 1) if active else (0, 0))
+
+
+def test_the_lms_hook_runs_for_a_course_made_from_an_lms_context(
+        factory: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """A course made by an instructor's first launch from an LMS context has no registration of its own,
+    only the mapped context: the save's 'has an LMS' check looked at registrations and endpoints only,
+    so its students' scores were never posted (caught by tests/tools/lti_roundtrip_demo.py)."""
+    from grader.services.lms import notify
+
+    (sid,) = _setup(factory, {"q1": "right"})
+    with factory() as s:
+        course_id = s.get(Submission, sid).assignment_version.assignment.course_id
+        from grader.db.models import Course
+
+        other = Course(key="registrar", title="The registration's course")
+        s.add(other)
+        s.flush()
+        platform = LtiPlatform(course_id=other.id, issuer="https://lms.test", client_id="c",
+                               auth_login_url="https://lms.test/auth", token_url="https://lms.test/token")
+        s.add(platform)
+        s.flush()
+        s.add(LtiContext(issuer=platform.issuer, deployment_id="d", context_id="ctx-2", course_id=course_id,
+                         platform_id=platform.id))
+        s.commit()
+    hooked: list[int] = []
+    monkeypatch.setattr(notify, "on_submission_graded",
+                        lambda session, submission_id, **kw: (hooked.append(submission_id), ([], []))[1])
+    assert grade(factory, sid, settings=settings, cache=MemoryCache(), queue=FakeQueue())
+    assert hooked == [sid]
 
 
 def test_a_new_version_is_graded_against_its_own_text(factory: Any, settings: Settings) -> None:  # noqa: F811
