@@ -8,7 +8,7 @@ from typing import Any
 
 from lms_standin import LmsStandIn
 
-from grader.db.models.lms import LtiPlatform, LtiUserLink, WebhookEndpoint
+from grader.db.models.lms import LtiContext, LtiPlatform, LtiUserLink, WebhookEndpoint
 from tests.support.lti import launched
 from grader.db.models import GradingResult, Submission
 
@@ -60,6 +60,26 @@ def add_platform(world: Any, lms: LmsStandIn, *, lineitem: bool = True, link_use
     return platform
 
 
+def linked_to_ctx1(world: Any, lms: LmsStandIn) -> LtiPlatform:
+    """The stand-in registered by c1 (nobody launched yet) and its LMS course ctx-1 ("Calculus")
+    mapped to c1; committed."""
+    platform = add_platform(world, lms, lineitem=False, link_users=())
+    world.session.add(LtiContext(issuer=lms.issuer, deployment_id=lms.deployment_id, context_id="ctx-1",
+                                 course_id=world.version.assignment.course_id, title="Calculus",
+                                 platform_id=platform.id))
+    world.session.commit()
+    return platform
+
+
+M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+# the roster of ctx-1 as the stand-in's NRPS service gives it
+ROSTER = [
+    {"user_id": "stu-1", "name": "Ada Submitted", "roles": [M + "Learner"], "status": "Active"},
+    {"user_id": "stu-2", "name": "Bo Never", "roles": [M + "Learner"], "status": "Active"},
+    {"user_id": "prof", "name": "Prof", "roles": [M + "Instructor"], "status": "Active"},
+    {"user_id": "stu-3", "name": "Cy Dropped", "roles": [M + "Learner"], "status": "Inactive"},
+]
 TOOL = "https://tool.test"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms_fixtures import AGS, SCORE_SCOPE, add_platform, graded_submission, launch, tool_client  # type: ignore[import-not-found]
+from lms_fixtures import AGS, SCORE_SCOPE, graded_submission, launch, linked_to_ctx1, tool_client  # type: ignore[import-not-found]
 from lms_standin import LINEITEM_READ_SCOPE, LINEITEM_SCOPE, LTI  # type: ignore[import-not-found]
 from grader.db.models.lms import LtiContext, LtiUserLink, ScorePost
 from grader.services.lms import notify
@@ -23,13 +23,9 @@ BASE = "/api/v1/lms/courses/c1"
 def client(settings, db_factory, queue, world, lms):  # type: ignore[no-untyped-def]
     from grader.app import create_app
 
-    platform = add_platform(world, lms, lineitem=False, link_users=())
-    world.session.commit()
+    linked_to_ctx1(world, lms)
     app = create_app(settings, session_factory=db_factory, queue=queue,
                      blueprints=[("grader.api", True), ("grader.web.lms", True)])
-    linked = app.test_client().post(f"{BASE}/lti-contexts", headers=world.auth("teacher"), json={
-        "platform_id": platform.id, "deployment_id": lms.deployment_id, "context_id": "ctx-1"})
-    assert linked.status_code == 201
     lms.launch_claims = _claims(lms, lms.lineitem(1), [SCORE_SCOPE, LINEITEM_SCOPE])
     return tool_client(app)
 

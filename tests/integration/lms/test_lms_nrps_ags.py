@@ -6,39 +6,28 @@ from __future__ import annotations
 
 import pytest
 
-from lms_fixtures import AGS, SCORE_SCOPE, add_platform, graded_submission, launch, tool_client  # type: ignore[import-not-found]
+from lms_fixtures import AGS, NRPS, ROSTER, SCORE_SCOPE, graded_submission, launch, linked_to_ctx1, tool_client  # type: ignore[import-not-found]
 from lms_standin import LTI  # type: ignore[import-not-found]
 from grader.db.models.lms import LtiContext, LtiUserLink
 from grader.services.lms.tool_keys import public_jwks
 
 pytestmark = pytest.mark.integration
 BASE = "/api/v1/lms/courses/c1"
-M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
-NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 
 @pytest.fixture
 def client(settings, db_factory, queue, world, lms):  # type: ignore[no-untyped-def]
     from grader.app import create_app
 
-    platform = add_platform(world, lms, lineitem=False, link_users=())
-    world.session.commit()
+    linked_to_ctx1(world, lms)
     app = create_app(settings, session_factory=db_factory, queue=queue,
                      blueprints=[("grader.api", True), ("grader.web.lms", True)])
-    linked = app.test_client().post(f"{BASE}/lti-contexts", headers=world.auth("teacher"), json={
-        "platform_id": platform.id, "deployment_id": lms.deployment_id, "context_id": "ctx-1"})
-    assert linked.status_code == 201
     lms.launch_claims = {
         LTI + "custom": {"assignment": "hw1"}, LTI + "context": {"id": "ctx-1", "title": "Calculus"},
         NRPS: {"context_memberships_url": lms.url + "/memberships", "service_versions": ["2.0"]},
         AGS: {"lineitem": lms.lineitem(1), "lineitems": lms.url + "/lineitems",
               "scope": [SCORE_SCOPE, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"]}}
-    lms.members = [
-        {"user_id": "stu-1", "name": "Ada Submitted", "roles": [M + "Learner"], "status": "Active"},
-        {"user_id": "stu-2", "name": "Bo Never", "roles": [M + "Learner"], "status": "Active"},
-        {"user_id": "prof", "name": "Prof", "roles": [M + "Instructor"], "status": "Active"},
-        {"user_id": "stu-3", "name": "Cy Dropped", "roles": [M + "Learner"], "status": "Inactive"},
-    ]
+    lms.members = [dict(m) for m in ROSTER]
     return tool_client(app)
 
 

@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 
-from lms_fixtures import AGS, SCORE_SCOPE, TOOL, add_platform, graded_submission, launch, tool_client  # type: ignore[import-not-found]
+from lms_fixtures import AGS, NRPS, ROSTER, SCORE_SCOPE, TOOL, graded_submission, launch, linked_to_ctx1, tool_client  # type: ignore[import-not-found]
 from lms_standin import LTI  # type: ignore[import-not-found]
 from grader.db.models.lms import LtiContext, LtiMember, LtiUserLink
 from grader.services.lms.tool_keys import public_jwks
 
 pytestmark = pytest.mark.integration
-M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
-NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 CSRF = "a-csrf-token-of-this-test-session-0123456789"
 
 
@@ -26,21 +24,12 @@ def app(settings, db_factory, queue, world, lms):  # type: ignore[no-untyped-def
     """c1 linked to the stand-in's LMS course ctx-1 ("Calculus"), whose launches offer NRPS."""
     from grader.app import create_app
 
-    platform = add_platform(world, lms, lineitem=False, link_users=())
-    world.session.add(LtiContext(issuer=lms.issuer, deployment_id=lms.deployment_id, context_id="ctx-1",
-                                 course_id=world.version.assignment.course_id, title="Calculus",
-                                 platform_id=platform.id))
-    world.session.commit()
+    linked_to_ctx1(world, lms)
     lms.launch_claims = {
         LTI + "custom": {"assignment": "hw1"}, LTI + "context": {"id": "ctx-1", "title": "Calculus"},
         NRPS: {"context_memberships_url": lms.url + "/memberships", "service_versions": ["2.0"]},
         AGS: {"lineitem": lms.lineitem(1), "scope": [SCORE_SCOPE]}}
-    lms.members = [
-        {"user_id": "stu-1", "name": "Ada Submitted", "roles": [M + "Learner"], "status": "Active"},
-        {"user_id": "stu-2", "name": "Bo Never", "roles": [M + "Learner"], "status": "Active"},
-        {"user_id": "prof", "name": "Prof", "roles": [M + "Instructor"], "status": "Active"},
-        {"user_id": "stu-3", "name": "Cy Dropped", "roles": [M + "Learner"], "status": "Inactive"},
-    ]
+    lms.members = [dict(m) for m in ROSTER]
     return create_app(settings, session_factory=db_factory, queue=queue)  # pages included
 
 
