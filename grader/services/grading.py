@@ -276,14 +276,26 @@ def grade_submission_by_id(session_factory: SessionFactory, submission_id: int, 
         if saved is not None:
             if saved.has_lms:  # a course without an LMS integration has nothing to notify
                 notify_graded(s, submission_id, regrade=False)
-            if saved.next_in_line is not None:
-                dispatch.pending(s).grading.append(saved.next_in_line)
         outgoing = dispatch.take(s)
     outgoing.send(queue)  # only once the grade is committed
+    if saved is not None:
+        _send_next_in_line(session_factory, claimed.user_id, submission_id, queue)
     if saved is None:
         log.info("submission %s: claim %s lost (re-claimed after its lease); results dropped",
                  submission_id, fence)
     return saved is not None
+
+
+def _send_next_in_line(session_factory: SessionFactory, user_id: int, submission_id: int,
+                       queue: GradingQueue | None) -> None:
+    """Send on the student's next queued submission, looked up once this one's grade is committed
+    (its own claim may have been refused while this one was being saved)."""
+    with session_scope(session_factory) as s:
+        found = turn.next_in_line(s, user_id, submission_id)
+        if found is not None:
+            dispatch.pending(s).grading.append(found)
+        outgoing = dispatch.take(s)
+    outgoing.send(queue)
 
 
 def _to_slow_queue(session_factory: SessionFactory, submission_id: int, fence: int, over: list[str],

@@ -50,10 +50,9 @@ class Claimed:
 
 @dataclass(frozen=True)
 class Saved:
-    """A save that won: whether the course has an LMS to notify, and who is next in line."""
+    """A save that won: whether the course has an LMS to notify."""
 
     has_lms: bool
-    next_in_line: int | None
 
 
 _EARLIER = aliased(Submission)
@@ -88,10 +87,10 @@ _SAVE = (
     .where(Submission.id == bindparam("sid"), Submission.status == GRADING,
            Submission.grading_attempts == bindparam("fence"))
     .values(status=GRADED, graded_at=bindparam("graded_at"), lease_expires_at=None)
-    .returning(course_has_lms(bindparam("course_id")),
-               select(func.min(_LATER.id)).where(_LATER.user_id == bindparam("uid"), _LATER.id > bindparam("sid"),
-                                                 _LATER.status == QUEUED).scalar_subquery())
+    .returning(course_has_lms(bindparam("course_id")))
 )
+_NEXT = select(func.min(_LATER.id)).where(_LATER.user_id == bindparam("uid"), _LATER.id > bindparam("sid"),
+                                          _LATER.status == QUEUED)
 
 
 def claim_in_turn(session: Session, submission_id: int, *, now: datetime, lease_s: float) -> Claimed | None:
@@ -141,4 +140,12 @@ def save_in_turn(session: Session, claimed: Claimed, rows: list[ResultRow], *, g
             **flip_current(session, submission_id)}
     add_result_rows(session, submission_id, claimed.version_id, rows, kept, grader_version=grader_version, now=now,
                     carry=carry)
-    return Saved(has_lms=bool(found[0]), next_in_line=found[1])
+    return Saved(has_lms=bool(found[0]))
+
+
+def next_in_line(session: Session, user_id: int, after_id: int) -> int | None:
+    """The student's next queued submission after ``after_id``. Asked after the save has committed:
+    inside the save's own statement it missed a submission that came in while the save ran (that
+    one's claim was refused, the earlier one still unfinished, and it waited a whole lease)."""
+    found: int | None = session.connection().execute(_NEXT, {"uid": user_id, "sid": after_id}).scalar()
+    return found
