@@ -85,6 +85,8 @@ def context_from_json(obj: Any) -> GradingContext:
     """``GradingContext.from_json``, memoised by the object's canonical JSON: a context is
     immutable, and the answers to one question repeat it line after line (its names, fingerprint
     and compiled definitions then come with it). Invalid contexts raise every time."""
+    if not _text_keys(obj):  # JSON would write None as "null": such a context must not share a valid one's entry
+        return GradingContext.from_json(obj)
     try:
         memo = json.dumps(obj, sort_keys=True)
     except (TypeError, ValueError):
@@ -177,3 +179,12 @@ def check_json(line: dict[str, Any], *, limits: Limits = DEFAULT_LIMITS, seed: i
         raise ValueError('"syntax" must be "auto", "text" or "latex"')
     ctx = context_from_json(line.get("context"))
     return check_answer(expected, answer, context=ctx, syntax=syntax, limits=limits, seed=seed, cache=cache)
+
+
+def _text_keys(obj: Any) -> bool:
+    """Every mapping inside ``obj`` has only text keys."""
+    if isinstance(obj, dict):
+        return all(isinstance(k, str) and _text_keys(v) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return all(_text_keys(v) for v in obj)
+    return True

@@ -198,3 +198,14 @@ def test_the_keys_written_form_is_made_once_per_question_and_context():
     other = GradingContext.from_json({"definitions": {"p": "x^2"}, "domain": {"x": [-3, 3]}})
     assert _written(key.expr, key.guards, other, frozenset(), frozenset({"p"}))[0] == sp.sqrt(x**2)
     assert compare(key.expr, sp.sqrt(p), context=ctx, key_guards=key.guards).verdict.value == "correct"
+
+
+def test_a_context_with_a_key_that_is_not_text_does_not_share_a_valid_contexts_entry() -> None:
+    """JSON writes the key None as "null": the memo answered the valid context {"null": ...}
+    for a context whose domain names no symbol, which must be refused every time."""
+    from grader.engine.check import context_from_json
+    from grader.engine.errors import ContextError
+
+    assert "null" in context_from_json({"domain": {"null": [0, 1]}}).names.symbols
+    with pytest.raises(ContextError):
+        context_from_json({"domain": {None: [0, 1]}})
