@@ -94,7 +94,8 @@ class LmsStandIn:
 
     # configuration ----------------------------------------------------------------------------
     def fail(self, kind: str, times: int, mode: int | str) -> None:
-        """Answer the next ``times`` calls of ``kind`` (webhook, token, score) with ``mode``."""
+        """Answer the next ``times`` calls of ``kind`` (webhook, token, score, memberships) with ``mode``:
+        an HTTP status, "timeout", or "html" (a 200 with an HTML login page instead of JSON)."""
         with self._lock:
             self._failures.setdefault(kind, []).extend([mode] * times)
 

@@ -72,8 +72,11 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
             mode = lms._take_failure(kind)
             if mode is None:
                 return False
-            seen.status, seen.note = (0 if mode == "timeout" else int(mode)), f"injected {mode}"
+            seen.status, seen.note = (0 if mode == "timeout" else 200 if mode == "html" else int(mode)), f"injected {mode}"
             lms._record(seen)
+            if mode == "html":  # a 200 that is not the service's JSON: the LMS's login page
+                self._reply(200, b"<html><body><h1>Log in to the LMS</h1></body></html>", "text/html")
+                return True
             if mode == "timeout":
                 time.sleep(lms.timeout_sleep_s)
                 self.close_connection = True
@@ -171,6 +174,8 @@ def make_handler(lms: Any) -> type[BaseHTTPRequestHandler]:
             if path == "/memberships":
                 ok = self._scoped(NRPS_SCOPE) and headers.get("accept", "").startswith(
                     "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+                if ok and self._fail("memberships", Received("memberships", path, headers, b"", 0, True)):
+                    return None
                 lms._record(Received("memberships", path, headers, b"", 200 if ok else 401, ok))
                 if not ok:
                     return self._reply(401, {"error": "token or accept"})

@@ -84,8 +84,12 @@ def sync_rosters() -> int:
         course_ids = roster.courses_to_sync(session)
     members = 0
     for course_id in course_ids:
-        with session_scope(wiring.session_factory) as session:
-            result = roster.sync_course_roster(session, wiring.lms_http, course_id)
+        try:
+            with session_scope(wiring.session_factory) as session:
+                result = roster.sync_course_roster(session, wiring.lms_http, course_id)
+        except Exception:  # whatever one course's platform does, the next courses are synced
+            log.exception("roster sync of course %s failed", course_id)
+            continue
         members += result.members
         for error in result.errors:
             log.warning("roster sync of course %s: %s", course_id, error)

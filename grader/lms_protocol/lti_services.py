@@ -50,14 +50,28 @@ def _get_all(http: Any, url: str, token: str, accept: str, key: str) -> list[dic
             raise ServiceCallError(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code != 200:
             raise ServiceCallError(f"HTTP {response.status_code} from {url}")
-        body = response.json()
-        page = body.get(key) if isinstance(body, dict) and key else body
-        items.extend(i for i in (page or []) if isinstance(i, dict))
+        body = _json(response, url)
+        if key and not isinstance(body, dict):
+            raise ServiceCallError(f"the LMS answered JSON that is not an object from {url}")
+        page = (body.get(key) if key else body) or []
+        if not isinstance(page, list):
+            raise ServiceCallError(f"the LMS answered {key or 'a body'} that is not a list from {url}")
+        items.extend(i for i in page if isinstance(i, dict))
         found = _NEXT.search(response.headers.get("Link", ""))
         if not found:
             return items
         url = found.group(1)
     raise ServiceCallError(f"more than {MAX_PAGES} pages")
+
+
+def _json(response: Any, url: str) -> Any:
+    """The answer's JSON; ServiceCallError for a 200 that is not JSON (typically the LMS's login page)."""
+    try:
+        return response.json()
+    except ValueError as exc:  # requests' JSONDecodeError is one
+        ctype = str(getattr(response, "headers", {}).get("Content-Type") or "no content type").split(";")[0].strip()
+        raise ServiceCallError(f"the LMS answered {ctype}, not JSON, from {url} (a login page? check the LMS's "
+                               "service URL and that the tool's access is allowed there)") from exc
 
 
 def _token(http: Any, auth: PlatformAuth, key: ToolKey, cache: TokenCache, scope: str) -> str:
@@ -99,7 +113,7 @@ def create_lineitem(http: Any, auth: PlatformAuth, key: ToolKey, cache: TokenCac
         raise ServiceCallError(f"{type(exc).__name__}: {exc}") from exc
     if response.status_code not in (200, 201):
         raise ServiceCallError(f"HTTP {response.status_code} creating a line item")
-    created = response.json()
+    created = _json(response, url)
     if not isinstance(created, dict) or not isinstance(created.get("id"), str):
         raise ServiceCallError("the platform answered without the line item's id")
     return created

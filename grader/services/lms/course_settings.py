@@ -15,6 +15,7 @@ from grader.lms_protocol.signatures import generate_secret
 from grader.lms_protocol.webhooks import EVENT_TYPES
 from grader.security.egress import EgressPolicy, EgressRefused
 from grader.services.errors import Forbidden, InvalidRequest, NotFound
+from grader.services.lms import deployments
 
 STAFF = ("instructor", "admin")
 PLATFORM_FIELDS = ("issuer", "client_id", "deployment_id", "auth_login_url", "token_url", "jwks_url",
@@ -81,6 +82,8 @@ def add_platform(session: Session, course: Course, body: dict[str, Any], *,
         values = platform_values(session, body, egress=egress, replacing=existing[0].id)
         return _add_deployment(session, existing[0], values)
     platform = LtiPlatform(course_id=course.id, **platform_values(session, body, egress=egress))
+    if platform.deployment_id:
+        deployments.refuse_foreign(session, platform, platform.deployment_id)
     session.add(platform)
     session.flush()
     if platform.deployment_id:
@@ -98,6 +101,7 @@ def _add_deployment(session: Session, platform: LtiPlatform, values: dict[str, A
     if not isinstance(deployment, str) or not same_keys or not accepted or deployment in accepted:
         raise InvalidRequest("this issuer and client id are already registered (to add a deployment, give a new "
                              '"deployment_id" and the same keys)', status=409)
+    deployments.refuse_foreign(session, platform, deployment[:200])
     session.add(LtiDeployment(platform_id=platform.id, deployment_id=deployment[:200]))
     session.flush()
     return {**platform_view(platform), "deployment_ids": q.deployments_of(session, platform.id), "created": False}

@@ -25,6 +25,9 @@ from grader.db.session import Session
 from grader.services.errors import InvalidRequest, NotFound
 
 MAX_DEPLOYMENT_ID = 200
+IN_USE = ("deployment {!r} is already in use by another course: that course's LTI registration of this LMS has "
+          "course mappings under it (a deployment id names one deployment of the LMS; check the id, or ask that "
+          "course's instructors)")
 LAST_ONE = ("this is the registration's only deployment: a registration without deployments accepts launches "
             "from every deployment of its platform, so add the deployment that replaces it first (or delete the "
             "LTI platform)")
@@ -71,6 +74,7 @@ def add_deployment(session: Session, course: Course, platform_id: int, body: dic
     _materialise_primary(session, platform)
     if deployment_id in q.deployments_of(session, platform.id):
         raise InvalidRequest(f"deployment {deployment_id!r} is already registered for this platform", status=409)
+    refuse_foreign(session, platform, deployment_id)
     row = LtiDeployment(platform_id=platform.id, deployment_id=deployment_id)
     if not q.insert_once(session, row):  # a concurrent request added it
         raise InvalidRequest(f"deployment {deployment_id!r} is already registered for this platform", status=409)
@@ -91,6 +95,7 @@ def rename_deployment(session: Session, course: Course, platform_id: int, deploy
         return deployment_view(platform, row)
     if new_id in q.deployments_of(session, platform.id):
         raise InvalidRequest(f"deployment {new_id!r} is already registered for this platform", status=409)
+    refuse_foreign(session, platform, new_id)
     _move(session, platform, row, new_id)
     return deployment_view(platform, row)
 
@@ -101,6 +106,7 @@ def change_primary(session: Session, platform: LtiPlatform, new_id: Any) -> None
     new_id = _deployment_id({"deployment_id": new_id})
     if new_id == platform.deployment_id:
         return
+    refuse_foreign(session, platform, new_id)
     _materialise_primary(session, platform)
     rows = {r.deployment_id: r for r in qm.deployment_rows(session, platform.id)}
     if new_id in rows:
@@ -174,7 +180,22 @@ def _own_contexts(session: Session, platform: LtiPlatform, deployment_id: str) -
     sharing = {p.id for p in q.platforms_by_issuer(session, platform.issuer)
                if p.id != platform.id and deployment_id in q.deployments_of(session, p.id)}
     return [c for c in qm.contexts_of_deployment(session, platform.issuer, deployment_id)
-            if c.platform_id == platform.id or (c.platform_id is None and not sharing)]
+            if c.platform_id == platform.id
+            or (c.platform_id is None and c.course_id == platform.course_id and not sharing)]
+
+
+def refuse_foreign(session: Session, platform: LtiPlatform, deployment_id: str) -> None:
+    """409 when another course already maps LMS courses under this issuer's ``deployment_id``.
+
+    Launches resolve a context by (issuer, deployment, context) through any registration of the
+    issuer, so listing such a deployment would let this course's instructors rename or delete
+    another course's mappings. A mapping belongs to the course whose registration last launched
+    from it (a first launch may map another course: that is still the registration's own), or,
+    without one (linked in advance, or its registration deleted), to the course it maps."""
+    for context in qm.contexts_of_deployment(session, platform.issuer, deployment_id):
+        owner = session.get(LtiPlatform, context.platform_id) if context.platform_id is not None else None
+        if (owner.course_id if owner is not None else context.course_id) != platform.course_id:
+            raise InvalidRequest(IN_USE.format(deployment_id), status=409)
 
 
 def _keep_primary(session: Session, platform: LtiPlatform) -> None:

@@ -192,3 +192,68 @@ def test_deleting_the_primary_deployment_makes_the_next_one_primary(api, world, 
     assert world.session.get(LtiPlatform, platform_id).deployment_id == "dep-2"
     listed = api.get(f"{BASE}/lti-platforms/{platform_id}/deployments", headers=world.auth("teacher")).get_json()
     assert [(d["deployment_id"], d["primary"]) for d in listed["deployments"]] == [("dep-2", True)]
+
+
+def _register(api, world, lms, course: str, who: str, client_id: str, deployment: str | None) -> int:  # type: ignore[no-untyped-def]
+    body = {"issuer": lms.issuer, "client_id": client_id, "deployment_id": deployment,
+            "auth_login_url": lms.auth_url, "token_url": lms.token_url, "jwks_url": lms.jwks_url}
+    created = api.post(f"/api/v1/lms/courses/{course}/lti-platforms", json=body, headers=world.auth(who))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    return int(created.get_json()["id"])
+
+
+def _x_links_ctx1_under_d1(api, world, lms) -> int:  # type: ignore[no-untyped-def]
+    """c1 registers the LMS (no deployment id) and links ctx-1 under D1 before anyone launched."""
+    p_x = _register(api, world, lms, "c1", "teacher", lms.client_id, None)
+    linked = api.post(f"{BASE}/lti-contexts", headers=world.auth("teacher"),
+                      json={"platform_id": p_x, "deployment_id": "D1", "context_id": "ctx1"})
+    assert linked.status_code == 201, linked.get_data(as_text=True)
+    return int(linked.get_json()["id"])
+
+
+def test_another_course_cannot_move_or_delete_a_mapping_linked_in_advance(api, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The failure: c2's registration of the same issuer listed D1, and renaming or deleting its D1
+    moved or deleted c1's mapping of ctx1 (linked in advance, so with no platform yet)."""
+    base_y = "/api/v1/lms/courses/c2/lti-platforms"
+    p_y = _register(api, world, lms, "c2", "eve", "c2-client", "y-1")
+    assert api.post(f"{base_y}/{p_y}/deployments", json={"deployment_id": "D1"},
+                    headers=world.auth("eve")).status_code == 201
+    mapping = _x_links_ctx1_under_d1(api, world, lms)
+    d1 = _pk(world, p_y, "D1")
+    renamed = api.patch(f"{base_y}/{p_y}/deployments/{d1}", json={"deployment_id": "D1b"}, headers=world.auth("eve"))
+    assert renamed.status_code == 200
+    world.session.expire_all()
+    assert world.session.get(LtiContext, mapping).deployment_id == "D1"
+    deleted = api.delete(f"{base_y}/{p_y}/deployments/{d1}", headers=world.auth("eve"))
+    assert deleted.status_code == 200 and deleted.get_json()["contexts_removed"] == 0
+    world.session.expire_all()
+    kept = world.session.get(LtiContext, mapping)
+    assert kept is not None and (kept.deployment_id, kept.course.key) == ("D1", "c1")
+
+
+def test_a_deployment_under_which_another_course_has_mappings_is_refused(api, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The failure: c2 could list D1, under which c1 already maps ctx1, and then move or delete it."""
+    mapping = _x_links_ctx1_under_d1(api, world, lms)
+    base_y = "/api/v1/lms/courses/c2/lti-platforms"
+    p_y = _register(api, world, lms, "c2", "eve", "c2-client", "y-1")
+    refused = api.post(f"{base_y}/{p_y}/deployments", json={"deployment_id": "D1"}, headers=world.auth("eve"))
+    assert refused.status_code == 409 and "another course" in refused.get_json()["error"]
+    renamed = api.patch(f"{base_y}/{p_y}/deployments/{_pk(world, p_y, 'y-1')}", json={"deployment_id": "D1"},
+                        headers=world.auth("eve"))
+    assert renamed.status_code == 409 and "another course" in renamed.get_json()["error"]
+    edited = api.patch(f"{base_y}/{p_y}", json={"deployment_id": "D1"}, headers=world.auth("eve"))
+    assert edited.status_code == 409 and "another course" in edited.get_json()["error"]
+    again = api.post(base_y, headers=world.auth("eve"), json={
+        "issuer": lms.issuer, "client_id": "c3-client", "deployment_id": "D1", "auth_login_url": lms.auth_url,
+        "token_url": lms.token_url, "jwks_url": lms.jwks_url})
+    assert again.status_code == 409 and "another course" in again.get_json()["error"]
+    assert _deps(api, world, _x_platform(world, lms)) == []
+    world.session.expire_all()
+    assert world.session.get(LtiContext, mapping).deployment_id == "D1"
+    # c1 itself may still list D1 (its own mapping)
+    assert _add(api, world, _x_platform(world, lms), "D1").status_code == 201
+
+
+def _x_platform(world, lms) -> int:  # type: ignore[no-untyped-def]
+    world.session.expire_all()
+    return world.session.query(LtiPlatform).filter_by(client_id=lms.client_id).one().id

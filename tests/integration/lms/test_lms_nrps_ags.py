@@ -8,7 +8,7 @@ import pytest
 
 from lms_fixtures import AGS, NRPS, ROSTER, SCORE_SCOPE, graded_submission, launch, linked_to_ctx1, tool_client  # type: ignore[import-not-found]
 from lms_standin import LTI  # type: ignore[import-not-found]
-from grader.db.models.lms import LtiContext, LtiUserLink
+from grader.db.models.lms import LtiContext, LtiMember, LtiUserLink
 from grader.services.lms.tool_keys import public_jwks
 
 pytestmark = pytest.mark.integration
@@ -50,6 +50,19 @@ def test_a_roster_the_platform_refuses_is_reported_not_stored(client, lms, world
     lms.granted_scopes = {SCORE_SCOPE}  # this platform offers no NRPS
     synced = client.post(f"{BASE}/roster/sync", headers=world.auth("teacher")).get_json()
     assert synced["members"] == 0 and "no access token" in synced["errors"][0]
+
+
+def test_a_roster_answered_with_the_lms_login_page_is_a_clear_error_not_a_500(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+    """The failure: a 200 that was not JSON (an HTML login page) raised ValueError: HTTP 500."""
+    assert launch(client, lms, sub="stu-1").status_code == 303
+    lms.tool_jwks = public_jwks(world.session)
+    assert client.post(f"{BASE}/roster/sync", headers=world.auth("teacher")).get_json()["members"] == 4
+    lms.fail("memberships", 1, "html")
+    synced = client.post(f"{BASE}/roster/sync", headers=world.auth("teacher"))
+    assert synced.status_code == 200, synced.get_data(as_text=True)
+    assert synced.get_json()["members"] == 0
+    assert "answered text/html, not JSON" in synced.get_json()["errors"][0]
+    assert world.session.query(LtiMember).count() == 4  # the stored roster is kept
 
 
 def test_line_items_are_created_and_read_through_ags(client, lms, world) -> None:  # type: ignore[no-untyped-def]

@@ -102,6 +102,19 @@ def test_a_platform_that_refuses_the_roster_is_reported_on_the_page(app, world, 
     assert world.session.query(LtiMember).count() == 0
 
 
+def test_an_lms_answering_its_login_page_is_reported_on_the_page_not_a_500(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The failure: the button answered 500 (a 200 with HTML instead of the roster's JSON)."""
+    _submitted(app, lms, world)
+    lms.fail("memberships", 1, "html")
+    teacher = _teacher(app, world)
+    answer = _sync(teacher, assignment="hw1")
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    html = _section(teacher.get(answer.headers["Location"]).get_data(as_text=True))
+    assert 'class="flash error" role="alert">The LMS refused the roster of Calculus: ' in html
+    assert "answered text/html, not JSON" in html
+    assert world.session.query(LtiMember).count() == 0
+
+
 def test_a_launch_without_the_nrps_claim_gives_a_clear_message(app, world, lms) -> None:  # type: ignore[no-untyped-def]
     del lms.launch_claims[NRPS]
     _submitted(app, lms, world)

@@ -65,3 +65,58 @@ def test_the_task_syncs_each_course_that_offers_a_roster(factory: Any, lms: LmsS
         per_course = {cid: session.query(LtiMember).join(LtiContext, LtiMember.context_pk == LtiContext.id)
                       .filter(LtiContext.course_id == cid).count() for cid in [*with_roster, without]}
     assert per_course == {with_roster[0]: 3, with_roster[1]: 3, without: 0}
+
+
+def _wired_two_courses(factory: Any, lms: LmsStandIn, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Courses a and b (in that order) whose launches offered a roster; beat's wiring on ``factory``."""
+    from grader import bootstrap
+    from grader.services.lms.tool_keys import public_jwks
+
+    with factory() as session:
+        ids = [_course(session, lms, "a", nrps=True), _course(session, lms, "b", nrps=True)]
+        session.commit()
+        lms.tool_jwks = public_jwks(session)
+        session.commit()
+    settings = Settings.from_env({"SECRET_KEY": "k", "DATABASE_URL": "sqlite://"}, webhook_allowed_hosts=("127.0.0.1",))
+    monkeypatch.setattr(bootstrap, "_current", bootstrap.Wiring(settings, session_factory_override=factory))
+    return ids
+
+
+def _stored(factory: Any, course_id: int) -> int:
+    with factory() as session:
+        return session.query(LtiMember).join(LtiContext, LtiMember.context_pk == LtiContext.id).filter(
+            LtiContext.course_id == course_id).count()
+
+
+def test_an_lms_answering_html_for_one_roster_does_not_stop_the_next_course(
+        factory: Any, lms: LmsStandIn, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The failure: course a's LMS answered its login page (a 200, not JSON): ValueError ended the
+    task, and course b was never synced."""
+    from worker import lms_tasks
+
+    a, b = _wired_two_courses(factory, lms, monkeypatch)
+    lms.fail("memberships", 1, "html")
+    with caplog.at_level("WARNING", logger="worker.lms_tasks"):
+        assert lms_tasks.sync_rosters() == 3
+    assert (_stored(factory, a), _stored(factory, b)) == (0, 3)
+    assert any("answered text/html, not JSON" in r.getMessage() for r in caplog.records)
+
+
+def test_any_failure_of_one_course_is_logged_and_the_others_are_synced(
+        factory: Any, lms: LmsStandIn, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from grader.services.lms import roster
+    from worker import lms_tasks
+
+    a, b = _wired_two_courses(factory, lms, monkeypatch)
+    real = roster.sync_course_roster
+
+    def broken_for_a(session: Any, http: Any, course_id: int) -> Any:
+        if course_id == a:
+            raise RuntimeError("a bug in course a's sync")
+        return real(session, http, course_id)
+
+    monkeypatch.setattr(roster, "sync_course_roster", broken_for_a)
+    with caplog.at_level("ERROR", logger="worker.lms_tasks"):
+        assert lms_tasks.sync_rosters() == 3
+    assert (_stored(factory, a), _stored(factory, b)) == (0, 3)
+    assert any(f"course {a}" in r.getMessage() and r.exc_info for r in caplog.records)
