@@ -141,6 +141,7 @@ def _complete(state: str, cookie_state: str | None, *, frame_nonce: str | None =
         from grader.web.lti_context_choice import choice_page
 
         response = Response(choice_page(result))
+        session.commit()  # the page's one-time token
     else:
         response = land(result)
     response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True, httponly=True, samesite="None",
@@ -152,22 +153,21 @@ def land(result: Launch) -> Response:
     """Where a completed launch goes: the deep linking picker, the course page (an instructor's link
     not mapped yet) or the assignment's page for the role."""
     session = db_session()
+    course_row = session.get(Course, result.course_id)
+    assert course_row is not None
     if result.deep_link is not None:  # the instructor picks an assignment for a new LMS link
         from grader.web.lti_pages import picker
 
-        course_row = session.get(Course, result.course_id)
-        assert course_row is not None
         return Response(picker(result, course_row.key))
     if result.assignment is None:  # an instructor's link not mapped yet: the course page says what to do
-        course_row = session.get(Course, result.course_id)
-        assert course_row is not None
-        target = url_for("lti.course", key=course_row.key)
+        target, place = url_for("lti.course", key=course_row.key), f"“{course_row.title}”"
     else:
         target = _landing(result.role, result.assignment.key)
+        place = f"“{result.assignment.title}” ({course_row.title})"
     # not straight to the landing: the check URL first tells whether this browser kept the session
     # cookie, and if it did not, offers the landing in a new window (grader.web.lti_continuation)
     platform = session.get(LtiPlatform, result.platform_id)
-    response = lti_continuation.check_redirect(session, result.user, landing=target,
+    response = lti_continuation.check_redirect(session, result.user, landing=target, place=place,
                                                issuer=platform.issuer if platform else "")
     session.commit()
     return response

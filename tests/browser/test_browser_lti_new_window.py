@@ -2,8 +2,8 @@
 all there (Safari, or strict privacy settings: no third-party and no partitioned cookie) completed
 through the LMS's storage frame, but every page after it needs the session cookie, so the student
 was bounced to a login page. Now the frame shows "open the grader in a new window"; its button
-opens a one-time continuation URL in a new top-level window, where the student is logged in and
-submits.
+opens a one-time continuation URL in a new top-level window, which asks "continue as <name>?"; its
+button logs the student in there, and they submit.
 
 How the blocked cookies are simulated: Chromium's ``--test-third-party-cookie-phaseout`` still keeps
 CHIPS (partitioned) cookies, and no switch refuses those inside a frame while a top-level window
@@ -63,6 +63,11 @@ def test_with_every_cookie_blocked_in_the_frame_the_student_continues_in_a_new_w
                 tool.locator("#lti-open-new-window").click()
             window = opened.value
             window.set_default_timeout(30_000)
+            # the link itself logs nobody in: the new window asks first, then its button does
+            window.locator("#lti-continue-go").wait_for()
+            assert "Continue as New Window" in window.locator("#lti-continue").inner_text()
+            assert window.request.get(front.url + "/api/v1/me").status == 401  # not signed in yet
+            window.click("#lti-continue-go")
             window.wait_for_url(re.compile(rf".*/assignments/{KEY}$"))  # logged in, on the assignment page
             window.locator("#answer-1e").wait_for()
             fill_seed_answers(window)

@@ -22,6 +22,7 @@ class LtiContinuation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     landing: Mapped[str] = mapped_column(String(500))  # a path of this tool
     lms_name: Mapped[str] = mapped_column(String(200))  # how the pages name the LMS
+    place: Mapped[str] = mapped_column(String(300), default="", server_default="")  # e.g. "hw1 in Calculus"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

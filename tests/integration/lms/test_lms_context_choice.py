@@ -1,7 +1,10 @@
 """Issue 14, problem 2 (the pages): linking an LMS course to an existing course was API-only; the
 first instructor launch from an unmapped LMS course always made a new course. Now an instructor who
 teaches grader courses chooses on a page: a new course, or one of theirs. A student of the LMS course
-gets an explanation until then, never an account in some course."""
+gets an explanation until then, never an account in some course.
+
+Review (login CSRF): the page's signed form could be replayed for 10 minutes from any browser
+without a session. It now carries a one-time token spent by the choice."""
 
 from __future__ import annotations
 
@@ -125,6 +128,34 @@ def test_a_choice_without_the_signed_launch_or_from_another_login_is_refused(app
         cookie[SESSION_USER_KEY] = world.users["eve"].id
         cookie["epoch"] = world.users["eve"].session_epoch or 0
     assert other.post("/lti/context-choice", data={"launch": token, "course": "new"}).status_code == 403
+    assert _mapped(world, "ctx-2") is None
+
+
+def test_the_choice_form_replayed_after_use_is_refused(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """The failure: a copy of the form, posted again from a browser without a session (another
+    person's, given the form), was accepted and went on as the instructor's launch."""
+    teacher, page = _choice_page(app, lms)
+    token = _token(page.get_data(as_text=True))
+    assert teacher.post("/lti/context-choice", data={"launch": token, "course": "new"}).status_code == 303
+    key = _mapped(world, "ctx-2")
+    replayed = tool_client(app).post("/lti/context-choice", data={"launch": token, "course": "new"})
+    text = replayed.get_data(as_text=True)
+    assert replayed.status_code == 410 and "already made" in text and "/lti/launch/check" not in text
+    assert replayed.headers.get("Location") is None and "session=" not in replayed.headers.get("Set-Cookie", "")
+    assert _mapped(world, "ctx-2") == key
+
+
+def test_a_choice_form_without_its_one_time_token_is_refused(app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """A form signed before the one-time token (or otherwise without one) cannot be used."""
+    from grader.web.lti_context_choice import _signer
+
+    teacher, page = _choice_page(app, lms)
+    with app.test_request_context():
+        launch_data = _signer().loads(_token(page.get_data(as_text=True)))
+        launch_data.pop("once")
+        bare = _signer().dumps(launch_data)
+    answer = teacher.post("/lti/context-choice", data={"launch": bare, "course": "new"})
+    assert answer.status_code == 404 and "expired" in answer.get_data(as_text=True)
     assert _mapped(world, "ctx-2") is None
 
 

@@ -124,6 +124,7 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/instructor/courses/{course}/lms/roster-sync"): {"assignment": "hw1"},
     ("POST", "/instructor/courses/{course}/lms/contexts/{context_pk}/unlink"): {},
     ("POST", "/lti/context-choice"): {"course": "new"},
+    ("POST", "/lti/continue"): {"t": "not-a-token"},
     ("POST", "/instructor/results/{result_id}/grade"): {"points": "1", "comment": "ok", "assignment": "hw1"},
     ("POST", "/login"): {"email": "alice@example.com", "password": "wrong"},
     ("POST", "/logout"): {},

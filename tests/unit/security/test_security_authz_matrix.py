@@ -111,6 +111,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # the cookie check and the new window's continuation carry a one-time token (none here: 404 to everyone)
     ('GET', '/lti/launch/check'): (404, 404, 404, 404, 404, 404),
     ('GET', '/lti/continue'): (404, 404, 404, 404, 404, 404),
+    # the form with this browser's nonce: an unknown token (404); the LMS's request carries no nonce (403)
+    ('POST', '/lti/continue'): (404, 404, 404, 404, 404, 403),
     ('GET', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('POST', '/lti/login'): (400, 400, 400, 400, 400, 400),
     ('GET', '/static/{filename}'): (200, 200, 200, 200, 200, 200),
