@@ -260,6 +260,14 @@ def deployments_of(session: Session, platform_id: int) -> list[str]:
                                 .order_by(LtiDeployment.id)))
 
 
+def courses_listing_deployment(session: Session, issuer: str, deployment_id: str) -> set[int]:
+    """The courses whose registrations of ``issuer`` list ``deployment_id``."""
+    listed = select(LtiDeployment.platform_id).where(LtiDeployment.deployment_id == deployment_id)
+    return set(session.scalars(select(LtiPlatform.course_id).where(
+        LtiPlatform.issuer == issuer,
+        or_(LtiPlatform.id.in_(listed), LtiPlatform.deployment_id == deployment_id))))
+
+
 def lti_context(session: Session, issuer: str, deployment_id: str, context_id: str) -> LtiContext | None:
     return session.scalar(select(LtiContext).where(
         LtiContext.issuer == issuer, LtiContext.deployment_id == deployment_id, LtiContext.context_id == context_id))

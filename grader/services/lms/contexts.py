@@ -146,6 +146,11 @@ def link_context(session: Session, course: Course, body: dict[str, Any]) -> dict
     accepted = q.deployments_of(session, platform.id)
     if accepted and deployment_id not in accepted:
         raise InvalidRequest(f'"deployment_id" is not a deployment of this platform ({", ".join(accepted)})')
+    if q.courses_listing_deployment(session, platform.issuer, deployment_id) - {course.id}:
+        # launches find a context by (issuer, deployment, context) whichever registration signed them:
+        # a mapping made here would catch the launches of another course's LMS courses
+        raise InvalidRequest(f'deployment "{deployment_id}" belongs to another course\'s LTI registration: '
+                             "its instructors connect its LMS courses", status=409)
     if q.lti_context(session, platform.issuer, deployment_id, context_id) is not None:
         raise InvalidRequest("this LMS context is already connected to a course", status=409)
     row = LtiContext(issuer=platform.issuer, deployment_id=deployment_id, context_id=context_id,

@@ -188,3 +188,22 @@ def test_the_inbound_webhook_finds_a_student_of_a_course_made_from_a_context_by_
                                                "Content-Type": "application/json"})
     assert response.status_code == 202, response.get_json()
     assert world.session.get(Submission, response.get_json()["submission_id"]).user_id == student.id
+
+
+def test_another_course_cannot_link_a_context_under_a_deployment_that_anothers_registration_lists(
+        app, world, lms) -> None:  # type: ignore[no-untyped-def]
+    """A second course could register the same issuer (another client id; its keys are public) with
+    no deployment listed, link an LMS context under a deployment that c1's registration lists, and
+    so catch the launches of that LMS course: its students landed in the second course."""
+    assert _register(app, world, lms, lms.deployment_id).status_code == 201
+    body = {"issuer": lms.issuer, "client_id": "another-client", "auth_login_url": lms.auth_url,
+            "token_url": lms.token_url, "jwks_url": lms.jwks_url}
+    theirs = app.test_client().post("/api/v1/lms/courses/c2/lti-platforms", json=body, headers=world.auth("eve"))
+    assert theirs.status_code == 201, theirs.get_json()
+    linked = app.test_client().post("/api/v1/lms/courses/c2/lti-contexts", headers=world.auth("eve"), json={
+        "platform_id": theirs.get_json()["id"], "deployment_id": lms.deployment_id, "context_id": "ctx-9"})
+    assert linked.status_code == 409, linked.get_json()
+    assert "another course" in linked.get_json()["error"]
+    lms.launch_claims = {LTI + "custom": {"assignment": "hw1"}}
+    launch(tool_client(app), lms, sub="stu-9", **_context("ctx-9"))
+    assert "c2" not in _courses_of(world, "stu-9")

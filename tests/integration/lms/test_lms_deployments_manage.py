@@ -213,12 +213,19 @@ def _x_links_ctx1_under_d1(api, world, lms) -> int:  # type: ignore[no-untyped-d
 
 def test_another_course_cannot_move_or_delete_a_mapping_linked_in_advance(api, world, lms) -> None:  # type: ignore[no-untyped-def]
     """The failure: c2's registration of the same issuer listed D1, and renaming or deleting its D1
-    moved or deleted c1's mapping of ctx1 (linked in advance, so with no platform yet)."""
+    moved or deleted c1's mapping of ctx1 (linked in advance, so with no platform yet). Linking
+    under a deployment another course lists is refused now (test_lms_contexts.py), so the mapping
+    is one stored before that check."""
     base_y = "/api/v1/lms/courses/c2/lti-platforms"
     p_y = _register(api, world, lms, "c2", "eve", "c2-client", "y-1")
     assert api.post(f"{base_y}/{p_y}/deployments", json={"deployment_id": "D1"},
                     headers=world.auth("eve")).status_code == 201
-    mapping = _x_links_ctx1_under_d1(api, world, lms)
+    _register(api, world, lms, "c1", "teacher", lms.client_id, None)
+    row = LtiContext(issuer=lms.issuer, deployment_id="D1", context_id="ctx1",
+                     course_id=world.version.assignment.course_id)
+    world.session.add(row)
+    world.session.commit()
+    mapping = row.id
     d1 = _pk(world, p_y, "D1")
     renamed = api.patch(f"{base_y}/{p_y}/deployments/{d1}", json={"deployment_id": "D1b"}, headers=world.auth("eve"))
     assert renamed.status_code == 200
