@@ -64,8 +64,15 @@ the caller's clock, checked against the questions' ``due`` (``late: refuse``). A
             before_commit(submission, created)
         if created:
             dispatch.pending(session).grading.append(submission.id)
+        _load_what_the_answer_shows(submission)
         dispatch.commit_and_send(session, queue)
     except BaseException:
         dispatch.rollback(session)
         raise
     return Submitted(submission, created)
+
+
+def _load_what_the_answer_shows(submission: Submission) -> None:
+    """Load the version, its assignment and the student before the commit: loaded lazily after it,
+    a database lost right after the commit turned a stored submission's 202 into a 503."""
+    _ = (submission.assignment_version.assignment.key, submission.user.email)

@@ -79,3 +79,16 @@ def test_rows_added_before_the_commit_are_in_the_same_transaction(session: Sessi
     seen: list[tuple[int, bool]] = []
     done = _submit(session, world, queue, before_commit=lambda sub, created: seen.append((sub.id, created)))
     assert seen == [(done.submission.id, True)] and queue.grading == [done.submission.id]
+
+
+def test_the_answer_to_a_new_submission_needs_no_database_after_the_commit(
+        session: Session, world: dict[str, Any]) -> None:
+    """The 202's body was built after the commit and lazily loaded the version and its assignment:
+    with PostgreSQL gone right after the commit (the fault test's 10 s outage) the stored
+    submission was answered 503, so the client took it for refused."""
+    from grader.services.submissions import submission_view
+
+    done = _submit(session, world, FakeQueue())
+    session.close()  # nothing can be loaded any more
+    view = submission_view(done.submission, None)
+    assert (view["id"], view["assignment_id"], view["status"]) == (done.submission.id, "hw1", "queued")
