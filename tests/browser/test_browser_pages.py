@@ -8,12 +8,12 @@ import io
 import json
 import re
 import subprocess
-import time
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-import requests
+
+from tests.browser.support import submit_by_api, wait_graded
 
 
 pytestmark = pytest.mark.browser
@@ -63,25 +63,6 @@ def fill_seed_answers(page: Any) -> None:
             for i, (name, adjoint) in enumerate(value.items()):
                 page.fill(f'[id="{qid}-name-{i}"]', name)
                 page.fill(f'[id="{qid}-adjoint-{i}"]', str(adjoint))
-
-
-def submit_by_api(server: LiveServer, email: str, answers: dict[str, Any]) -> int:
-    token = server.tokens.get(email) or server.create_user(email, "student")
-    r = requests.post(f"{server.url}/api/v1/assignments/{KEY}/submissions", json={"answers": answers},
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    assert r.status_code == 202, r.text
-    return int(r.json()["id"])
-
-
-def wait_graded(server: LiveServer, email: str, submission_id: int, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        r = requests.get(f"{server.url}/api/v1/submissions/{submission_id}",
-                         headers={"Authorization": f"Bearer {server.tokens[email]}"}, timeout=30)
-        if r.json().get("status") == "graded":
-            return r.json()
-        time.sleep(0.5)
-    raise AssertionError(f"submission {submission_id} not graded within {timeout} s")
 
 
 def test_student_previews_submits_and_sees_verdicts(page: Any, live_server: LiveServer,
