@@ -14,6 +14,7 @@ from lms_standin import LINEITEM_READ_SCOPE, LINEITEM_SCOPE, LTI  # type: ignore
 from grader.db.models.lms import LtiContext, LtiUserLink, ScorePost
 from grader.services.lms import notify
 from grader.services.lms.tool_keys import public_jwks
+from tests.support.network import loopback_only
 
 pytestmark = pytest.mark.integration
 BASE = "/api/v1/lms/courses/c1"
@@ -83,8 +84,10 @@ def test_invalid_changes_are_a_clear_422_and_never_reach_the_lms(client, lms, wo
     assert lms.of("lineitem_update") == [] and lms.created_lineitems == [item]
 
 
-def test_a_line_item_url_not_in_the_courses_container_is_refused_without_a_call(client, lms, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_line_item_url_not_in_the_courses_container_is_refused_without_a_call(
+        client, lms, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     url, item = _ready(client, lms, world)
+    loopback_only(monkeypatch)  # the internal address below is refused by the check; never even tried
     for target in (lms.url + "/lineitems/999/lineitem",  # same site, not listed in ctx-1's container
                    "http://169.254.169.254/latest/meta-data", "http://127.0.0.1:1/lineitems/100/lineitem"):
         for method in ("put", "delete"):
