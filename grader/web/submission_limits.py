@@ -12,11 +12,11 @@ process). LMS inbound submissions are signed by the LMS and not limited here.
 
 from __future__ import annotations
 
-
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from grader.app import db_session
 from grader.config import Settings
 from grader.web.request_user import current_user
 
@@ -24,7 +24,13 @@ SUBMIT_ENDPOINTS = ("api.assignments.submit", "student.submit")
 
 
 def _student_key() -> str:
-    user = current_user()
+    try:
+        user = current_user()
+    except Exception:
+        # Flask-Limiter swallows this error and the view goes on with the same session: left
+        # unrolled-back after a lost connection, its next query is a PendingRollbackError (a 500)
+        db_session().rollback()
+        raise
     return f"submit-user:{user.id}" if user is not None else "submit-address:" + (get_remote_address() or "?")
 
 
